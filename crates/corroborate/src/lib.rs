@@ -1,0 +1,1 @@
+//! Corroboration (being written).

@@ -1,0 +1,1 @@
+//! Digest (being written).
