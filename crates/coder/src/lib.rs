@@ -1,8 +1,24 @@
 //! The report coder: report text in, ACLED-style events with evidence out.
 //!
-//! Pure: it reads no file, no clock and no network. The reference date is an argument.
+//! Pure: it reads no file, no clock and no network; the reference date is an argument and
+//! the rules are data compiled in. A report is read once ([`analysis::Doc`]), cut into
+//! sections at headings ("Report from Sari—November 28", "- Saqqez: …") and sections into
+//! scenes (one place on one day), and each scene that tells of an event is coded by the
+//! codebook's rules ([`classify`]) with the words that justify every field.
 
-use chrono::NaiveDate;
+mod analysis;
+mod classify;
+mod counts;
+mod lexicon;
+mod notes;
+mod rules;
+pub mod sample;
+mod scenes;
+
+pub use rules::RulesError;
+
+use chrono::{Datelike, NaiveDate};
+use unrest_gazetteer::Gazetteer;
 use unrest_model::{Event, Report};
 
 /// Which language rules to apply to a report.
@@ -15,19 +31,101 @@ pub enum Lang {
     Fa,
 }
 
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Lang, String> {
+        match s {
+            "auto" => Ok(Lang::Auto),
+            "en" => Ok(Lang::En),
+            "fa" => Ok(Lang::Fa),
+            other => Err(format!(
+                "unknown language {other:?}: expected auto, en or fa"
+            )),
+        }
+    }
+}
+
+/// How to code one report.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The date relative dates resolve against; `None` to look for a dateline at the top
+    /// of the document and fall back on `today`.
+    pub reference: Option<NaiveDate>,
+    /// The caller's today, used only when neither a reference date nor a dateline is known.
+    pub today: NaiveDate,
+    pub lang: Lang,
+    /// Written into ACLED's `timestamp` column (seconds since the epoch).
+    pub timestamp: i64,
+}
+
 /// The coder with its rules and gazetteer loaded. Build once, code many reports.
-pub struct Coder {}
+pub struct Coder {
+    rules: rules::Rules,
+    gazetteer: Gazetteer,
+}
 
 impl Coder {
     /// The coder with the built-in rules and gazetteer.
     pub fn new() -> Coder {
-        Coder {}
+        Coder::with_gazetteer(Gazetteer::embedded().clone())
+    }
+
+    /// The coder with the built-in rules and the given gazetteer (e.g. with user places).
+    pub fn with_gazetteer(gazetteer: Gazetteer) -> Coder {
+        let rules = rules::Rules::builtin().expect("built-in rules are checked by the tests");
+        Coder { rules, gazetteer }
+    }
+
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
     }
 
     /// Codes one report. `reference` is the date relative dates resolve against.
     pub fn code(&self, report: &Report, reference: NaiveDate, lang: Lang) -> Vec<Event> {
-        let _ = (report, reference, lang);
-        Vec::new()
+        self.code_with(
+            report,
+            &Options {
+                reference: Some(reference),
+                today: reference,
+                lang,
+                timestamp: 0,
+            },
+        )
+    }
+
+    /// Codes one report with full options.
+    pub fn code_with(&self, report: &Report, options: &Options) -> Vec<Event> {
+        let text = report.text.as_str();
+        let lang = match options.lang {
+            Lang::En => &self.rules.en,
+            Lang::Fa => &self.rules.fa,
+            Lang::Auto => match unrest_text::dominant_script(text) {
+                unrest_text::Script::Arabic => &self.rules.fa,
+                unrest_text::Script::Latin => &self.rules.en,
+            },
+        };
+        let reference = options
+            .reference
+            .or_else(|| dateline(text, options.today))
+            .unwrap_or(options.today);
+        let doc = analysis::Doc::read(text, lang, &self.gazetteer, reference);
+        let scenes = scenes::scenes(&doc, reference);
+        let mut events = Vec::new();
+        for scene in &scenes {
+            if let Some(mut e) = classify::code_scene(&doc, scene, &self.rules.actors) {
+                e.report = report.id.clone();
+                e.timestamp = options.timestamp;
+                e.year = NaiveDate::parse_from_str(&e.event_date, "%Y-%m-%d")
+                    .map(|d| d.year())
+                    .unwrap_or(reference.year());
+                e.notes = notes::write(&e);
+                events.push(e);
+            }
+        }
+        for (i, e) in events.iter_mut().enumerate() {
+            e.event_id_cnty = event_id(&report.id, i);
+        }
+        events
     }
 }
 
@@ -35,4 +133,27 @@ impl Default for Coder {
     fn default() -> Self {
         Coder::new()
     }
+}
+
+/// A dateline: an explicit date in the first line of a document ("Field reports from the
+/// north, November 30, 2022").
+fn dateline(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let first = text.lines().find(|l| !l.trim().is_empty())?;
+    let folded = unrest_text::fold(first);
+    unrest_dates::find_dates(&folded, today)
+        .into_iter()
+        .find(|d| d.precision == 1 && d.kind == unrest_dates::DateKind::Explicit)
+        .map(|d| d.date)
+}
+
+/// A stable id for the `i`-th event of a report: ACLED's country prefix and a hash of the
+/// report id, so re-coding the same report gives the same ids.
+fn event_id(report: &str, i: usize) -> String {
+    // FNV-1a: stable across platforms and releases, unlike std's hasher.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in report.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("IRN{:010}-{}", h % 10_000_000_000, i + 1)
 }

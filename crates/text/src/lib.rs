@@ -55,6 +55,11 @@ impl Folded {
         &self.text
     }
 
+    /// The byte offset in the original text of the character that folded byte `i` came from.
+    pub fn original_start(&self, i: usize) -> usize {
+        self.starts.get(i).map_or(self.original_len, |&s| s as usize)
+    }
+
     /// Maps a byte range of the folded text to the byte range of the original text it came
     /// from. The result always lies on character boundaries of the original. An empty or
     /// out-of-range input gives an empty range at the nearest valid position.

@@ -1,0 +1,154 @@
+//! `unrest code` and `unrest bench`: reports in, events out.
+
+use crate::input::{read_reports, InputError};
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+use unrest_coder::{Coder, Lang, Options};
+use unrest_gazetteer::Gazetteer;
+use unrest_model::{EventWriter, Format, Report};
+
+#[derive(clap::Args)]
+pub struct CodeArgs {
+    /// Report files (.txt, .md: one report or document each; .jsonl: one report a line),
+    /// directories (walked), or - for standard input.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output format: csv (ACLED's header, then ours), jsonl or geojson.
+    #[arg(long, short, default_value = "csv")]
+    pub format: String,
+    /// The date relative dates resolve against (YYYY-MM-DD). Default: the input's own
+    /// reference_date, else a dateline at the top of the document, else today.
+    #[arg(long)]
+    pub reference_date: Option<String>,
+    /// Report language: auto (per report), en or fa.
+    #[arg(long, default_value = "auto")]
+    pub lang: String,
+    /// Extra places (neighbourhoods, landmarks): a TSV file of name, lat, lon, [city],
+    /// [admin1], [kind], [alternate names separated by |].
+    #[arg(long)]
+    pub places: Option<PathBuf>,
+}
+
+/// The coder, with the user's places when given.
+pub fn load_coder(places: Option<&PathBuf>) -> Result<Coder> {
+    match places {
+        None => Ok(Coder::new()),
+        Some(path) => {
+            let tsv = std::fs::read_to_string(path)
+                .with_context(|| format!("reading places file {}", path.display()))?;
+            let g = Gazetteer::embedded()
+                .with_user_places(&tsv)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            Ok(Coder::with_gazetteer(g))
+        }
+    }
+}
+
+pub fn parse_date(s: &str, what: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| anyhow::anyhow!("{what} {s:?} is not a date in the form YYYY-MM-DD"))
+}
+
+/// Options for one report: the command line's reference date wins over the report's own.
+pub fn options_for(
+    report: &Report,
+    reference: Option<NaiveDate>,
+    lang: Lang,
+    today: NaiveDate,
+    timestamp: i64,
+) -> Options {
+    let own = report
+        .reference_date
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let lang = match (lang, report.lang.as_deref()) {
+        (Lang::Auto, Some(l)) => l.parse().unwrap_or(Lang::Auto),
+        (l, _) => l,
+    };
+    Options {
+        reference: reference.or(own),
+        today,
+        lang,
+        timestamp,
+    }
+}
+
+pub fn run(args: CodeArgs) -> Result<ExitCode> {
+    let format: Format = args.format.parse().map_err(anyhow::Error::msg)?;
+    let lang: Lang = args.lang.parse().map_err(anyhow::Error::msg)?;
+    let reference = args
+        .reference_date
+        .as_deref()
+        .map(|d| parse_date(d, "--reference-date"))
+        .transpose()?;
+    let coder = load_coder(args.places.as_ref())?;
+    let now = chrono::Utc::now();
+    let today = now.date_naive();
+    let timestamp = now.timestamp();
+    let stdout = std::io::stdout().lock();
+    let mut writer = EventWriter::new(format, BufWriter::new(stdout))?;
+    let mut rejected = 0usize;
+    for report in read_reports(&args.inputs) {
+        match report {
+            Ok(report) => {
+                let options = options_for(&report, reference, lang, today, timestamp);
+                for event in coder.code_with(&report, &options) {
+                    writer.write(&event)?;
+                }
+            }
+            Err(e) => {
+                rejected += 1;
+                report_error(&e);
+            }
+        }
+    }
+    writer.finish()?.flush()?;
+    if rejected > 0 {
+        eprintln!("unrest: {rejected} input(s) rejected; the others were coded");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_error(e: &InputError) {
+    eprintln!("unrest: {e}");
+}
+
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// How many reports to generate and code.
+    #[arg(long, default_value_t = 20_000)]
+    pub reports: usize,
+}
+
+/// Codes a generated corpus on one thread and prints throughput.
+pub fn bench(args: BenchArgs) -> Result<ExitCode> {
+    let coder = Coder::new();
+    let reference = NaiveDate::from_ymd_opt(2022, 11, 30).expect("valid date");
+    let corpus = unrest_coder::sample::corpus(args.reports);
+    for lang in ["en", "fa"] {
+        let reports: Vec<&Report> = corpus
+            .iter()
+            .filter(|r| r.lang.as_deref() == Some(lang))
+            .collect();
+        let bytes: usize = reports.iter().map(|r| r.text.len()).sum();
+        let start = Instant::now();
+        let mut events = 0;
+        for r in &reports {
+            events += coder.code(r, reference, Lang::Auto).len();
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "{lang}: {} reports, {:.1} MB, {events} events in {secs:.2} s: {:.1} MB/s, {:.0} reports/s",
+            reports.len(),
+            bytes as f64 / 1e6,
+            bytes as f64 / 1e6 / secs,
+            reports.len() as f64 / secs
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

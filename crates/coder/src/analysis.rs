@@ -1,0 +1,343 @@
+//! One report read once: its folded text, tokens, rule phrases, places and dates, with the
+//! questions the coding rules ask of them (is this word negated, is this place a scene or
+//! someone's home town, which clause is this).
+
+use crate::lexicon::{Cat, Hit, Lexicon, Sep, Token};
+use crate::rules::Language;
+use chrono::NaiveDate;
+use unrest_dates::DateMention;
+use unrest_gazetteer::{Gazetteer, PlaceId, PlaceKind};
+use unrest_text::Folded;
+
+/// What a place mention is to the event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Where something happened (or may have).
+    Scene,
+    /// A person's origin, a reporter's seat, a city others show solidarity with.
+    Origin,
+}
+
+/// A place named in the report.
+#[derive(Debug, Clone)]
+pub struct PlaceMention {
+    pub first: usize,
+    pub last: usize,
+    pub candidates: Vec<PlaceId>,
+    pub role: Role,
+    /// Followed or preceded by "province"/"استان": the province is meant.
+    pub province_word: bool,
+    /// Preceded by "near": precision 2.
+    pub near: bool,
+}
+
+/// A date named in the report, on token boundaries.
+#[derive(Debug, Clone)]
+pub struct DateAt {
+    pub first: usize,
+    pub last: usize,
+    pub mention: DateMention,
+}
+
+pub struct Doc<'a> {
+    pub original: &'a str,
+    pub folded: Folded,
+    pub tokens: Vec<Token>,
+    pub hits: Vec<Hit>,
+    /// For each token, the hit covering it.
+    hit_of: Vec<u32>,
+    pub places: Vec<PlaceMention>,
+    pub dates: Vec<DateAt>,
+    date_of: Vec<bool>,
+    pub lang: &'a Language,
+    pub gazetteer: &'a Gazetteer,
+}
+
+const NO_HIT: u32 = u32::MAX;
+
+impl<'a> Doc<'a> {
+    pub fn read(
+        original: &'a str,
+        lang: &'a Language,
+        gazetteer: &'a Gazetteer,
+        reference: NaiveDate,
+    ) -> Doc<'a> {
+        let folded = Folded::new(original);
+        let tokens = crate::lexicon::tokenize(&folded, original);
+        let hits = lang.lexicon.scan(folded.as_str(), &tokens);
+        let mut hit_of = vec![NO_HIT; tokens.len()];
+        for (h, hit) in hits.iter().enumerate() {
+            for slot in &mut hit_of[hit.first..hit.last] {
+                *slot = h as u32;
+            }
+        }
+        let mut doc = Doc {
+            original,
+            folded,
+            tokens,
+            hits,
+            hit_of,
+            places: Vec::new(),
+            dates: Vec::new(),
+            date_of: Vec::new(),
+            lang,
+            gazetteer,
+        };
+        doc.dates = unrest_dates::find_dates(doc.folded.as_str(), reference)
+            .into_iter()
+            .filter_map(|m| {
+                let (first, last) = doc.token_range(m.start, m.end)?;
+                Some(DateAt {
+                    first,
+                    last,
+                    mention: m,
+                })
+            })
+            .collect();
+        doc.date_of = vec![false; doc.tokens.len()];
+        for d in &doc.dates {
+            for slot in &mut doc.date_of[d.first..d.last] {
+                *slot = true;
+            }
+        }
+        doc.places = doc.find_places();
+        doc
+    }
+
+    pub fn text(&self) -> &str {
+        self.folded.as_str()
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lang.lexicon
+    }
+
+    pub fn word(&self, i: usize) -> &str {
+        let t = &self.tokens[i];
+        &self.folded.as_str()[t.start..t.end]
+    }
+
+    pub fn hit_at(&self, i: usize) -> Option<usize> {
+        self.hit_of
+            .get(i)
+            .copied()
+            .filter(|&h| h != NO_HIT)
+            .map(|h| h as usize)
+    }
+
+    pub fn hit_starting_at(&self, i: usize) -> Option<usize> {
+        self.hit_at(i).filter(|&h| self.hits[h].first == i)
+    }
+
+    pub fn in_date(&self, i: usize) -> bool {
+        self.date_of.get(i).copied().unwrap_or(false)
+    }
+
+    /// The tokens covering folded bytes `start..end`.
+    pub fn token_range(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let first = self.tokens.partition_point(|t| t.end <= start);
+        let last = self.tokens.partition_point(|t| t.start < end);
+        (first < last).then_some((first, last))
+    }
+
+    /// The byte span of the original text that tokens `first..last` came from.
+    pub fn span(&self, first: usize, last: usize) -> (usize, usize) {
+        if first >= last || last > self.tokens.len() {
+            return (0, 0);
+        }
+        self.folded
+            .original_span(self.tokens[first].start, self.tokens[last - 1].end)
+    }
+
+    /// The original words of tokens `first..last`.
+    pub fn original_words(&self, first: usize, last: usize) -> &str {
+        let (s, e) = self.span(first, last);
+        &self.original[s..e]
+    }
+
+    /// The first token of the clause token `i` stands in.
+    pub fn clause_start(&self, i: usize) -> usize {
+        let mut j = i;
+        while j > 0 && self.tokens[j].sep < Sep::Comma {
+            j -= 1;
+        }
+        j
+    }
+
+    /// The first token of the sentence token `i` stands in.
+    pub fn sentence_start(&self, i: usize) -> usize {
+        let mut j = i;
+        while j > 0 && self.tokens[j].sep < Sep::Dash {
+            j -= 1;
+        }
+        j
+    }
+
+    /// Whether hit `h` is negated: a negation word before it in its clause ("nobody was
+    /// hurt", "no clashes", "did not intervene"), or a negated verb right after it
+    /// ("زخمی نشد").
+    pub fn negated(&self, h: usize) -> bool {
+        self.negation_before(h).is_some() || self.negation_after(h).is_some()
+    }
+
+    fn negation_before(&self, h: usize) -> Option<usize> {
+        let first = self.hits[h].first;
+        let floor = first.saturating_sub(4).max(self.clause_start(first));
+        (floor..first).rev().find(|&j| {
+            self.hit_at(j)
+                .is_some_and(|n| self.hits[n].has(Cat::Negation))
+        })
+    }
+
+    fn negation_after(&self, h: usize) -> Option<usize> {
+        let last = self.hits[h].last;
+        (last..(last + 3).min(self.tokens.len()))
+            .take_while(|&j| self.tokens[j].sep < Sep::Comma)
+            .find(|&j| {
+                self.hit_at(j)
+                    .is_some_and(|n| self.hits[n].has(Cat::NegationAfter))
+            })
+            .map(|j| self.hits[self.hit_at(j).unwrap_or(h)].last)
+    }
+
+    /// The tokens of a negated phrase with its negation, for evidence.
+    pub fn negation_span(&self, h: usize) -> (usize, usize) {
+        let hit = &self.hits[h];
+        let first = self.negation_before(h).unwrap_or(hit.first);
+        let last = self.negation_after(h).unwrap_or(hit.last);
+        (first, last)
+    }
+
+    /// Whether a casualty word tells of an earlier event: "the funeral of a man killed two
+    /// days earlier", "after the execution of two protesters".
+    pub fn of_earlier_event(&self, h: usize) -> bool {
+        let hit = &self.hits[h];
+        let floor = hit
+            .first
+            .saturating_sub(8)
+            .max(self.clause_start(hit.first));
+        let before =
+            (floor..hit.first).any(|j| self.hit_at(j).is_some_and(|p| self.hits[p].has(Cat::Past)));
+        let after = (hit.last..(hit.last + 5).min(self.tokens.len()))
+            .take_while(|&j| self.tokens[j].sep < Sep::Comma)
+            .any(|j| self.hit_at(j).is_some_and(|p| self.hits[p].has(Cat::Past)));
+        before || after
+    }
+
+    /// Whether a cue of any of `cats` stands in tokens `first..last` and is not negated.
+    pub fn has_cue(&self, first: usize, last: usize, cats: &[Cat]) -> bool {
+        self.hits.iter().enumerate().any(|(h, hit)| {
+            hit.first >= first
+                && hit.last <= last
+                && cats.iter().any(|&c| hit.has(c))
+                && !self.negated(h)
+        })
+    }
+
+    fn find_places(&self) -> Vec<PlaceMention> {
+        let mut out = Vec::new();
+        for m in self.gazetteer.find_mentions(self.folded.as_str()) {
+            let Some((first, last)) = self.token_range(m.start, m.end) else {
+                continue;
+            };
+            // A place name inside a rule phrase ("Basij", a weekday) or a date is not a place.
+            if (first..last).any(|j| self.in_date(j)) {
+                continue;
+            }
+            if (first..last).all(|j| {
+                self.hit_at(j).is_some_and(|h| {
+                    let hit = &self.hits[h];
+                    !hit.has(Cat::Location)
+                        && !hit.has(Cat::Heading)
+                        && hit.first <= first
+                        && hit.last >= last
+                })
+            }) {
+                continue;
+            }
+            // In Latin script, place names are capitalised; a lowercase "sari" is not Sari.
+            let latin = self
+                .word(first)
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic());
+            if latin && !self.tokens[first].capitalised && self.has_capitals() {
+                continue;
+            }
+            let province_word = self.province_word_near(first, last);
+            let near = first > 0
+                && self
+                    .lexicon()
+                    .find_ending_at(self.text(), &self.tokens, first, Cat::Near, 3)
+                    .is_some();
+            let role = self.role_of(first);
+            out.push(PlaceMention {
+                first,
+                last,
+                candidates: m.candidates,
+                role,
+                province_word,
+                near,
+            });
+        }
+        out
+    }
+
+    fn has_capitals(&self) -> bool {
+        self.tokens.iter().any(|t| t.capitalised)
+    }
+
+    fn province_word_near(&self, first: usize, last: usize) -> bool {
+        let after = last < self.tokens.len()
+            && self.tokens[last].sep <= Sep::Hyphen
+            && self
+                .lexicon()
+                .find_at(self.text(), &self.tokens, last, Cat::Province)
+                .is_some();
+        let before = first > 0
+            && self.tokens[first].sep <= Sep::Hyphen
+            && self
+                .lexicon()
+                .find_ending_at(self.text(), &self.tokens, first, Cat::Province, 2)
+                .is_some();
+        after || before
+    }
+
+    fn role_of(&self, first: usize) -> Role {
+        let floor = first.saturating_sub(4).max(self.clause_start(first));
+        if (floor..first).any(|j| {
+            self.hit_at(j)
+                .is_some_and(|h| self.hits[h].has(Cat::Origin))
+        }) {
+            Role::Origin
+        } else {
+            Role::Scene
+        }
+    }
+
+    /// The best candidate of a mention, given the provinces in context.
+    pub fn choose(&self, m: &PlaceMention, context: &[String]) -> PlaceId {
+        let g = self.gazetteer;
+        let wanted = |id: &PlaceId| {
+            let p = g.place(*id);
+            if m.province_word {
+                p.kind == PlaceKind::Province
+            } else {
+                true
+            }
+        };
+        let pool: Vec<PlaceId> = m.candidates.iter().copied().filter(wanted).collect();
+        let pool = if pool.is_empty() {
+            m.candidates.clone()
+        } else {
+            pool
+        };
+        pool.iter()
+            .copied()
+            .find(|id| {
+                let p = g.place(*id);
+                p.kind != PlaceKind::Province && context.iter().any(|c| c == &p.admin1)
+            })
+            .unwrap_or(pool[0])
+    }
+}

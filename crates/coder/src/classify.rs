@@ -1,0 +1,434 @@
+//! The codebook's decisions for one scene: is it an event, of which type, between which
+//! actors, with how many killed, injured and arrested — each with the words it rests on.
+//!
+//! The type follows the codebook's order of precedence: violent demonstrators make a riot;
+//! lethal force or serious injury against a gathering that is not violent is excessive
+//! force; dispersal or arrests without it are an intervention; a gathering alone is a
+//! peaceful protest. Unidentified gunmen firing on people who are not demonstrating is an
+//! attack on civilians, and arrests with no gathering are a strategic development.
+
+use crate::analysis::Doc;
+use crate::counts::{self, Counts, Kind};
+use crate::lexicon::{Cat, Sep};
+use crate::rules::Actor;
+use crate::scenes::Scene;
+use unrest_gazetteer::PlaceKind;
+use unrest_model::{Event, Evidence};
+
+const PROTESTERS: &str = "Protesters (Iran)";
+const RIOTERS: &str = "Rioters (Iran)";
+const CIVILIANS: &str = "Civilians (Iran)";
+const DEFAULT_FORCE: &str = "Police Forces of Iran (1989-)";
+
+/// What the words of a scene say, before the decision.
+#[derive(Default)]
+struct Signals {
+    protest: Option<(usize, usize)>,
+    strike: Option<(usize, usize)>,
+    crowd: Option<(usize, usize)>,
+    riot: Option<(usize, usize)>,
+    intervention: Option<(usize, usize)>,
+    lethal: Option<(usize, usize)>,
+    unidentified: Option<(usize, usize)>,
+    /// Force actors (index into the actor table, tokens).
+    forces: Vec<(usize, usize, usize)>,
+    /// Groups of demonstrators.
+    groups: Vec<(usize, usize, usize)>,
+}
+
+fn first(slot: &mut Option<(usize, usize)>, first: usize, last: usize) {
+    if slot.is_none() {
+        *slot = Some((first, last));
+    }
+}
+
+/// Codes a scene, or `None` when it tells of no event.
+pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
+    let hits: Vec<usize> = (0..doc.hits.len())
+        .filter(|&h| scene.contains(doc.hits[h].first, doc.hits[h].last))
+        .collect();
+    let mut s = Signals::default();
+    for &h in &hits {
+        let hit = &doc.hits[h];
+        if doc.negated(h) {
+            continue;
+        }
+        let (a, b) = (hit.first, hit.last);
+        if let Some(ix) = hit.value(Cat::Actor) {
+            let actor = &actors[ix as usize];
+            if actor.key == "unidentified" {
+                first(&mut s.unidentified, a, b);
+                s.forces.push((ix as usize, a, b));
+            } else if actor.is_force() {
+                s.forces.push((ix as usize, a, b));
+            } else {
+                s.groups.push((ix as usize, a, b));
+            }
+        }
+        if hit.has(Cat::Unidentified) {
+            first(&mut s.unidentified, a, b);
+        }
+        if hit.has(Cat::Protest) {
+            first(&mut s.protest, a, b);
+        }
+        if hit.has(Cat::Strike) {
+            first(&mut s.strike, a, b);
+        }
+        if hit.has(Cat::Crowd) {
+            first(&mut s.crowd, a, b);
+        }
+        if hit.has(Cat::Riot) {
+            first(&mut s.riot, a, b);
+        }
+        let by_crowd = subject_is_crowd(doc, h, actors);
+        if hit.has(Cat::Intervention) && !hit.has(Cat::Riot) {
+            if by_crowd {
+                first(&mut s.riot, a, b);
+            } else {
+                first(&mut s.intervention, a, b);
+            }
+        }
+        if hit.has(Cat::Lethal) {
+            if by_crowd {
+                first(&mut s.riot, a, b);
+            } else {
+                first(&mut s.lethal, a, b);
+            }
+        }
+    }
+    let counts = counts::count(doc, &hits);
+    let killed = counts.killed.filter(|f| f.n > 0);
+    let injured = counts.injured.filter(|f| f.n > 0);
+    let arrested_word = counts.mentioned[2] && counts.arrested.is_none_or(|f| f.n > 0);
+    let gathering = s.protest.or(s.crowd).or(s.strike);
+    let harmed =
+        killed.is_some() || injured.is_some() || counts.mentioned[0] && counts.killed.is_none();
+
+    let (event_type, sub_type, decisive) = if let Some(r) = s.riot {
+        ("Riots", "Violent demonstration", r)
+    } else if let (Some(g), true) = (gathering, s.lethal.is_some() || killed.is_some()) {
+        let why = s.lethal.or(killed.map(|f| (f.first, f.last))).unwrap_or(g);
+        ("Protests", "Excessive force against protesters", why)
+    } else if let (Some(u), true) = (s.unidentified, s.lethal.is_some() || harmed) {
+        ("Violence against civilians", "Attack", u)
+    } else if let (Some(g), true) = (gathering, s.intervention.is_some() || arrested_word) {
+        let why = s
+            .intervention
+            .or(counts.arrested.map(|f| (f.first, f.last)))
+            .unwrap_or(g);
+        ("Protests", "Protest with intervention", why)
+    } else if let Some(g) = gathering.filter(|_| s.protest.is_some() || s.strike.is_some()) {
+        ("Protests", "Peaceful protest", g)
+    } else if arrested_word {
+        let why = counts.arrested.map(|f| (f.first, f.last)).unwrap_or((0, 0));
+        ("Strategic developments", "Arrests", why)
+    } else if let (Some(l), false) = (s.lethal, s.forces.is_empty()) {
+        ("Violence against civilians", "Attack", l)
+    } else {
+        return None;
+    };
+
+    let mut e = Event {
+        iso: 364,
+        region: "Middle East".into(),
+        country: "Iran".into(),
+        source: "Field report".into(),
+        source_scale: "Local partner-Other".into(),
+        event_type: event_type.into(),
+        sub_event_type: sub_type.into(),
+        disorder_type: disorder_type(event_type, sub_type).into(),
+        ..Event::default()
+    };
+    let mut evidence: Vec<Evidence> = Vec::new();
+    let mut cite = |field: &str, (a, b): (usize, usize)| {
+        if a < b {
+            let (s0, e0) = doc.span(a, b);
+            if let Some(ev) = Evidence::cut(field, doc.original, s0, e0) {
+                evidence.push(ev);
+            }
+        }
+    };
+
+    // Place.
+    let place = doc.gazetteer.place(scene.place.id);
+    let (location, lat, lon, precision, admin2) = match place.kind {
+        PlaceKind::Province => {
+            let capital = doc.gazetteer.provincial_capital(&place.admin1);
+            match capital {
+                Some(c) => (c.name.clone(), c.lat, c.lon, 3, c.admin2.clone()),
+                None => (place.name.clone(), place.lat, place.lon, 3, String::new()),
+            }
+        }
+        PlaceKind::District | PlaceKind::Landmark => {
+            let city = place.parent_city.map(|c| doc.gazetteer.place(c));
+            let name = match city {
+                Some(c) => format!("{} - {}", c.name, place.name),
+                None => place.name.clone(),
+            };
+            (name, place.lat, place.lon, 1, place.admin2.clone())
+        }
+        _ => {
+            let name = match &scene.place.district {
+                Some(d) => format!("{} - {}", place.name, d),
+                None => place.name.clone(),
+            };
+            let precision = if scene.place.near { 2 } else { 1 };
+            (name, place.lat, place.lon, precision, place.admin2.clone())
+        }
+    };
+    e.location = location;
+    e.latitude = round4(lat);
+    e.longitude = round4(lon);
+    e.geo_precision = precision;
+    e.admin1 = place.admin1.clone();
+    e.admin2 = admin2;
+    let place_first = match (&scene.place.district, scene.place.first) {
+        (Some(_), f) => district_start(doc, f),
+        (None, f) => f,
+    };
+    cite("location", (place_first, scene.place.last));
+
+    // Date.
+    e.event_date = scene.date.date.format("%Y-%m-%d").to_string();
+    e.time_precision = scene.date.precision;
+    if let Some(t) = scene.date.tokens {
+        cite("event_date", t);
+    }
+
+    // Actors.
+    let force = s.forces.first().map(|&(ix, a, b)| (&actors[ix], a, b));
+    let units: Vec<&str> = dedup(
+        s.forces
+            .iter()
+            .map(|&(ix, _, _)| actors[ix].assoc.as_str())
+            .filter(|a| !a.is_empty()),
+    );
+    let groups: Vec<&str> = dedup(
+        s.groups
+            .iter()
+            .map(|&(ix, _, _)| actors[ix].assoc.as_str())
+            .filter(|a| !a.is_empty()),
+    );
+    let demonstrators = if event_type == "Riots" {
+        RIOTERS
+    } else {
+        PROTESTERS
+    };
+    let demo_inter = if event_type == "Riots" {
+        "Rioters"
+    } else {
+        "Protesters"
+    };
+    let demo_words = s
+        .groups
+        .first()
+        .map(|&(_, a, b)| (a, b))
+        .or(s.protest.filter(|&(a, b)| is_people_word(doc, a, b)))
+        .or(s.crowd)
+        .or(gathering);
+    let force_name = force.map_or(DEFAULT_FORCE, |f| f.0.actor.as_str());
+    let force_inter = force.map_or("State forces", |f| f.0.inter.as_str());
+    match (event_type, sub_type) {
+        ("Protests", "Peaceful protest") => {
+            e.actor1 = PROTESTERS.into();
+            e.assoc_actor_1 = groups.join("; ");
+            e.inter1 = "Protesters".into();
+            e.interaction = "Protesters only".into();
+            if let Some(w) = demo_words {
+                cite("actor1", w);
+            }
+        }
+        ("Protests", "Excessive force against protesters") | ("Violence against civilians", _) => {
+            e.actor1 = force_name.into();
+            e.assoc_actor_1 = units.join("; ");
+            e.inter1 = force_inter.into();
+            if let Some((_, a, b)) = force {
+                cite("actor1", (a, b));
+            }
+            if event_type == "Protests" {
+                e.actor2 = PROTESTERS.into();
+                e.assoc_actor_2 = groups.join("; ");
+                e.inter2 = "Protesters".into();
+            } else {
+                e.actor2 = CIVILIANS.into();
+                e.inter2 = "Civilians".into();
+            }
+            if let Some(w) = demo_words {
+                cite("actor2", w);
+            }
+            e.interaction = interaction(&e.inter1, &e.inter2);
+            e.civilian_targeting = "Civilian targeting".into();
+        }
+        ("Strategic developments", _) => {
+            e.actor1 = force_name.into();
+            e.assoc_actor_1 = units.join("; ");
+            e.inter1 = force_inter.into();
+            if let Some((_, a, b)) = force {
+                cite("actor1", (a, b));
+            }
+            e.actor2 = CIVILIANS.into();
+            e.inter2 = "Civilians".into();
+            e.interaction = interaction(&e.inter1, &e.inter2);
+        }
+        _ => {
+            // Protest with intervention, riots: the demonstrators first, the force second.
+            e.actor1 = demonstrators.into();
+            e.assoc_actor_1 = groups.join("; ");
+            e.inter1 = demo_inter.into();
+            if let Some(w) = demo_words {
+                cite("actor1", w);
+            }
+            let force_present = force.is_some() || sub_type == "Protest with intervention";
+            if force_present {
+                e.actor2 = force_name.into();
+                e.assoc_actor_2 = units.join("; ");
+                e.inter2 = force_inter.into();
+                if let Some((_, a, b)) = force {
+                    cite("actor2", (a, b));
+                }
+                e.interaction = interaction(&e.inter1, &e.inter2);
+            } else {
+                e.interaction = format!("{demo_inter} only");
+            }
+        }
+    }
+    cite("event_type", decisive);
+
+    // Counts.
+    e.fatalities = counts.killed.map_or(0, |f| f.n);
+    e.injuries = figure(&counts, Kind::Injured);
+    e.arrests = figure(&counts, Kind::Arrested);
+    for (kind, field) in [
+        (Kind::Killed, "fatalities"),
+        (Kind::Injured, "injuries"),
+        (Kind::Arrested, "arrests"),
+    ] {
+        if let Some(f) = counts.get(kind) {
+            cite(field, (f.first, f.last));
+        }
+    }
+    e.evidence = evidence;
+    e.confidence = confidence(&e, scene, &s);
+    Some(e)
+}
+
+/// Injuries and arrests: the figure, or none for a vague word (the codebook's rule).
+fn figure(counts: &Counts, kind: Kind) -> Option<u32> {
+    counts.get(kind).filter(|f| !f.vague).map(|f| f.n)
+}
+
+fn is_people_word(doc: &Doc, a: usize, b: usize) -> bool {
+    (a..b).any(|j| {
+        doc.lexicon()
+            .find_at(doc.text(), &doc.tokens, j, Cat::Person)
+            .is_some()
+    })
+}
+
+/// The district name before a city: evidence of the location starts there.
+fn district_start(doc: &Doc, city_first: usize) -> usize {
+    let mut j = city_first;
+    let mut taken = 0;
+    while j > 0 && taken < 3 {
+        let prev = j - 1;
+        if doc.hit_at(prev).is_some() || doc.tokens[j].sep > Sep::Comma {
+            break;
+        }
+        j = prev;
+        taken += 1;
+        if doc.tokens[j].sep >= Sep::Comma {
+            break;
+        }
+    }
+    j
+}
+
+/// Whether the first actor of the hit's clause is the crowd ("protesters attacked police",
+/// "جوانان … سنگ پرتاب کردند"), so a violent word is the demonstrators' own. A passive
+/// verb ("protesters were attacked") keeps the crowd as the target.
+fn subject_is_crowd(doc: &Doc, h: usize, actors: &[Actor]) -> bool {
+    let hit = &doc.hits[h];
+    let start = doc.clause_start(hit.first);
+    if hit.first > 0
+        && doc
+            .hit_at(hit.first - 1)
+            .is_some_and(|p| doc.hits[p].has(Cat::Passive))
+    {
+        return false;
+    }
+    for j in start..hit.first {
+        if let Some(p) = doc.hit_starting_at(j) {
+            let ph = &doc.hits[p];
+            if let Some(ix) = ph.value(Cat::Actor) {
+                return !actors[ix as usize].is_force();
+            }
+            if ph.has(Cat::Crowd) || ph.has(Cat::Protest) && is_people_word(doc, ph.first, ph.last)
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn disorder_type(event_type: &str, sub: &str) -> &'static str {
+    match (event_type, sub) {
+        ("Protests", "Excessive force against protesters") => "Political violence; Demonstrations",
+        ("Protests", _) => "Demonstrations",
+        ("Riots", "Violent demonstration") => "Demonstrations",
+        ("Strategic developments", _) => "Strategic developments",
+        _ => "Political violence",
+    }
+}
+
+/// ACLED's interaction: the two actor categories, in the codebook's order.
+fn interaction(a: &str, b: &str) -> String {
+    let rank = |s: &str| match s {
+        "State forces" => 1,
+        "Rebel group" => 2,
+        "Political militia" => 3,
+        "Identity militia" => 4,
+        "Rioters" => 5,
+        "Protesters" => 6,
+        "Civilians" => 7,
+        _ => 8,
+    };
+    if rank(a) <= rank(b) {
+        format!("{a}-{b}")
+    } else {
+        format!("{b}-{a}")
+    }
+}
+
+fn dedup<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for i in items {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// How sure the coder is that this is a real event at this place and date: a heading or a
+/// named place and an explicit date raise it; a fallback date or a province lower it.
+fn confidence(e: &Event, scene: &Scene, s: &Signals) -> f32 {
+    let mut c: f32 = 0.5;
+    if scene.date.tokens.is_some() {
+        c += 0.15;
+    }
+    if e.geo_precision == 1 {
+        c += 0.15;
+    }
+    if s.protest.is_some() || s.riot.is_some() {
+        c += 0.1;
+    }
+    if !s.forces.is_empty() {
+        c += 0.05;
+    }
+    c.min(0.95)
+}

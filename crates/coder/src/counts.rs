@@ -1,0 +1,380 @@
+//! Counts of the killed, injured and arrested in a stretch of report.
+//!
+//! A count belongs to a casualty word ("killed", "زخمی") and is read from the words next to
+//! it: before it in a passive sentence ("two were killed", "چهار نفر زخمی شدند"), after it
+//! in an active one ("killing two"). Several figures joined by "and" add up ("a boy and at
+//! least six others were killed" is 7); a figure after "including" is part of the one
+//! before it ("seven people including a child" is 7). Ages ("a nine-year-old boy") are not
+//! counts, and a casualty of an earlier event (a funeral, an execution) is not this event's.
+
+use crate::analysis::Doc;
+use crate::lexicon::{Cat, Sep};
+
+/// What is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Killed,
+    Injured,
+    Arrested,
+}
+
+/// A figure found in the text: tokens `first..last` are its evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Figure {
+    pub n: u32,
+    /// From a vague word ("several", "dozens"): the codebook's figure.
+    pub vague: bool,
+    pub first: usize,
+    pub last: usize,
+}
+
+/// The counts of one scene.
+#[derive(Debug, Clone, Default)]
+pub struct Counts {
+    pub killed: Option<Figure>,
+    pub injured: Option<Figure>,
+    pub arrested: Option<Figure>,
+    /// A casualty word for the kind stands in the scene, with or without a figure.
+    pub mentioned: [bool; 3],
+}
+
+impl Counts {
+    pub fn get(&self, k: Kind) -> Option<Figure> {
+        match k {
+            Kind::Killed => self.killed,
+            Kind::Injured => self.injured,
+            Kind::Arrested => self.arrested,
+        }
+    }
+
+    fn slot(&mut self, k: Kind) -> &mut Option<Figure> {
+        match k {
+            Kind::Killed => &mut self.killed,
+            Kind::Injured => &mut self.injured,
+            Kind::Arrested => &mut self.arrested,
+        }
+    }
+
+    /// Keeps the larger definite figure: a report that repeats a count does not add it up.
+    fn offer(&mut self, k: Kind, f: Figure) {
+        let slot = self.slot(k);
+        let better = match slot {
+            None => true,
+            Some(old) if old.vague && !f.vague => true,
+            Some(old) if old.vague == f.vague => f.n > old.n,
+            _ => false,
+        };
+        if better {
+            *slot = Some(f);
+        }
+    }
+
+    /// A figure only where none was found: "nobody was hurt" is 0, unless a figure stands.
+    fn offer_zero(&mut self, k: Kind, first: usize, last: usize) {
+        let slot = self.slot(k);
+        if slot.is_none() {
+            *slot = Some(Figure {
+                n: 0,
+                vague: false,
+                first,
+                last,
+            });
+        }
+    }
+}
+
+fn kind_of(cat: Cat) -> Option<(Kind, bool)> {
+    Some(match cat {
+        Cat::Kill => (Kind::Killed, false),
+        Cat::KillActive => (Kind::Killed, true),
+        Cat::Injure => (Kind::Injured, false),
+        Cat::InjureActive => (Kind::Injured, true),
+        Cat::Arrest => (Kind::Arrested, false),
+        Cat::ArrestActive => (Kind::Arrested, true),
+        _ => return None,
+    })
+}
+
+const KIND_INDEX: [Kind; 3] = [Kind::Killed, Kind::Injured, Kind::Arrested];
+
+/// Reads the counts of the hits `hits` (indexes into `doc.hits`) of one scene.
+pub fn count(doc: &Doc, hits: &[usize]) -> Counts {
+    let mut counts = Counts::default();
+    let mut used = Vec::new();
+    for &h in hits {
+        let hit = &doc.hits[h];
+        // Zero phrases: "no casualties", "هیچ درگیری ای گزارش نشد".
+        if hit.has(Cat::Casualties) && doc.negated(h) {
+            counts.offer_zero(Kind::Killed, hit.first, hit.last);
+            counts.offer_zero(Kind::Injured, hit.first, hit.last);
+            continue;
+        }
+        let Some((kind, active)) = hit.meanings.iter().find_map(|m| kind_of(m.cat)) else {
+            continue;
+        };
+        counts.mentioned[KIND_INDEX.iter().position(|&k| k == kind).unwrap_or(0)] = true;
+        if doc.negated(h) {
+            let (first, last) = doc.negation_span(h);
+            counts.offer_zero(kind, first, last);
+            continue;
+        }
+        if doc.of_earlier_event(h) {
+            continue;
+        }
+        let passive_before = hit.first > 0
+            && doc
+                .hit_at(hit.first - 1)
+                .is_some_and(|p| doc.hits[p].has(Cat::Passive));
+        let found = if active {
+            forward(doc, hit.last, &used).or_else(|| backward(doc, hit.first, &used))
+        } else if passive_before || doc.lang.code == "fa" {
+            backward(doc, hit.first, &used).or_else(|| forward(doc, hit.last, &used))
+        } else {
+            backward(doc, hit.first, &used).or_else(|| forward(doc, hit.last, &used))
+        };
+        if let Some(mut f) = found {
+            used.push((f.first, f.last));
+            f.first = f.first.min(hit.first);
+            f.last = f.last.max(hit.last);
+            counts.offer(kind, f);
+        }
+    }
+    counts
+}
+
+/// One number phrase: its value and tokens.
+#[derive(Debug, Clone, Copy)]
+struct Num {
+    n: u32,
+    vague: bool,
+    first: usize,
+    last: usize,
+    /// An article ("a girl"): one person, weaker than a figure.
+    article: bool,
+}
+
+/// The number phrase starting at token `i`, if any.
+fn number_at(doc: &Doc, i: usize) -> Option<Num> {
+    let t = &doc.tokens[i];
+    let word = doc.word(i);
+    if doc.in_date(i) {
+        return None;
+    }
+    let (n, vague, len, article) = if word.bytes().all(|b| b.is_ascii_digit()) {
+        let n: u32 = word.parse().ok().filter(|&n| n <= 100_000)?;
+        // "1,000": a thousands group.
+        let mut n = n;
+        let mut len = 1;
+        if let Some(next) = doc.tokens.get(i + 1) {
+            let w = doc.word(i + 1);
+            if next.sep == Sep::Comma
+                && next.start == t.end + 1
+                && w.len() == 3
+                && w.bytes().all(|b| b.is_ascii_digit())
+            {
+                n = n * 1000 + w.parse::<u32>().unwrap_or(0);
+                len = 2;
+            }
+        }
+        (n, false, len, false)
+    } else if let Some(h) = doc.hit_starting_at(i) {
+        let hit = &doc.hits[h];
+        if let Some(n) = hit.value(Cat::Number) {
+            // "twenty five", "بیست و پنج": tens and units.
+            let mut n = n;
+            let mut last = hit.last;
+            if n >= 20 && n < 100 && n % 10 == 0 {
+                let mut j = last;
+                if j < doc.tokens.len() && doc.word(j) == "و" && doc.tokens[j].sep <= Sep::Hyphen {
+                    j += 1;
+                }
+                if j < doc.tokens.len() && doc.tokens[j].sep <= Sep::Hyphen {
+                    if let Some(u) = doc
+                        .hit_starting_at(j)
+                        .and_then(|u| doc.hits[u].value(Cat::Number))
+                    {
+                        if u < 10 {
+                            n += u;
+                            last = doc.hits[doc.hit_starting_at(j).unwrap_or(h)].last;
+                        }
+                    }
+                }
+            }
+            (n, false, last - i, false)
+        } else if let Some(n) = hit.value(Cat::Vague) {
+            (n, true, hit.last - i, false)
+        } else if hit.has(Cat::ArticleOne) {
+            (1, false, hit.last - i, true)
+        } else {
+            return None;
+        }
+    } else {
+        return None;
+    };
+    let last = i + len;
+    // An age ("nine-year-old", "۱۶ ساله") is a description of one person, not a count.
+    if doc
+        .lexicon()
+        .find_at(
+            doc.text(),
+            &doc.tokens,
+            last.min(doc.tokens.len().saturating_sub(1)),
+            Cat::Age,
+        )
+        .is_some()
+        && last < doc.tokens.len()
+        && doc.tokens[last].sep <= Sep::Hyphen
+    {
+        return None;
+    }
+    if article && !person_follows(doc, last) {
+        return None;
+    }
+    // "at least", "about": part of the figure's evidence.
+    let first = doc
+        .lexicon()
+        .find_ending_at(doc.text(), &doc.tokens, i, Cat::AtLeast, 4)
+        .filter(|&s| doc.tokens[s + 1..=i].iter().all(|t| t.sep <= Sep::Hyphen))
+        .unwrap_or(i);
+    Some(Num {
+        n,
+        vague,
+        first,
+        last,
+        article,
+    })
+}
+
+/// Whether a person word stands within the next few tokens of the clause ("a teenage
+/// girl", "a nine-year-old boy").
+fn person_follows(doc: &Doc, from: usize) -> bool {
+    (from..(from + 5).min(doc.tokens.len()))
+        .take_while(|&j| j == from || doc.tokens[j].sep <= Sep::Hyphen)
+        .any(|j| {
+            doc.lexicon()
+                .find_at(doc.text(), &doc.tokens, j, Cat::Person)
+                .is_some()
+                || doc
+                    .lexicon()
+                    .find_at(doc.text(), &doc.tokens, j, Cat::Age)
+                    .is_some()
+        })
+}
+
+fn overlaps(used: &[(usize, usize)], first: usize, last: usize) -> bool {
+    used.iter().any(|&(a, b)| first < b && a < last)
+}
+
+/// Figures before a casualty word, within its clause.
+fn backward(doc: &Doc, before: usize, used: &[(usize, usize)]) -> Option<Figure> {
+    let mut nums: Vec<Num> = Vec::new();
+    let mut including_at: Option<usize> = None;
+    let mut j = before;
+    let floor = before.saturating_sub(10);
+    while j > floor {
+        // Stop at the clause boundary before token j.
+        if doc.tokens[j].sep >= Sep::Comma && j != before {
+            break;
+        }
+        if j < before && doc.tokens[j].sep >= Sep::Comma {
+            break;
+        }
+        j -= 1;
+        if let Some(h) = doc.hit_at(j) {
+            let hit = &doc.hits[h];
+            if j < before
+                && hit.last <= before
+                && hit.meanings.iter().any(|m| kind_of(m.cat).is_some())
+            {
+                break;
+            }
+            if hit.has(Cat::Including) {
+                including_at = Some(j);
+            }
+        }
+        if let Some(num) = number_at(doc, j) {
+            if num.last <= before && !overlaps(used, num.first, num.last) {
+                nums.push(num);
+            }
+        }
+        if doc.tokens[j].sep >= Sep::Comma {
+            break;
+        }
+    }
+    combine(nums, including_at)
+}
+
+/// Figures after a casualty word ("killing two", "arrested at least 15 people").
+fn forward(doc: &Doc, after: usize, used: &[(usize, usize)]) -> Option<Figure> {
+    let end = (after + 5).min(doc.tokens.len());
+    let mut j = after;
+    while j < end {
+        if doc.tokens[j].sep >= Sep::Comma {
+            return None;
+        }
+        if let Some(num) = number_at(doc, j) {
+            if overlaps(used, num.first, num.last) {
+                return None;
+            }
+            // A figure can be followed by more joined with "and": "two men and a woman".
+            let mut nums = vec![num];
+            let mut k = num.last;
+            while k + 1 < doc.tokens.len().min(num.last + 6) && doc.tokens[k].sep <= Sep::Hyphen {
+                if let Some(more) = number_at(doc, k) {
+                    nums.push(more);
+                    k = more.last;
+                } else {
+                    k += 1;
+                }
+            }
+            nums.reverse();
+            return combine(nums, None);
+        }
+        if let Some(h) = doc.hit_at(j) {
+            if doc.hits[h]
+                .meanings
+                .iter()
+                .any(|m| kind_of(m.cat).is_some())
+            {
+                return None;
+            }
+        }
+        j += 1;
+    }
+    None
+}
+
+/// Combines the figures of one noun phrase, given from last to first in the text.
+fn combine(mut nums: Vec<Num>, including_at: Option<usize>) -> Option<Figure> {
+    if nums.is_empty() {
+        return None;
+    }
+    nums.reverse();
+    // After "including", figures are part of the one before: keep what stands before it.
+    if let Some(at) = including_at {
+        let before: Vec<Num> = nums.iter().copied().filter(|n| n.last <= at).collect();
+        if !before.is_empty() {
+            nums = before;
+        }
+    }
+    let first = nums[0].first;
+    let last = nums[nums.len() - 1].last;
+    let definite: Vec<&Num> = nums.iter().filter(|n| !n.vague).collect();
+    if definite.is_empty() {
+        let n = nums.iter().map(|n| n.n).max().unwrap_or(0);
+        return Some(Figure {
+            n,
+            vague: true,
+            first,
+            last,
+        });
+    }
+    let n = definite.iter().map(|n| n.n).sum();
+    let _ = definite.iter().all(|n| n.article);
+    Some(Figure {
+        n,
+        vague: false,
+        first,
+        last,
+    })
+}

@@ -1,0 +1,470 @@
+//! Cutting a report into scenes: one place on one day.
+//!
+//! A document may hold several reports under headings ("Report from Sari—November 28",
+//! "Zahedan, Friday September 30", "Rasht, 8 October:", "- Saqqez: …"); text before the
+//! first heading is a preamble and yields nothing. A section that moves on ("From there, I
+//! went to Kianshahr") or turns to another day becomes several scenes, and scenes of one
+//! place and day merge again (the codebook's one event per place per day).
+
+use crate::analysis::{Doc, PlaceMention, Role};
+use crate::lexicon::{Cat, Sep};
+use chrono::NaiveDate;
+use unrest_gazetteer::{PlaceId, PlaceKind};
+
+/// Where a scene happened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceChoice {
+    pub id: PlaceId,
+    /// A district the gazetteer does not know, written next to its city ("Naziabad,
+    /// Tehran"): its name as written.
+    pub district: Option<String>,
+    /// Evidence tokens.
+    pub first: usize,
+    pub last: usize,
+    pub near: bool,
+}
+
+/// When a scene happened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateChoice {
+    pub date: NaiveDate,
+    pub precision: u8,
+    /// Evidence tokens; `None` when the date is the reference date.
+    pub tokens: Option<(usize, usize)>,
+}
+
+/// One place on one day: the token ranges that tell of it.
+#[derive(Debug, Clone)]
+pub struct Scene {
+    pub ranges: Vec<(usize, usize)>,
+    pub place: PlaceChoice,
+    pub date: DateChoice,
+}
+
+impl Scene {
+    pub fn contains(&self, first: usize, last: usize) -> bool {
+        self.ranges.iter().any(|&(a, b)| first >= a && last <= b)
+    }
+}
+
+struct Section {
+    first: usize,
+    last: usize,
+    /// The heading's tokens: `first..lead_end`.
+    lead_end: usize,
+    heading: bool,
+}
+
+/// The scenes of a report, in text order.
+pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
+    let sections = sections(doc);
+    let many = sections.len() > 1;
+    let doc_context = provinces_in(doc, 0, doc.tokens.len(), &[]);
+    let mut out: Vec<Scene> = Vec::new();
+    for s in &sections {
+        let mut context = provinces_in(doc, s.first, s.lead_end, &[]);
+        context.extend(doc_context.iter().cloned());
+        let lead_place = if s.heading {
+            place_in(doc, s.first, s.lead_end, &context, true)
+        } else {
+            None
+        };
+        let lead_date = if s.heading {
+            date_in(doc, s.first, s.lead_end.max(line_end(doc, s.first)))
+        } else {
+            None
+        };
+        let fallback_date = DateChoice {
+            date: reference,
+            precision: if many { 2 } else { 1 },
+            tokens: None,
+        };
+        let body = s.lead_end;
+        let mut current: Option<Scene> = None;
+        let mut sentence = body;
+        while sentence < s.last {
+            let end = sentence_end(doc, sentence, s.last);
+            let place_here = if current.is_none() {
+                lead_place
+                    .clone()
+                    .or_else(|| place_in(doc, sentence, end, &context, false))
+            } else {
+                moved_place(doc, sentence, end, &context, current.as_ref())
+            };
+            let date_here = sentence_date(doc, sentence, end, current.is_none());
+            match &mut current {
+                None => {
+                    if let Some(place) = place_here {
+                        let date = lead_date
+                            .clone()
+                            .or(date_here)
+                            .or_else(|| date_in(doc, sentence, s.last))
+                            .unwrap_or_else(|| fallback_date.clone());
+                        current = Some(Scene {
+                            ranges: vec![(s.first, end)],
+                            place,
+                            date,
+                        });
+                    }
+                }
+                Some(scene) => {
+                    let new_date = date_here.filter(|d| d.date != scene.date.date);
+                    if place_here.is_some() || new_date.is_some() {
+                        let place = place_here.unwrap_or_else(|| scene.place.clone());
+                        let date = new_date.unwrap_or_else(|| scene.date.clone());
+                        let done = std::mem::replace(
+                            scene,
+                            Scene {
+                                ranges: vec![(sentence, end)],
+                                place,
+                                date,
+                            },
+                        );
+                        out.push(done);
+                    } else {
+                        scene.ranges.last_mut().expect("a scene has a range").1 = end;
+                    }
+                }
+            }
+            sentence = end;
+        }
+        if let Some(scene) = current {
+            out.push(scene);
+        }
+    }
+    merge_same_place_and_day(out)
+}
+
+/// The codebook's one event per place per day: scenes of one place and date become one.
+fn merge_same_place_and_day(scenes: Vec<Scene>) -> Vec<Scene> {
+    let mut out: Vec<Scene> = Vec::new();
+    for s in scenes {
+        if let Some(same) = out.iter_mut().find(|o| {
+            o.place.id == s.place.id
+                && o.place.district == s.place.district
+                && o.date.date == s.date.date
+        }) {
+            same.ranges.extend(s.ranges);
+        } else {
+            out.push(s);
+        }
+    }
+    out
+}
+
+fn line_end(doc: &Doc, i: usize) -> usize {
+    let line = doc.tokens[i].line;
+    i + doc.tokens[i..]
+        .iter()
+        .take_while(|t| t.line == line)
+        .count()
+}
+
+/// The end of the sentence starting at `i` (a sentence end or a line break).
+fn sentence_end(doc: &Doc, i: usize, limit: usize) -> usize {
+    let mut j = i + 1;
+    while j < limit && doc.tokens[j].sep < Sep::Colon {
+        j += 1;
+    }
+    j
+}
+
+/// Sections: a heading line (or a heading before `:`/`—` at a line's start) opens one.
+fn sections(doc: &Doc) -> Vec<Section> {
+    let n = doc.tokens.len();
+    let mut heads: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let end = line_end(doc, i);
+        if let Some(lead_end) = heading_at(doc, i, end) {
+            heads.push((i, lead_end));
+        }
+        i = end;
+    }
+    if heads.is_empty() {
+        return vec![Section {
+            first: 0,
+            last: n,
+            lead_end: 0,
+            heading: false,
+        }];
+    }
+    // Text before the first heading is a preamble: it yields no event.
+    heads
+        .iter()
+        .enumerate()
+        .map(|(k, &(first, lead_end))| Section {
+            first,
+            last: heads.get(k + 1).map_or(n, |h| h.0),
+            lead_end,
+            heading: true,
+        })
+        .collect()
+}
+
+/// Whether the line `start..end` opens with a heading; returns where the heading ends.
+fn heading_at(doc: &Doc, start: usize, end: usize) -> Option<usize> {
+    let mut a = start;
+    // A numbered list: "1. Saqqez: …".
+    if a + 1 < end
+        && doc.word(a).bytes().all(|b| b.is_ascii_digit())
+        && doc.tokens[a + 1].sep >= Sep::Comma
+    {
+        a += 1;
+    }
+    let terminator = (a + 1..end).find(|&j| matches!(doc.tokens[j].sep, Sep::Colon | Sep::Dash));
+    let lead_end = match terminator {
+        Some(k) if k - a <= 10 => k,
+        Some(_) => return None,
+        None if end - a <= 8 && !ends_sentence(doc, end) => {
+            let cues = [
+                Cat::Protest,
+                Cat::Riot,
+                Cat::Intervention,
+                Cat::Lethal,
+                Cat::Kill,
+                Cat::Injure,
+                Cat::Arrest,
+            ];
+            if doc.has_cue(a, end, &cues) {
+                return None;
+            }
+            end
+        }
+        None => return None,
+    };
+    let has_place = doc
+        .places
+        .iter()
+        .any(|p| p.first >= a && p.last <= lead_end && p.role == Role::Scene);
+    has_place.then_some(lead_end)
+}
+
+fn ends_sentence(doc: &Doc, end: usize) -> bool {
+    // The character before the next line's first token, or the end of text.
+    let at = if end < doc.tokens.len() {
+        doc.tokens[end].start
+    } else {
+        doc.text().len()
+    };
+    let last_word_end = doc.tokens[end - 1].end;
+    doc.text()[last_word_end..at].contains(['.', '!', '?'])
+}
+
+/// Provinces named in tokens `first..last` (and the provinces of named cities): the
+/// context that decides between namesakes.
+fn provinces_in(doc: &Doc, first: usize, last: usize, _base: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in doc
+        .places
+        .iter()
+        .filter(|p| p.first >= first && p.last <= last)
+    {
+        if let Some(&id) = m.candidates.first() {
+            let p = doc.gazetteer.place(id);
+            let is_province = p.kind == PlaceKind::Province || m.province_word;
+            if is_province || m.candidates.len() == 1 {
+                if !out.contains(&p.admin1) {
+                    out.push(p.admin1.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn specificity(kind: PlaceKind) -> u8 {
+    match kind {
+        PlaceKind::Landmark | PlaceKind::District => 4,
+        PlaceKind::City => 3,
+        PlaceKind::County => 2,
+        PlaceKind::Province => 1,
+    }
+}
+
+/// The place of tokens `first..last`: in a heading, the most specific place named; in
+/// text, the first scene place (one after "in"/"at" preferred).
+fn place_in(
+    doc: &Doc,
+    first: usize,
+    last: usize,
+    context: &[String],
+    heading: bool,
+) -> Option<PlaceChoice> {
+    let mentions: Vec<&PlaceMention> = doc
+        .places
+        .iter()
+        .filter(|p| p.first >= first && p.last <= last && p.role == Role::Scene)
+        .collect();
+    if mentions.is_empty() {
+        return None;
+    }
+    let mut local_context: Vec<String> = context.to_vec();
+    for m in &mentions {
+        let id = doc.choose(m, &[]);
+        let p = doc.gazetteer.place(id);
+        if p.kind == PlaceKind::Province || m.province_word {
+            local_context.insert(0, p.admin1.clone());
+        }
+    }
+    let chosen = if heading {
+        mentions
+            .iter()
+            .max_by_key(|m| {
+                let id = doc.choose(m, &local_context);
+                let kind = if m.province_word {
+                    PlaceKind::Province
+                } else {
+                    doc.gazetteer.place(id).kind
+                };
+                (specificity(kind), std::cmp::Reverse(m.first))
+            })
+            .copied()?
+    } else {
+        mentions
+            .iter()
+            .find(|m| after_location_word(doc, m.first))
+            .or_else(|| mentions.first())
+            .copied()?
+    };
+    let id = doc.choose(chosen, &local_context);
+    let district = if heading {
+        unknown_district(doc, first, chosen)
+    } else {
+        None
+    };
+    Some(PlaceChoice {
+        id,
+        district,
+        first: chosen.first,
+        last: chosen.last,
+        near: chosen.near,
+    })
+}
+
+fn after_location_word(doc: &Doc, first: usize) -> bool {
+    first > 0
+        && doc.tokens[first].sep <= Sep::Hyphen
+        && (doc
+            .lexicon()
+            .find_ending_at(doc.text(), &doc.tokens, first, Cat::Location, 2)
+            .is_some()
+            || doc
+                .lexicon()
+                .find_ending_at(doc.text(), &doc.tokens, first, Cat::Movement, 3)
+                .is_some())
+}
+
+/// "Report from Naziabad, Tehran": unknown words right before a city, after a comma, in a
+/// heading, name a district of it.
+fn unknown_district(doc: &Doc, heading_first: usize, city: &PlaceMention) -> Option<String> {
+    let id = *city.candidates.first()?;
+    if doc.gazetteer.place(id).kind != PlaceKind::City || city.first == 0 {
+        return None;
+    }
+    if doc.tokens[city.first].sep != Sep::Comma {
+        return None;
+    }
+    let end = city.first;
+    let mut start = end;
+    while start > heading_first
+        && end - start < 3
+        && (start == end || doc.tokens[start].sep <= Sep::Hyphen)
+    {
+        let j = start - 1;
+        let in_rule = doc.hit_at(j).is_some();
+        let is_place = doc.places.iter().any(|p| p.first <= j && j < p.last);
+        let latin = doc
+            .word(j)
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic());
+        if in_rule || is_place || doc.in_date(j) || (latin && !doc.tokens[j].capitalised) {
+            break;
+        }
+        start = j;
+    }
+    (start < end).then(|| doc.original_words(start, end).to_string())
+}
+
+/// A new scene place in a sentence of a section that already has one: a place after "in",
+/// "went to", "from there" that is not the current place, its province or its city.
+fn moved_place(
+    doc: &Doc,
+    first: usize,
+    last: usize,
+    context: &[String],
+    current: Option<&Scene>,
+) -> Option<PlaceChoice> {
+    let current = current?;
+    let here = doc.gazetteer.place(current.place.id);
+    for m in doc
+        .places
+        .iter()
+        .filter(|p| p.first >= first && p.last <= last && p.role == Role::Scene)
+    {
+        if !after_location_word(doc, m.first) {
+            continue;
+        }
+        let id = doc.choose(m, context);
+        let p = doc.gazetteer.place(id);
+        if id == current.place.id || p.kind == PlaceKind::Province || p.kind == PlaceKind::County {
+            continue;
+        }
+        if here.parent_city == Some(id) || p.parent_city == Some(current.place.id) && false {
+            continue;
+        }
+        return Some(PlaceChoice {
+            id,
+            district: None,
+            first: m.first,
+            last: m.last,
+            near: m.near,
+        });
+    }
+    None
+}
+
+/// The first usable date of tokens `first..last`.
+fn date_in(doc: &Doc, first: usize, last: usize) -> Option<DateChoice> {
+    doc.dates
+        .iter()
+        .filter(|d| d.first >= first && d.last <= last)
+        .find(|d| !date_of_earlier_event(doc, d.first))
+        .map(|d| DateChoice {
+            date: d.mention.date,
+            precision: d.mention.precision,
+            tokens: Some((d.first, d.last)),
+        })
+}
+
+/// A date opening a sentence ("On Tuesday, …", "The next day…") starts a new scene; for a
+/// scene's first sentence any date in it counts.
+fn sentence_date(doc: &Doc, first: usize, last: usize, anywhere: bool) -> Option<DateChoice> {
+    let limit = if anywhere {
+        last
+    } else {
+        (first + 4).min(last)
+    };
+    doc.dates
+        .iter()
+        .filter(|d| d.first >= first && d.first < limit && d.last <= last)
+        .find(|d| !date_of_earlier_event(doc, d.first))
+        .map(|d| DateChoice {
+            date: d.mention.date,
+            precision: d.mention.precision,
+            tokens: Some((d.first, d.last)),
+        })
+}
+
+/// "a man killed on 3 October", "the funeral … held on Friday": a date right after a
+/// casualty or earlier-event word is not the event's.
+fn date_of_earlier_event(doc: &Doc, first: usize) -> bool {
+    let floor = first.saturating_sub(5).max(doc.clause_start(first));
+    (floor..first).any(|j| {
+        doc.hit_at(j).is_some_and(|h| {
+            let hit = &doc.hits[h];
+            hit.has(Cat::Past) || hit.has(Cat::Kill)
+        })
+    })
+}
