@@ -1,1 +1,944 @@
-pub fn placeholder() {}
+//! The dataset: every report received and every event coded from it, in SQLite (one file,
+//! the default) or PostgreSQL (a shared server), through one [`Store`].
+//!
+//! - **Reports** are kept with their exact text bytes, SHA-256, when they were received,
+//!   their channel, reference date and language. Ingest is idempotent on the SHA-256.
+//! - **Events** keep the full record (ACLED's columns, ours, the evidence as JSON), the link
+//!   to their report, a review [`Status`], who changed them last and when, and whether an
+//!   analyst edited them. Re-coding a report replaces only events still `coded` and unedited.
+//! - **Crash safety**: a report and its events are written in one transaction, many reports
+//!   a transaction; a caller acknowledges a report only after [`Store::ingest`] returns, i.e.
+//!   after the commit. A report stored but not coded (`coded_with` NULL) is coded by the next
+//!   [`Store::code_pending`].
+//! - **Queries** are parameterised SQL built from fixed fragments ([`Filter`]), streamed row
+//!   by row to the caller, so an export of a million events runs in constant memory.
+//!
+//! What this crate must not know: how events are coded (a [`Coding`] is handed in and only
+//! called), where reports come from, and the clock (times are arguments). The two SQL
+//! dialects meet in one module, `conn`; everything else writes one SQL text for both.
+
+pub mod acled;
+mod conn;
+mod error;
+mod filter;
+mod schema;
+
+pub use conn::Dialect;
+pub use error::{Error, Result};
+pub use filter::{BBox, Filter, Page, Status};
+pub use schema::LATEST as SCHEMA_VERSION;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use conn::{BResult, BackendError, Conn, Row, Value};
+use filter::Sql;
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
+use unrest_model::{Event, Report};
+
+/// The database used when neither `--db` nor `UNREST_DATABASE_URL` names one.
+pub const DEFAULT_DATABASE: &str = "unrest.db";
+
+/// Turns reports into events for the store. The store calls it inside the transaction that
+/// stores the report, so a report and its events are committed together.
+pub trait Coding {
+    /// Which coder this is, e.g. `unrest-coder 0.1.0`; stored with each report it coded, so
+    /// that a newer coder can find the reports to re-code.
+    fn version(&self) -> &str;
+    /// The events of one report. The report's `reference_date` and `lang` are as stored.
+    fn code(&mut self, report: &Report) -> Vec<Event>;
+}
+
+/// A report to store: as it arrived, and how.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub report: Report,
+    /// When it was received; the caller reads the clock, the store does not.
+    pub received_at: DateTime<Utc>,
+    /// How it came in: `cli`, `web`, `import`…
+    pub channel: String,
+}
+
+/// What [`Store::ingest`] did with one report, in the order given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ingested {
+    /// Stored now, with this many events.
+    New { report_id: i64, events: usize },
+    /// Already stored but not yet coded (an interrupted run): coded now.
+    Coded { report_id: i64, events: usize },
+    /// Already stored and coded: nothing written.
+    Duplicate { report_id: i64 },
+}
+
+/// A stored report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReport {
+    pub id: i64,
+    pub sha256: String,
+    /// `id` is the name it arrived under (file name, or the `id` of a JSONL line).
+    pub report: Report,
+    /// RFC 3339, UTC.
+    pub received_at: String,
+    pub channel: String,
+    /// The [`Coding::version`] that coded it; `None` until it is coded.
+    pub coded_with: Option<String>,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    pub id: i64,
+    /// The report it was coded from; `None` for imported ACLED rows.
+    pub report_id: Option<i64>,
+    pub status: Status,
+    /// An analyst changed its fields; re-coding leaves it alone.
+    pub edited: bool,
+    pub updated_by: Option<String>,
+    /// RFC 3339, UTC.
+    pub updated_at: Option<String>,
+    /// The record; a blank `event_id_cnty` is shown as `IRN-U` and the id.
+    pub event: Event,
+}
+
+/// The outcome of [`Store::set_status`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StatusChange {
+    pub changed: u64,
+    /// Ids given that name no event.
+    pub missing: Vec<i64>,
+}
+
+/// The outcome of [`Store::import_events`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Imported {
+    pub inserted: usize,
+    /// Rows whose ACLED `event_id_cnty` is already in the dataset.
+    pub duplicates: usize,
+}
+
+/// How much the dataset holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub reports: u64,
+    pub uncoded_reports: u64,
+    pub events: u64,
+}
+
+/// An open dataset.
+pub struct Store {
+    conn: Conn,
+    /// The database as it may be shown in messages (no password).
+    db: String,
+}
+
+enum Location {
+    Sqlite(String),
+    Postgres(String),
+}
+
+fn parse_url(url: &str) -> Result<Location> {
+    let bad = |reason: &str| Error::BadUrl {
+        url: error::redact(url),
+        reason: reason.to_string(),
+    };
+    let url_t = url.trim();
+    if url_t.is_empty() {
+        return Err(bad("it is empty"));
+    }
+    if url_t.starts_with("postgres://") || url_t.starts_with("postgresql://") {
+        return Ok(Location::Postgres(url_t.to_string()));
+    }
+    if let Some(rest) = url_t.strip_prefix("sqlite:") {
+        let path = rest.strip_prefix("//").unwrap_or(rest);
+        if path.is_empty() {
+            return Err(bad("no file path after sqlite:"));
+        }
+        return Ok(Location::Sqlite(path.to_string()));
+    }
+    if let Some((scheme, _)) = url_t.split_once("://") {
+        return Err(bad(&format!(
+            "unsupported scheme {scheme:?}: use sqlite:PATH, a file path, or postgres://USER@HOST/DB"
+        )));
+    }
+    Ok(Location::Sqlite(url_t.to_string()))
+}
+
+/// The SHA-256 of the exact bytes, in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
+/// The text that search indexes and queries both go through: folded as the coder folds it,
+/// so ي matches ی and ۲ matches 2. NUL is dropped (PostgreSQL text cannot hold it).
+pub fn search_text(s: &str) -> String {
+    unrest_text::fold(s).replace('\0', " ")
+}
+
+/// Adds the folded text of row `id` to a search table (a fixed name, never user input).
+pub(crate) fn index_text(conn: &mut Conn, table: &str, id: i64, folded: &str) -> BResult<()> {
+    if folded.trim().is_empty() {
+        return Ok(());
+    }
+    conn.execute(
+        &format!("INSERT INTO {table} (rowid, folded) VALUES ($1, $2)"),
+        &[id.into(), folded.into()],
+    )?;
+    Ok(())
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The event record's columns in `events`, in the order of [`event_values`].
+const EVENT_COLUMNS: [&str; 36] = [
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "\"timestamp\"",
+    "report",
+    "injuries",
+    "arrests",
+    "evidence",
+    "confidence",
+];
+
+/// Our bookkeeping columns before the record when reading an event.
+const EVENT_META: [&str; 6] = [
+    "id",
+    "report_id",
+    "status",
+    "edited",
+    "updated_by",
+    "updated_at",
+];
+
+static SELECT_EVENTS: LazyLock<String> = LazyLock::new(|| {
+    let cols: Vec<String> = EVENT_META
+        .iter()
+        .chain(EVENT_COLUMNS.iter())
+        .map(|c| format!("e.{c}"))
+        .collect();
+    format!("SELECT {} FROM events e", cols.join(", "))
+});
+
+fn insert_event_sql(skip_conflicts: bool) -> String {
+    let n = 5 + EVENT_COLUMNS.len();
+    let params: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+    format!(
+        "INSERT INTO events (report_id, status, edited, updated_by, updated_at, {}) VALUES ({}){} RETURNING id",
+        EVENT_COLUMNS.join(", "),
+        params.join(", "),
+        if skip_conflicts { " ON CONFLICT DO NOTHING" } else { "" }
+    )
+}
+
+static INSERT_EVENT: LazyLock<String> = LazyLock::new(|| insert_event_sql(false));
+static INSERT_EVENT_SKIP: LazyLock<String> = LazyLock::new(|| insert_event_sql(true));
+
+static UPDATE_EVENT: LazyLock<String> = LazyLock::new(|| {
+    let sets: Vec<String> = EVENT_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
+    let n = EVENT_COLUMNS.len();
+    format!(
+        "UPDATE events SET {}, edited = 1, updated_by = ${}, updated_at = ${} WHERE id = ${}",
+        sets.join(", "),
+        n + 1,
+        n + 2,
+        n + 3
+    )
+});
+
+fn event_values(e: &Event) -> BResult<Vec<Value>> {
+    let evidence = serde_json::to_string(&e.evidence)
+        .map_err(|err| BackendError::Row(format!("evidence: {err}")))?;
+    Ok(vec![
+        e.event_id_cnty.as_str().into(),
+        e.event_date.as_str().into(),
+        i64::from(e.year).into(),
+        i64::from(e.time_precision).into(),
+        e.disorder_type.as_str().into(),
+        e.event_type.as_str().into(),
+        e.sub_event_type.as_str().into(),
+        e.actor1.as_str().into(),
+        e.assoc_actor_1.as_str().into(),
+        e.inter1.as_str().into(),
+        e.actor2.as_str().into(),
+        e.assoc_actor_2.as_str().into(),
+        e.inter2.as_str().into(),
+        e.interaction.as_str().into(),
+        e.civilian_targeting.as_str().into(),
+        i64::from(e.iso).into(),
+        e.region.as_str().into(),
+        e.country.as_str().into(),
+        e.admin1.as_str().into(),
+        e.admin2.as_str().into(),
+        e.admin3.as_str().into(),
+        e.location.as_str().into(),
+        e.latitude.into(),
+        e.longitude.into(),
+        i64::from(e.geo_precision).into(),
+        e.source.as_str().into(),
+        e.source_scale.as_str().into(),
+        e.notes.as_str().into(),
+        i64::from(e.fatalities).into(),
+        e.tags.as_str().into(),
+        e.timestamp.into(),
+        e.report.as_str().into(),
+        e.injuries.map(i64::from).into(),
+        e.arrests.map(i64::from).into(),
+        evidence.into(),
+        f64::from(e.confidence).into(),
+    ])
+}
+
+fn event_from_row(r: &dyn Row) -> std::result::Result<StoredEvent, String> {
+    let id = r.req_int(0)?;
+    let status: Status = r.req_text(2)?.parse().map_err(|e: Error| e.to_string())?;
+    let at = |i: usize| i + EVENT_META.len();
+    let small = |i: usize| -> std::result::Result<u8, String> {
+        u8::try_from(r.req_int(at(i))?).map_err(|_| format!("column {} out of range", at(i)))
+    };
+    let count = |i: usize| -> std::result::Result<Option<u32>, String> {
+        r.int(at(i))?
+            .map(|v| u32::try_from(v).map_err(|_| format!("column {} out of range", at(i))))
+            .transpose()
+    };
+    let text = |i: usize| r.req_text(at(i));
+    let mut event = Event {
+        event_id_cnty: text(0)?,
+        event_date: text(1)?,
+        year: i32::try_from(r.req_int(at(2))?).map_err(|_| "year out of range".to_string())?,
+        time_precision: small(3)?,
+        disorder_type: text(4)?,
+        event_type: text(5)?,
+        sub_event_type: text(6)?,
+        actor1: text(7)?,
+        assoc_actor_1: text(8)?,
+        inter1: text(9)?,
+        actor2: text(10)?,
+        assoc_actor_2: text(11)?,
+        inter2: text(12)?,
+        interaction: text(13)?,
+        civilian_targeting: text(14)?,
+        iso: u16::try_from(r.req_int(at(15))?).map_err(|_| "iso out of range".to_string())?,
+        region: text(16)?,
+        country: text(17)?,
+        admin1: text(18)?,
+        admin2: text(19)?,
+        admin3: text(20)?,
+        location: text(21)?,
+        latitude: r.real(at(22))?.unwrap_or_default(),
+        longitude: r.real(at(23))?.unwrap_or_default(),
+        geo_precision: small(24)?,
+        source: text(25)?,
+        source_scale: text(26)?,
+        notes: text(27)?,
+        fatalities: count(28)?.unwrap_or_default(),
+        tags: text(29)?,
+        timestamp: r.req_int(at(30))?,
+        report: text(31)?,
+        injuries: count(32)?,
+        arrests: count(33)?,
+        evidence: serde_json::from_str(&text(34)?).map_err(|e| format!("evidence: {e}"))?,
+        confidence: r.real(at(35))?.unwrap_or_default() as f32,
+    };
+    if event.event_id_cnty.is_empty() {
+        // Our own ids carry a `U` so they can never equal an imported ACLED id (IRN + digits).
+        event.event_id_cnty = format!("IRN-U{id}");
+    }
+    Ok(StoredEvent {
+        id,
+        report_id: r.int(1)?,
+        status,
+        edited: r.req_int(3)? != 0,
+        updated_by: r.text(4)?,
+        updated_at: r.text(5)?,
+        event,
+    })
+}
+
+/// Stores one event and indexes its notes; `None` when a conflict skipped it.
+fn insert_event(
+    conn: &mut Conn,
+    sql: &str,
+    report_id: Option<i64>,
+    e: &Event,
+    status: Status,
+    by: Option<&str>,
+    at: Option<&str>,
+) -> BResult<Option<i64>> {
+    let mut params: Vec<Value> = vec![
+        report_id.into(),
+        status.as_str().into(),
+        0i64.into(),
+        by.into(),
+        at.into(),
+    ];
+    params.extend(event_values(e)?);
+    let id = conn.query_one(sql, &params, |r| r.req_int(0))?;
+    if let Some(id) = id {
+        index_text(conn, "event_search", id, &search_text(&e.notes))?;
+    }
+    Ok(id)
+}
+
+/// Codes stored report `id` with `coder`: its replaceable events (still `coded`, never
+/// edited) go, the new ones come, and the report is marked as coded by this version.
+fn code_stored(conn: &mut Conn, id: i64, coder: &mut dyn Coding) -> BResult<usize> {
+    let report = conn
+        .query_one(
+            "SELECT name, text, reference_date, lang FROM reports WHERE id = $1",
+            &[id.into()],
+            |r| {
+                Ok(Report {
+                    id: r.req_text(0)?,
+                    text: String::from_utf8(r.bytes(1)?.unwrap_or_default())
+                        .map_err(|_| format!("report {id}: text is not UTF-8"))?,
+                    reference_date: r.text(2)?,
+                    lang: r.text(3)?,
+                })
+            },
+        )?
+        .ok_or_else(|| BackendError::Row(format!("report {id} vanished")))?;
+    let events = coder.code(&report);
+    conn.execute(
+        "DELETE FROM event_search WHERE rowid IN
+            (SELECT id FROM events WHERE report_id = $1 AND status = 'coded' AND edited = 0)",
+        &[id.into()],
+    )?;
+    conn.execute(
+        "DELETE FROM events WHERE report_id = $1 AND status = 'coded' AND edited = 0",
+        &[id.into()],
+    )?;
+    for e in &events {
+        insert_event(conn, &INSERT_EVENT, Some(id), e, Status::Coded, None, None)?;
+    }
+    conn.execute(
+        "UPDATE reports SET coded_with = $1 WHERE id = $2",
+        &[coder.version().into(), id.into()],
+    )?;
+    Ok(events.len())
+}
+
+/// Errors of a streaming read: the store's, or the caller's own from its row callback.
+enum Stop<E> {
+    Backend(BackendError),
+    Caller(E),
+}
+
+impl<E> From<BackendError> for Stop<E> {
+    fn from(e: BackendError) -> Self {
+        Stop::Backend(e)
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the dataset at `url` — `sqlite:PATH`, a plain file path,
+    /// or `postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?options=-csearch_path%3DSCHEMA]` —
+    /// and brings its schema up to date.
+    pub fn open(url: &str) -> Result<Store> {
+        Store::open_at_version(url, schema::LATEST)
+    }
+
+    /// Opens and migrates only up to `version`: for testing the upgrade path.
+    #[doc(hidden)]
+    pub fn open_at_version(url: &str, version: i64) -> Result<Store> {
+        let mut store = match parse_url(url)? {
+            Location::Sqlite(path) => Store::open_sqlite(&path)?,
+            Location::Postgres(url) => Store::open_postgres(&url)?,
+        };
+        match schema::migrate(&mut store.conn, version).map_err(|e| store.err(e))? {
+            schema::Outcome::Current => Ok(store),
+            schema::Outcome::TooNew(found) => Err(Error::SchemaTooNew {
+                found,
+                known: schema::LATEST,
+            }),
+        }
+    }
+
+    fn open_sqlite(path: &str) -> Result<Store> {
+        let db = path.to_string();
+        let conn = rusqlite::Connection::open(path).map_err(|e| Error::Open {
+            db: db.clone(),
+            reason: e.to_string(),
+        })?;
+        let err = |e: rusqlite::Error| Error::from_backend(&db, BackendError::Sqlite(e));
+        conn.busy_timeout(conn::BUSY_TIMEOUT).map_err(err)?;
+        // WAL: readers never block the writer; NORMAL: a commit survives a killed process
+        // (not necessarily a power cut), at a fraction of FULL's fsyncs.
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+            .map_err(err)?;
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .map_err(err)?;
+        Ok(Store {
+            conn: Conn::Sqlite(conn),
+            db,
+        })
+    }
+
+    fn open_postgres(url: &str) -> Result<Store> {
+        let db = error::redact(url);
+        let mut config: postgres::Config =
+            url.parse().map_err(|e: postgres::Error| Error::BadUrl {
+                url: db.clone(),
+                reason: e.to_string(),
+            })?;
+        config.application_name("unrest");
+        let mut client = config
+            .connect(postgres::NoTls)
+            .map_err(|e| Error::Connect {
+                db: db.clone(),
+                reason: e.to_string(),
+            })?;
+        client
+            .batch_execute("SET client_min_messages = warning")
+            .map_err(|e| Error::from_backend(&db, e.into()))?;
+        Ok(Store {
+            conn: Conn::Postgres {
+                client: Box::new(client),
+                statements: Default::default(),
+            },
+            db,
+        })
+    }
+
+    fn err(&self, e: BackendError) -> Error {
+        Error::from_backend(&self.db, e)
+    }
+
+    /// Which backend this store runs on.
+    pub fn dialect(&self) -> Dialect {
+        self.conn.dialect()
+    }
+
+    /// The database as it may be shown (passwords removed).
+    pub fn label(&self) -> &str {
+        &self.db
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&mut self) -> Result<i64> {
+        schema::version(&mut self.conn).map_err(|e| self.err(e))
+    }
+
+    /// Runs `f` in one write transaction: committed if it succeeds, rolled back otherwise.
+    fn write<T>(&mut self, f: impl FnOnce(&mut Conn) -> BResult<T>) -> Result<T> {
+        let begin = self.conn.dialect().begin_write();
+        self.conn.batch(begin).map_err(|e| self.err(e))?;
+        let done = f(&mut self.conn).and_then(|v| self.conn.batch("COMMIT").map(|()| v));
+        done.map_err(|e| {
+            let _ = self.conn.batch("ROLLBACK");
+            self.err(e)
+        })
+    }
+
+    /// Stores a batch of reports and codes the new ones, all in one transaction: when this
+    /// returns `Ok`, every report of the batch and all its events are durable; on `Err`,
+    /// none of the batch is. A report whose text (by SHA-256) is already stored and coded
+    /// is not stored again.
+    pub fn ingest(&mut self, batch: &[NewReport], coder: &mut dyn Coding) -> Result<Vec<Ingested>> {
+        self.write(|conn| {
+            let mut done = Vec::with_capacity(batch.len());
+            for new in batch {
+                let sha = sha256_hex(new.report.text.as_bytes());
+                let found = conn.query_one(
+                    "SELECT id, coded_with FROM reports WHERE sha256 = $1",
+                    &[sha.as_str().into()],
+                    |r| Ok((r.req_int(0)?, r.text(1)?)),
+                )?;
+                done.push(match found {
+                    Some((report_id, Some(_))) => Ingested::Duplicate { report_id },
+                    Some((report_id, None)) => Ingested::Coded {
+                        report_id,
+                        events: code_stored(conn, report_id, coder)?,
+                    },
+                    None => {
+                        let r = &new.report;
+                        let events = coder.code(r);
+                        let report_id = conn
+                            .query_one(
+                                "INSERT INTO reports (sha256, name, text, received_at, channel,
+                                    reference_date, lang, coded_with)
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                                &[
+                                    sha.into(),
+                                    r.id.as_str().into(),
+                                    Value::Bytes(r.text.as_bytes().to_vec()),
+                                    rfc3339(new.received_at).into(),
+                                    new.channel.as_str().into(),
+                                    r.reference_date.as_deref().into(),
+                                    r.lang.as_deref().into(),
+                                    coder.version().into(),
+                                ],
+                                |row| row.req_int(0),
+                            )?
+                            .ok_or_else(|| BackendError::Row("no id for new report".into()))?;
+                        index_text(conn, "report_search", report_id, &search_text(&r.text))?;
+                        for e in &events {
+                            insert_event(
+                                conn,
+                                &INSERT_EVENT,
+                                Some(report_id),
+                                e,
+                                Status::Coded,
+                                None,
+                                None,
+                            )?;
+                        }
+                        Ingested::New {
+                            report_id,
+                            events: events.len(),
+                        }
+                    }
+                });
+            }
+            Ok(done)
+        })
+    }
+
+    /// Stores reports without coding them (e.g. a web form that answers at once); a later
+    /// [`Store::code_pending`] codes them. Returns each report's id and whether it was new.
+    pub fn store_reports(&mut self, batch: &[NewReport]) -> Result<Vec<(i64, bool)>> {
+        self.write(|conn| {
+            let mut done = Vec::with_capacity(batch.len());
+            for new in batch {
+                let r = &new.report;
+                let sha = sha256_hex(r.text.as_bytes());
+                let inserted = conn.query_one(
+                    "INSERT INTO reports (sha256, name, text, received_at, channel, reference_date, lang)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sha256) DO NOTHING RETURNING id",
+                    &[
+                        sha.as_str().into(),
+                        r.id.as_str().into(),
+                        Value::Bytes(r.text.as_bytes().to_vec()),
+                        rfc3339(new.received_at).into(),
+                        new.channel.as_str().into(),
+                        r.reference_date.as_deref().into(),
+                        r.lang.as_deref().into(),
+                    ],
+                    |row| row.req_int(0),
+                )?;
+                match inserted {
+                    Some(id) => {
+                        index_text(conn, "report_search", id, &search_text(&r.text))?;
+                        done.push((id, true));
+                    }
+                    None => {
+                        let id = conn
+                            .query_one(
+                                "SELECT id FROM reports WHERE sha256 = $1",
+                                &[sha.into()],
+                                |row| row.req_int(0),
+                            )?
+                            .ok_or_else(|| BackendError::Row("report vanished".into()))?;
+                        done.push((id, false));
+                    }
+                }
+            }
+            Ok(done)
+        })
+    }
+
+    /// Codes up to `limit` stored reports that are not coded yet — or, with `recode`, that
+    /// were coded by another version than `coder`'s — in one transaction. Returns how many
+    /// reports and events it wrote; call until it returns 0 reports.
+    pub fn code_pending(
+        &mut self,
+        coder: &mut dyn Coding,
+        recode: bool,
+        limit: usize,
+    ) -> Result<(usize, usize)> {
+        let version = coder.version().to_string();
+        self.write(|conn| {
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let ids = if recode {
+                conn.query_all(
+                    "SELECT id FROM reports WHERE coded_with IS NULL OR coded_with <> $1
+                     ORDER BY id LIMIT $2",
+                    &[version.into(), limit.into()],
+                    |r| r.req_int(0),
+                )?
+            } else {
+                conn.query_all(
+                    "SELECT id FROM reports WHERE coded_with IS NULL ORDER BY id LIMIT $1",
+                    &[limit.into()],
+                    |r| r.req_int(0),
+                )?
+            };
+            let mut events = 0;
+            for &id in &ids {
+                events += code_stored(conn, id, coder)?;
+            }
+            Ok((ids.len(), events))
+        })
+    }
+
+    /// The id of the stored report whose text has this SHA-256 (lowercase hex), if any.
+    pub fn find_report(&mut self, sha256: &str) -> Result<Option<i64>> {
+        self.conn
+            .query_one(
+                "SELECT id FROM reports WHERE sha256 = $1",
+                &[sha256.into()],
+                |r| r.req_int(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// One stored report.
+    pub fn report(&mut self, id: i64) -> Result<Option<StoredReport>> {
+        self.conn
+            .query_one(
+                "SELECT id, sha256, name, text, reference_date, lang, received_at, channel, coded_with
+                 FROM reports WHERE id = $1",
+                &[id.into()],
+                |r| {
+                    Ok(StoredReport {
+                        id: r.req_int(0)?,
+                        sha256: r.req_text(1)?,
+                        report: Report {
+                            id: r.req_text(2)?,
+                            text: String::from_utf8(r.bytes(3)?.unwrap_or_default())
+                                .map_err(|_| "report text is not UTF-8".to_string())?,
+                            reference_date: r.text(4)?,
+                            lang: r.text(5)?,
+                        },
+                        received_at: r.req_text(6)?,
+                        channel: r.req_text(7)?,
+                        coded_with: r.text(8)?,
+                    })
+                },
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// One stored event.
+    pub fn event(&mut self, id: i64) -> Result<Option<StoredEvent>> {
+        let sql = format!("{} WHERE e.id = $1", *SELECT_EVENTS);
+        self.conn
+            .query_one(&sql, &[id.into()], event_from_row)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Streams the events of `filter`, ordered by event date then id, one page of them, to
+    /// `each` as they are read. Returns how many were handed over. An error from `each`
+    /// stops the read and is returned as is.
+    pub fn events<E: From<Error>>(
+        &mut self,
+        filter: &Filter,
+        page: &Page,
+        mut each: impl FnMut(StoredEvent) -> std::result::Result<(), E>,
+    ) -> std::result::Result<u64, E> {
+        filter.validate()?;
+        if let Some(after) = page.after {
+            if self.event(after)?.is_none() {
+                return Err(
+                    Error::Invalid(format!("no event with id {after} to page after")).into(),
+                );
+            }
+        }
+        let mut sql = Sql::new(&SELECT_EVENTS);
+        filter::where_clause(&mut sql, self.conn.dialect(), filter, page.after, &[]);
+        sql.text.push_str(" ORDER BY e.event_date, e.id");
+        if page.limit.is_some() || page.offset > 0 {
+            let limit = page
+                .limit
+                .map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
+            let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
+            let (l, o) = (sql.bind(limit), sql.bind(offset));
+            sql.text.push_str(&format!(" LIMIT {l} OFFSET {o}"));
+        }
+        let mut n = 0u64;
+        let read = self
+            .conn
+            .query_each::<Stop<E>>(&sql.text, &sql.params, &mut |row| {
+                let event = event_from_row(row).map_err(|e| Stop::Backend(BackendError::Row(e)))?;
+                n += 1;
+                each(event).map_err(Stop::Caller)
+            });
+        match read {
+            Ok(()) => Ok(n),
+            Err(Stop::Caller(e)) => Err(e),
+            Err(Stop::Backend(e)) => Err(self.err(e).into()),
+        }
+    }
+
+    /// Sets the status of the events named by `ids` (if any) that also match `filter`,
+    /// recording `by` and `at`. Refuses to act on everything: give ids or a filter.
+    pub fn set_status(
+        &mut self,
+        ids: &[i64],
+        filter: &Filter,
+        status: Status,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<StatusChange> {
+        filter.validate()?;
+        let by = by.trim();
+        if by.is_empty() {
+            return Err(Error::Invalid(
+                "say who is changing the status (--as NAME)".into(),
+            ));
+        }
+        if ids.is_empty() && filter.is_empty() {
+            return Err(Error::Invalid(
+                "name the events: give event ids or at least one filter".into(),
+            ));
+        }
+        let d = self.conn.dialect();
+        let at = rfc3339(at);
+        self.write(|conn| {
+            let mut change = StatusChange::default();
+            let run = |conn: &mut Conn, chunk: &[i64]| -> BResult<u64> {
+                let mut sql = Sql::new("");
+                let (s, b, a) = (
+                    sql.bind(status.as_str()),
+                    sql.bind(by),
+                    sql.bind(at.as_str()),
+                );
+                sql.text = format!(
+                    "UPDATE events SET status = {s}, updated_by = {b}, updated_at = {a}
+                     WHERE id IN (SELECT e.id FROM events e"
+                );
+                filter::where_clause(&mut sql, d, filter, None, chunk);
+                sql.text.push(')');
+                conn.execute(&sql.text, &sql.params)
+            };
+            if ids.is_empty() {
+                change.changed = run(conn, &[])?;
+            }
+            for chunk in ids.chunks(500) {
+                let mut sql = Sql::new("");
+                let ps: Vec<String> = chunk.iter().map(|&id| sql.bind(id)).collect();
+                sql.text = format!("SELECT id FROM events WHERE id IN ({})", ps.join(", "));
+                let found = conn.query_all(&sql.text, &sql.params, |r| r.req_int(0))?;
+                change
+                    .missing
+                    .extend(chunk.iter().filter(|id| !found.contains(id)));
+                change.changed += run(conn, chunk)?;
+            }
+            Ok(change)
+        })
+    }
+
+    /// Replaces an event's record with an analyst's version. Marks it edited, so that
+    /// re-coding its report keeps it. Returns whether the event exists.
+    pub fn edit_event(
+        &mut self,
+        id: i64,
+        event: &Event,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut params = event_values(event).map_err(|e| self.err(e))?;
+        params.extend([by.into(), rfc3339(at).into(), id.into()]);
+        let notes = search_text(&event.notes);
+        self.write(|conn| {
+            if conn.execute(&UPDATE_EVENT, &params)? == 0 {
+                return Ok(false);
+            }
+            conn.execute("DELETE FROM event_search WHERE rowid = $1", &[id.into()])?;
+            index_text(conn, "event_search", id, &notes)?;
+            Ok(true)
+        })
+    }
+
+    /// Stores events that come with no report (ACLED rows) in one transaction, with
+    /// `status`, changed `by` at `at`. An event whose `event_id_cnty` is already among
+    /// the imported ones is skipped, so importing a file twice adds nothing.
+    pub fn import_events(
+        &mut self,
+        events: &[Event],
+        status: Status,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Imported> {
+        let at = rfc3339(at);
+        self.write(|conn| {
+            let mut done = Imported::default();
+            for e in events {
+                match insert_event(
+                    conn,
+                    &INSERT_EVENT_SKIP,
+                    None,
+                    e,
+                    status,
+                    Some(by),
+                    Some(&at),
+                )? {
+                    Some(_) => done.inserted += 1,
+                    None => done.duplicates += 1,
+                }
+            }
+            Ok(done)
+        })
+    }
+
+    /// How many reports (and of them not yet coded) and events are stored.
+    pub fn counts(&mut self) -> Result<Counts> {
+        let count = |conn: &mut Conn, sql: &str| -> BResult<u64> {
+            Ok(conn.query_one(sql, &[], |r| r.req_int(0))?.unwrap_or(0) as u64)
+        };
+        let c = (|| {
+            Ok(Counts {
+                reports: count(&mut self.conn, "SELECT COUNT(*) FROM reports")?,
+                uncoded_reports: count(
+                    &mut self.conn,
+                    "SELECT COUNT(*) FROM reports WHERE coded_with IS NULL",
+                )?,
+                events: count(&mut self.conn, "SELECT COUNT(*) FROM events")?,
+            })
+        })();
+        c.map_err(|e| self.err(e))
+    }
+
+    /// Runs raw SQL statements: for tests that need a database in a state the API cannot
+    /// produce (an old schema, a newer version number).
+    #[doc(hidden)]
+    pub fn execute_raw(&mut self, sql: &str) -> Result<()> {
+        self.conn.batch(sql).map_err(|e| self.err(e))
+    }
+
+    /// Updates the planner's statistics; worth running after a large load.
+    pub fn analyze(&mut self) -> Result<()> {
+        let sql = match self.dialect() {
+            Dialect::Sqlite => "ANALYZE; PRAGMA optimize;",
+            Dialect::Postgres => "ANALYZE",
+        };
+        self.conn.batch(sql).map_err(|e| self.err(e))
+    }
+}

@@ -1,0 +1,281 @@
+//! Reading ACLED CSV files into event records, so existing ACLED data and our own events
+//! live in one dataset.
+//!
+//! Columns are found by header name, so extra columns (`iso3`, `event_id_no_cnty`, …) and
+//! missing optional ones do not matter, and a file we exported ourselves (ACLED's columns
+//! then `report, injuries, arrests, confidence`) reads back too. Both generations of the
+//! actor-type columns are read: the current text ("State forces", "State forces-Protesters")
+//! and the older numbers (`inter1` 1–8, `interaction` 16); numbers become the text.
+//!
+//! A row that cannot be read is an `Err` naming its line and the reason; the reader goes on
+//! with the next row. This module parses only: it knows nothing of the database.
+
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use unrest_model::Event;
+
+/// ACLED's actor types, by their old numeric code (index 1–8).
+pub const INTER_NAMES: [&str; 9] = [
+    "",
+    "State forces",
+    "Rebel groups",
+    "Political militias",
+    "Identity militias",
+    "Rioters",
+    "Protesters",
+    "Civilians",
+    "External/Other forces",
+];
+
+/// A row that could not be read: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// 1-based line in the file where the row starts.
+    pub line: u64,
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+/// The file cannot be read as ACLED at all (its header lacks a column every row needs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderError(pub String);
+
+impl fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for HeaderError {}
+
+/// The columns without which a row is not an event we can place.
+const REQUIRED: [&str; 4] = ["event_date", "event_type", "latitude", "longitude"];
+
+/// Streams the rows of an ACLED CSV as events.
+pub struct Reader<R: Read> {
+    csv: csv::Reader<R>,
+    columns: HashMap<String, usize>,
+    record: csv::StringRecord,
+}
+
+/// Reads the header of `input` and returns the row reader.
+pub fn read<R: Read>(input: R) -> Result<Reader<R>, HeaderError> {
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(input);
+    let header = csv
+        .headers()
+        .map_err(|e| HeaderError(format!("cannot read the CSV header: {e}")))?;
+    let columns: HashMap<String, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim_start_matches('\u{feff}').trim().to_lowercase(), i))
+        .collect();
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|c| !columns.contains_key(*c))
+        .collect();
+    if !missing.is_empty() {
+        return Err(HeaderError(format!(
+            "not an ACLED file: the header has no {} column{}",
+            missing.join(", "),
+            if missing.len() > 1 { "s" } else { "" }
+        )));
+    }
+    Ok(Reader {
+        csv,
+        columns,
+        record: csv::StringRecord::new(),
+    })
+}
+
+impl<R: Read> Iterator for Reader<R> {
+    type Item = Result<Event, RowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.csv.read_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let line = self.record.position().map_or(0, |p| p.line());
+                Some(self.event().map_err(|reason| RowError { line, reason }))
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                let reason = match e.kind() {
+                    csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_string(),
+                    _ => e.to_string(),
+                };
+                Some(Err(RowError { line, reason }))
+            }
+        }
+    }
+}
+
+impl<R: Read> Reader<R> {
+    fn get(&self, column: &str) -> &str {
+        self.columns
+            .get(column)
+            .and_then(|&i| self.record.get(i))
+            .map_or("", str::trim)
+    }
+
+    fn parse<T: std::str::FromStr>(&self, column: &str) -> Result<Option<T>, String> {
+        let v = self.get(column);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        v.parse()
+            .map(Some)
+            .map_err(|_| format!("{column} {v:?} is not a valid number"))
+    }
+
+    fn event(&self) -> Result<Event, String> {
+        for c in REQUIRED {
+            if self.get(c).is_empty() {
+                return Err(format!("{c} is empty"));
+            }
+        }
+        let date = parse_date(self.get("event_date"))?;
+        let latitude: f64 = self.parse("latitude")?.unwrap_or_default();
+        let longitude: f64 = self.parse("longitude")?.unwrap_or_default();
+        if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
+            return Err(format!(
+                "coordinates {latitude},{longitude} are outside the globe"
+            ));
+        }
+        let precision = |column: &str| -> Result<u8, String> {
+            match self.parse::<u8>(column)? {
+                None => Ok(1),
+                Some(p @ 1..=3) => Ok(p),
+                Some(p) => Err(format!("{column} {p} is not 1, 2 or 3")),
+            }
+        };
+        let text = |column: &str| self.get(column).to_string();
+        Ok(Event {
+            event_id_cnty: text("event_id_cnty"),
+            event_date: date.format("%Y-%m-%d").to_string(),
+            year: self.parse("year")?.unwrap_or(date.year()),
+            time_precision: precision("time_precision")?,
+            disorder_type: text("disorder_type"),
+            event_type: text("event_type"),
+            sub_event_type: text("sub_event_type"),
+            actor1: text("actor1"),
+            assoc_actor_1: text("assoc_actor_1"),
+            inter1: inter(self.get("inter1"))?,
+            actor2: text("actor2"),
+            assoc_actor_2: text("assoc_actor_2"),
+            inter2: inter(self.get("inter2"))?,
+            interaction: interaction(self.get("interaction"))?,
+            civilian_targeting: text("civilian_targeting"),
+            iso: self.parse("iso")?.unwrap_or(0),
+            region: text("region"),
+            country: text("country"),
+            admin1: text("admin1"),
+            admin2: text("admin2"),
+            admin3: text("admin3"),
+            location: text("location"),
+            latitude,
+            longitude,
+            geo_precision: precision("geo_precision")?,
+            source: text("source"),
+            source_scale: text("source_scale"),
+            notes: text("notes"),
+            fatalities: self.parse("fatalities")?.unwrap_or(0),
+            tags: text("tags"),
+            timestamp: self.parse("timestamp")?.unwrap_or(0),
+            report: text("report"),
+            injuries: self.parse("injuries")?,
+            arrests: self.parse("arrests")?,
+            evidence: Vec::new(),
+            // A curated dataset: its events are as sure as ours get.
+            confidence: self.parse("confidence")?.unwrap_or(1.0),
+        })
+    }
+}
+
+/// ACLED has written dates as `2022-10-16`, `16 October 2022` and `16-October-2022`.
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    ["%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%B %d, %Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
+        .ok_or_else(|| format!("event_date {s:?} is not a date (expected e.g. 2022-10-16)"))
+}
+
+fn inter_name(code: u32) -> Result<&'static str, String> {
+    INTER_NAMES
+        .get(code as usize)
+        .copied()
+        .ok_or_else(|| format!("actor type code {code} is not an ACLED code (0-8)"))
+}
+
+/// An `inter1`/`inter2` value as text: numbers mapped, text kept.
+pub fn inter(s: &str) -> Result<String, String> {
+    match s.parse::<u32>() {
+        Ok(code) => inter_name(code).map(str::to_string),
+        Err(_) => Ok(s.to_string()),
+    }
+}
+
+/// An `interaction` value as text: `16` → `State forces-Protesters`, `60` →
+/// `Protesters only`; text kept.
+pub fn interaction(s: &str) -> Result<String, String> {
+    let Ok(code) = s.parse::<u32>() else {
+        return Ok(s.to_string());
+    };
+    if !(10..=88).contains(&code) {
+        return Err(format!(
+            "interaction {code} is not an ACLED code (two digits 1-8, the second may be 0)"
+        ));
+    }
+    let (a, b) = (inter_name(code / 10)?, inter_name(code % 10)?);
+    Ok(if b.is_empty() {
+        format!("{a} only")
+    } else {
+        format!("{a}-{b}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_actor_types_become_the_current_text() {
+        assert_eq!(inter("1").unwrap(), "State forces");
+        assert_eq!(inter("6").unwrap(), "Protesters");
+        assert_eq!(inter("0").unwrap(), "");
+        assert_eq!(inter("Protesters").unwrap(), "Protesters");
+        assert_eq!(interaction("16").unwrap(), "State forces-Protesters");
+        assert_eq!(interaction("60").unwrap(), "Protesters only");
+        assert_eq!(interaction("57").unwrap(), "Rioters-Civilians");
+        assert!(interaction("96").is_err());
+        assert!(inter("9").is_err());
+    }
+
+    #[test]
+    fn older_date_spellings_are_read() {
+        let d = NaiveDate::from_ymd_opt(2022, 10, 16).unwrap();
+        assert_eq!(parse_date("2022-10-16").unwrap(), d);
+        assert_eq!(parse_date("16 October 2022").unwrap(), d);
+        assert_eq!(parse_date("16-October-2022").unwrap(), d);
+        assert!(parse_date("16/10/2022").is_err());
+    }
+
+    #[test]
+    fn a_header_without_coordinates_is_not_acled() {
+        let err = read("event_date,event_type\n".as_bytes()).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "not an ACLED file: the header has no latitude, longitude columns"
+        );
+    }
+}

@@ -1,0 +1,429 @@
+//! The one place that knows there are two databases.
+//!
+//! Everything above this module writes one SQL text with `$1, $2, …` placeholders and runs
+//! it through [`Conn`]; SQLite reads `$N` as a named parameter and we bind it by that name,
+//! PostgreSQL reads it natively. What cannot be said in one text — column types in DDL,
+//! full-text search, the write-lock statement — is a method of [`Dialect`] here, so a third
+//! backend would be a change to this file and the migrations only.
+//!
+//! This module knows nothing of reports or events: only of values, rows and statements.
+
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// How long SQLite waits for another writer before giving up with [`Error::Locked`].
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A parameter or column value, the common ground of both backends.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Value {
+        Value::Int(v)
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Value {
+        Value::Real(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Text(v.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Text(v)
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Value::Null => ValueRef::Null,
+            Value::Int(v) => ValueRef::Integer(*v),
+            Value::Real(v) => ValueRef::Real(*v),
+            Value::Text(v) => ValueRef::Text(v.as_bytes()),
+            Value::Bytes(v) => ValueRef::Blob(v),
+        }))
+    }
+}
+
+/// PostgreSQL types parameters strictly (an `i64` only fits a `BIGINT`); SQLite does not.
+/// Converting here to whatever type the server inferred keeps the SQL text free of casts.
+impl ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(v) => match *ty {
+                Type::INT8 => v.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*v)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*v)?.to_sql(ty, out),
+                Type::FLOAT8 => (*v as f64).to_sql(ty, out),
+                Type::FLOAT4 => (*v as f32).to_sql(ty, out),
+                Type::BOOL => (*v != 0).to_sql(ty, out),
+                _ => v.to_string().to_sql(&Type::TEXT, out),
+            },
+            Value::Real(v) => match *ty {
+                Type::FLOAT4 => (*v as f32).to_sql(ty, out),
+                _ => v.to_sql(&Type::FLOAT8, out),
+            },
+            Value::Text(v) => v.as_str().to_sql(&Type::TEXT, out),
+            Value::Bytes(v) => v.as_slice().to_sql(&Type::BYTEA, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+/// One result row, read by column position.
+pub(crate) trait Row {
+    fn value(&self, i: usize) -> Result<Value, String>;
+
+    fn int(&self, i: usize) -> Result<Option<i64>, String> {
+        match self.value(i)? {
+            Value::Null => Ok(None),
+            Value::Int(v) => Ok(Some(v)),
+            Value::Real(v) => Ok(Some(v as i64)),
+            Value::Text(s) => s
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("column {i}: {s:?} is not an integer")),
+            Value::Bytes(_) => Err(format!("column {i}: bytes where an integer was expected")),
+        }
+    }
+
+    fn real(&self, i: usize) -> Result<Option<f64>, String> {
+        match self.value(i)? {
+            Value::Null => Ok(None),
+            Value::Int(v) => Ok(Some(v as f64)),
+            Value::Real(v) => Ok(Some(v)),
+            Value::Text(s) => s
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("column {i}: {s:?} is not a number")),
+            Value::Bytes(_) => Err(format!("column {i}: bytes where a number was expected")),
+        }
+    }
+
+    fn text(&self, i: usize) -> Result<Option<String>, String> {
+        match self.value(i)? {
+            Value::Null => Ok(None),
+            Value::Int(v) => Ok(Some(v.to_string())),
+            Value::Real(v) => Ok(Some(v.to_string())),
+            Value::Text(s) => Ok(Some(s)),
+            Value::Bytes(b) => String::from_utf8(b)
+                .map(Some)
+                .map_err(|_| format!("column {i}: bytes that are not UTF-8")),
+        }
+    }
+
+    fn bytes(&self, i: usize) -> Result<Option<Vec<u8>>, String> {
+        match self.value(i)? {
+            Value::Null => Ok(None),
+            Value::Bytes(b) => Ok(Some(b)),
+            Value::Text(s) => Ok(Some(s.into_bytes())),
+            other => Err(format!("column {i}: {other:?} where bytes were expected")),
+        }
+    }
+
+    fn req_int(&self, i: usize) -> Result<i64, String> {
+        self.int(i)?.ok_or_else(|| format!("column {i} is NULL"))
+    }
+    fn req_text(&self, i: usize) -> Result<String, String> {
+        self.text(i)?.ok_or_else(|| format!("column {i} is NULL"))
+    }
+}
+
+impl Row for rusqlite::Row<'_> {
+    fn value(&self, i: usize) -> Result<Value, String> {
+        use rusqlite::types::ValueRef;
+        Ok(match self.get_ref(i).map_err(|e| e.to_string())? {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(v) => Value::Int(v),
+            ValueRef::Real(v) => Value::Real(v),
+            ValueRef::Text(b) => Value::Text(
+                String::from_utf8(b.to_vec())
+                    .map_err(|_| format!("column {i}: text that is not UTF-8"))?,
+            ),
+            ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
+        })
+    }
+}
+
+impl Row for postgres::Row {
+    fn value(&self, i: usize) -> Result<Value, String> {
+        let ty = self
+            .columns()
+            .get(i)
+            .ok_or_else(|| format!("no column {i}"))?
+            .type_()
+            .clone();
+        let err = |e: postgres::Error| format!("column {i}: {e}");
+        Ok(match ty {
+            Type::INT8 => self.try_get::<_, Option<i64>>(i).map_err(err)?.into(),
+            Type::INT4 => self
+                .try_get::<_, Option<i32>>(i)
+                .map_err(err)?
+                .map(i64::from)
+                .into(),
+            Type::INT2 => self
+                .try_get::<_, Option<i16>>(i)
+                .map_err(err)?
+                .map(i64::from)
+                .into(),
+            Type::BOOL => self
+                .try_get::<_, Option<bool>>(i)
+                .map_err(err)?
+                .map(i64::from)
+                .into(),
+            Type::FLOAT8 => self.try_get::<_, Option<f64>>(i).map_err(err)?.into(),
+            Type::FLOAT4 => self
+                .try_get::<_, Option<f32>>(i)
+                .map_err(err)?
+                .map(f64::from)
+                .into(),
+            Type::BYTEA => match self.try_get::<_, Option<Vec<u8>>>(i).map_err(err)? {
+                Some(b) => Value::Bytes(b),
+                None => Value::Null,
+            },
+            _ => self.try_get::<_, Option<String>>(i).map_err(err)?.into(),
+        })
+    }
+}
+
+/// What differs between the two SQL dialects, and nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// Starts a transaction that will write. SQLite takes the write lock now, so two writers
+    /// queue on the busy timeout instead of one failing at its first write.
+    pub(crate) fn begin_write(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "BEGIN IMMEDIATE",
+            Dialect::Postgres => "BEGIN",
+        }
+    }
+
+    /// Fills the type placeholders of shared DDL: `{id}` an auto-numbered 64-bit key,
+    /// `{real}` a double, `{bytes}` a byte string.
+    pub(crate) fn ddl(self, sql: &str) -> String {
+        let (id, real, bytes) = match self {
+            // Only the exact words INTEGER PRIMARY KEY make the rowid alias in SQLite;
+            // AUTOINCREMENT because ids are shown to people (`unrest publish 812`) and a
+            // deleted event's id must never come back naming another event.
+            Dialect::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "REAL", "BLOB"),
+            Dialect::Postgres => (
+                "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+                "DOUBLE PRECISION",
+                "BYTEA",
+            ),
+        };
+        sql.replace("{id}", id)
+            .replace("{real}", real)
+            .replace("{bytes}", bytes)
+    }
+
+    /// A condition true for the `rowid`s of `table` (a search table) whose folded text
+    /// contains the phrase bound at `param`; see [`Dialect::search_param`].
+    pub(crate) fn search_rowids(self, table: &str, param: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("SELECT rowid FROM {table} WHERE {table} MATCH {param}"),
+            Dialect::Postgres => format!(
+                "SELECT rowid FROM {table} WHERE to_tsvector('simple', folded) @@ phraseto_tsquery('simple', {param})"
+            ),
+        }
+    }
+
+    /// The bound value for [`Dialect::search_rowids`], from already-folded words: FTS5 wants
+    /// its phrase in double quotes, PostgreSQL takes the words as they are.
+    pub(crate) fn search_param(self, folded: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("\"{}\"", folded.replace('"', "\"\"")),
+            Dialect::Postgres => folded.to_string(),
+        }
+    }
+}
+
+/// An open connection to one backend.
+pub(crate) enum Conn {
+    Sqlite(rusqlite::Connection),
+    Postgres {
+        client: Box<postgres::Client>,
+        /// Prepared once per connection: each prepare is a round trip to the server.
+        statements: HashMap<String, postgres::Statement>,
+    },
+}
+
+/// A backend error before it is given the database's name; see `Error::from_backend`.
+#[derive(Debug)]
+pub(crate) enum BackendError {
+    Sqlite(rusqlite::Error),
+    Postgres(postgres::Error),
+    Row(String),
+}
+
+impl From<rusqlite::Error> for BackendError {
+    fn from(e: rusqlite::Error) -> Self {
+        BackendError::Sqlite(e)
+    }
+}
+impl From<postgres::Error> for BackendError {
+    fn from(e: postgres::Error) -> Self {
+        BackendError::Postgres(e)
+    }
+}
+impl From<String> for BackendError {
+    fn from(e: String) -> Self {
+        BackendError::Row(e)
+    }
+}
+
+pub(crate) type BResult<T> = Result<T, BackendError>;
+
+impl Conn {
+    pub(crate) fn dialect(&self) -> Dialect {
+        match self {
+            Conn::Sqlite(_) => Dialect::Sqlite,
+            Conn::Postgres { .. } => Dialect::Postgres,
+        }
+    }
+
+    /// Runs statements without parameters (DDL, transaction control).
+    pub(crate) fn batch(&mut self, sql: &str) -> BResult<()> {
+        match self {
+            Conn::Sqlite(c) => c.execute_batch(sql)?,
+            Conn::Postgres { client, .. } => client.batch_execute(sql)?,
+        }
+        Ok(())
+    }
+
+    fn pg_statement(
+        client: &mut postgres::Client,
+        statements: &mut HashMap<String, postgres::Statement>,
+        sql: &str,
+    ) -> BResult<postgres::Statement> {
+        if let Some(s) = statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = client.prepare(sql)?;
+        statements.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+
+    fn sqlite_bind(stmt: &mut rusqlite::CachedStatement<'_>, params: &[Value]) -> BResult<()> {
+        for (i, v) in params.iter().enumerate() {
+            if let Some(at) = stmt.parameter_index(&format!("${}", i + 1))? {
+                stmt.raw_bind_parameter(at, v)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs one statement; returns the number of rows it changed.
+    pub(crate) fn execute(&mut self, sql: &str, params: &[Value]) -> BResult<u64> {
+        match self {
+            Conn::Sqlite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                Self::sqlite_bind(&mut stmt, params)?;
+                Ok(stmt.raw_execute()? as u64)
+            }
+            Conn::Postgres { client, statements } => {
+                let stmt = Self::pg_statement(client, statements, sql)?;
+                let params: Vec<&(dyn ToSql + Sync)> =
+                    params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+                Ok(client.execute(&stmt, &params)?)
+            }
+        }
+    }
+
+    /// Runs a query and hands each row to `each` as it arrives: nothing is collected, so a
+    /// million-row export stays in constant memory. `each` may stop early with an error.
+    pub(crate) fn query_each<E: From<BackendError>>(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(&dyn Row) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match self {
+            Conn::Sqlite(c) => {
+                let mut stmt = c.prepare_cached(sql).map_err(BackendError::from)?;
+                Self::sqlite_bind(&mut stmt, params)?;
+                let mut rows = stmt.raw_query();
+                while let Some(row) = rows.next().map_err(BackendError::from)? {
+                    each(row)?;
+                }
+            }
+            Conn::Postgres { client, statements } => {
+                let stmt = Self::pg_statement(client, statements, sql)?;
+                let mut rows = client
+                    .query_raw(&stmt, params.iter())
+                    .map_err(BackendError::from)?;
+                while let Some(row) = rows.next().map_err(BackendError::from)? {
+                    each(&row)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The first row of a query mapped by `map`, if any.
+    pub(crate) fn query_one<T>(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        map: impl Fn(&dyn Row) -> Result<T, String>,
+    ) -> BResult<Option<T>> {
+        let mut found = None;
+        self.query_each::<BackendError>(sql, params, &mut |row| {
+            if found.is_none() {
+                found = Some(map(row)?);
+            }
+            Ok(())
+        })?;
+        Ok(found)
+    }
+
+    /// Every row of a query mapped by `map`.
+    pub(crate) fn query_all<T>(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        map: impl Fn(&dyn Row) -> Result<T, String>,
+    ) -> BResult<Vec<T>> {
+        let mut all = Vec::new();
+        self.query_each::<BackendError>(sql, params, &mut |row| {
+            all.push(map(row)?);
+            Ok(())
+        })?;
+        Ok(all)
+    }
+}

@@ -1,0 +1,235 @@
+//! The schema as numbered migrations, applied in order when a store is opened.
+//!
+//! `schema_migrations` holds one row per applied version. A migration is DDL (shared text
+//! with type placeholders, or one text per dialect where they cannot agree) and, when the
+//! new tables must be filled from the old ones, a Rust step in the same transaction. A
+//! database whose highest version is above [`LATEST`] was written by a newer unrest and is
+//! refused rather than half-understood.
+//!
+//! Never edit a migration that has shipped: add the next one.
+
+use crate::conn::{BResult, Conn, Dialect, Value};
+
+/// The schema version this build writes.
+pub const LATEST: i64 = 2;
+
+struct Migration {
+    version: i64,
+    /// What it is for, recorded with it.
+    why: &'static str,
+    ddl: fn(Dialect) -> String,
+    fill: Option<fn(&mut Conn) -> BResult<()>>,
+}
+
+const MIGRATIONS: [Migration; 2] = [
+    Migration {
+        version: 1,
+        why: "reports and the events coded from them",
+        ddl: base,
+        fill: None,
+    },
+    Migration {
+        version: 2,
+        why: "folded full-text search over report text and event notes; place index",
+        ddl: search,
+        fill: Some(fill_search),
+    },
+];
+
+fn base(d: Dialect) -> String {
+    d.ddl(
+        r#"
+CREATE TABLE reports (
+    id {id},
+    sha256 TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    text {bytes} NOT NULL,
+    received_at TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    reference_date TEXT,
+    lang TEXT,
+    coded_with TEXT
+);
+CREATE INDEX reports_uncoded ON reports (id) WHERE coded_with IS NULL;
+
+CREATE TABLE events (
+    id {id},
+    report_id BIGINT REFERENCES reports (id),
+    status TEXT NOT NULL DEFAULT 'coded'
+        CHECK (status IN ('coded', 'verified', 'published', 'rejected')),
+    edited BIGINT NOT NULL DEFAULT 0,
+    updated_by TEXT,
+    updated_at TEXT,
+    event_id_cnty TEXT NOT NULL,
+    event_date TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    time_precision BIGINT NOT NULL,
+    disorder_type TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    sub_event_type TEXT NOT NULL,
+    actor1 TEXT NOT NULL,
+    assoc_actor_1 TEXT NOT NULL,
+    inter1 TEXT NOT NULL,
+    actor2 TEXT NOT NULL,
+    assoc_actor_2 TEXT NOT NULL,
+    inter2 TEXT NOT NULL,
+    interaction TEXT NOT NULL,
+    civilian_targeting TEXT NOT NULL,
+    iso BIGINT NOT NULL,
+    region TEXT NOT NULL,
+    country TEXT NOT NULL,
+    admin1 TEXT NOT NULL,
+    admin2 TEXT NOT NULL,
+    admin3 TEXT NOT NULL,
+    location TEXT NOT NULL,
+    latitude {real} NOT NULL,
+    longitude {real} NOT NULL,
+    geo_precision BIGINT NOT NULL,
+    source TEXT NOT NULL,
+    source_scale TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    fatalities BIGINT NOT NULL,
+    tags TEXT NOT NULL,
+    "timestamp" BIGINT NOT NULL,
+    report TEXT NOT NULL,
+    injuries BIGINT,
+    arrests BIGINT,
+    evidence TEXT NOT NULL,
+    confidence {real} NOT NULL
+);
+CREATE INDEX events_report ON events (report_id);
+CREATE INDEX events_date ON events (event_date, id);
+-- ACLED's own ids are unique among imported rows, so importing a file twice adds nothing.
+CREATE UNIQUE INDEX events_acled_id ON events (event_id_cnty)
+    WHERE report_id IS NULL AND event_id_cnty <> '';
+"#,
+    )
+}
+
+fn search(d: Dialect) -> String {
+    // The folded copies of report text and event notes, keyed by the row they index. SQLite:
+    // contentless FTS5 (the text is already in `reports`/`events`, folded only for matching).
+    // PostgreSQL: a plain table with a GIN index over the 'simple' (no stemming, no stop
+    // words) tsvector, which handles Persian as well as English.
+    let place = "
+-- A date range with a bbox is the common query; the covering columns let it be filtered in
+-- the index without touching the rows.
+CREATE INDEX events_place ON events (event_date, longitude, latitude, id);
+";
+    match d {
+        Dialect::Sqlite => format!(
+            "{place}
+CREATE VIRTUAL TABLE report_search USING fts5 (
+    folded, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE event_search USING fts5 (
+    folded, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+);
+"
+        ),
+        Dialect::Postgres => format!(
+            "{place}
+CREATE TABLE report_search (rowid BIGINT PRIMARY KEY, folded TEXT NOT NULL);
+CREATE INDEX report_search_words ON report_search USING gin (to_tsvector('simple', folded));
+CREATE TABLE event_search (rowid BIGINT PRIMARY KEY, folded TEXT NOT NULL);
+CREATE INDEX event_search_words ON event_search USING gin (to_tsvector('simple', folded));
+"
+        ),
+    }
+}
+
+/// Indexes every report and event already stored when migration 2 runs.
+fn fill_search(conn: &mut Conn) -> BResult<()> {
+    let mut after = 0i64;
+    loop {
+        let rows = conn.query_all(
+            "SELECT id, text FROM reports WHERE id > $1 ORDER BY id LIMIT 1000",
+            &[after.into()],
+            |r| Ok((r.req_int(0)?, r.bytes(1)?.unwrap_or_default())),
+        )?;
+        let Some(last) = rows.last() else { break };
+        after = last.0;
+        for (id, text) in rows {
+            let folded = crate::search_text(&String::from_utf8_lossy(&text));
+            crate::index_text(conn, "report_search", id, &folded)?;
+        }
+    }
+    let mut after = 0i64;
+    loop {
+        let rows = conn.query_all(
+            "SELECT id, notes FROM events WHERE id > $1 ORDER BY id LIMIT 1000",
+            &[after.into()],
+            |r| Ok((r.req_int(0)?, r.req_text(1)?)),
+        )?;
+        let Some(last) = rows.last() else { break };
+        after = last.0;
+        for (id, notes) in rows {
+            crate::index_text(conn, "event_search", id, &crate::search_text(&notes))?;
+        }
+    }
+    Ok(())
+}
+
+/// The highest applied version, 0 for an empty database.
+pub(crate) fn version(conn: &mut Conn) -> BResult<i64> {
+    conn.batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version BIGINT PRIMARY KEY, why TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )?;
+    Ok(conn
+        .query_one("SELECT MAX(version) FROM schema_migrations", &[], |r| {
+            r.int(0)
+        })?
+        .flatten()
+        .unwrap_or(0))
+}
+
+/// What [`migrate`] found.
+pub(crate) enum Outcome {
+    Current,
+    TooNew(i64),
+}
+
+/// Brings the schema up to `target`, one transaction per migration, under the write lock
+/// so that two processes opening a fresh database at once do not both create it.
+pub(crate) fn migrate(conn: &mut Conn, target: i64) -> BResult<Outcome> {
+    let d = conn.dialect();
+    // Quick path: nothing to do, no write lock taken.
+    let found = version(conn)?;
+    if found > LATEST {
+        return Ok(Outcome::TooNew(found));
+    }
+    if found >= target {
+        return Ok(Outcome::Current);
+    }
+    for m in MIGRATIONS.iter().filter(|m| m.version <= target) {
+        conn.batch(d.begin_write())?;
+        let step = (|| {
+            if d == Dialect::Postgres {
+                // Serialises concurrent migrators; released at COMMIT.
+                conn.query_one("SELECT pg_advisory_xact_lock(7245010)", &[], |_| Ok(()))?;
+            }
+            if version(conn)? >= m.version {
+                return Ok(());
+            }
+            conn.batch(&(m.ddl)(d))?;
+            if let Some(fill) = m.fill {
+                fill(conn)?;
+            }
+            conn.execute(
+                "INSERT INTO schema_migrations (version, why, applied_at)
+                 VALUES ($1, $2, CAST(CURRENT_TIMESTAMP AS TEXT))",
+                &[m.version.into(), Value::from(m.why)],
+            )?;
+            Ok(())
+        })();
+        match step {
+            Ok(()) => conn.batch("COMMIT")?,
+            Err(e) => {
+                let _ = conn.batch("ROLLBACK");
+                return Err(e);
+            }
+        }
+    }
+    Ok(Outcome::Current)
+}
