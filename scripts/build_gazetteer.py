@@ -750,7 +750,7 @@ def main():
 The data is provided "as is" without warranty. We changed it: we kept Iran only, kept Latin
 and Persian/Arabic-script names only, dropped names that are common words, stripped
 diacritics from display names, renamed the provinces as ACLED names them, and added spellings
-of our own (the tables `PROVINCES`, `CITY_EXTRAS` and `DISTRICTS` in the script).
+of our own (the tables `PROVINCES`, `CITY_EXTRAS`, `COUNTY_SEATS` and `DISTRICTS` in the script).
 
 GeoNames data reached us through these registry packages (only their data files were read;
 nothing of them is committed):
