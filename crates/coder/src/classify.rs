@@ -104,8 +104,19 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     let harmed =
         killed.is_some() || injured.is_some() || counts.mentioned[0] && counts.killed.is_none();
 
+    let attackers_unknown = s.unidentified.is_some()
+        && s.protest.is_none()
+        && s.strike.is_none()
+        && s.forces
+            .iter()
+            .all(|&(ix, _, _)| actors[ix].key == "unidentified");
     let (event_type, sub_type, decisive) = if let Some(r) = s.riot {
         ("Riots", "Violent demonstration", r)
+    } else if let (Some(u), true) = (
+        s.unidentified.filter(|_| attackers_unknown),
+        s.lethal.is_some() || harmed,
+    ) {
+        ("Violence against civilians", "Attack", u)
     } else if let (Some(g), true) = (gathering, s.lethal.is_some() || killed.is_some()) {
         let why = s.lethal.or(killed.map(|f| (f.first, f.last))).unwrap_or(g);
         ("Protests", "Excessive force against protesters", why)

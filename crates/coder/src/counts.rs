@@ -270,7 +270,7 @@ fn backward(doc: &Doc, before: usize, used: &[(usize, usize)]) -> Option<Figure>
     let mut nums: Vec<Num> = Vec::new();
     let mut including_at: Option<usize> = None;
     let mut j = before;
-    let floor = before.saturating_sub(10);
+    let floor = before.saturating_sub(16);
     while j > floor {
         // Stop at the clause boundary before token j.
         if doc.tokens[j].sep >= Sep::Comma && j != before {

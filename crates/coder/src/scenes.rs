@@ -85,9 +85,12 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
         while sentence < s.last {
             let end = sentence_end(doc, sentence, s.last);
             let place_here = if current.is_none() {
-                lead_place
-                    .clone()
-                    .or_else(|| place_in(doc, sentence, end, &context, false))
+                let body = place_in(doc, sentence, end, &context, false);
+                match (&lead_place, body) {
+                    (Some(lead), Some(body)) if refines(doc, lead, &body) => Some(body),
+                    (Some(lead), _) => Some(lead.clone()),
+                    (None, body) => body,
+                }
             } else {
                 moved_place(doc, sentence, end, &context, current.as_ref())
             };
@@ -411,8 +414,13 @@ fn moved_place(
         if id == current.place.id || p.kind == PlaceKind::Province || p.kind == PlaceKind::County {
             continue;
         }
-        if here.parent_city == Some(id) || p.parent_city == Some(current.place.id) && false {
+        if here.parent_city == Some(id) {
             continue;
+        }
+        // A big city's report that moves on to a small namesake elsewhere in the country
+        // moves within the city: "From there, I went to Kianshahr" in a Tehran report.
+        if is_big_city(here) && p.admin1 != here.admin1 && p.population < SMALL_TOWN {
+            return Some(district_of(current, doc.original_words(m.first, m.last), m));
         }
         return Some(PlaceChoice {
             id,
@@ -422,7 +430,86 @@ fn moved_place(
             near: m.near,
         });
     }
+    // "went to Kianshahr": a name the gazetteer does not know, after a movement word, in a
+    // city's report is a part of that city.
+    if is_big_city(here) {
+        for j in first..last {
+            let Some(h) = doc.hit_starting_at(j) else {
+                continue;
+            };
+            if !doc.hits[h].has(Cat::Movement) {
+                continue;
+            }
+            let start = doc.hits[h].last;
+            let mut end = start;
+            while end < last
+                && end - start < 3
+                && doc.tokens[end].capitalised
+                && (end == start || doc.tokens[end].sep <= Sep::Hyphen)
+                && doc.hit_at(end).is_none()
+                && !doc.in_date(end)
+            {
+                end += 1;
+            }
+            if end > start {
+                let name = doc.original_words(start, end).to_string();
+                return Some(PlaceChoice {
+                    id: current.place.id,
+                    district: Some(name),
+                    first: start,
+                    last: end,
+                    near: false,
+                });
+            }
+        }
+    }
     None
+}
+
+/// Below this a namesake is a small town (GeoNames population).
+const SMALL_TOWN: u32 = 100_000;
+
+fn is_big_city(p: &unrest_gazetteer::Place) -> bool {
+    p.kind == PlaceKind::City && p.population >= 300_000
+}
+
+fn district_of(current: &Scene, name: &str, m: &PlaceMention) -> PlaceChoice {
+    PlaceChoice {
+        id: current.place.id,
+        district: Some(name.to_string()),
+        first: m.first,
+        last: m.last,
+        near: false,
+    }
+}
+
+/// Whether a place in a section's first sentence ("Yazd" / "In Imamshahr, workers…") is
+/// a more precise place inside the heading's: a town of the heading's province, or a
+/// district of its city. Only a place after "in"/"at" counts.
+fn refines(doc: &Doc, lead: &PlaceChoice, body: &PlaceChoice) -> bool {
+    if !after_location_word(doc, body.first) || body.id == lead.id {
+        return false;
+    }
+    let (l, b) = (doc.gazetteer.place(lead.id), doc.gazetteer.place(body.id));
+    if b.parent_city == Some(lead.id) {
+        return true;
+    }
+    let lead_is_region =
+        l.kind == PlaceKind::Province || lead.district.is_none() && is_capital_namesake(doc, l);
+    lead_is_region
+        && b.admin1 == l.admin1
+        && matches!(
+            b.kind,
+            PlaceKind::City | PlaceKind::District | PlaceKind::Landmark
+        )
+}
+
+/// A city that shares its name with its province (Yazd, Tehran, Kerman): a heading naming
+/// it may mean the province.
+fn is_capital_namesake(doc: &Doc, p: &unrest_gazetteer::Place) -> bool {
+    doc.gazetteer
+        .province(&p.admin1)
+        .is_some_and(|prov| unrest_text::fold_key(&prov.name) == unrest_text::fold_key(&p.name))
 }
 
 /// The first usable date of tokens `first..last`.
