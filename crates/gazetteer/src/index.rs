@@ -32,7 +32,12 @@ impl NameIndex {
         for (id, place_names) in names.iter().enumerate() {
             for name in place_names {
                 for key in spellings(&unrest_text::fold_key(name)) {
-                    by_key.entry(key.into()).or_default().push(id as PlaceId);
+                    match by_key.get_mut(key.as_str()) {
+                        Some(ids) => ids.push(id as PlaceId),
+                        None => {
+                            by_key.insert(key.into(), vec![id as PlaceId]);
+                        }
+                    }
                 }
             }
         }
@@ -45,8 +50,12 @@ impl NameIndex {
         for key in by_key.keys() {
             let words = key.split(' ').count().min(MAX_WORDS) as u8;
             let first = key.split(' ').next().unwrap_or_default();
-            let max = first_words.entry(first.into()).or_default();
-            *max = (*max).max(words);
+            match first_words.get_mut(first) {
+                Some(max) => *max = (*max).max(words),
+                None => {
+                    first_words.insert(first.into(), words);
+                }
+            }
         }
         NameIndex {
             by_key,
@@ -158,14 +167,30 @@ fn rank(candidates: &mut [PlaceId], places: &[Place], capitals: &HashMap<PlaceId
     });
 }
 
+/// Whether the character at byte `i` is a letter or digit (`char::is_alphanumeric`), and its
+/// length. Decoded by hand, with Persian letters answered without a table search: this loop is
+/// most of the scan's time.
+#[inline]
 fn is_word_byte_start(text: &str, i: usize) -> Option<(bool, usize)> {
-    let b = text.as_bytes()[i];
+    let bytes = text.as_bytes();
+    let b = *bytes.get(i)?;
     if b < 0x80 {
-        Some((b.is_ascii_alphanumeric(), 1))
-    } else {
-        let c = text[i..].chars().next()?;
-        Some((c.is_alphanumeric(), c.len_utf8()))
+        return Some((b.is_ascii_alphanumeric(), 1));
     }
+    let cont = |k: usize| bytes.get(i + k).map_or(0, |&c| u32::from(c & 0x3F));
+    let (c, n) = if b < 0xE0 {
+        (u32::from(b & 0x1F) << 6 | cont(1), 2)
+    } else if b < 0xF0 {
+        (u32::from(b & 0x0F) << 12 | cont(1) << 6 | cont(2), 3)
+    } else {
+        (
+            u32::from(b & 0x07) << 18 | cont(1) << 12 | cont(2) << 6 | cont(3),
+            4,
+        )
+    };
+    let word = matches!(c, 0x0621..=0x064A | 0x066E..=0x06D3)
+        || char::from_u32(c).is_some_and(char::is_alphanumeric);
+    Some((word, n))
 }
 
 /// The next word (a run of letters and digits) at or after byte `from`.
@@ -218,6 +243,21 @@ mod tests {
         assert!(s.contains(&"bandarabbas".to_string()));
         assert!(spellings("eslamshahr").contains(&"eslam shahr".to_string()));
         assert!(spellings("خرم اباد").contains(&"خرماباد".to_string()));
+    }
+
+    #[test]
+    fn the_hand_decoder_agrees_with_char_is_alphanumeric() {
+        let chars = (0u32..0x3000)
+            .chain(0x1_0000..0x1_0400)
+            .filter_map(char::from_u32);
+        for c in chars {
+            let s = format!("{c}");
+            assert_eq!(
+                is_word_byte_start(&s, 0),
+                Some((c.is_alphanumeric(), c.len_utf8())),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]
