@@ -231,7 +231,7 @@ jomhuri mellat melli
 mahsa jina zhina amini khamenei khomeini khomeyni raisi rouhani ali hossein hosseini hasan
 hassan reza mohammad mohammed ahmad mehdi abbas fatemeh zahra nika sarina hadis najafi
 kian pirfalak
-alexandria
+alexandria meshed salami tad bani khatam rostam ashraf
 """
 
 STOP_FA = """
@@ -258,6 +258,9 @@ STOP_FA = """
 حسینی حسین علی رضا محمد احمد مهدی عباس فاطمه زهرا مهسا ژینا امینی خامنه ای خمینی رئیسی
 نیکا سارینا حدیث نجفی نجف کیان
 اول دوم سوم چهارم چاهارم پنجم ششم هفتم هشتم نهم دهم
+پشم فال حنا کاج شیخ قوم بره طبل پری گره نیک طول اوج جوی خور وار ناو بام خاتم رستم شجاع بلال
+لنگر شباب اشرف گردو کلان دلیر نقاب شایع خمیر پشته زنگی کوثر بافت انبوه پیروز نیرنگ دامنه
+ترکمن رامین بهرام آباد سلامی
 """
 
 STOPWORDS = {fold_key(w) for w in STOP_EN.split()} | {fold_key(w) for w in STOP_FA.split()}

@@ -84,6 +84,7 @@ pub(crate) fn parse_user_places(
     places: &mut Vec<Place>,
     names: &mut Vec<Vec<String>>,
 ) -> Result<(), PlaceError> {
+    let mut user_cities: Vec<(String, u32)> = Vec::new();
     for (i, (n, line)) in data_lines(tsv).enumerate() {
         let f: Vec<&str> = line.split('\t').map(str::trim).collect();
         if i == 0 && f[0].eq_ignore_ascii_case("name") {
@@ -129,12 +130,18 @@ pub(crate) fn parse_user_places(
         let city = match field(3) {
             "" => None,
             c => {
-                let found = base
-                    .lookup(c)
-                    .into_iter()
-                    .map(|id| base.place(id))
-                    .find(|p| {
-                        p.kind == PlaceKind::City && admin1.as_ref().is_none_or(|a| &p.admin1 == a)
+                // A city added earlier in this file, else one of the gazetteer's.
+                let key = unrest_text::fold_key(c);
+                let added = user_cities.iter().rev().find(|(k, _)| *k == key);
+                let in_province = |p: &Place| admin1.as_ref().is_none_or(|a| &p.admin1 == a);
+                let found = added
+                    .map(|&(_, id)| places[id as usize].clone())
+                    .or_else(|| {
+                        base.lookup(c)
+                            .into_iter()
+                            .map(|id| base.place(id))
+                            .find(|p| p.kind == PlaceKind::City && in_province(p))
+                            .cloned()
                     });
                 Some(found.ok_or_else(|| error(n, format!("city '{c}' is not in the gazetteer")))?)
             }
@@ -149,20 +156,18 @@ pub(crate) fn parse_user_places(
                 )
             })?,
         };
+        // Parent, province and county from the place's city, else from the nearest city.
+        let near = city.or_else(|| base.nearest_city(lat, lon).cloned());
         let parent = match kind {
-            PlaceKind::District | PlaceKind::Landmark => {
-                city.or_else(|| base.nearest_city(lat, lon))
-            }
+            PlaceKind::District | PlaceKind::Landmark => near.as_ref().map(|p| p.id),
             _ => None,
         };
-        // Province and county from the place's city, else from the nearest city.
-        let near = city.or_else(|| base.nearest_city(lat, lon));
         let admin1 = admin1
-            .or_else(|| near.map(|c| c.admin1.clone()))
+            .or_else(|| near.as_ref().map(|c| c.admin1.clone()))
             .unwrap_or_default();
         let admin2 = near
             .filter(|c| c.admin1 == admin1)
-            .map(|c| c.admin2.clone())
+            .map(|c| c.admin2)
             .unwrap_or_default();
 
         let mut place_names = vec![name.to_string()];
@@ -182,9 +187,13 @@ pub(crate) fn parse_user_places(
             lon,
             admin1,
             admin2,
-            parent_city: parent.map(|p| p.id),
+            parent_city: parent,
             population: 0,
         });
+        if kind == PlaceKind::City {
+            let id = places.len() as u32 - 1;
+            user_cities.extend(place_names.iter().map(|n| (unrest_text::fold_key(n), id)));
+        }
         names.push(place_names);
     }
     Ok(())

@@ -390,6 +390,21 @@ fn user_places_come_before_namesakes() {
 }
 
 #[test]
+fn a_user_city_can_have_user_districts() {
+    let g = gaz()
+        .with_user_places(
+            "Pardis Town\t35.74\t51.77\t\tTehran\tcity\nPhase 3\t35.75\t51.78\tPardis Town\n",
+        )
+        .unwrap();
+    let town = g.lookup("Pardis Town")[0];
+    let phase = g.place(g.lookup("Phase 3")[0]);
+    assert_eq!(
+        (phase.kind, phase.parent_city),
+        (PlaceKind::District, Some(town))
+    );
+}
+
+#[test]
 fn a_user_place_without_city_takes_its_province_from_the_nearest_city() {
     let g = gaz()
         .with_user_places("Chitgar Lake\t35.7469\t51.2167\n")
