@@ -89,7 +89,9 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
             }
         }
         if hit.has(Cat::Lethal) {
-            if by_crowd {
+            if weapon_is_less_lethal(doc, h) {
+                first(&mut s.intervention, a, b);
+            } else if by_crowd {
                 first(&mut s.riot, a, b);
             } else {
                 first(&mut s.lethal, a, b);
@@ -100,7 +102,12 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     let killed = counts.killed.filter(|f| f.n > 0);
     let injured = counts.injured.filter(|f| f.n > 0);
     let arrested_word = counts.mentioned[2] && counts.arrested.is_none_or(|f| f.n > 0);
-    let gathering = s.protest.or(s.crowd).or(s.strike);
+    let force_used = s.intervention.or(s.lethal);
+    let gathering = s
+        .protest
+        .or(s.crowd)
+        .or(s.strike)
+        .or(force_used.filter(|_| scene.continued));
     let harmed =
         killed.is_some() || injured.is_some() || counts.mentioned[0] && counts.killed.is_none();
 
@@ -193,11 +200,7 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     e.geo_precision = precision;
     e.admin1 = place.admin1.clone();
     e.admin2 = admin2;
-    let place_first = match (&scene.place.district, scene.place.first) {
-        (Some(_), f) => district_start(doc, f),
-        (None, f) => f,
-    };
-    cite("location", (place_first, scene.place.last));
+    cite("location", (scene.place.first, scene.place.last));
 
     // Date.
     e.event_date = scene.date.date.format("%Y-%m-%d").to_string();
@@ -336,30 +339,13 @@ fn is_people_word(doc: &Doc, a: usize, b: usize) -> bool {
     })
 }
 
-/// The district name before a city: evidence of the location starts there.
-fn district_start(doc: &Doc, city_first: usize) -> usize {
-    let mut j = city_first;
-    let mut taken = 0;
-    while j > 0 && taken < 3 {
-        let prev = j - 1;
-        if doc.hit_at(prev).is_some() || doc.tokens[j].sep > Sep::Comma {
-            break;
-        }
-        j = prev;
-        taken += 1;
-        if doc.tokens[j].sep >= Sep::Comma {
-            break;
-        }
-    }
-    j
-}
-
-/// Whether the first actor of the hit's clause is the crowd ("protesters attacked police",
-/// "جوانان … سنگ پرتاب کردند"), so a violent word is the demonstrators' own. A passive
-/// verb ("protesters were attacked") keeps the crowd as the target.
+/// Whether the one who does a violent deed is the crowd ("protesters attacked police",
+/// "جوانان … سنگ پرتاب کردند"), so it is the demonstrators' own violence. The doer is the
+/// first actor or crowd word of the deed's clause that is not an object ("fired tear gas at
+/// protesters", "به سوی جمعیت", "معترضان را"); a clause starts at punctuation or a word
+/// like "until". A passive verb ("protesters were attacked") keeps the crowd the target.
 fn subject_is_crowd(doc: &Doc, h: usize, actors: &[Actor]) -> bool {
     let hit = &doc.hits[h];
-    let start = doc.clause_start(hit.first);
     if hit.first > 0
         && doc
             .hit_at(hit.first - 1)
@@ -367,19 +353,70 @@ fn subject_is_crowd(doc: &Doc, h: usize, actors: &[Actor]) -> bool {
     {
         return false;
     }
+    let mut start = doc.clause_start(hit.first);
     for j in start..hit.first {
-        if let Some(p) = doc.hit_starting_at(j) {
-            let ph = &doc.hits[p];
-            if let Some(ix) = ph.value(Cat::Actor) {
-                return !actors[ix as usize].is_force();
-            }
-            if ph.has(Cat::Crowd) || ph.has(Cat::Protest) && is_people_word(doc, ph.first, ph.last)
-            {
-                return true;
-            }
+        if doc
+            .hit_starting_at(j)
+            .is_some_and(|p| doc.hits[p].has(Cat::ClauseBreak))
+        {
+            start = j;
         }
     }
+    let mut j = start;
+    while j < hit.first {
+        let Some(p) = doc.hit_starting_at(j) else {
+            j += 1;
+            continue;
+        };
+        let ph = &doc.hits[p];
+        j = ph.last;
+        let is_actor = ph.value(Cat::Actor);
+        let is_crowd =
+            ph.has(Cat::Crowd) || ph.has(Cat::Protest) && is_people_word(doc, ph.first, ph.last);
+        if is_actor.is_none() && !is_crowd || is_object(doc, ph.first, ph.last) {
+            continue;
+        }
+        return match is_actor {
+            Some(ix) => !actors[ix as usize].is_force(),
+            None => true,
+        };
+    }
     false
+}
+
+fn is_object(doc: &Doc, first: usize, last: usize) -> bool {
+    let before = first > 0
+        && doc.tokens[first].sep <= Sep::Hyphen
+        && doc
+            .lexicon()
+            .find_ending_at(doc.text(), &doc.tokens, first, Cat::ObjectBefore, 3)
+            .is_some();
+    let after = last < doc.tokens.len()
+        && doc.tokens[last].sep <= Sep::Hyphen
+        && doc
+            .lexicon()
+            .find_at(doc.text(), &doc.tokens, last, Cat::ObjectAfter)
+            .is_some();
+    before || after
+}
+
+/// Whether a shot is of a less-lethal weapon: "fired tear gas", "گاز اشک آور شلیک
+/// کردند", "شلیک گاز اشک آور", "fired into the air".
+fn weapon_is_less_lethal(doc: &Doc, h: usize) -> bool {
+    let hit = &doc.hits[h];
+    if hit.has(Cat::LessLethal) {
+        return true;
+    }
+    let near = |j: usize| {
+        doc.hit_at(j)
+            .is_some_and(|p| doc.hits[p].has(Cat::LessLethal))
+    };
+    let start = doc.clause_start(hit.first);
+    let before = (hit.first.saturating_sub(2).max(start)..hit.first).any(near);
+    let after = (hit.last..(hit.last + 2).min(doc.tokens.len()))
+        .take_while(|&j| doc.tokens[j].sep < Sep::Comma)
+        .any(near);
+    before || after
 }
 
 fn disorder_type(event_type: &str, sub: &str) -> &'static str {

@@ -155,28 +155,14 @@ struct Num {
 
 /// The number phrase starting at token `i`, if any.
 fn number_at(doc: &Doc, i: usize) -> Option<Num> {
-    let t = &doc.tokens[i];
     let word = doc.word(i);
     if doc.in_date(i) {
         return None;
     }
-    let (n, vague, len, article) = if word.bytes().all(|b| b.is_ascii_digit()) {
-        let n: u32 = word.parse().ok().filter(|&n| n <= 100_000)?;
-        // "1,000": a thousands group.
-        let mut n = n;
-        let mut len = 1;
-        if let Some(next) = doc.tokens.get(i + 1) {
-            let w = doc.word(i + 1);
-            if next.sep == Sep::Comma
-                && next.start == t.end + 1
-                && w.len() == 3
-                && w.bytes().all(|b| b.is_ascii_digit())
-            {
-                n = n * 1000 + w.parse::<u32>().unwrap_or(0);
-                len = 2;
-            }
-        }
-        (n, false, len, false)
+    let (n, vague, len, article) = if word.bytes().all(|b| b.is_ascii_digit() || b == b',') {
+        let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+        let n: u32 = digits.parse().ok().filter(|&n| n <= 1_000_000)?;
+        (n, false, 1, false)
     } else if let Some(h) = doc.hit_starting_at(i) {
         let hit = &doc.hits[h];
         if let Some(n) = hit.value(Cat::Number) {
@@ -350,6 +336,13 @@ fn combine(mut nums: Vec<Num>, including_at: Option<usize>) -> Option<Figure> {
         return None;
     }
     nums.reverse();
+    // "twenty five" was read whole and again from "five": keep the widest reading.
+    let all = nums.clone();
+    nums.retain(|n| {
+        !all.iter().any(|o| {
+            (o.first, o.last) != (n.first, n.last) && o.first <= n.first && n.last <= o.last
+        })
+    });
     // After "including", figures are part of the one before: keep what stands before it.
     if let Some(at) = including_at {
         let before: Vec<Num> = nums.iter().copied().filter(|n| n.last <= at).collect();

@@ -48,6 +48,16 @@ pub fn tokenize(folded: &Folded, original: &str) -> Vec<Token> {
     let mut word_start: Option<usize> = None;
     let mut prev_space = true;
     for (i, c) in text.char_indices() {
+        // "1,200": a thousands separator stays inside the number.
+        if c == ',' && word_start.is_some_and(|s| text[s..i].bytes().all(|b| b.is_ascii_digit())) {
+            let rest = text[i + 1..].as_bytes();
+            if rest.len() >= 3
+                && rest[..3].iter().all(u8::is_ascii_digit)
+                && !rest.get(3).is_some_and(u8::is_ascii_digit)
+            {
+                continue;
+            }
+        }
         if unrest_text::is_word_char(c) {
             if word_start.is_none() {
                 word_start = Some(i);
@@ -156,6 +166,10 @@ pub enum Cat {
     AtLeast,
     Passive,
     Age,
+    ObjectBefore,
+    ObjectAfter,
+    ClauseBreak,
+    LessLethal,
     /// A number word; the value is the number.
     Number,
     /// A vague quantity; the value is the codebook's figure.
@@ -200,6 +214,10 @@ impl Cat {
             "at_least" => Cat::AtLeast,
             "passive" => Cat::Passive,
             "age" => Cat::Age,
+            "object_before" => Cat::ObjectBefore,
+            "object_after" => Cat::ObjectAfter,
+            "clause_break" => Cat::ClauseBreak,
+            "less_lethal" => Cat::LessLethal,
             _ => return None,
         })
     }

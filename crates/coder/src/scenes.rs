@@ -39,6 +39,9 @@ pub struct Scene {
     pub ranges: Vec<(usize, usize)>,
     pub place: PlaceChoice,
     pub date: DateChoice,
+    /// The scene goes on from the one before it in its section (another day, another
+    /// street): the gathering told of there is still the subject.
+    pub continued: bool,
 }
 
 impl Scene {
@@ -97,23 +100,39 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
             let date_here = sentence_date(doc, sentence, end, current.is_none());
             match &mut current {
                 None => {
-                    if let Some(place) = place_here {
-                        let date = lead_date
-                            .clone()
-                            .or(date_here)
+                    if let Some(mut place) = place_here {
+                        // A dateline ("Tehran, November 30, 2022") dates the report, not
+                        // the event: the body's own date wins over it.
+                        let dateline = lead_date
+                            .as_ref()
+                            .is_some_and(|d| d.date == reference && doc.tokens[s.first].line == 0);
+                        let date = if dateline {
+                            date_here.or(lead_date.clone())
+                        } else {
+                            lead_date.clone().or(date_here)
+                        };
+                        let date = date
                             .or_else(|| date_in(doc, sentence, s.last))
                             .unwrap_or_else(|| fallback_date.clone());
+                        name_district(doc, &mut place, s.first, end);
                         current = Some(Scene {
                             ranges: vec![(s.first, end)],
                             place,
                             date,
+                            continued: false,
                         });
                     }
                 }
                 Some(scene) => {
                     let new_date = date_here.filter(|d| d.date != scene.date.date);
                     if place_here.is_some() || new_date.is_some() {
-                        let place = place_here.unwrap_or_else(|| scene.place.clone());
+                        let place = match place_here {
+                            Some(mut p) => {
+                                name_district(doc, &mut p, sentence, end);
+                                p
+                            }
+                            None => scene.place.clone(),
+                        };
                         let date = new_date.unwrap_or_else(|| scene.date.clone());
                         let done = std::mem::replace(
                             scene,
@@ -121,6 +140,7 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
                                 ranges: vec![(sentence, end)],
                                 place,
                                 date,
+                                continued: true,
                             },
                         );
                         out.push(done);
@@ -336,10 +356,11 @@ fn place_in(
     } else {
         None
     };
+    let start = district.as_ref().map_or(chosen.first, |d| d.1);
     Some(PlaceChoice {
         id,
-        district,
-        first: chosen.first,
+        district: district.map(|d| d.0),
+        first: start,
         last: chosen.last,
         near: chosen.near,
     })
@@ -360,7 +381,11 @@ fn after_location_word(doc: &Doc, first: usize) -> bool {
 
 /// "Report from Naziabad, Tehran": unknown words right before a city, after a comma, in a
 /// heading, name a district of it.
-fn unknown_district(doc: &Doc, heading_first: usize, city: &PlaceMention) -> Option<String> {
+fn unknown_district(
+    doc: &Doc,
+    heading_first: usize,
+    city: &PlaceMention,
+) -> Option<(String, usize)> {
     let id = *city.candidates.first()?;
     if doc.gazetteer.place(id).kind != PlaceKind::City || city.first == 0 {
         return None;
@@ -387,7 +412,7 @@ fn unknown_district(doc: &Doc, heading_first: usize, city: &PlaceMention) -> Opt
         }
         start = j;
     }
-    (start < end).then(|| doc.original_words(start, end).to_string())
+    (start < end).then(|| (doc.original_words(start, end).to_string(), start))
 }
 
 /// A new scene place in a sentence of a section that already has one: a place after "in",
@@ -464,6 +489,45 @@ fn moved_place(
         }
     }
     None
+}
+
+/// "در محله نازی‌آباد", "in the Ekbatan neighbourhood": a named part of the scene's city.
+fn name_district(doc: &Doc, place: &mut PlaceChoice, first: usize, last: usize) {
+    if place.district.is_some() || doc.gazetteer.place(place.id).kind != PlaceKind::City {
+        return;
+    }
+    let name_before = doc.lang.code == "en";
+    for h in doc
+        .hits
+        .iter()
+        .filter(|h| h.first >= first && h.last <= last && h.has(Cat::District))
+    {
+        let free = |j: usize| doc.hit_at(j).is_none() && !doc.in_date(j);
+        let (a, b) = if name_before {
+            let mut a = h.first;
+            while a > first
+                && h.first - a < 2
+                && doc.tokens[a].sep <= Sep::Hyphen
+                && free(a - 1)
+                && doc.tokens[a - 1].capitalised
+            {
+                a -= 1;
+            }
+            (a, h.first)
+        } else {
+            let mut b = h.last;
+            while b < last && b - h.last < 2 && doc.tokens[b].sep <= Sep::Hyphen && free(b) {
+                b += 1;
+            }
+            (h.last, b)
+        };
+        if a < b {
+            place.district = Some(doc.original_words(a, b).to_string());
+            place.first = a;
+            place.last = b;
+            return;
+        }
+    }
 }
 
 /// Below this a namesake is a small town (GeoNames population).

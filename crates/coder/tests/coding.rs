@@ -1,0 +1,638 @@
+//! The coding rules, each pinned by a report of our own writing: a report in, the expected
+//! events out. Named after the rule they pin.
+
+use chrono::NaiveDate;
+use std::sync::OnceLock;
+use unrest_coder::{Coder, Lang};
+use unrest_model::{Event, Report};
+
+fn coder() -> &'static Coder {
+    static CODER: OnceLock<Coder> = OnceLock::new();
+    CODER.get_or_init(Coder::new)
+}
+
+fn code(text: &str, reference: &str) -> Vec<Event> {
+    let report = Report {
+        id: "t".into(),
+        text: text.into(),
+        reference_date: None,
+        lang: None,
+    };
+    let reference = NaiveDate::parse_from_str(reference, "%Y-%m-%d").unwrap();
+    let events = coder().code(&report, reference, Lang::Auto);
+    for e in &events {
+        assert_evidence_cuts_the_text(text, e);
+    }
+    events
+}
+
+fn one(text: &str, reference: &str) -> Event {
+    let events = code(text, reference);
+    assert_eq!(
+        events.len(),
+        1,
+        "expected one event from {text:?}, got {events:#?}"
+    );
+    events.into_iter().next().unwrap()
+}
+
+fn assert_evidence_cuts_the_text(text: &str, e: &Event) {
+    for ev in &e.evidence {
+        assert_eq!(
+            text.get(ev.start..ev.end),
+            Some(ev.text.as_str()),
+            "evidence {ev:?}"
+        );
+        assert!(!ev.text.is_empty());
+    }
+}
+
+fn evidence<'a>(e: &'a Event, field: &str) -> Option<&'a str> {
+    e.evidence
+        .iter()
+        .find(|ev| ev.field == field)
+        .map(|ev| ev.text.as_str())
+}
+
+fn kind(e: &Event) -> (&str, &str) {
+    (e.event_type.as_str(), e.sub_event_type.as_str())
+}
+
+// --- Documents with several reports -------------------------------------------------------
+
+#[test]
+fn a_preamble_yields_no_event_and_each_heading_opens_a_section() {
+    let text = "Field reports from the north, November 30, 2022\n\nProtests continued across the country, our sources say.\n\nReport from Sari—November 28\n\nHundreds of people gathered and chanted slogans.\n\nReport from Gorgan—November 27\n\nYoung people blocked a road with burning tires.";
+    let events = code(text, "2022-11-30");
+    let places: Vec<&str> = events.iter().map(|e| e.location.as_str()).collect();
+    assert_eq!(places, ["Sari", "Gorgan"]);
+    assert_eq!(events[0].event_date, "2022-11-28");
+    assert_eq!(events[1].event_date, "2022-11-27");
+}
+
+#[test]
+fn bullet_lines_are_sections() {
+    let text = "Today's roundup:\n- Saqqez: shops closed in a general strike.\n- Mahabad: protesters clashed with security forces.";
+    let events = code(text, "2022-10-20");
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].location, "Saqqez");
+    assert_eq!(kind(&events[1]), ("Riots", "Violent demonstration"));
+}
+
+#[test]
+fn a_heading_with_city_and_weekday_date_sets_place_and_day() {
+    let e = one(
+        "Zahedan, Friday September 30\nWorshippers gathered after prayers and security forces opened fire. At least 40 people were killed.",
+        "2022-10-05",
+    );
+    assert_eq!(e.location, "Zahedan");
+    assert_eq!(e.event_date, "2022-09-30");
+    assert_eq!(e.fatalities, 40);
+}
+
+#[test]
+fn a_heading_ending_in_a_colon_opens_a_section() {
+    let events = code(
+        "Rasht, 8 October: students chanted slogans.\nAhvaz, 9 October: workers went on strike.",
+        "2022-10-10",
+    );
+    assert_eq!(events.len(), 2);
+    assert_eq!(
+        (events[0].location.as_str(), events[0].event_date.as_str()),
+        ("Rasht", "2022-10-08")
+    );
+    assert_eq!(
+        (events[1].location.as_str(), events[1].event_date.as_str()),
+        ("Ahvaz", "2022-10-09")
+    );
+}
+
+#[test]
+fn a_section_that_moves_on_yields_two_events() {
+    let events = code(
+        "Report from Qolhak, Tehran—October\n\nPeople chanted slogans and riot police dispersed them with tear gas. From there, I went to Kianshahr, where young people set fire to a police motorcycle.",
+        "2022-11-11",
+    );
+    assert_eq!(events.len(), 2, "{events:#?}");
+    assert_eq!(events[0].location, "Tehran - Qolhak");
+    assert_eq!(events[1].location, "Tehran - Kianshahr");
+    assert_eq!(kind(&events[1]), ("Riots", "Violent demonstration"));
+}
+
+#[test]
+fn two_days_in_one_place_are_two_events() {
+    let events = code(
+        "Sanandaj: On November 5 people gathered and chanted slogans. On November 6 police fired tear gas at them.",
+        "2022-11-09",
+    );
+    assert_eq!(events.len(), 2, "{events:#?}");
+    assert_eq!(events[0].event_date, "2022-11-05");
+    assert_eq!(events[1].event_date, "2022-11-06");
+}
+
+#[test]
+fn one_place_one_day_told_twice_is_one_event() {
+    let events = code(
+        "Protesters gathered in Arak on November 5.\nIn Arak, police fired tear gas at them.",
+        "2022-11-09",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(kind(&events[0]), ("Protests", "Protest with intervention"));
+}
+
+// --- Places ------------------------------------------------------------------------------
+
+#[test]
+fn an_unknown_district_next_to_its_city_is_city_dash_district_at_the_city() {
+    let e = one(
+        "Report from Naziabad, Tehran — October: plain-clothes forces attacked people; pellet guns were fired; a girl was wounded.",
+        "2022-11-11",
+    );
+    assert_eq!(e.location, "Tehran - Naziabad");
+    assert_eq!(e.admin1, "Tehran");
+    assert_eq!(e.geo_precision, 1);
+    assert!((e.latitude - 35.69).abs() < 0.1 && (e.longitude - 51.42).abs() < 0.1);
+    assert_eq!(evidence(&e, "location"), Some("Naziabad, Tehran"));
+}
+
+#[test]
+fn a_province_alone_is_precision_3_at_its_capital() {
+    let e = one(
+        "Gilan province, 1 Aban 1401: Protests were held in several cities.",
+        "2022-10-24",
+    );
+    assert_eq!(e.geo_precision, 3);
+    assert_eq!(e.admin1, "Gilan");
+    assert_eq!(e.location, "Rasht");
+}
+
+#[test]
+fn a_persons_origin_is_not_the_event_place() {
+    let e = one(
+        "Protesters gathered in Marivan on 5 November. One of them was from Sarpol Zahab. Police beat them.",
+        "2022-11-09",
+    );
+    assert_eq!(e.location, "Marivan");
+}
+
+#[test]
+fn a_witness_origin_before_the_scene_is_not_the_event_place() {
+    let e = one(
+        "A student from Isfahan told us that in Karaj hundreds marched on Monday.",
+        "2022-11-09",
+    );
+    assert_eq!(e.location, "Karaj");
+}
+
+#[test]
+fn the_province_named_with_a_city_picks_the_namesake_in_it() {
+    // Two towns of one name: the province in the heading decides.
+    let g = unrest_gazetteer::Gazetteer::embedded();
+    let ids = g.lookup("Kiashahr");
+    let _ = ids;
+    let e = one(
+        "Bukan, West Azerbaijan, November 20 — people chanted slogans.",
+        "2022-11-21",
+    );
+    assert_eq!(e.admin1, "West Azerbaijan");
+}
+
+#[test]
+fn english_spelling_variants_find_one_place() {
+    let a = one(
+        "Esfahan, October 12: merchants went on strike.",
+        "2022-10-13",
+    );
+    let b = one(
+        "Isfahan, October 12: merchants went on strike.",
+        "2022-10-13",
+    );
+    assert_eq!(a.location, b.location);
+    assert_eq!(a.admin1, "Isfahan");
+}
+
+#[test]
+fn user_places_add_neighbourhoods() {
+    let g = unrest_gazetteer::Gazetteer::embedded()
+        .with_user_places("Gohardasht\t35.80\t50.95\tKaraj\tAlborz\tdistrict\tگوهردشت\n")
+        .unwrap();
+    let coder = Coder::with_gazetteer(g);
+    let report = Report {
+        id: "u".into(),
+        text: "در گوهردشت دیشب مردم شعار دادند.".into(),
+        reference_date: None,
+        lang: None,
+    };
+    let events = coder.code(
+        &report,
+        NaiveDate::from_ymd_opt(2022, 11, 2).unwrap(),
+        Lang::Auto,
+    );
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].location, "Karaj - Gohardasht");
+}
+
+// --- Dates -------------------------------------------------------------------------------
+
+#[test]
+fn dates_resolve_to_the_latest_day_on_or_before_the_reference() {
+    assert_eq!(
+        one("Tabriz, December 30: students protested.", "2023-01-05").event_date,
+        "2022-12-30"
+    );
+    assert_eq!(
+        one("Tabriz, yesterday: students protested.", "2023-01-05").event_date,
+        "2023-01-04"
+    );
+}
+
+#[test]
+fn last_week_is_precision_2_and_a_month_is_precision_3() {
+    let w = one(
+        "Mashhad: last week students protested at the university.",
+        "2022-11-20",
+    );
+    assert_eq!(w.time_precision, 2);
+    let m = one(
+        "Mashhad, October: students protested at the university.",
+        "2022-11-20",
+    );
+    assert_eq!((m.time_precision, m.event_date.as_str()), (3, "2022-10-15"));
+}
+
+#[test]
+fn a_solar_hijri_date_in_latin_letters_is_converted() {
+    assert_eq!(
+        one(
+            "Kermanshah, 4 Aban 1401: people chanted slogans.",
+            "2022-11-20"
+        )
+        .event_date,
+        "2022-10-26"
+    );
+}
+
+#[test]
+fn a_dateline_is_the_reference_when_none_is_given() {
+    let report = Report {
+        id: "d".into(),
+        text:
+            "Tehran, November 30, 2022\n\nYesterday students chanted slogans at Sharif University."
+                .into(),
+        reference_date: None,
+        lang: None,
+    };
+    let options = unrest_coder::Options {
+        reference: None,
+        today: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        lang: Lang::Auto,
+        timestamp: 0,
+    };
+    let events = coder().code_with(&report, &options);
+    assert_eq!(events[0].event_date, "2022-11-29");
+}
+
+// --- Event types -------------------------------------------------------------------------
+
+#[test]
+fn violent_demonstrators_make_a_riot() {
+    let e = one(
+        "Shiraz, Saturday: Protesters threw stones at police and set fire to a bank.",
+        "2022-10-09",
+    );
+    assert_eq!(kind(&e), ("Riots", "Violent demonstration"));
+    assert_eq!(e.actor1, "Rioters (Iran)");
+    assert_eq!(e.inter1, "Rioters");
+}
+
+#[test]
+fn lethal_force_against_a_peaceful_crowd_is_excessive_force() {
+    let e = one(
+        "Ardabil, 24 September: Police fired shotguns at a crowd. A teenage girl was killed.",
+        "2022-09-25",
+    );
+    assert_eq!(kind(&e), ("Protests", "Excessive force against protesters"));
+    assert_eq!(e.actor1, "Police Forces of Iran (1989-)");
+    assert_eq!(e.actor2, "Protesters (Iran)");
+    assert_eq!(e.civilian_targeting, "Civilian targeting");
+    assert_eq!(e.fatalities, 1);
+}
+
+#[test]
+fn dispersal_without_serious_injury_is_protest_with_intervention() {
+    let e = one(
+        "Tabriz, Monday: students chanted slogans until police dispersed them with tear gas.",
+        "2022-11-09",
+    );
+    assert_eq!(kind(&e), ("Protests", "Protest with intervention"));
+    assert_eq!(e.interaction, "State forces-Protesters");
+}
+
+#[test]
+fn a_gathering_nobody_interrupted_is_a_peaceful_protest() {
+    let e = one("From Bandar Abbas: on November 2 people gathered and chanted slogans; police did not intervene.", "2022-11-04");
+    assert_eq!(kind(&e), ("Protests", "Peaceful protest"));
+    assert_eq!(e.actor2, "");
+}
+
+#[test]
+fn unidentified_gunmen_firing_on_people_is_an_attack_on_civilians() {
+    let e = one("Unidentified gunmen fired at people leaving a shrine in Izeh on 16 November, killing seven.", "2022-11-20");
+    assert_eq!(kind(&e), ("Violence against civilians", "Attack"));
+    assert_eq!(e.actor1, "Unidentified Armed Group (Iran)");
+}
+
+#[test]
+fn arrests_outside_a_demonstration_are_a_strategic_development() {
+    let e = one(
+        "Security forces arrested three activists at their homes in Sanandaj on Tuesday.",
+        "2022-11-20",
+    );
+    assert_eq!(kind(&e), ("Strategic developments", "Arrests"));
+    assert_eq!(e.arrests, Some(3));
+}
+
+#[test]
+fn no_clashes_reported_is_not_a_riot() {
+    let e = one(
+        "Karaj, Sunday: residents gathered and chanted slogans. No clashes were reported.",
+        "2022-11-09",
+    );
+    assert_eq!(kind(&e), ("Protests", "Peaceful protest"));
+    assert_eq!(e.injuries, Some(0));
+}
+
+#[test]
+fn a_report_that_describes_no_event_yields_none() {
+    assert!(code("Tabriz: the streets were quiet today.", "2022-12-09").is_empty());
+    assert!(code(
+        "Our correspondent in Urmia says the city has been calm for three days.",
+        "2022-12-02"
+    )
+    .is_empty());
+}
+
+// --- Counts ------------------------------------------------------------------------------
+
+#[test]
+fn figures_joined_by_and_add_up() {
+    let e = one("Zahedan, yesterday: security forces shot at a crowd; a nine-year-old boy and at least six others were killed.", "2022-11-17");
+    assert_eq!(e.fatalities, 7);
+}
+
+#[test]
+fn a_figure_after_including_is_part_of_the_one_before() {
+    let e = one(
+        "Izeh, yesterday: gunmen fired on the crowd; seven people including a child were killed.",
+        "2022-11-17",
+    );
+    assert_eq!(e.fatalities, 7);
+}
+
+#[test]
+fn at_least_and_about_give_the_figure_stated() {
+    let e = one("Sanandaj, Monday: police attacked protesters; at least 15 were injured and about 20 were arrested.", "2022-11-09");
+    assert_eq!((e.injuries, e.arrests), (Some(15), Some(20)));
+    assert_eq!(evidence(&e, "injuries"), Some("at least 15 were injured"));
+}
+
+#[test]
+fn vague_words_give_the_codebook_figure_for_deaths_and_none_for_injuries() {
+    let e = one("Javanrud, Monday: security forces fired on protesters; several were killed and dozens were injured.", "2022-11-22");
+    assert_eq!(e.fatalities, 3);
+    assert_eq!(e.injuries, None);
+}
+
+#[test]
+fn numbers_that_are_not_counts_are_not_counted() {
+    let e = one(
+        "Zahedan, Friday: at the 40th-day memorial people gathered outside police station 16 and chanted slogans.",
+        "2022-11-05",
+    );
+    assert_eq!((e.fatalities, e.injuries, e.arrests), (0, None, None));
+}
+
+#[test]
+fn deaths_of_an_earlier_event_are_not_this_events() {
+    let e = one(
+        "Izeh, November 18: Thousands attended the funeral of a man killed two days earlier. Security forces fired tear gas at the mourners.",
+        "2022-11-19",
+    );
+    assert_eq!(e.fatalities, 0);
+    let e = one("Karaj, Monday: after the execution of two protesters, residents gathered and chanted slogans.", "2022-12-09");
+    assert_eq!(e.fatalities, 0);
+}
+
+#[test]
+fn nobody_hurt_is_zero_injuries() {
+    let e = one(
+        "Sanandaj, Monday: students chanted slogans; nobody was hurt.",
+        "2022-11-09",
+    );
+    assert_eq!(e.injuries, Some(0));
+}
+
+#[test]
+fn number_words_and_digits_both_count() {
+    assert_eq!(
+        one(
+            "Saqqez, Monday: police fired on protesters; twenty-five people were wounded.",
+            "2022-11-09"
+        )
+        .injuries,
+        Some(25)
+    );
+    assert_eq!(
+        one(
+            "Saqqez, Monday: police fired on protesters; 1,200 people were detained.",
+            "2022-11-09"
+        )
+        .arrests,
+        Some(1200)
+    );
+}
+
+// --- Actors and notes --------------------------------------------------------------------
+
+#[test]
+fn units_are_associated_actors_of_the_state_force() {
+    let e = one(
+        "Sari, Monday: people gathered; special units attacked them with batons.",
+        "2022-11-29",
+    );
+    assert_eq!(e.actor2, "Police Forces of Iran (1989-)");
+    assert_eq!(
+        e.assoc_actor_2,
+        "Police Forces of Iran (1989-) Special Units"
+    );
+    let e = one(
+        "Piranshahr, Monday: IRGC forces fired live ammunition at protesters.",
+        "2022-11-09",
+    );
+    assert_eq!(e.actor1, "Military Forces of Iran (1989-)");
+    assert!(e.assoc_actor_1.contains("Revolutionary Guard"));
+}
+
+#[test]
+fn groups_of_demonstrators_are_associated_actors() {
+    let e = one(
+        "Tehran, Monday: university students chanted slogans.",
+        "2022-11-09",
+    );
+    assert_eq!(e.assoc_actor_1, "Students (Iran)");
+}
+
+#[test]
+fn notes_are_written_from_the_fields_and_carry_no_reporters_name() {
+    let e = one(
+        "Maryam Ahmadi reports from Rasht, Monday: students chanted slogans; 3 were arrested.",
+        "2022-11-09",
+    );
+    assert!(e.notes.starts_with("On 7 November 2022"), "{}", e.notes);
+    assert!(!e.notes.contains("Maryam"));
+    assert!(e.notes.contains("Rasht"));
+}
+
+#[test]
+fn every_coded_field_cites_the_words_it_rests_on() {
+    let e = one("Bukan, West Azerbaijan, November 20 — Mourners chanted slogans. Security forces fired on the crowd, killing two and wounding at least 15.", "2022-11-21");
+    assert_eq!(evidence(&e, "location"), Some("Bukan"));
+    assert_eq!(evidence(&e, "event_date"), Some("November 20"));
+    assert_eq!(evidence(&e, "actor1"), Some("Security forces"));
+    assert_eq!(evidence(&e, "event_type"), Some("fired on"));
+    assert_eq!(evidence(&e, "fatalities"), Some("killing two"));
+    assert_eq!(evidence(&e, "injuries"), Some("wounding at least 15"));
+}
+
+// --- Persian -----------------------------------------------------------------------------
+
+#[derive(serde::Deserialize)]
+struct Pairs {
+    pair: Vec<Pair>,
+}
+
+#[derive(serde::Deserialize)]
+struct Pair {
+    name: String,
+    reference: String,
+    en: String,
+    fa: String,
+}
+
+/// The fields that must agree between a report and its translation.
+fn comparable(e: &Event) -> serde_json::Value {
+    serde_json::json!([
+        e.event_date,
+        e.time_precision,
+        e.event_type,
+        e.sub_event_type,
+        e.actor1,
+        e.assoc_actor_1,
+        e.actor2,
+        e.assoc_actor_2,
+        e.interaction,
+        e.location,
+        e.admin1,
+        e.latitude,
+        e.longitude,
+        e.geo_precision,
+        e.fatalities,
+        e.injuries,
+        e.arrests,
+        e.notes,
+    ])
+}
+
+#[test]
+fn each_english_fixture_and_its_persian_rendering_code_the_same() {
+    let pairs: Pairs = toml::from_str(include_str!("fixtures/pairs.toml")).unwrap();
+    let mut failures = Vec::new();
+    for p in &pairs.pair {
+        let en: Vec<_> = code(&p.en, &p.reference).iter().map(comparable).collect();
+        let fa: Vec<_> = code(&p.fa, &p.reference).iter().map(comparable).collect();
+        if en != fa {
+            failures.push(format!("{}:\n  en {en:?}\n  fa {fa:?}", p.name));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn persian_counts_with_numerals_words_and_including() {
+    let e = one("ایذه، دیروز: نیروهای امنیتی به سوی مردم تیراندازی کردند و هفت نفر از جمله یک کودک کشته شدند.", "2022-11-17");
+    assert_eq!(e.fatalities, 7);
+    let e = one(
+        "سقز، دیروز: ماموران به معترضان حمله کردند و ۱۲ نفر را بازداشت کردند.",
+        "2022-11-17",
+    );
+    assert_eq!(e.arrests, Some(12));
+    let e = one(
+        "سقز، دیروز: ماموران به معترضان شلیک کردند و بیست و پنج نفر زخمی شدند.",
+        "2022-11-17",
+    );
+    assert_eq!(e.injuries, Some(25));
+}
+
+#[test]
+fn persian_negations_hold() {
+    let e = one(
+        "در زنجان امروز کامیون‌داران اعتصاب کردند. هیچ درگیری‌ای گزارش نشد.",
+        "2022-12-01",
+    );
+    assert_eq!(kind(&e), ("Protests", "Peaceful protest"));
+    assert_eq!(e.injuries, Some(0));
+}
+
+#[test]
+fn arabic_keyboard_letters_and_missing_zwnj_code_the_same() {
+    let a = one(
+        "كرمانشاه، ديروز: ماموران گاز اشكآور شليك كردند و مردم شعار دادند.",
+        "2022-11-17",
+    );
+    let b = one(
+        "کرمانشاه، دیروز: ماموران گاز اشک‌آور شلیک کردند و مردم شعار دادند.",
+        "2022-11-17",
+    );
+    assert_eq!(comparable(&a), comparable(&b));
+    assert_eq!(a.location, "Kermanshah");
+}
+
+#[test]
+fn persian_districts_after_mahalle_are_city_dash_district() {
+    let e = one(
+        "تهران، دیشب: در محله نازی‌آباد مردم شعار دادند و پلیس گاز اشک آور شلیک کرد.",
+        "2022-11-17",
+    );
+    assert_eq!(e.location, "Tehran - نازی‌آباد");
+}
+
+#[test]
+fn a_persian_report_with_an_english_place_name_codes() {
+    let e = one(
+        "Mahabad، دیروز: معترضان با نیروهای امنیتی درگیر شدند.",
+        "2022-11-17",
+    );
+    assert_eq!(e.location, "Mahabad");
+    assert_eq!(kind(&e), ("Riots", "Violent demonstration"));
+}
+
+// --- Hostile input -----------------------------------------------------------------------
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    #[test]
+    fn arbitrary_text_never_panics_and_evidence_always_cuts_it(s in "\\PC{0,400}") {
+        let _ = code(&s, "2022-11-01");
+    }
+
+    #[test]
+    fn arbitrary_persian_script_never_panics(s in "[\\u0600-\\u06FF\\u200c\\u200d ۰-۹0-9.,:،؛\\n-]{0,300}") {
+        let _ = code(&s, "2022-11-01");
+    }
+
+    #[test]
+    fn report_shaped_text_never_panics(city in "(Tehran|Sanandaj|تهران|سقز|Zahedan)", n in 0u32..100000, w in "(killed|wounded|arrested|کشته|زخمی|بازداشت)", sep in "(: |, | — |\\n|- )") {
+        let text = format!("{city}{sep}{n} people were {w} {n} {w} at least several dozens");
+        let _ = code(&text, "2022-11-01");
+    }
+}
