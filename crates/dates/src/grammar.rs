@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
 use crate::resolve::{self, Resolved};
-use crate::rules::{Meaning, MonthName, Rules, Standing, WeekdayAfter};
+use crate::rules::{Meaning, MonthName, Rules, Standing, Starts, WeekdayAfter};
 use crate::scan::{Class, Token};
 use crate::DateKind;
 
@@ -22,6 +22,8 @@ use crate::DateKind;
 pub(crate) struct Word {
     pub(crate) token: Token,
     pub(crate) entry: Option<u32>,
+    /// What dates can start at this word, from its lexicon entry.
+    pub(crate) starts: Starts,
 }
 
 /// A date read from the tokens `start..next`.
@@ -65,27 +67,34 @@ impl<'a> Parser<'a> {
     /// Whether any date could start at token `i`: it is a number or a word of the lexicon.
     pub(crate) fn may_start(&self, i: usize) -> bool {
         let w = &self.words[i];
-        w.entry.is_some() || w.token.class == Class::Digits
+        w.starts.any() || w.token.class == Class::Digits
     }
 
     /// The longest date starting at token `i`; of equally long ones, the first form's.
     pub(crate) fn longest_at(&self, i: usize) -> Option<Found> {
+        let w = &self.words[i];
+        let digits = w.token.class == Class::Digits;
+        let starts = |kind| w.starts.has(kind);
+        let forms: [(bool, Form<'a>); 8] = [
+            (starts(Starts::WEEKDAY_BEFORE), Parser::weekday_with_prefix),
+            (starts(Starts::WEEKDAY), Parser::weekday),
+            (starts(Starts::RELATIVE), Parser::relative),
+            (digits || starts(Starts::NUMBER), Parser::ago),
+            (starts(Starts::QUALIFIER), Parser::part_of_month),
+            (digits, Parser::numeric),
+            (digits || starts(Starts::ORDINAL_DAY), Parser::day_first),
+            (starts(Starts::MONTH), Parser::month_first),
+        ];
         self.longest(
             i,
-            &[
-                Parser::weekday_with_prefix,
-                Parser::weekday,
-                Parser::relative,
-                Parser::ago,
-                Parser::part_of_month,
-                Parser::numeric,
-                Parser::day_first,
-                Parser::month_first,
-            ],
+            forms.iter().filter(|(may, _)| *may).map(|(_, form)| form),
         )
     }
 
-    fn longest(&self, i: usize, forms: &[Form<'a>]) -> Option<Found> {
+    fn longest<'f>(&self, i: usize, forms: impl IntoIterator<Item = &'f Form<'a>>) -> Option<Found>
+    where
+        'a: 'f,
+    {
         let mut best: Option<Found> = None;
         for form in forms {
             if let Some(found) = form(self, i) {

@@ -77,7 +77,12 @@ pub fn find_dates(folded: &str, reference: NaiveDate) -> Vec<DateMention> {
     let mut words = Vec::with_capacity(folded.len() / 6);
     scan::tokenize(folded, |token| {
         let entry = rules.entry(&folded[token.start..token.end]);
-        words.push(grammar::Word { token, entry });
+        let starts = entry.map(|e| rules.starts(e)).unwrap_or_default();
+        words.push(grammar::Word {
+            token,
+            entry,
+            starts,
+        });
     });
     let parser = grammar::Parser::new(folded, &words, rules, reference);
     let mut mentions = Vec::new();

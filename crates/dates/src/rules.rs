@@ -66,6 +66,51 @@ pub(crate) enum Meaning {
     Qualifier(Part),
 }
 
+impl Meaning {
+    /// The bit of [`Starts`] for a phrase with this meaning: what a date starting with it
+    /// can be. Words that only continue a date ("of", "ago", "th") have none.
+    fn starts(self) -> Starts {
+        match self {
+            Meaning::Month(_) => Starts::MONTH,
+            Meaning::Weekday { .. } => Starts::WEEKDAY,
+            Meaning::WeekdayBefore => Starts::WEEKDAY_BEFORE,
+            Meaning::Relative { .. } => Starts::RELATIVE,
+            Meaning::Number(_) => Starts::NUMBER,
+            Meaning::OrdinalDay(_) => Starts::ORDINAL_DAY,
+            Meaning::Qualifier(_) => Starts::QUALIFIER,
+            Meaning::WeekdayAfter(_)
+            | Meaning::Unit(_)
+            | Meaning::Ago(_)
+            | Meaning::DaySuffix
+            | Meaning::DayMonthJoiner
+            | Meaning::RangeJoiner => Starts(0),
+        }
+    }
+}
+
+/// The kinds of date the phrases of one lexicon entry can start, so that the scanner tries
+/// only the forms that could match at a word ("of" and "to" start none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Starts(u8);
+
+impl Starts {
+    pub(crate) const MONTH: Starts = Starts(1);
+    pub(crate) const WEEKDAY: Starts = Starts(1 << 1);
+    pub(crate) const WEEKDAY_BEFORE: Starts = Starts(1 << 2);
+    pub(crate) const RELATIVE: Starts = Starts(1 << 3);
+    pub(crate) const NUMBER: Starts = Starts(1 << 4);
+    pub(crate) const ORDINAL_DAY: Starts = Starts(1 << 5);
+    pub(crate) const QUALIFIER: Starts = Starts(1 << 6);
+
+    pub(crate) fn any(self) -> bool {
+        self.0 != 0
+    }
+
+    pub(crate) fn has(self, kind: Starts) -> bool {
+        self.0 & kind.0 != 0
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MonthName {
     pub(crate) calendar: Calendar,
@@ -126,12 +171,44 @@ pub(crate) struct Rules {
     index: HashMap<Box<str>, u32, BuildHasherDefault<WordHasher>>,
     /// Phrases by first word, longest first.
     entries: Vec<Vec<Phrase>>,
+    /// What the phrases of each entry can start.
+    starts: Vec<Starts>,
+    /// The longest first word, in bytes: longer words need no lookup.
+    longest_word: usize,
+    /// A bit per [`sketch`] of every first word: most words of a report are no first word
+    /// of any phrase, and this turns them away before hashing them.
+    sketches: Vec<u64>,
+}
+
+const SKETCH_BITS: usize = 1 << 14;
+
+/// A cheap fingerprint of a word: its length and its first and last bytes.
+#[inline]
+fn sketch(word: &str) -> usize {
+    let bytes = word.as_bytes();
+    let (first, last) = match (bytes.first(), bytes.last()) {
+        (Some(&f), Some(&l)) => (f as usize, l as usize),
+        _ => (0, 0),
+    };
+    (bytes.len().wrapping_mul(131) ^ first.wrapping_mul(31) ^ (last << 6)) % SKETCH_BITS
 }
 
 impl Rules {
     /// The entry of the phrases starting with `word`, if any.
+    #[inline]
     pub(crate) fn entry(&self, word: &str) -> Option<u32> {
+        if word.len() > self.longest_word {
+            return None;
+        }
+        let sketch = sketch(word);
+        if self.sketches[sketch / 64] & (1 << (sketch % 64)) == 0 {
+            return None;
+        }
         self.index.get(word).copied()
+    }
+
+    pub(crate) fn starts(&self, entry: u32) -> Starts {
+        self.starts[entry as usize]
     }
 
     pub(crate) fn phrases(&self, entry: u32) -> &[Phrase] {
@@ -170,11 +247,19 @@ impl Rules {
             not_before: guard_words(not_before)?,
             not_after: guard_words(not_after)?,
         };
+        self.longest_word = self.longest_word.max(first.len());
+        if self.sketches.is_empty() {
+            self.sketches = vec![0; SKETCH_BITS / 64];
+        }
+        let sketch = sketch(&first);
+        self.sketches[sketch / 64] |= 1 << (sketch % 64);
         let next = self.entries.len() as u32;
         let entry = *self.index.entry(first).or_insert(next);
         if entry == next {
             self.entries.push(Vec::new());
+            self.starts.push(Starts::default());
         }
+        self.starts[entry as usize].0 |= meaning.starts().0;
         let phrases = &mut self.entries[entry as usize];
         if !phrases
             .iter()
@@ -468,6 +553,16 @@ mod tests {
         let rules = Rules::load(LANGUAGES).unwrap();
         assert!(rules.entry("november").is_some());
         assert!(rules.entry(&unrest_text::fold("آبان")).is_some());
+    }
+
+    #[test]
+    fn joining_words_start_no_date() {
+        let rules = rules();
+        let of = rules.entry("of").unwrap();
+        assert!(!rules.starts(of).any());
+        let three = rules.entry("سه").unwrap();
+        assert!(rules.starts(three).has(Starts::NUMBER));
+        assert!(rules.starts(three).has(Starts::WEEKDAY));
     }
 
     #[test]

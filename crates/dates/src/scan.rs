@@ -6,6 +6,8 @@
 //! word never matches inside a longer word ("شنبه" is not found in "یکشنبه"). Whitespace separates tokens and is remembered only as "was there a line
 //! break", since a date never runs across lines but a heading often ends in one.
 
+use std::sync::OnceLock;
+
 /// What a token is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Class {
@@ -29,6 +31,7 @@ pub(crate) struct Token {
 /// Calls `each` with the tokens of `text` in order. Every token's range lies on character
 /// boundaries of `text`.
 pub(crate) fn tokenize(text: &str, mut each: impl FnMut(Token)) {
+    let alphanumeric = Alphanumeric::get();
     let bytes = text.as_bytes();
     let mut at = 0;
     let mut line_break = false;
@@ -44,7 +47,7 @@ pub(crate) fn tokenize(text: &str, mut each: impl FnMut(Token)) {
             if b.is_ascii_digit() {
                 (Class::Digits, digits_end(bytes, at))
             } else if b.is_ascii_alphabetic() {
-                (Class::Letters, letters_end(text, at))
+                (Class::Letters, letters_end(text, at, alphanumeric))
             } else {
                 (Class::Mark, at + 1)
             }
@@ -56,8 +59,8 @@ pub(crate) fn tokenize(text: &str, mut each: impl FnMut(Token)) {
                 at = next;
                 continue;
             }
-            if c.is_alphanumeric() {
-                (Class::Letters, letters_end(text, next))
+            if alphanumeric.is(c) {
+                (Class::Letters, letters_end(text, next, alphanumeric))
             } else {
                 (Class::Mark, next)
             }
@@ -83,7 +86,7 @@ fn digits_end(bytes: &[u8], mut at: usize) -> usize {
 }
 
 /// The end of the run of letters going on at `at`.
-fn letters_end(text: &str, mut at: usize) -> usize {
+fn letters_end(text: &str, mut at: usize, alphanumeric: &Alphanumeric) -> usize {
     let bytes = text.as_bytes();
     while at < bytes.len() {
         let b = bytes[at];
@@ -95,7 +98,7 @@ fn letters_end(text: &str, mut at: usize) -> usize {
             }
         } else {
             let c = char_at(text, at);
-            if c.is_alphanumeric() {
+            if alphanumeric.is(c) {
                 at += c.len_utf8();
             } else {
                 break;
@@ -103,6 +106,33 @@ fn letters_end(text: &str, mut at: usize) -> usize {
         }
     }
     at
+}
+
+/// `char::is_alphanumeric` with the Arabic block (U+0600-U+06FF) read from a table: the
+/// general lookup searches Unicode's tables and, for Persian text, took most of the time.
+struct Alphanumeric {
+    arabic: [bool; 256],
+}
+
+impl Alphanumeric {
+    fn get() -> &'static Alphanumeric {
+        static TABLE: OnceLock<Alphanumeric> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            let mut arabic = [false; 256];
+            for (low, is) in arabic.iter_mut().enumerate() {
+                *is = char::from_u32(0x0600 + low as u32).is_some_and(char::is_alphanumeric);
+            }
+            Alphanumeric { arabic }
+        })
+    }
+
+    #[inline]
+    fn is(&self, c: char) -> bool {
+        match c as u32 {
+            code @ 0x0600..=0x06FF => self.arabic[(code - 0x0600) as usize],
+            _ => c.is_alphanumeric(),
+        }
+    }
 }
 
 /// The character starting at byte `at`, which is always a character boundary here: tokens
