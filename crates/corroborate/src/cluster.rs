@@ -120,9 +120,10 @@ pub struct Params {
     pub cell_deg: f64,
     /// Cross-type pairs that may be one incident (see [`crate::compat`]).
     pub compatible: Vec<(TypePattern, TypePattern)>,
-    /// Sub-event types, most severe first: when members split evenly on the type, the
-    /// canonical event takes the more severe (the witness who saw the shooting saw more than
-    /// the one who left before it). The disagreement is listed as a conflict either way.
+    /// Sub-event types, most severe first: when members split evenly on the type and are
+    /// equally precise, the canonical event takes the more severe (the witness who saw the
+    /// shooting saw more than the one who left before it). The disagreement is listed as a
+    /// conflict either way.
     pub severity: Vec<String>,
 }
 
@@ -206,7 +207,8 @@ pub struct Canonical {
     pub latitude: f64,
     pub longitude: f64,
     pub geo_precision: u8,
-    /// The type most often given; the more severe on a tie ([`Params::severity`]).
+    /// The type most often given; on a tie, the one given with the more precise date and
+    /// place, then the more severe ([`Params::severity`]).
     pub event_type: String,
     pub sub_event_type: String,
     /// The lowest figure among members that give one (the codebook's rule); 0 when none do.
@@ -945,9 +947,18 @@ fn build(
             .unwrap_or(params.severity.len())
     };
     let kinds: Vec<u32> = members.iter().map(|&m| ev[m].kind).collect();
+    // The precision a kind is given with: the best among the members that give it.
+    let precision = |k: &u32| {
+        members
+            .iter()
+            .filter(|&&m| ev[m].kind == *k)
+            .map(|&m| (ev[m].tp, ev[m].gp))
+            .min()
+    };
     let kind = majority(&kinds, |a, b| {
-        rank(a)
-            .cmp(&rank(b))
+        precision(a)
+            .cmp(&precision(b))
+            .then_with(|| rank(a).cmp(&rank(b)))
             .then_with(|| prep.kind_names[*a as usize].cmp(&prep.kind_names[*b as usize]))
     })
     .unwrap_or(0);

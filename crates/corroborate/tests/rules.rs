@@ -448,3 +448,21 @@ fn the_canonical_event_writes_the_merged_fields_over_the_lead() {
     assert_eq!(canonical.fatalities, 40);
     assert_eq!(canonical.event_date, "2022-09-30");
 }
+
+#[test]
+fn an_even_split_on_the_type_takes_the_more_precise_witness() {
+    let riot = typed(
+        event("a-1", "a", "2022-10-08", "Sanandaj", (35.3113, 46.9960)),
+        "Riots",
+        "Violent demonstration",
+    );
+    let mut hearsay = typed(
+        event("b-1", "b", "2022-10-07", "Sanandaj", (35.3113, 46.9960)),
+        "Protests",
+        "Excessive force against protesters",
+    );
+    hearsay.time_precision = 2;
+    let out = run(&[riot, hearsay], &[]);
+    assert_eq!(out.clusters.len(), 1);
+    assert_eq!(out.clusters[0].canonical.event_type, "Riots");
+}

@@ -153,7 +153,7 @@ pub(crate) fn render(digest: &DigestInput, out: &mut impl Write) -> io::Result<(
                     let e = item.event;
                     let mut head = view.lingo.event_date(item.date, e.time_precision);
                     if let Some(district) = view.district(item) {
-                        head.push_str(" · ");
+                        head.push_str(&l.sep);
                         head.push_str(&district);
                     }
                     writeln!(
@@ -169,7 +169,7 @@ pub(crate) fn render(digest: &DigestInput, out: &mut impl Write) -> io::Result<(
                     )?;
                     writeln!(
                         out,
-                        r#"<div class="meta">{} {} · {} {} · {} {} · {} <span class="grade">{}</span> · {}</div>"#,
+                        r#"<div class="meta">{} {}{sep}{} {}{sep}{} {}{sep}{} <span class="grade">{}</span>{sep}{}</div>"#,
                         esc(&l.fatalities),
                         view.lingo.num(e.fatalities),
                         esc(&l.injuries),
@@ -178,10 +178,15 @@ pub(crate) fn render(digest: &DigestInput, out: &mut impl Write) -> io::Result<(
                         opt(&view.lingo, e.arrests),
                         esc(&l.grade),
                         esc(item.grade),
-                        esc(&view.lingo.sources(item.source_count))
+                        esc(&view.lingo.sources(item.source_count)),
+                        sep = esc(&l.sep),
                     )?;
                     if !item.notes.trim().is_empty() {
-                        writeln!(out, r#"<p class="notes">{}</p>"#, esc(item.notes.trim()))?;
+                        writeln!(
+                            out,
+                            r#"<p class="notes" dir="auto">{}</p>"#,
+                            esc(item.notes.trim())
+                        )?;
                     }
                     writeln!(out, "</article>")?;
                 }

@@ -103,13 +103,13 @@ pub(crate) fn render(digest: &DigestInput, out: &mut impl Write) -> io::Result<(
                     let e = item.event;
                     let mut head = view.lingo.event_date(item.date, e.time_precision);
                     if let Some(district) = view.district(item) {
-                        head.push_str(" · ");
+                        head.push_str(&l.sep);
                         head.push_str(&district);
                     }
                     writeln!(out, "- **{}** — {}  ", esc(&head), esc(&view.kind(e)))?;
                     write!(
                         out,
-                        "  {} {} · {} {} · {} {} · {} **{}** · {}",
+                        "  {} {}{sep}{} {}{sep}{} {}{sep}{} **{}**{sep}{}",
                         esc(&l.fatalities),
                         view.lingo.num(e.fatalities),
                         esc(&l.injuries),
@@ -118,7 +118,8 @@ pub(crate) fn render(digest: &DigestInput, out: &mut impl Write) -> io::Result<(
                         opt(&view.lingo, e.arrests),
                         esc(&l.grade),
                         esc(item.grade),
-                        esc(&view.lingo.sources(item.source_count))
+                        esc(&view.lingo.sources(item.source_count)),
+                        sep = l.sep,
                     )?;
                     if item.notes.trim().is_empty() {
                         writeln!(out)?;

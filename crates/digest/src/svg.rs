@@ -108,7 +108,7 @@ fn project(lat: f64, lon: f64) -> (f64, f64) {
 }
 
 /// How many places get a name on the map: the ones with most events.
-const NAMED_PLACES: usize = 8;
+const NAMED_PLACES: usize = 24;
 
 /// The map: Iran's outline, a 5° graticule, a dot per place sized by its events.
 pub(crate) fn map(view: &View) -> String {
@@ -138,7 +138,7 @@ pub(crate) fn map(view: &View) -> String {
             view.lingo.num(lon)
         );
     }
-    for lat in (25..=40).step_by(5) {
+    for lat in (30..=35).step_by(5) {
         let (_, y) = project(lat as f64, WEST);
         let _ = write!(
             s,
@@ -197,16 +197,35 @@ pub(crate) fn map(view: &View) -> String {
             esc(&title)
         );
     }
-    for ((location, lat, lon), (n, _)) in dots.iter().take(NAMED_PLACES) {
+    // Names for the places with most events (then most fatalities), each beside its dot
+    // where it does not cover a name already placed.
+    let mut ranked: Vec<_> = dots.iter().collect();
+    ranked.sort_by(|a, b| (b.1 .0, b.1 .1).cmp(&(a.1 .0, a.1 .1)).then(a.0.cmp(&b.0)));
+    let mut taken: Vec<(f64, f64, f64, f64)> = Vec::new();
+    for ((location, lat, lon), (n, _)) in ranked.into_iter().take(NAMED_PLACES) {
         let (x, y) = project(*lat as f64 / 100.0, *lon as f64 / 100.0);
         let r = (3.0 + 2.5 * (*n as f64).sqrt()).min(18.0);
         let name = view
             .lingo
             .place(location.split(" - ").next().unwrap_or(location));
+        let width = 7.0 * name.chars().count() as f64;
+        let right = (x + r + 3.0, y - 9.0, width, 13.0);
+        let left = (x - r - 3.0 - width, y - 9.0, width, 13.0);
+        let fits = |b: &(f64, f64, f64, f64)| {
+            b.0 >= 0.0
+                && b.0 + b.2 <= MAP_WIDTH
+                && !taken.iter().any(|t| {
+                    b.0 < t.0 + t.2 && t.0 < b.0 + b.2 && b.1 < t.1 + t.3 && t.1 < b.1 + b.3
+                })
+        };
+        let Some(spot) = [right, left].into_iter().find(|b| fits(b)) else {
+            continue;
+        };
+        taken.push(spot);
         let _ = write!(
             s,
             r##"<text x="{:.1}" y="{:.1}" class="place">{}</text>"##,
-            x + r + 3.0,
+            spot.0,
             y + 4.0,
             esc(&name)
         );
@@ -219,7 +238,7 @@ pub(crate) fn map(view: &View) -> String {
 pub(crate) fn timeline(view: &View, digest: &DigestInput) -> String {
     let days = view.per_day(digest);
     let (w, h) = (MAP_WIDTH, 200.0);
-    let (left, right, top, bottom) = (40.0, 10.0, 12.0, 30.0);
+    let (left, right, top, bottom) = (40.0, 28.0, 12.0, 30.0);
     let (pw, ph) = (w - left - right, h - top - bottom);
     let most = days.iter().map(|d| d.1).max().unwrap_or(0).max(1);
     let step = nice_step(most);

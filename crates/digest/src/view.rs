@@ -39,6 +39,8 @@ pub(crate) struct Labels {
     pub grades_note: String,
     pub redaction_note: String,
     pub around: String,
+    /// Between the parts of a line of details.
+    pub sep: String,
     #[serde(default)]
     pub months: Vec<String>,
     #[serde(default)]
