@@ -163,7 +163,12 @@ def is_persian(name):
     return any(_is_arabic_script(c) for c in name) and all(c in _PERSIAN_CHARS for c in name)
 
 
-def is_latin(name):
+def is_latin(name, ours=False):
+    """Whether a name is a Latin-script name worth matching; `ours` for names from our tables
+    and the packages' province and county aliases, which need none of the filters against
+    GeoNames' alternates of cities."""
+    if ours:
+        return all(c.isascii() or unicodedata.normalize("NFD", c)[0].isascii() for c in name)
     if not name[:1].isalpha() or not name[:1].isupper():
         # GeoNames' all-lowercase Latin alternates are letter-by-letter transliterations of the
         # Persian spelling ("thrn", "tkht qysr"), not names anybody writes.
@@ -475,7 +480,7 @@ class Place:
         self.names_fa = []
         self.names_latin = []
 
-    def add_names(self, names):
+    def add_names(self, names, ours=False):
         persian = []
         for n in names:
             n = n.strip()
@@ -483,7 +488,7 @@ class Place:
                 continue
             if is_persian(n):
                 persian.append(clean_fa(n))
-            elif is_latin(n):
+            elif is_latin(n, ours):
                 self.names_latin.append(n.strip())
         # The spelling GeoNames lists most often (with and without vowel marks) first: it
         # becomes the Persian display name unless a curated one is put before it.
@@ -574,8 +579,8 @@ def main():
             acled, capital, extra_latin, extra_fa = PROVINCES[code]
             p = Place(geonameid, "province", acled, 0.0, 0.0, acled, "", 0)
             p.capital = capital
-            p.add_names([acled, r[0]] + extra_latin + [a for a in aliases if not a.lower().startswith("the ")])
-            p.add_names(extra_fa)
+            p.add_names([acled, r[0]] + extra_latin + [a for a in aliases if not a.lower().startswith("the ")], ours=True)
+            p.add_names(extra_fa, ours=True)
             bare = []
             for n in p.names_fa:
                 b = n[len("استان "):] if n.startswith("استان ") else n
@@ -599,7 +604,9 @@ def main():
             name = county_english(r[0])
             c = Place(geonameid, "county", name, None, None, acled, name, 0)
             c.code = code
-            c.add_names([name, name + " County", r[0]] + aliases)
+            c.add_names([name, name + " County", r[0]] + aliases, ours=True)
+            bare = [n[len("شهرستان "):] if n.startswith("شهرستان ") else n for n in c.names_fa]
+            c.names_fa = bare + ["شهرستان " + b for b in bare]
             counties[code] = c
             admin2_by_row[row_id] = c
     assert len(provinces) == 31, len(provinces)

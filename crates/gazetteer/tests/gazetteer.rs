@@ -172,6 +172,8 @@ fn a_city_comes_before_its_county_and_a_province_named_after_it() {
     assert!(city < county && county < province, "{kinds:?}");
     assert_eq!(best("Tehran").name, "Tehran");
     assert_eq!(best("تهران").kind, PlaceKind::City);
+    assert_eq!(best("شهرستان تهران").kind, PlaceKind::County);
+    assert_eq!(best("Tehran County").kind, PlaceKind::County);
 }
 
 #[test]
@@ -196,6 +198,7 @@ fn ostan_x_and_x_both_find_province_x() {
     let kurdistan = gaz().province("Kurdistan").unwrap();
     assert_eq!(gaz().lookup("استان کردستان"), vec![kurdistan.id]);
     assert_eq!(best("کردستان").id, kurdistan.id);
+    assert_eq!(best("Kurdistan Province").id, kurdistan.id);
     let tehran = gaz().province("Tehran").unwrap();
     assert!(gaz().lookup("تهران").contains(&tehran.id));
     assert_eq!(best("استان تهران").id, tehran.id);
