@@ -161,8 +161,9 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// "yesterday", "last week", "دیشب", "ماه گذشته". Not after a number: "سه روز گذشته"
-    /// is "the past three days", not "three yesterday".
+    /// "yesterday", "last week", "دیشب", "ماه گذشته". A phrase that starts with a unit is
+    /// not read after a number: "سه روز گذشته" is "the past three days", not "three
+    /// yesterday" (while "at 9 last night" is last night).
     fn relative(&self, i: usize) -> Option<Found> {
         let ((unit, back, calendar), j) = self.find(i, |m| match m {
             Meaning::Relative {
@@ -172,7 +173,10 @@ impl<'a> Parser<'a> {
             } => Some((unit, back, calendar)),
             _ => None,
         })?;
-        if self.follows_number(i) {
+        let starts_with_unit = self
+            .find(i, |m| matches!(m, Meaning::Unit(_)).then_some(()))
+            .is_some();
+        if starts_with_unit && self.follows_number(i) {
             return None;
         }
         Some(Found {

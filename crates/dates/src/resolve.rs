@@ -77,8 +77,8 @@ pub(crate) fn month(
     })
 }
 
-/// A part of a month ("late October", "اوایل آبان"), in `year` or else the latest one that
-/// has begun by `reference`.
+/// A part of a month ("late October", "first week of November", "دهه اول آبان"), in `year`
+/// or else the latest one that has begun by `reference`.
 pub(crate) fn part_of_month(
     calendar: Calendar,
     month: u32,
@@ -88,13 +88,13 @@ pub(crate) fn part_of_month(
 ) -> Option<Resolved> {
     let bounds = |year| {
         let (first, last) = calendar.month_bounds(year, month)?;
-        let (from, to) = match part {
-            Part::Early => (0, 9),
-            Part::Mid => (10, 19),
-            Part::Late => (20, 40),
-        };
-        let start = first.checked_add_days(Days::new(from))?;
-        let end = first.checked_add_days(Days::new(to))?.min(last);
+        let start = first.checked_add_days(Days::new((part.first - 1).into()))?;
+        let end = first
+            .checked_add_days(Days::new((part.last - 1).into()))?
+            .min(last);
+        if start > last {
+            return None;
+        }
         Some((start, end))
     };
     let (start, end) = match year {

@@ -146,12 +146,12 @@ pub(crate) enum Unit {
     Month,
 }
 
-/// A part of a month: days 1-10, 11-20, 21 to the end.
+/// A part of a month: its days `first..=last`, `last` cut to the month's end ("late" is
+/// 21-31 in every month).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Part {
-    Early,
-    Mid,
-    Late,
+pub(crate) struct Part {
+    pub(crate) first: u32,
+    pub(crate) last: u32,
 }
 
 /// One entry of the lexicon: its words after the first, and what it means.
@@ -317,7 +317,7 @@ struct LanguageFile {
     #[serde(default)]
     units: BTreeMap<String, String>,
     #[serde(default)]
-    qualifiers: BTreeMap<String, String>,
+    qualifiers: BTreeMap<String, [u32; 2]>,
     #[serde(default)]
     ordinal_days: BTreeMap<String, u32>,
     #[serde(default)]
@@ -402,14 +402,13 @@ impl LanguageFile {
         for (w, u) in &self.units {
             rules.add(w, Meaning::Unit(unit(u)?), none, none)?;
         }
-        for (w, p) in &self.qualifiers {
-            let part = match p.as_str() {
-                "early" => Part::Early,
-                "mid" => Part::Mid,
-                "late" => Part::Late,
-                _ => return Err(format!("unknown part of a month {p:?}")),
-            };
-            rules.add(w, Meaning::Qualifier(part), none, none)?;
+        for (w, &[first, last]) in &self.qualifiers {
+            if !(1 <= first && first <= last && last <= 31) {
+                return Err(format!(
+                    "{w:?} = [{first}, {last}] is no span of days of a month"
+                ));
+            }
+            rules.add(w, Meaning::Qualifier(Part { first, last }), none, none)?;
         }
         for (w, &d) in &self.ordinal_days {
             if !(1..=31).contains(&d) {

@@ -196,6 +196,21 @@ fn today_tonight_and_this_morning_are_the_reference_day() {
 }
 
 #[test]
+fn a_time_before_last_night_is_still_last_night() {
+    check(
+        "they gathered at 9 last night",
+        "2022-10-21",
+        &["last night => 2022-10-20 p1 Relative"],
+    );
+}
+
+#[test]
+fn next_weekday_is_no_date_of_an_event() {
+    check("protests are called for next Tuesday", "2022-10-21", &[]);
+    check("فراخوان برای سه شنبه آینده", "2022-10-21", &[]);
+}
+
+#[test]
 fn days_ago_in_words_or_digits() {
     check(
         "two days ago and 3 days ago",
@@ -269,6 +284,20 @@ fn early_mid_late_month_are_spans_precision_2() {
             "mid-october => 2022-10-15 p2 Month",
             "late october => 2022-10-26 p2 Month",
         ],
+    );
+}
+
+#[test]
+fn weeks_and_halves_of_a_month_are_spans_precision_2() {
+    check(
+        "in the first week of November",
+        "2022-12-05",
+        &["first week of november => 2022-11-04 p2 Month"],
+    );
+    check(
+        "the last week of October",
+        "2022-12-05",
+        &["last week of october => 2022-10-26 p2 Month"],
     );
 }
 
@@ -381,6 +410,12 @@ fn persian_solar_hijri_without_year() {
         "2022-11-10",
         &["18 ابان => 2022-11-09 p1 Explicit"],
     );
+}
+
+#[test]
+fn persian_month_suffix_with_day_and_year() {
+    resolves("۱۸ آبان‌ماه ۱۴۰۱", "2023-01-01", "2022-11-09");
+    resolves("۱۸ آبانماه", "2022-11-10", "2022-11-09");
 }
 
 #[test]
