@@ -85,18 +85,13 @@ impl<'a> Parser<'a> {
             (digits || starts(Starts::ORDINAL_DAY), Parser::day_first),
             (starts(Starts::MONTH), Parser::month_first),
         ];
-        self.longest(
-            i,
-            forms.iter().filter(|(may, _)| *may).map(|(_, form)| form),
-        )
+        self.longest(i, &forms)
     }
 
-    fn longest<'f>(&self, i: usize, forms: impl IntoIterator<Item = &'f Form<'a>>) -> Option<Found>
-    where
-        'a: 'f,
-    {
+    /// The longest date that one of `forms` (those marked as worth trying) reads at `i`.
+    fn longest(&self, i: usize, forms: &[(bool, Form<'a>)]) -> Option<Found> {
         let mut best: Option<Found> = None;
-        for form in forms {
+        for (_, form) in forms.iter().filter(|(may, _)| *may) {
             if let Some(found) = form(self, i) {
                 if best.is_none_or(|b| found.next > b.next) {
                     best = Some(found);
@@ -397,11 +392,13 @@ impl<'a> Parser<'a> {
 
     /// A date with its day (for a weekday written with its date).
     fn explicit_day(&self, i: usize) -> Option<Found> {
-        self.longest(
-            i,
-            &[Parser::numeric, Parser::day_first, Parser::month_first],
-        )
-        .filter(|f| f.resolved.kind == DateKind::Explicit)
+        let forms: [(bool, Form<'a>); 3] = [
+            (true, Parser::numeric),
+            (true, Parser::day_first),
+            (true, Parser::month_first),
+        ];
+        self.longest(i, &forms)
+            .filter(|f| f.resolved.kind == DateKind::Explicit)
     }
 
     // --- Pieces ------------------------------------------------------------------------
