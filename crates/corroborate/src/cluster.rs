@@ -7,7 +7,8 @@
 //! - **place**: the same `location` (folded), or within [`Params::max_km`] of each other,
 //!   each event of `geo_precision` 2 or 3 reaching [`Params::near_km`] further; an event
 //!   known only to its province (`geo_precision` 3) also matches any event of the same
-//!   `admin1`;
+//!   `admin1`; but two different districts of one city (`Tehran - Narmak`,
+//!   `Tehran - Naziabad`) are two places however close: the coder had words for each;
 //! - **date**: their date windows overlap: precision 1 is the day, precision 2 the day
 //!   ± [`Params::span_days`], precision 3 the whole month;
 //! - **type**: compatible by the table in [`crate::compat`].
@@ -495,6 +496,9 @@ struct Prep {
     hi: i32,
     dated: bool,
     loc: u32,
+    /// The city and the district of a `City - District` location; 0 when it names none.
+    city: u32,
+    district: u32,
     admin: u32,
     kind: u32,
     report: u32,
@@ -542,6 +546,14 @@ impl Prepared {
                     hi,
                     dated: e.date.is_some(),
                     loc: places.id(e.location),
+                    city: e
+                        .location
+                        .split_once(" - ")
+                        .map_or(0, |(c, _)| places.id(c)),
+                    district: e
+                        .location
+                        .split_once(" - ")
+                        .map_or(0, |(_, d)| places.id(d)),
                     admin: places.id(e.admin1),
                     kind,
                     report,
@@ -612,6 +624,9 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 }
 
 fn places_fit(a: &Prep, b: &Prep, params: &Params) -> bool {
+    if a.district != 0 && b.district != 0 && a.city == b.city && a.district != b.district {
+        return false;
+    }
     (a.loc != 0 && a.loc == b.loc)
         || ((a.gp == 3 || b.gp == 3) && a.admin != 0 && a.admin == b.admin)
         || distance_km(a.lat, a.lon, b.lat, b.lon) <= params.max_km + a.reach + b.reach

@@ -466,3 +466,25 @@ fn an_even_split_on_the_type_takes_the_more_precise_witness() {
     assert_eq!(out.clusters.len(), 1);
     assert_eq!(out.clusters[0].canonical.event_type, "Riots");
 }
+
+#[test]
+fn two_districts_of_one_city_are_two_places_however_close() {
+    let narmak = event(
+        "a-1",
+        "a",
+        "2022-10-26",
+        "Tehran - Narmak",
+        (35.7400, 51.5000),
+    );
+    let tehranpars = event(
+        "b-1",
+        "b",
+        "2022-10-26",
+        "Tehran - Tehranpars",
+        (35.7380, 51.5300),
+    );
+    let city = event("c-1", "c", "2022-10-26", "Tehran", (35.7390, 51.5100));
+    let out = run(&[narmak, tehranpars, city], &[]);
+    // The report naming only the city joins one of them, not both.
+    assert_eq!(out.clusters.len(), 2);
+}
