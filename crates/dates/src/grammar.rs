@@ -31,6 +31,9 @@ pub(crate) struct Word {
 pub(crate) struct Found {
     pub(crate) next: usize,
     pub(crate) resolved: Resolved,
+    /// The date is part of a place's name ("خیابان ۱۷ شهریور"): no date, but its words
+    /// are used up, so that "شهریور" is not then read as a month alone.
+    pub(crate) names_place: bool,
 }
 
 /// Marks that glue the parts of a number together ("7.5", "8:30", "7,000", "1/2"): a
@@ -118,6 +121,7 @@ impl<'a> Parser<'a> {
         })?;
         Some(Found {
             next: found.next,
+            names_place: false,
             resolved: resolve::weekday(day, Some(WeekdayAfter::Before), self.reference)?,
         })
     }
@@ -152,6 +156,7 @@ impl<'a> Parser<'a> {
         });
         Some(Found {
             next: after.map_or(j, |(_, k)| k),
+            names_place: false,
             resolved: resolve::weekday(day, after.map(|(a, _)| a), self.reference)?,
         })
     }
@@ -176,6 +181,7 @@ impl<'a> Parser<'a> {
         }
         Some(Found {
             next: j,
+            names_place: false,
             resolved: resolve::relative(unit, back, calendar, self.reference)?,
         })
     }
@@ -202,6 +208,7 @@ impl<'a> Parser<'a> {
         })?;
         Some(Found {
             next: j,
+            names_place: false,
             resolved: resolve::ago(unit, count, calendar, self.reference)?,
         })
     }
@@ -227,6 +234,7 @@ impl<'a> Parser<'a> {
         };
         Some(Found {
             next,
+            names_place: false,
             resolved: resolve::part_of_month(
                 month.calendar,
                 month.number,
@@ -297,6 +305,7 @@ impl<'a> Parser<'a> {
         };
         Some(Found {
             next: i + 5,
+            names_place: false,
             resolved: Resolved {
                 date,
                 precision: 1,
@@ -325,6 +334,7 @@ impl<'a> Parser<'a> {
         };
         Some(Found {
             next,
+            names_place: self.names_a_place(i, next),
             resolved: resolve::days(
                 month.calendar,
                 month.number,
@@ -345,13 +355,14 @@ impl<'a> Parser<'a> {
         })?;
         let j = self.after_abbreviation(month, j);
         if month.day_may_follow {
-            if let Some(found) = self.month_then_day(month, j) {
+            if let Some(found) = self.month_then_day(i, month, j) {
                 return Some(found);
             }
         }
         if let Some((year, next)) = self.year_on_line(j, month.calendar) {
             return Some(Found {
                 next,
+                names_place: false,
                 resolved: resolve::month(month.calendar, month.number, Some(year), self.reference)?,
             });
         }
@@ -360,11 +371,13 @@ impl<'a> Parser<'a> {
         }
         Some(Found {
             next: j,
+            names_place: false,
             resolved: resolve::month(month.calendar, month.number, None, self.reference)?,
         })
     }
 
-    fn month_then_day(&self, month: MonthName, j: usize) -> Option<Found> {
+    /// `i` is the month's token, `j` the token after it.
+    fn month_then_day(&self, i: usize, month: MonthName, j: usize) -> Option<Found> {
         let (first, mut k) = self.day_on_line(j)?;
         let mut last = None;
         if let Some((second, n)) = self.range_end(k, first) {
@@ -379,6 +392,7 @@ impl<'a> Parser<'a> {
         };
         Some(Found {
             next,
+            names_place: self.names_a_place(i, next),
             resolved: resolve::days(
                 month.calendar,
                 month.number,
@@ -398,7 +412,7 @@ impl<'a> Parser<'a> {
             (true, Parser::month_first),
         ];
         self.longest(i, &forms)
-            .filter(|f| f.resolved.kind == DateKind::Explicit)
+            .filter(|f| f.resolved.kind == DateKind::Explicit && !f.names_place)
     }
 
     // --- Pieces ------------------------------------------------------------------------
@@ -498,6 +512,22 @@ impl<'a> Parser<'a> {
             }
         }
         text.parse().ok()
+    }
+
+    /// Whether the date in tokens `start..next` is part of a place's name ("خیابان ۱۶
+    /// آذر", "16 Azar Street").
+    fn names_a_place(&self, start: usize, next: usize) -> bool {
+        let before = start > 0
+            && !self.words[start].token.line_break_before
+            && self
+                .find(start - 1, |m| {
+                    matches!(m, Meaning::PlaceBefore).then_some(())
+                })
+                .is_some_and(|(_, k)| k == start);
+        before
+            || self
+                .find_on_line(next, |m| matches!(m, Meaning::PlaceAfter).then_some(()))
+                .is_some()
     }
 
     /// Whether token `i` comes right after a number ("سه روز گذشته", "3 روز گذشته").

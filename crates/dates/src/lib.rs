@@ -94,6 +94,7 @@ pub fn find_dates(folded: &str, reference: NaiveDate) -> Vec<DateMention> {
             None
         };
         match found {
+            Some(found) if found.names_place => i = found.next,
             Some(found) => {
                 mentions.push(DateMention {
                     start: words[i].token.start,

@@ -47,6 +47,11 @@ pub(crate) enum Meaning {
     },
     /// "last" in "last Tuesday": the weekday strictly before the reference day.
     WeekdayBefore,
+    /// A word that, right before a day and month, makes them a place's name: "خیابان" in
+    /// "خیابان ۱۶ آذر" (Iran names streets and squares after dates).
+    PlaceBefore,
+    /// The same after the date: "Street" in "16 Azar Street".
+    PlaceAfter,
     /// "گذشته" in "سه شنبه گذشته".
     WeekdayAfter(WeekdayAfter),
     Relative {
@@ -83,7 +88,9 @@ impl Meaning {
             | Meaning::Ago(_)
             | Meaning::DaySuffix
             | Meaning::DayMonthJoiner
-            | Meaning::RangeJoiner => Starts(0),
+            | Meaning::RangeJoiner
+            | Meaning::PlaceBefore
+            | Meaning::PlaceAfter => Starts(0),
         }
     }
 }
@@ -311,6 +318,10 @@ struct LanguageFile {
     #[serde(default)]
     weekday_before: Vec<String>,
     #[serde(default)]
+    place_before: Vec<String>,
+    #[serde(default)]
+    place_after: Vec<String>,
+    #[serde(default)]
     month_suffixes: Vec<String>,
     #[serde(default)]
     numbers: BTreeMap<String, u32>,
@@ -390,6 +401,8 @@ impl LanguageFile {
             (&self.range_joiners, Meaning::RangeJoiner),
             (&self.ago, Meaning::Ago(month_calendar)),
             (&self.weekday_before, Meaning::WeekdayBefore),
+            (&self.place_before, Meaning::PlaceBefore),
+            (&self.place_after, Meaning::PlaceAfter),
         ];
         for (words, meaning) in simple {
             for w in words {

@@ -482,6 +482,11 @@ fn persian_weekday_before_and_in_the_previous_week() {
     resolves("سه شنبه گذشته", "2022-11-10", "2022-11-08");
     resolves("پنجشنبه گذشته", "2022-11-10", "2022-11-03");
     resolves("سه شنبه هفته گذشته", "2022-11-10", "2022-11-01");
+    check(
+        "پنجشنبه شب گذشته",
+        "2022-11-10",
+        &["پنجشنبه شب گذشته => 2022-11-03 p1 Weekday"],
+    );
 }
 
 #[test]
@@ -634,6 +639,16 @@ fn numbers_that_are_not_dates() {
     ] {
         check(text, "2022-12-01", &[]);
     }
+}
+
+#[test]
+fn streets_and_squares_named_after_dates_are_not_dates() {
+    check("در خیابان ۱۶ آذر تجمع کردند", "2022-12-01", &[]);
+    check("میدان ۷ تیر", "2022-12-01", &[]);
+    check("خیابان ۱۷ شهریور", "2022-12-01", &[]);
+    check("near 17 Shahrivar Street", "2022-12-01", &[]);
+    // The same date is a date when it names no place.
+    resolves("۱۶ آذر روز دانشجو", "2022-12-10", "2022-12-07");
 }
 
 #[test]
