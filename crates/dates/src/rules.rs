@@ -3,9 +3,10 @@
 //! Each language file says, in words: month names (per calendar, and how freely a name may
 //! stand alone), weekday names, relative words ("yesterday", "هفته گذشته") with how far
 //! back they point, number words and units for "two days ago", ordinal day words, parts of
-//! a month ("late October"), and the little words that join these ("of", "to", "تا").
-//! The grammar in `lib.rs` knows only these roles, never a word, so adding a language is a
-//! data file plus its line in [`LANGUAGES`].
+//! a month ("late October"), the little words that join these ("of", "to", "تا"), and
+//! the words that make a date a street's name ("خیابان"). The grammar (`grammar.rs`) knows
+//! only these roles, never a word, so adding a language is a data file plus its line in
+//! [`LANGUAGES`].
 //!
 //! All languages share one lexicon, keyed by the first folded word of each phrase: reports
 //! mix scripts, and the caller need not say which language a text is in.
@@ -299,36 +300,52 @@ fn guard_words(words: &[String]) -> Result<Box<[Box<str>]>, String> {
         .collect()
 }
 
-/// One `data/*.toml` file. Field docs are in the data files themselves.
+/// One `data/*.toml` file: the date words of one language. Every word is folded when
+/// loaded; a multi-word entry matches its words separated by any spaces on one line.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LanguageFile {
+    /// Whether a day may follow a month name ("November 7"), not only precede it.
     #[serde(default)]
     day_may_follow_month: bool,
+    /// The calendar whose months "last month" and "two months ago" count.
     month_calendar: String,
+    /// The first day of the week ("sat"), for weekdays "of last week".
     week_starts_on: Option<String>,
+    /// Written after a day number: "th", "ام".
     #[serde(default)]
     day_suffixes: Vec<String>,
+    /// Between a day and its month: "of".
     #[serde(default)]
     day_month_joiners: Vec<String>,
+    /// Between the first and last day of a span: "-", "to", "تا".
     #[serde(default)]
     range_joiners: Vec<String>,
+    /// After a count and a unit: "ago", "پیش".
     #[serde(default)]
     ago: Vec<String>,
+    /// Before a weekday, meaning strictly before the reference: "last".
     #[serde(default)]
     weekday_before: Vec<String>,
+    /// Before a day and month, making them a place's name: "خیابان".
     #[serde(default)]
     place_before: Vec<String>,
+    /// After a day and month, making them a place's name: "street".
     #[serde(default)]
     place_after: Vec<String>,
+    /// After a month name, making even an ambiguous one a month: "ماه".
     #[serde(default)]
     month_suffixes: Vec<String>,
+    /// Number words for "two days ago".
     #[serde(default)]
     numbers: BTreeMap<String, u32>,
+    /// Unit words ("days", "هفته") and their unit: "day", "week" or "month".
     #[serde(default)]
     units: BTreeMap<String, String>,
+    /// Parts of a month ("late", "دهه اول") as `[first day, last day]`.
     #[serde(default)]
     qualifiers: BTreeMap<String, [u32; 2]>,
+    /// Ordinal day words ("هجدهم") and their day.
     #[serde(default)]
     ordinal_days: BTreeMap<String, u32>,
     #[serde(default)]
@@ -341,6 +358,9 @@ struct LanguageFile {
     weekday: Vec<WeekdayEntry>,
 }
 
+/// Words for a day, a seven-day span or a month counted back from the reference: `unit`
+/// "day" (back 1 = yesterday), "week" (back 0 = the seven days ending on the reference,
+/// back 1 = the seven days before those) or "month" (back 1 = the previous month).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RelativeEntry {
@@ -349,6 +369,8 @@ struct RelativeEntry {
     back: u32,
 }
 
+/// Words after a weekday: `mode` "before" (strictly before the reference) or
+/// "previous_week" (in the week before the reference's; needs `week_starts_on`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WeekdayAfterEntry {
@@ -358,6 +380,11 @@ struct WeekdayAfterEntry {
     not_before: Vec<String>,
 }
 
+/// One month of a calendar (`calendar` "gregorian" or "persian", `number` 1-12) and its
+/// names: `names` are months even alone, `with_number` only next to a day or year (or a
+/// month suffix), `short` abbreviations likewise, optionally with a full stop.
+/// `not_before`/`not_after`: single words that, right after or before the name, show it is
+/// no month.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MonthEntry {
@@ -375,6 +402,8 @@ struct MonthEntry {
     not_after: Vec<String>,
 }
 
+/// One weekday (`day` "mon".."sun") and its names; `short` names count only with a date.
+/// `not_before`/`not_after` as for months.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WeekdayEntry {
