@@ -2,7 +2,7 @@
 //! dates found out. Each found date is shown as `text => date pN Kind`, where `text` is the
 //! slice of the folded text the mention covers.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 use unrest_dates::{find_dates, DateKind};
 
@@ -725,6 +725,15 @@ fn extreme_reference_dates_do_not_panic() {
 }
 
 proptest! {
+    #[test]
+    fn any_reference_date_is_safe(
+        text in "(\\PC|[0-9۰-۹ /.-]|آبان|اسفند|شنبه|ماه گذشته|late october|february 29|last week| ){0,30}",
+        days in NaiveDate::MIN.num_days_from_ce()..=NaiveDate::MAX.num_days_from_ce(),
+    ) {
+        let reference = NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+        let _ = find_dates(&unrest_text::fold(&text), reference);
+    }
+
     #[test]
     fn any_text_is_safe_and_ranges_lie_on_char_boundaries(
         text in "(\\PC|[0-9۰-۹٠-٩ /.:,-]|آبان|اکتبر|تیر|شنبه|سه|november|may|aban|ago| ){0,60}",
