@@ -12,6 +12,7 @@ use crate::counts::{self, Counts, Kind};
 use crate::lexicon::{Cat, Sep};
 use crate::rules::Actor;
 use crate::scenes::Scene;
+use chrono::Datelike;
 use unrest_gazetteer::PlaceKind;
 use unrest_model::{Event, Evidence};
 
@@ -203,7 +204,9 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     cite("location", (scene.place.first, scene.place.last));
 
     // Date.
-    e.event_date = scene.date.date.format("%Y-%m-%d").to_string();
+    let d = scene.date.date;
+    e.event_date = format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+    e.year = d.year();
     e.time_precision = scene.date.precision;
     if let Some(t) = scene.date.tokens {
         cite("event_date", t);

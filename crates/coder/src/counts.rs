@@ -109,7 +109,7 @@ pub fn count(doc: &Doc, hits: &[usize]) -> Counts {
             counts.offer_zero(Kind::Injured, hit.first, hit.last);
             continue;
         }
-        let Some((kind, active)) = hit.meanings.iter().find_map(|m| kind_of(m.cat)) else {
+        let Some((kind, active)) = hit.meanings().iter().find_map(|m| kind_of(m.cat)) else {
             continue;
         };
         counts.mentioned[KIND_INDEX.iter().position(|&k| k == kind).unwrap_or(0)] = true;
@@ -270,7 +270,7 @@ fn backward(doc: &Doc, before: usize, used: &[(usize, usize)]) -> Option<Figure>
             let hit = &doc.hits[h];
             if j < before
                 && hit.last <= before
-                && hit.meanings.iter().any(|m| kind_of(m.cat).is_some())
+                && hit.meanings().iter().any(|m| kind_of(m.cat).is_some())
             {
                 break;
             }
@@ -318,7 +318,7 @@ fn forward(doc: &Doc, after: usize, used: &[(usize, usize)]) -> Option<Figure> {
         }
         if let Some(h) = doc.hit_at(j) {
             if doc.hits[h]
-                .meanings
+                .meanings()
                 .iter()
                 .any(|m| kind_of(m.cat).is_some())
             {

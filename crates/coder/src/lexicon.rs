@@ -5,7 +5,7 @@
 //! between two words ends any phrase. This is the one matcher every rule uses, so a rule is
 //! a line in a data file, never a pattern in code.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use unrest_text::Folded;
 
 /// What separates a token from the one before it; the strongest separator wins.
@@ -238,20 +238,57 @@ struct Entry {
     meanings: Vec<Meaning>,
 }
 
-/// A phrase found in the tokens: tokens `first..last` (exclusive).
+/// The meanings one hit carries at most; a phrase in more lists keeps the first ones.
+const MAX_MEANINGS: usize = 6;
+
+/// A phrase found in the tokens: tokens `first..last` (exclusive). Its meanings are held
+/// inline: a report has many hits and each would otherwise be an allocation.
 #[derive(Debug, Clone)]
 pub struct Hit {
     pub first: usize,
     pub last: usize,
-    pub meanings: Vec<Meaning>,
+    meanings: [Meaning; MAX_MEANINGS],
+    count: u8,
 }
 
 impl Hit {
-    pub fn has(&self, cat: Cat) -> bool {
-        self.meanings.iter().any(|m| m.cat == cat)
+    fn new(first: usize, last: usize, ms: &[Meaning]) -> Hit {
+        let mut hit = Hit {
+            first,
+            last,
+            meanings: [Meaning {
+                cat: Cat::Protest,
+                value: 0,
+            }; MAX_MEANINGS],
+            count: 0,
+        };
+        for m in ms {
+            hit.add(*m);
+        }
+        hit
     }
+
+    fn add(&mut self, m: Meaning) {
+        let n = self.count as usize;
+        if n < MAX_MEANINGS && !self.meanings[..n].contains(&m) {
+            self.meanings[n] = m;
+            self.count += 1;
+        }
+    }
+
+    pub fn meanings(&self) -> &[Meaning] {
+        &self.meanings[..self.count as usize]
+    }
+
+    pub fn has(&self, cat: Cat) -> bool {
+        self.meanings().iter().any(|m| m.cat == cat)
+    }
+
     pub fn value(&self, cat: Cat) -> Option<u32> {
-        self.meanings.iter().find(|m| m.cat == cat).map(|m| m.value)
+        self.meanings()
+            .iter()
+            .find(|m| m.cat == cat)
+            .map(|m| m.value)
     }
 }
 
@@ -415,18 +452,10 @@ impl Lexicon {
                     Some(b) if b.last - b.first > len => {}
                     Some(b) if b.last - b.first == len => {
                         for m in ms {
-                            if !b.meanings.contains(m) {
-                                b.meanings.push(*m);
-                            }
+                            b.add(*m);
                         }
                     }
-                    _ => {
-                        best = Some(Hit {
-                            first: i,
-                            last: i + len,
-                            meanings: ms.to_vec(),
-                        })
-                    }
+                    _ => best = Some(Hit::new(i, i + len, ms)),
                 }
             }
             match best {

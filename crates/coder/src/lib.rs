@@ -17,7 +17,8 @@ mod scenes;
 
 pub use rules::RulesError;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
+use std::borrow::Cow;
 use unrest_gazetteer::Gazetteer;
 use unrest_model::{Event, Report};
 
@@ -61,17 +62,23 @@ pub struct Options {
 /// The coder with its rules and gazetteer loaded. Build once, code many reports.
 pub struct Coder {
     rules: rules::Rules,
-    gazetteer: Gazetteer,
+    /// The built-in gazetteer is borrowed, not copied: building a coder must be cheap,
+    /// since `unrest code` has to answer within 100 ms.
+    gazetteer: Cow<'static, Gazetteer>,
 }
 
 impl Coder {
     /// The coder with the built-in rules and gazetteer.
     pub fn new() -> Coder {
-        Coder::with_gazetteer(Gazetteer::embedded().clone())
+        Coder::build(Cow::Borrowed(Gazetteer::embedded()))
     }
 
     /// The coder with the built-in rules and the given gazetteer (e.g. with user places).
     pub fn with_gazetteer(gazetteer: Gazetteer) -> Coder {
+        Coder::build(Cow::Owned(gazetteer))
+    }
+
+    fn build(gazetteer: Cow<'static, Gazetteer>) -> Coder {
         let rules = rules::Rules::builtin().expect("built-in rules are checked by the tests");
         Coder { rules, gazetteer }
     }
@@ -115,9 +122,6 @@ impl Coder {
             if let Some(mut e) = classify::code_scene(&doc, scene, &self.rules.actors) {
                 e.report = report.id.clone();
                 e.timestamp = options.timestamp;
-                e.year = NaiveDate::parse_from_str(&e.event_date, "%Y-%m-%d")
-                    .map(|d| d.year())
-                    .unwrap_or(reference.year());
                 e.notes = notes::write(&e);
                 events.push(e);
             }

@@ -2,15 +2,33 @@
 //! it carries no words of the reporter (and no name), and reads the same for an English
 //! and a Persian report.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 use unrest_model::Event;
 
 pub fn write(e: &Event) -> String {
     let date = NaiveDate::parse_from_str(&e.event_date, "%Y-%m-%d")
-        .map(|d| match e.time_precision {
-            3 => format!("In {}", d.format("%B %Y")),
-            2 => format!("Around {}", d.format("%-d %B %Y")),
-            _ => format!("On {}", d.format("%-d %B %Y")),
+        .map(|d| {
+            let month = MONTHS[d.month0() as usize];
+            match e.time_precision {
+                3 => format!("In {month} {}", d.year()),
+                2 => format!("Around {} {month} {}", d.day(), d.year()),
+                _ => format!("On {} {month} {}", d.day(), d.year()),
+            }
         })
         .unwrap_or_else(|_| "On an unknown date".into());
     let place = if e.geo_precision == 3 {

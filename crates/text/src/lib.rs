@@ -31,6 +31,13 @@ impl Folded {
         let mut ends = Vec::with_capacity(original.len());
         let mut buf = [0u8; 4];
         for (at, c) in original.char_indices() {
+            // ASCII (most English text) maps one byte to one byte.
+            if c.is_ascii() {
+                text.push(c.to_ascii_lowercase());
+                starts.push(at as u32);
+                ends.push(at as u32 + 1);
+                continue;
+            }
             let end = (at + c.len_utf8()) as u32;
             let mut push = |f: char| {
                 let s = f.encode_utf8(&mut buf);
@@ -57,7 +64,9 @@ impl Folded {
 
     /// The byte offset in the original text of the character that folded byte `i` came from.
     pub fn original_start(&self, i: usize) -> usize {
-        self.starts.get(i).map_or(self.original_len, |&s| s as usize)
+        self.starts
+            .get(i)
+            .map_or(self.original_len, |&s| s as usize)
     }
 
     /// Maps a byte range of the folded text to the byte range of the original text it came
@@ -110,8 +119,35 @@ pub fn fold_key(s: &str) -> String {
 }
 
 /// Whether `c` belongs to a word (letters and digits of any script).
+#[inline]
 pub fn is_word_char(c: char) -> bool {
+    // The two scripts of our reports first: Unicode's general tables are slow and these
+    // are asked of every character.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if ('\u{0600}'..='\u{06FF}').contains(&c) {
+        return is_arabic_block_letter_or_digit(c);
+    }
     c.is_alphanumeric()
+}
+
+/// Letters and digits of the Arabic block (U+0600–U+06FF), as Unicode classes them:
+/// Unicode's answer, asked once per character of the block and kept in a bit set.
+#[inline]
+fn is_arabic_block_letter_or_digit(c: char) -> bool {
+    static TABLE: std::sync::OnceLock<[u64; 4]> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t = [0u64; 4];
+        for (i, c) in ('\u{0600}'..='\u{06FF}').enumerate() {
+            if c.is_alphanumeric() {
+                t[i / 64] |= 1 << (i % 64);
+            }
+        }
+        t
+    });
+    let i = c as usize - 0x0600;
+    i < 256 && table[i / 64] & (1 << (i % 64)) != 0
 }
 
 /// Whether a match of `len` bytes at `start` in `text` stands as whole words.
@@ -128,11 +164,12 @@ pub enum Script {
     Arabic,
 }
 
-/// Decides by counting letters: Arabic-script letters against Latin ones. Ties and texts
-/// with no letters count as Latin.
+/// Decides by counting letters: Arabic-script letters against Latin ones, over the first
+/// thousand characters (enough to tell, and a long text costs no more). Ties and texts with
+/// no letters count as Latin.
 pub fn dominant_script(s: &str) -> Script {
     let (mut arabic, mut latin) = (0usize, 0usize);
-    for c in s.chars() {
+    for c in s.chars().take(1000) {
         if is_arabic_script(c) {
             arabic += 1;
         } else if c.is_ascii_alphabetic() {
@@ -147,8 +184,16 @@ pub fn dominant_script(s: &str) -> Script {
 }
 
 fn is_arabic_script(c: char) -> bool {
-    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
-        && c.is_alphabetic()
+    match c {
+        '\u{0600}'..='\u{06FF}' => {
+            is_arabic_block_letter_or_digit(c)
+                && !matches!(c, '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}')
+        }
+        '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}' => {
+            c.is_alphabetic()
+        }
+        _ => false,
+    }
 }
 
 /// The folding of one character; `push` receives zero or more folded characters.
@@ -187,9 +232,17 @@ fn fold_char(c: char, push: &mut impl FnMut(char)) {
         '–' | '—' | '―' | '−' => push('-'),
         '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => push(' '),
         c if c.is_ascii() => push(c.to_ascii_lowercase()),
-        c if is_arabic_script(c) || ('\u{0600}'..='\u{06FF}').contains(&c) => push(c),
+        c if ('\u{0600}'..='\u{06FF}').contains(&c) => push(c),
+        c if is_arabic_script(c) => push(c),
         c => {
             // Latin letters with diacritics (Ḩ, ā, é) lose them; other scripts are lowercased.
+            if is_combining(c) {
+                return;
+            }
+            if !c.is_alphabetic() {
+                push(c);
+                return;
+            }
             for d in c.nfd() {
                 if !is_combining(d) {
                     for l in d.to_lowercase() {
@@ -264,6 +317,18 @@ mod tests {
     fn dominant_script_counts_letters() {
         assert_eq!(dominant_script("در زنجان امروز Zanjan"), Script::Arabic);
         assert_eq!(dominant_script("Protest in Tehran, تهران"), Script::Latin);
+    }
+
+    #[test]
+    fn word_chars_agree_with_unicode_in_the_arabic_block() {
+        for c in '\u{0600}'..='\u{06FF}' {
+            assert_eq!(
+                is_word_char(c),
+                c.is_alphanumeric(),
+                "{c:?} U+{:04X}",
+                c as u32
+            );
+        }
     }
 
     proptest::proptest! {
