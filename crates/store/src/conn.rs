@@ -167,8 +167,9 @@ impl Row for rusqlite::Row<'_> {
             ValueRef::Integer(v) => Value::Int(v),
             ValueRef::Real(v) => Value::Real(v),
             ValueRef::Text(b) => Value::Text(
-                String::from_utf8(b.to_vec())
-                    .map_err(|_| format!("column {i}: text that is not UTF-8"))?,
+                std::str::from_utf8(b)
+                    .map_err(|_| format!("column {i}: text that is not UTF-8"))?
+                    .to_owned(),
             ),
             ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
         })

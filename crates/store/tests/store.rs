@@ -4,7 +4,9 @@ mod support;
 
 use support::{all_events, at, event, ids, new_report, LineCoder};
 use unrest_model::{EventWriter, Format, ACLED_COLUMNS, EXTRA_COLUMNS};
-use unrest_store::{BBox, Dialect, Error, Filter, Ingested, Page, Status, Store, SCHEMA_VERSION};
+use unrest_store::{
+    BBox, Dialect, Error, Filter, Ingested, Order, Page, Status, Store, SCHEMA_VERSION,
+};
 
 const SANANDAJ: &str = "Crowds gathered in Sanandaj; security forces fired tear gas.\n\
     @2022-10-26;Kurdistan;46.9988;35.3145;Protests;Protest with intervention;Tear gas fired at crowds in Sanandaj";
@@ -199,6 +201,12 @@ both! {
         assert_eq!(page(&mut store, Page { limit: Some(2), offset: 2, ..Default::default() }), all[2..]);
         assert_eq!(page(&mut store, Page { offset: 1, ..Default::default() }), all[1..]);
         assert_eq!(page(&mut store, Page { after: Some(all[0]), limit: Some(1), ..Default::default() }), all[1..2]);
+        // Export order: as added, and keyset pages in that order too.
+        let mut by_id = all.clone();
+        by_id.sort();
+        let export = |after| Page { order: Order::Id, after, ..Default::default() };
+        assert_eq!(page(&mut store, export(None)), by_id);
+        assert_eq!(page(&mut store, export(Some(by_id[0]))), by_id[1..]);
         let err = store
             .events::<Error>(&Filter::default(), &Page { after: Some(999), ..Default::default() }, |_| Ok(()))
             .unwrap_err();

@@ -119,7 +119,7 @@ impl Coding for LineCoder {
         &self.version
     }
 
-    fn code(&mut self, report: &Report) -> Vec<Event> {
+    fn code(&mut self, report: &Report, _received_at: DateTime<Utc>) -> Vec<Event> {
         report
             .text
             .lines()
