@@ -109,9 +109,14 @@ pub fn count(doc: &Doc, hits: &[usize]) -> Counts {
             counts.offer_zero(Kind::Injured, hit.first, hit.last);
             continue;
         }
-        let Some((kind, active)) = hit.meanings().iter().find_map(|m| kind_of(m.cat)) else {
+        let Some((kind, _)) = hit.meanings().iter().find_map(|m| kind_of(m.cat)) else {
             continue;
         };
+        // A word in both lists ("injuring") reads as active: its count follows it.
+        let active = hit
+            .meanings()
+            .iter()
+            .any(|m| kind_of(m.cat) == Some((kind, true)));
         counts.mentioned[KIND_INDEX.iter().position(|&k| k == kind).unwrap_or(0)] = true;
         if doc.negated(h) {
             let (first, last) = doc.negation_span(h);
@@ -306,6 +311,13 @@ fn forward(doc: &Doc, after: usize, used: &[(usize, usize)]) -> Option<Figure> {
             let mut nums = vec![num];
             let mut k = num.last;
             while k + 1 < doc.tokens.len().min(num.last + 6) && doc.tokens[k].sep <= Sep::Hyphen {
+                // "killing 7 people including a boy": what follows "including" is in the 7.
+                if doc
+                    .hit_at(k)
+                    .is_some_and(|h| doc.hits[h].has(Cat::Including))
+                {
+                    break;
+                }
                 if let Some(more) = number_at(doc, k) {
                     nums.push(more);
                     k = more.last;
