@@ -259,7 +259,7 @@ impl Dialect {
         match self {
             Dialect::Sqlite => format!("SELECT rowid FROM {table} WHERE {table} MATCH {param}"),
             Dialect::Postgres => format!(
-                "SELECT rowid FROM {table} WHERE to_tsvector('simple', folded) @@ phraseto_tsquery('simple', {param})"
+                "SELECT rowid FROM {table} WHERE words @@ phraseto_tsquery('simple', {param})"
             ),
         }
     }

@@ -180,11 +180,22 @@ pub fn search_text(s: &str) -> String {
     unrest_text::fold(s).replace('\0', " ")
 }
 
+/// How much of a text the search index holds, in bytes. PostgreSQL refuses a tsvector
+/// over 1 MB (and a batch with it); field reports are a few kilobytes, and a long document's
+/// first 256 KiB are indexed on both backends alike, so a search answers the same on both.
+/// The report itself is always stored whole.
+pub const SEARCH_INDEX_BYTES: usize = 256 * 1024;
+
 /// Adds the folded text of row `id` to a search table (a fixed name, never user input).
 pub(crate) fn index_text(conn: &mut Conn, table: &str, id: i64, folded: &str) -> BResult<()> {
     if folded.trim().is_empty() {
         return Ok(());
     }
+    let mut end = folded.len().min(SEARCH_INDEX_BYTES);
+    while !folded.is_char_boundary(end) {
+        end -= 1;
+    }
+    let folded = &folded[..end];
     conn.execute(
         &format!("INSERT INTO {table} (rowid, folded) VALUES ($1, $2)"),
         &[id.into(), folded.into()],

@@ -127,6 +127,25 @@ both! {
         assert_eq!(stored.updated_by.as_deref(), Some("maryam"));
     }
 
+    fn a_very_long_report_is_stored_whole_and_searchable_at_its_start(db) {
+        let mut store = db.open();
+        let mut text = String::from("Tear gas in Sanandaj. ");
+        while text.len() < 2 * 1024 * 1024 {
+            text.push_str("word");
+            text.push_str(&text.len().to_string());
+            text.push_str(" گزارش ");
+        }
+        let done = store.ingest(&[new_report("long.txt", &text)], &mut LineCoder::new("v1")).unwrap();
+        let Ingested::New { report_id, .. } = done[0] else { panic!("{done:?}") };
+        assert_eq!(store.report(report_id).unwrap().unwrap().report.text, text);
+        store.import_events(&[event("2022-10-26", "Kurdistan", 46.9, 35.3, "Protests", "")], Status::Coded, "t", at(1)).unwrap();
+        let mut e = all_events(&mut store).remove(0);
+        e.event.notes = text.clone();
+        store.edit_event(e.id, &e.event, "t", at(2)).unwrap();
+        let f = Filter { search: Some("tear gas".into()), ..Default::default() };
+        assert_eq!(ids(&mut store, &f, &Page::default()), vec![e.id]);
+    }
+
     fn stored_but_uncoded_reports_are_coded_on_the_next_run(db) {
         let mut store = db.open();
         let stored = store.store_reports(&[new_report("a", SANANDAJ), new_report("t", TEHRAN)]).unwrap();
