@@ -164,15 +164,6 @@ impl<'a> Doc<'a> {
         j
     }
 
-    /// The first token of the sentence token `i` stands in.
-    pub fn sentence_start(&self, i: usize) -> usize {
-        let mut j = i;
-        while j > 0 && self.tokens[j].sep < Sep::Dash {
-            j -= 1;
-        }
-        j
-    }
-
     /// Whether hit `h` is negated: a negation word before it in its clause ("nobody was
     /// hurt", "no clashes", "did not intervene"), or a negated verb right after it
     /// ("زخمی نشد").
@@ -332,11 +323,24 @@ impl<'a> Doc<'a> {
         } else {
             pool
         };
+        // Context picks a namesake only where it does not trade a place's own name for
+        // another's old or alternate one ("Karaj" next to Tehran is Karaj, not Qods).
+        let written = unrest_text::fold_key(self.original_words(m.first, m.last));
+        let owns = |id: PlaceId| {
+            let p = g.place(id);
+            unrest_text::fold_key(&p.name) == written
+                || p.name_fa
+                    .split('|')
+                    .any(|n| unrest_text::fold_key(n) == written)
+        };
+        let best_owns = owns(pool[0]);
         pool.iter()
             .copied()
             .find(|id| {
                 let p = g.place(*id);
-                p.kind != PlaceKind::Province && context.iter().any(|c| c == &p.admin1)
+                p.kind != PlaceKind::Province
+                    && context.iter().any(|c| c == &p.admin1)
+                    && (owns(*id) || !best_owns)
             })
             .unwrap_or(pool[0])
     }

@@ -329,6 +329,16 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     Some(e)
 }
 
+/// Clears the counts (and their evidence) of an event that shares a report's figures with
+/// another place listed before it.
+pub fn drop_counts(e: &mut Event) {
+    e.fatalities = 0;
+    e.injuries = None;
+    e.arrests = None;
+    e.evidence
+        .retain(|ev| !matches!(ev.field.as_str(), "fatalities" | "injuries" | "arrests"));
+}
+
 /// Injuries and arrests: the figure, or none for a vague word (the codebook's rule).
 fn figure(counts: &Counts, kind: Kind) -> Option<u32> {
     counts.get(kind).filter(|f| !f.vague).map(|f| f.n)

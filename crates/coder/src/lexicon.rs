@@ -170,6 +170,7 @@ pub enum Cat {
     ObjectAfter,
     ClauseBreak,
     LessLethal,
+    Conjunction,
     /// A number word; the value is the number.
     Number,
     /// A vague quantity; the value is the codebook's figure.
@@ -218,6 +219,7 @@ impl Cat {
             "object_after" => Cat::ObjectAfter,
             "clause_break" => Cat::ClauseBreak,
             "less_lethal" => Cat::LessLethal,
+            "conjunction" => Cat::Conjunction,
             _ => return None,
         })
     }

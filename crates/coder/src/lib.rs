@@ -119,7 +119,23 @@ impl Coder {
         let scenes = scenes::scenes(&doc, reference);
         let mut events = Vec::new();
         for scene in &scenes {
-            if let Some(mut e) = classify::code_scene(&doc, scene, &self.rules.actors) {
+            let Some(e) = classify::code_scene(&doc, scene, &self.rules.actors) else {
+                continue;
+            };
+            let listed: Vec<_> = scene
+                .also
+                .iter()
+                .map(|place| {
+                    let mut other = scene.clone();
+                    other.place = place.clone();
+                    other.also.clear();
+                    classify::code_scene(&doc, &other, &self.rules.actors).map(|mut o| {
+                        classify::drop_counts(&mut o);
+                        o
+                    })
+                })
+                .collect();
+            for mut e in std::iter::once(Some(e)).chain(listed).flatten() {
                 e.report = report.id.clone();
                 e.timestamp = options.timestamp;
                 e.notes = notes::write(&e);

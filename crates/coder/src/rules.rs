@@ -20,9 +20,6 @@ pub struct Actor {
     pub assoc: String,
     #[serde(default)]
     pub inter: String,
-    /// How the notes name it.
-    #[serde(default)]
-    pub short: String,
 }
 
 impl Actor {

@@ -42,6 +42,10 @@ pub struct Scene {
     /// The scene goes on from the one before it in its section (another day, another
     /// street): the gathering told of there is still the subject.
     pub continued: bool,
+    /// Further places named in a list with the scene's ("in Tehran, Karaj and Isfahan"):
+    /// the same happened in each, one event a place. Counts stay with the first place,
+    /// since the report does not say how they divide.
+    pub also: Vec<PlaceChoice>,
 }
 
 impl Scene {
@@ -120,6 +124,7 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
                             place,
                             date,
                             continued: false,
+                            also: Vec::new(),
                         });
                     }
                 }
@@ -141,6 +146,7 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
                                 place,
                                 date,
                                 continued: true,
+                                also: Vec::new(),
                             },
                         );
                         out.push(done);
@@ -155,7 +161,53 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
             out.push(scene);
         }
     }
+    for scene in &mut out {
+        scene.also = listed_with(doc, &scene.place);
+    }
     merge_same_place_and_day(out)
+}
+
+/// The places listed after a scene's place: "Tehran, Karaj and Isfahan", "سنندج، سقز و
+/// مریوان". Provinces in the list are context ("Bukan, West Azerbaijan"), not places.
+fn listed_with(doc: &Doc, place: &PlaceChoice) -> Vec<PlaceChoice> {
+    let mut out = Vec::new();
+    if place.district.is_some() {
+        return out;
+    }
+    let Some(mut at) = doc.places.iter().position(|p| p.last == place.last) else {
+        return out;
+    };
+    let context: Vec<String> = vec![doc.gazetteer.place(place.id).admin1.clone()];
+    while let Some(next) = doc.places.get(at + 1) {
+        let prev = &doc.places[at];
+        let joined = next.first == prev.last && doc.tokens[next.first].sep == Sep::Comma
+            || next.first == prev.last + 1
+                && doc.tokens[prev.last].sep <= Sep::Comma
+                && doc.tokens[next.first].sep <= Sep::Hyphen
+                && doc
+                    .hit_at(prev.last)
+                    .is_some_and(|h| doc.hits[h].has(Cat::Conjunction));
+        if !joined || next.role != Role::Scene || next.province_word {
+            break;
+        }
+        let id = doc.choose(next, &context);
+        let p = doc.gazetteer.place(id);
+        if p.kind == PlaceKind::Province || p.kind == PlaceKind::County {
+            at += 1;
+            continue;
+        }
+        if id != place.id && !out.iter().any(|o: &PlaceChoice| o.id == id) {
+            out.push(PlaceChoice {
+                id,
+                district: None,
+                first: next.first,
+                last: next.last,
+                near: next.near,
+            });
+        }
+        at += 1;
+    }
+    out
 }
 
 /// The codebook's one event per place per day: scenes of one place and date become one.

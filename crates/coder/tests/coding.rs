@@ -636,3 +636,34 @@ proptest::proptest! {
         let _ = code(&text, "2022-11-01");
     }
 }
+
+#[test]
+fn places_listed_together_are_one_event_each_and_counts_stay_with_the_first() {
+    let events = code(
+        "Protests were held in Tehran, Karaj and Isfahan on Monday; 10 people were arrested.",
+        "2022-11-09",
+    );
+    let places: Vec<&str> = events.iter().map(|e| e.location.as_str()).collect();
+    assert_eq!(places, ["Tehran", "Karaj", "Isfahan"]);
+    assert_eq!(events[0].arrests, Some(10));
+    assert_eq!(events[1].arrests, None);
+    let events = code(
+        "دیروز در سنندج، سقز و مریوان مردم شعار دادند.",
+        "2022-11-09",
+    );
+    assert_eq!(events.len(), 3, "{events:#?}");
+}
+
+#[test]
+fn a_province_after_its_city_is_context_not_a_second_place() {
+    let events = code(
+        "Bukan, West Azerbaijan, November 20 — people chanted slogans.",
+        "2022-11-21",
+    );
+    assert_eq!(events.len(), 1);
+    let events = code(
+        "On 8 October 2022, schoolgirls in Sanandaj (Kurdistan) chanted slogans.",
+        "2022-12-31",
+    );
+    assert_eq!(events.len(), 1);
+}
