@@ -454,6 +454,67 @@ DISTRICTS = {
 }
 
 
+# Neighbourhoods (ours) that GeoNames' cities500 lacks but reports name all the time. They get
+# their city's coordinates (the codebook's "City - District" at the city's point), so no
+# coordinate here is invented. Names that are also common words (Azadi "freedom", Enghelab
+# "revolution", Valiasr, Piroozi "victory") are left out: they would match slogans.
+NEIGHBOURHOODS = {
+    ("Tehran", "Tehran"): [
+        (["Naziabad", "Nazi Abad"], ["نازی آباد", "نازیآباد"]),
+        (["Narmak"], ["نارمک"]),
+        (["Tehranpars", "Tehran Pars", "Tehran-Pars"], ["تهرانپارس", "تهران پارس"]),
+        (["Ekbatan", "Ekbatan Town", "Shahrak-e Ekbatan"], ["اکباتان", "شهرک اکباتان"]),
+        (["Sattarkhan", "Sattar Khan"], ["ستارخان"]),
+        (["Qolhak", "Gholhak"], ["قلهک"]),
+        (["Kianshahr", "Kian Shahr"], ["کیانشهر", "کیان شهر"]),
+        (["Pounak", "Punak"], ["پونک"]),
+        (["Sadeghieh", "Sadeqiyeh"], ["صادقیه"]),
+        (["Shahr-e Ziba", "Shahrziba"], ["شهرزیبا", "شهر زیبا"]),
+        (["Javadieh", "Javadiyeh"], ["جوادیه"]),
+        (["Abouzar", "Abuzar"], ["ابوذر"]),
+        (["Khak Sefid", "Khaksefid"], ["خاک سفید"]),
+        (["Ekhtiarieh", "Ekhtiariyeh"], ["اختیاریه"]),
+        (["Yousefabad", "Yusefabad"], ["یوسف آباد"]),
+        (["Saadat Abad", "Saadatabad"], ["سعادت آباد"]),
+        (["Afsarieh", "Afsariyeh"], ["افسریه"]),
+        (["Shoush", "Shush Square"], ["شوش"]),
+        (["Vanak"], ["ونک"]),
+        (["Niavaran"], ["نیاوران"]),
+        (["Zafaraniyeh", "Zafaranieh"], ["زعفرانیه"]),
+        (["Jannatabad"], ["جنت آباد"]),
+        (["Gisha", "Kuy-e Nasr"], ["گیشا", "کوی نصر"]),
+        (["Amirabad"], ["امیرآباد", "امیر آباد"]),
+        (["Chitgar"], ["چیتگر"]),
+        (["Khazaneh"], ["خزانه"]),
+        (["Moniriyeh", "Monirieh"], ["منیریه"]),
+        (["Marzdaran"], ["مرزداران"]),
+    ],
+    ("Karaj", "Alborz"): [
+        (["Gohardasht", "Rajaei Shahr"], ["گوهردشت"]),
+        (["Mehrshahr", "Mehr Shahr"], ["مهرشهر"]),
+        (["Azimiyeh", "Azimieh"], ["عظیمیه"]),
+    ],
+    ("Mashhad", "Razavi Khorasan"): [
+        (["Golshahr", "Gol Shahr"], ["گلشهر"]),
+        (["Vakilabad"], ["وکیل آباد"]),
+    ],
+    ("Sanandaj", "Kurdistan"): [
+        (["Naysar"], ["نایسر"]),
+        (["Abbasabad"], ["عباس آباد"]),
+    ],
+    ("Zahedan", "Sistan and Baluchestan"): [
+        (["Shirabad"], ["شیرآباد", "شیر آباد"]),
+    ],
+    ("Shiraz", "Fars"): [
+        (["Maaliabad", "Ma'aliabad"], ["معالی آباد"]),
+        (["Golestan Town", "Shahrak-e Golestan"], ["شهرک گلستان"]),
+    ],
+    ("Isfahan", "Isfahan"): [
+        (["Khaju"], ["خواجو"]),
+    ],
+}
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -693,6 +754,19 @@ def main():
         p.names_latin += latin
         p.names_fa = [clean_fa(n) for n in fa] + p.names_fa
 
+    # Neighbourhoods: districts of their city, at the city's point.
+    for (city, admin1), hoods in NEIGHBOURHOODS.items():
+        parent = find_city(city, admin1)
+        if parent is None:
+            sys.exit(f"NEIGHBOURHOODS: city {city} ({admin1}) is not in the data")
+        for latin, fa in hoods:
+            d = Place(0, "district", latin[0], parent.lat, parent.lon, admin1, parent.admin2, 0)
+            d.a2 = getattr(parent, "a2", None)
+            d.names_latin = list(latin)
+            d.names_fa = [clean_fa(n) for n in fa]
+            d.parent = parent
+            places.append(d)
+
     # Provinces: the capital's coordinates.
     for code, prov in provinces.items():
         cap = find_city(prov.capital, prov.name)
@@ -733,6 +807,10 @@ def main():
         kept.append(p)
     places = kept
 
+    # Neighbourhoods take their city's county, known only now.
+    for p in places:
+        if getattr(p, "parent", None) is not None:
+            p.admin2 = p.parent.admin2
     all_places = list(provinces.values()) + kept_counties + places
     order = {"province": 0, "county": 1, "district": 2, "city": 3}
     all_places.sort(key=lambda p: (order[p.kind], p.admin1, -p.population, p.name, p.geonameid))
@@ -760,7 +838,7 @@ def main():
 The data is provided "as is" without warranty. We changed it: we kept Iran only, kept Latin
 and Persian/Arabic-script names only, dropped names that are common words, stripped
 diacritics from display names, renamed the provinces as ACLED names them, and added spellings
-of our own (the tables `PROVINCES`, `CITY_EXTRAS`, `COUNTY_SEATS` and `DISTRICTS` in the script).
+of our own (the tables `PROVINCES`, `CITY_EXTRAS`, `COUNTY_SEATS`, `DISTRICTS` and `NEIGHBOURHOODS` in the script).
 
 GeoNames data reached us through these registry packages (only their data files were read;
 nothing of them is committed):

@@ -192,7 +192,9 @@ fn listed_with(doc: &Doc, place: &PlaceChoice) -> Vec<PlaceChoice> {
         }
         let id = doc.choose(next, &context);
         let p = doc.gazetteer.place(id);
-        if p.kind == PlaceKind::Province || p.kind == PlaceKind::County {
+        // "Naziabad, Tehran": the city of a district is context too.
+        let parent = doc.gazetteer.place(place.id).parent_city == Some(id);
+        if p.kind == PlaceKind::Province || p.kind == PlaceKind::County || parent {
             at += 1;
             continue;
         }

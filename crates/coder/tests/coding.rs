@@ -152,7 +152,13 @@ fn an_unknown_district_next_to_its_city_is_city_dash_district_at_the_city() {
     assert_eq!(e.admin1, "Tehran");
     assert_eq!(e.geo_precision, 1);
     assert!((e.latitude - 35.69).abs() < 0.1 && (e.longitude - 51.42).abs() < 0.1);
-    assert_eq!(evidence(&e, "location"), Some("Naziabad, Tehran"));
+    assert_eq!(evidence(&e, "location"), Some("Naziabad"));
+    let e = one(
+        "Report from Mahallati, Tehran — October: riot police dispersed a crowd with tear gas.",
+        "2022-11-11",
+    );
+    assert_eq!(e.location, "Tehran - Mahallati");
+    assert_eq!(evidence(&e, "location"), Some("Mahallati, Tehran"));
 }
 
 #[test]

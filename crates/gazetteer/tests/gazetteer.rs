@@ -356,11 +356,11 @@ fn compound_names_match_written_apart_or_together() {
 fn user_places_add_a_district_of_their_city() {
     let tsv = "# our neighbourhoods\n\
                name\tlat\tlon\tcity\tadmin1\tkind\talt names\n\
-               Naziabad\t35.6480\t51.4050\tTehran\t\t\tنازی‌آباد|Nazi Abad\n\
+               Farazmand\t35.6480\t51.4050\tTehran\t\t\tفرزمند‌آباد|Farazmand Abad\n\
                Evin Prison\t35.7960\t51.3880\tTehran\t\tlandmark\tزندان اوین\n";
     let g = gaz().with_user_places(tsv).unwrap();
     let tehran = best("Tehran");
-    let id = g.lookup("Naziabad")[0];
+    let id = g.lookup("Farazmand")[0];
     let naziabad = g.place(id);
     assert_eq!(naziabad.kind, PlaceKind::District);
     assert_eq!(naziabad.parent_city, Some(tehran.id));
@@ -368,14 +368,14 @@ fn user_places_add_a_district_of_their_city() {
         (naziabad.admin1.as_str(), naziabad.admin2.as_str()),
         ("Tehran", "Tehran")
     );
-    assert_eq!(naziabad.name_fa, "نازی‌آباد");
+    assert_eq!(naziabad.name_fa, "فرزمند‌آباد");
     assert_eq!(naziabad.geonameid, 0);
-    assert_eq!(g.lookup("نازی آباد"), vec![id]);
+    assert_eq!(g.lookup("فرزمند آباد"), vec![id]);
     assert_eq!(g.place(g.lookup("زندان اوین")[0]).kind, PlaceKind::Landmark);
     assert_eq!(
-        mentions(&g, "Clashes in Naziabad and near Evin Prison, Tehran."),
+        mentions(&g, "Clashes in Farazmand and near Evin Prison, Tehran."),
         [
-            ("naziabad", "Naziabad"),
+            ("farazmand", "Farazmand"),
             ("evin prison", "Evin Prison"),
             ("tehran", "Tehran")
         ]
