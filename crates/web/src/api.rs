@@ -1,0 +1,350 @@
+//! The public JSON API under `/api/` and its description at `/openapi.json`: published
+//! events with the map's filters, keyset pagination, a timeline, and downloads as ACLED
+//! CSV and GeoJSON. Every error has the body `{"error": {"code", "message"}}` (see
+//! `error::ERROR_TABLE`).
+//!
+//! What this module must never return: an unpublished event, a report (its id, text or the
+//! evidence cut from it), or who reviewed an event.
+
+use crate::error::{ApiError, AppError, ERROR_TABLE};
+use crate::query::{PublicQuery, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::Shared;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use unrest_model::{Event, EventWriter, Format};
+use unrest_store::{Order, Page, Status, StoredEvent};
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/api/events", get(list))
+        .route("/api/events.csv", get(|s, q| download(s, q, Format::Csv)))
+        .route(
+            "/api/events.geojson",
+            get(|s, q| download(s, q, Format::GeoJson)),
+        )
+        .route("/api/events/{id}", get(one))
+        .route("/api/timeline", get(timeline))
+        .route("/openapi.json", get(openapi))
+}
+
+fn parse_query(raw: Option<String>) -> Result<PublicQuery, ApiError> {
+    serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).map_err(|e| {
+        ApiError(AppError::BadRequest(format!(
+            "unreadable query string: {e}"
+        )))
+    })
+}
+
+/// The event as the public may see it: the report link and the evidence (words cut from
+/// the report) removed.
+pub fn public_event(stored: &StoredEvent) -> Event {
+    let mut e = stored.event.clone();
+    e.report = String::new();
+    e.evidence = Vec::new();
+    e
+}
+
+/// The JSON object of a public event: its id, then the record without `report` and
+/// `evidence`.
+pub fn public_json(stored: &StoredEvent) -> Value {
+    let mut v = serde_json::to_value(public_event(stored)).unwrap_or_default();
+    if let Some(m) = v.as_object_mut() {
+        m.remove("report");
+        m.remove("evidence");
+        m.insert("id".into(), json!(stored.id));
+        m.insert("url".into(), json!(format!("/events/{}", stored.id)));
+    }
+    v
+}
+
+async fn list(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    let q = parse_query(raw)?;
+    let filter = q.filter()?;
+    let page = q.page()?;
+    let limit = page.limit.unwrap_or(DEFAULT_LIMIT) as usize;
+    let events = state
+        .db
+        .run(move |s| {
+            let mut out = Vec::with_capacity(limit);
+            s.events::<AppError>(&filter, &page, |e| {
+                out.push(e);
+                Ok(())
+            })?;
+            Ok(out)
+        })
+        .await?;
+    let next = (events.len() == limit)
+        .then(|| events.last().map(|e| e.id))
+        .flatten();
+    let fq = q.filter_query();
+    let next_url = next.map(|id| {
+        let sep = if fq.is_empty() { "" } else { "&" };
+        format!("/api/events?{fq}{sep}limit={limit}&after={id}")
+    });
+    Ok(Json(json!({
+        "events": events.iter().map(public_json).collect::<Vec<_>>(),
+        "count": events.len(),
+        "next_after": next,
+        "next": next_url,
+    }))
+    .into_response())
+}
+
+async fn one(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let stored = state.db.run(move |s| Ok(s.event(id)?)).await?;
+    match stored.filter(|e| e.status == Status::Published) {
+        Some(e) => Ok(Json(public_json(&e)).into_response()),
+        None => Err(AppError::NotFound.into()),
+    }
+}
+
+/// Every published event of the filter, as ACLED CSV or GeoJSON. Written into memory on a
+/// blocking thread, then sent: the public dataset of one country fits comfortably.
+async fn download(
+    State(state): State<Shared>,
+    RawQuery(raw): RawQuery,
+    format: Format,
+) -> Result<Response, ApiError> {
+    let q = parse_query(raw)?;
+    let filter = q.filter()?;
+    let bytes = state
+        .db
+        .run(move |s| {
+            let page = Page {
+                order: Order::Id,
+                ..Page::default()
+            };
+            let io = |e: std::io::Error| AppError::Internal(e.to_string());
+            if format == Format::Csv {
+                let mut w = EventWriter::new(format, Vec::new()).map_err(io)?;
+                s.events::<AppError>(&filter, &page, |e| w.write(&public_event(&e)).map_err(io))?;
+                return w.finish().map_err(io);
+            }
+            // GeoJSON by hand: each Feature carries the event's id (for links to its page),
+            // which the model's writer does not know.
+            let mut out = b"{\"type\":\"FeatureCollection\",\"features\":[\n".to_vec();
+            let mut first = true;
+            s.events::<AppError>(&filter, &page, |e| {
+                let mut f = public_event(&e).geojson_feature();
+                if let Some(m) = f.as_object_mut() {
+                    m.insert("id".into(), json!(e.id));
+                }
+                if let Some(p) = f.get_mut("properties").and_then(Value::as_object_mut) {
+                    p.remove("report");
+                }
+                if !first {
+                    out.extend_from_slice(b",\n");
+                }
+                first = false;
+                serde_json::to_writer(&mut out, &f).map_err(|e| AppError::Internal(e.to_string()))
+            })?;
+            out.extend_from_slice(b"\n]}\n");
+            Ok(out)
+        })
+        .await?;
+    let (ctype, name) = match format {
+        Format::Csv => ("text/csv; charset=utf-8", "unrest-events.csv"),
+        _ => ("application/geo+json", "unrest-events.geojson"),
+    };
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+/// Counts per day from the first to the last day with events, the days between filled
+/// with zeros; over a span of more than two years, per month (`YYYY-MM`) instead.
+pub fn timeline_of(days: &[(String, u64)]) -> Vec<(String, u64)> {
+    let parsed: Vec<(NaiveDate, u64)> = days
+        .iter()
+        .filter_map(|(d, n)| {
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .ok()
+                .map(|d| (d, *n))
+        })
+        .collect();
+    let (Some(first), Some(last)) = (parsed.first(), parsed.last()) else {
+        return Vec::new();
+    };
+    if (last.0 - first.0).num_days() > 730 {
+        let mut months: BTreeMap<String, u64> = BTreeMap::new();
+        for (d, n) in &parsed {
+            *months.entry(d.format("%Y-%m").to_string()).or_default() += n;
+        }
+        return months.into_iter().collect();
+    }
+    let counts: BTreeMap<NaiveDate, u64> = parsed.iter().copied().collect();
+    first
+        .0
+        .iter_days()
+        .take_while(|d| *d <= last.0)
+        .map(|d| (d.to_string(), counts.get(&d).copied().unwrap_or(0)))
+        .collect()
+}
+
+async fn timeline(
+    State(state): State<Shared>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let q = parse_query(raw)?;
+    let filter = q.filter()?;
+    let days = state
+        .db
+        .run(move |s| {
+            let mut days: BTreeMap<String, u64> = BTreeMap::new();
+            s.events::<AppError>(&filter, &Page::default(), |e| {
+                *days.entry(e.event.event_date).or_default() += 1;
+                Ok(())
+            })?;
+            Ok(days)
+        })
+        .await?;
+    let days: Vec<(String, u64)> = days.into_iter().collect();
+    let series = timeline_of(&days);
+    Ok(Json(json!({
+        "total": days.iter().map(|(_, n)| n).sum::<u64>(),
+        "buckets": series.iter().map(|(d, n)| json!({"date": d, "count": n})).collect::<Vec<_>>(),
+    }))
+    .into_response())
+}
+
+async fn openapi() -> Json<Value> {
+    Json(openapi_doc())
+}
+
+/// The OpenAPI 3.1 description of the public API.
+pub fn openapi_doc() -> Value {
+    let filters = json!([
+        {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "First event date, inclusive (YYYY-MM-DD)."},
+        {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "Last event date, inclusive."},
+        {"name": "province", "in": "query", "schema": {"type": "string"}, "description": "Province (ACLED admin1 name), any case."},
+        {"name": "type", "in": "query", "schema": {"type": "string"}, "description": "An event type or sub-event type from the codebook."},
+        {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Words that must appear in the notes (Persian letters and digits folded)."},
+        {"name": "bbox", "in": "query", "schema": {"type": "string"}, "description": "minlon,minlat,maxlon,maxlat in WGS84 degrees."}
+    ]);
+    let mut paged = filters.as_array().cloned().unwrap_or_default();
+    paged.push(json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}}));
+    paged.push(json!({"name": "after", "in": "query", "schema": {"type": "integer"}, "description": "Keyset pagination: the `next_after` of the previous page."}));
+    let error_codes: Vec<&str> = ERROR_TABLE.iter().map(|(c, _, _)| *c).collect();
+    let err = |desc: &str| json!({"description": desc, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "unrest public API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Published protest events in Iran, coded in ACLED's scheme from eyewitness reports and verified by analysts. Only published events are ever returned.",
+            "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"}
+        },
+        "paths": {
+            "/api/events": {"get": {
+                "summary": "Published events, ordered by date then id, one page at a time.",
+                "parameters": paged,
+                "responses": {
+                    "200": {"description": "A page of events.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventPage"}}}},
+                    "400": err("A parameter is malformed (code bad_request).")
+                }
+            }},
+            "/api/events/{id}": {"get": {
+                "summary": "One published event.",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {
+                    "200": {"description": "The event.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}}},
+                    "404": err("No published event has this id (code not_found).")
+                }
+            }},
+            "/api/events.csv": {"get": {
+                "summary": "All published events of the filter as ACLED CSV (ACLED's 31 columns, then report, injuries, arrests, confidence; report is blank).",
+                "parameters": filters,
+                "responses": {"200": {"description": "CSV.", "content": {"text/csv": {}}}, "400": err("A parameter is malformed.")}
+            }},
+            "/api/events.geojson": {"get": {
+                "summary": "All published events of the filter as a GeoJSON FeatureCollection of points.",
+                "parameters": filters,
+                "responses": {"200": {"description": "GeoJSON.", "content": {"application/geo+json": {}}}, "400": err("A parameter is malformed.")}
+            }},
+            "/api/timeline": {"get": {
+                "summary": "Published events of the filter per day (per month over more than two years).",
+                "parameters": filters,
+                "responses": {"200": {"description": "Counts.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Timeline"}}}}, "400": err("A parameter is malformed.")}
+            }}
+        },
+        "components": {"schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+                "code": {"type": "string", "enum": error_codes},
+                "message": {"type": "string"}
+            }}}},
+            "Event": {"type": "object", "description": "ACLED's columns plus id, url, injuries, arrests and confidence.", "properties": {
+                "id": {"type": "integer"}, "url": {"type": "string"},
+                "event_id_cnty": {"type": "string"}, "event_date": {"type": "string", "format": "date"}, "year": {"type": "integer"},
+                "time_precision": {"type": "integer"}, "disorder_type": {"type": "string"}, "event_type": {"type": "string"},
+                "sub_event_type": {"type": "string"}, "actor1": {"type": "string"}, "assoc_actor_1": {"type": "string"},
+                "inter1": {"type": "string"}, "actor2": {"type": "string"}, "assoc_actor_2": {"type": "string"},
+                "inter2": {"type": "string"}, "interaction": {"type": "string"}, "civilian_targeting": {"type": "string"},
+                "iso": {"type": "integer"}, "region": {"type": "string"}, "country": {"type": "string"},
+                "admin1": {"type": "string"}, "admin2": {"type": "string"}, "admin3": {"type": "string"},
+                "location": {"type": "string"}, "latitude": {"type": "number"}, "longitude": {"type": "number"},
+                "geo_precision": {"type": "integer"}, "source": {"type": "string"}, "source_scale": {"type": "string"},
+                "notes": {"type": "string"}, "fatalities": {"type": "integer"}, "tags": {"type": "string"},
+                "timestamp": {"type": "integer"}, "injuries": {"type": ["integer", "null"]},
+                "arrests": {"type": ["integer", "null"]}, "confidence": {"type": "number"}
+            }},
+            "EventPage": {"type": "object", "properties": {
+                "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
+                "count": {"type": "integer"},
+                "next_after": {"type": ["integer", "null"]},
+                "next": {"type": ["string", "null"]}
+            }},
+            "Timeline": {"type": "object", "properties": {
+                "total": {"type": "integer"},
+                "buckets": {"type": "array", "items": {"type": "object", "properties": {"date": {"type": "string"}, "count": {"type": "integer"}}}}
+            }}
+        }}
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_timeline_fills_empty_days() {
+        let days = vec![("2022-11-01".to_string(), 2), ("2022-11-04".to_string(), 1)];
+        let t = timeline_of(&days);
+        assert_eq!(t.len(), 4);
+        assert_eq!(t[1], ("2022-11-02".to_string(), 0));
+    }
+
+    #[test]
+    fn public_events_carry_no_report_and_no_evidence() {
+        let stored = StoredEvent {
+            id: 7,
+            report_id: Some(3),
+            status: Status::Published,
+            edited: false,
+            updated_by: Some("maryam".into()),
+            updated_at: None,
+            event: Event {
+                report: "web-secret".into(),
+                evidence: vec![unrest_model::Evidence {
+                    field: "location".into(),
+                    start: 0,
+                    end: 3,
+                    text: "abc".into(),
+                }],
+                ..Default::default()
+            },
+        };
+        let v = public_json(&stored).to_string();
+        assert!(!v.contains("web-secret") && !v.contains("evidence") && !v.contains("maryam"));
+    }
+}

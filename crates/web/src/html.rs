@@ -1,0 +1,150 @@
+//! The page frame every HTML page shares: language and direction, navigation, the one
+//! stylesheet, and scripts only by URL (the CSP forbids inline script and inline style,
+//! so no page may carry either). maud escapes every interpolated value, so report text
+//! and user input reach the page only as text.
+//!
+//! This module knows the navigation and the current user's name and role, nothing else.
+
+use crate::error::AppError;
+use crate::i18n::Lang;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+/// Who is logged in, as the frame shows it.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub name: String,
+    pub admin: bool,
+    pub csrf: String,
+}
+
+pub struct Frame<'a> {
+    pub lang: Lang,
+    pub title: &'a str,
+    /// The current path, for the language switch.
+    pub path: &'a str,
+    pub viewer: Option<&'a Viewer>,
+    /// Scripts under /assets/ to load, in order, deferred.
+    pub scripts: &'a [&'a str],
+    pub styles: &'a [&'a str],
+    /// A class on <body>, for pages with their own layout (the map).
+    pub body_class: &'a str,
+}
+
+/// A link to `path` in language `lang`.
+pub fn href(path: &str, lang: Lang) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}lang={}", lang.code())
+}
+
+impl Frame<'_> {
+    pub fn render(&self, main: Markup) -> Markup {
+        let t = self.lang.tr();
+        let l = self.lang;
+        html! {
+            (DOCTYPE)
+            html lang=(l.code()) dir=(l.dir()) {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta name="referrer" content="no-referrer";
+                    title { (self.title) " — " (t.site) }
+                    @for s in self.styles { link rel="stylesheet" href={"/assets/" (s)}; }
+                    link rel="stylesheet" href="/assets/app.css";
+                    link rel="icon" href="/assets/favicon.svg" type="image/svg+xml";
+                    @for s in self.scripts { script src={"/assets/" (s)} defer {} }
+                }
+                body class=(self.body_class) {
+                    header.top {
+                        a.brand href=(href("/", l)) { (t.site) }
+                        nav {
+                            a href=(href("/", l)) { (t.nav_map) }
+                            a href=(href("/submit", l)) { (t.nav_submit) }
+                            a href=(href("/receipt", l)) { (t.nav_receipt) }
+                            a href="/openapi.json" { (t.nav_api) }
+                            @if let Some(v) = self.viewer {
+                                a href=(href("/review", l)) { (t.nav_review) }
+                                @if v.admin { a href=(href("/admin/users", l)) { (t.nav_users) } }
+                                form.inline method="post" action="/logout" {
+                                    input type="hidden" name="csrf" value=(v.csrf);
+                                    button.link type="submit" { (t.nav_logout) " (" (v.name) ")" }
+                                }
+                            }
+                            a.lang href=(href(self.path, l.other())) lang=(l.other().code()) { (t.switch_lang) }
+                        }
+                    }
+                    main { (main) }
+                    footer {
+                        span { (t.tagline) }
+                        @if self.viewer.is_none() { " · " a href=(href("/login", l)) { (t.nav_login) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A bare page for errors that happen before a language is known.
+pub fn error_page(e: &AppError) -> Markup {
+    let frame = Frame {
+        lang: Lang::En,
+        title: "Error",
+        path: "/",
+        viewer: None,
+        scripts: &[],
+        styles: &[],
+        body_class: "",
+    };
+    frame.render(html! {
+        h1 { "Error " (e.status().as_u16()) }
+        p.error { (e.message()) }
+        p { a href="/" { "Back to the map" } }
+    })
+}
+
+/// Report text with the given byte ranges marked, each range labelled with its field.
+/// Ranges are clipped to the text and to character boundaries; overlaps keep the first.
+pub fn highlighted(text: &str, spans: &[(usize, usize, String)]) -> Markup {
+    let mut spans: Vec<&(usize, usize, String)> = spans
+        .iter()
+        .filter(|(s, e, _)| {
+            s < e && *e <= text.len() && text.is_char_boundary(*s) && text.is_char_boundary(*e)
+        })
+        .collect();
+    spans.sort_by_key(|(s, e, _)| (*s, *e));
+    let mut out = String::new();
+    let mut at = 0;
+    for (s, e, field) in spans {
+        if *s < at {
+            continue;
+        }
+        out.push_str(&maud::html! { (&text[at..*s]) }.into_string());
+        out.push_str(
+            &html! { mark title=(field) data-field=(field) { (&text[*s..*e]) } }.into_string(),
+        );
+        at = *e;
+    }
+    out.push_str(&maud::html! { (&text[at..]) }.into_string());
+    PreEscaped(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_text_is_escaped_inside_and_outside_marks() {
+        let t = "<script>x</script> in Tehran \"><img src=x onerror=alert(1)>";
+        let i = t.find("Tehran").unwrap();
+        let m = highlighted(t, &[(i, i + 6, "location".into())]).into_string();
+        assert!(!m.contains("<script>"));
+        assert!(!m.contains("<img"));
+        assert!(m.contains("<mark title=\"location\" data-field=\"location\">Tehran</mark>"));
+    }
+
+    #[test]
+    fn spans_off_char_boundaries_are_dropped() {
+        let t = "در تهران";
+        let m = highlighted(t, &[(1, 3, "x".into())]).into_string();
+        assert_eq!(m, "در تهران");
+    }
+}

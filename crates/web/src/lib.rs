@@ -1,0 +1,181 @@
+//! The web app: `unrest serve`. Reporters submit anonymously, the report is coded at once,
+#![recursion_limit = "256"]
+//! analysts review and publish, and the public sees published events on a map, a timeline,
+//! event pages, downloads and a JSON API.
+//!
+//! Layers, outside in:
+//! - [`serve`] / [`ServeConfig`]: start-up (the CLI calls these and nothing else).
+//! - `security`: headers on every response, the access log (no addresses, no user agents),
+//!   CSRF checks; `auth`: Argon2id passwords, server-side sessions, the analyst extractor.
+//! - Routes: `public` (map, event pages, downloads), `submit` (reporters: form and receipts),
+//!   `review` (analysts and admins), `api` (JSON and `/openapi.json`), `assets` (every
+//!   script, style and map layer, embedded in the binary).
+//! - `db`: the synchronous store behind a pool, used from blocking threads.
+//!
+//! What this crate must not know: how reports are coded (it hands them to `unrest-coder`)
+//! and how SQL is written (that is `unrest-store`). What it must never do: show a public
+//! visitor anything but published events, or show anyone the reporter behind a report.
+
+mod api;
+mod assets;
+mod auth;
+mod coding;
+mod db;
+mod demo;
+mod error;
+mod html;
+mod i18n;
+mod public;
+mod query;
+mod review;
+mod security;
+mod shim;
+mod submit;
+
+pub use error::{AppError, ERROR_TABLE};
+pub use security::AccessLog;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+
+/// How `unrest serve` runs.
+#[derive(Clone)]
+pub struct ServeConfig {
+    /// The dataset: `sqlite:PATH`, a file path, or `postgres://…`.
+    pub db: String,
+    pub bind: SocketAddr,
+    /// Fill an empty dataset with sample reports, coded and published.
+    pub demo: bool,
+    /// A tile server for the public map, e.g. `https://tiles.example.org/{z}/{x}/{y}.png`.
+    /// Off by default: tiles from a third party would tell it who looks at the map.
+    pub tile_url: Option<String>,
+    /// Mark the session cookie `Secure` (set when served over HTTPS, directly or behind a
+    /// proxy). Off by default so that plain-HTTP onion services and localhost work.
+    pub secure_cookies: bool,
+    /// Open database connections at most.
+    pub pool_size: usize,
+    pub access_log: AccessLog,
+}
+
+impl ServeConfig {
+    /// `unrest serve` with no options: SQLite `unrest.db`, http://127.0.0.1:8080.
+    pub fn new(db: impl Into<String>) -> ServeConfig {
+        ServeConfig {
+            db: db.into(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            demo: false,
+            tile_url: None,
+            secure_cookies: false,
+            pool_size: 4,
+            access_log: AccessLog::Stderr,
+        }
+    }
+}
+
+/// What every handler shares.
+pub(crate) struct AppState {
+    pub db: Arc<db::Db>,
+    pub forms: security::FormTokens,
+    pub coder: RwLock<Arc<coding::WebCoder>>,
+    pub tile_url: Option<String>,
+    pub secure_cookies: bool,
+}
+
+pub(crate) type Shared = Arc<AppState>;
+
+/// A bound, not yet running server: tests read its address before running it.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    app: Router,
+}
+
+impl Server {
+    /// Opens the dataset (migrating it), seeds the demo if asked, and binds the address.
+    pub async fn bind(config: ServeConfig) -> anyhow::Result<Server> {
+        let db = db::Db::open(&config.db, config.pool_size)?;
+        let coder = coding::WebCoder::load(&db).await?;
+        let state = Arc::new(AppState {
+            db,
+            forms: security::FormTokens::new(security::random_bytes()),
+            coder: RwLock::new(Arc::new(coder)),
+            tile_url: config.tile_url.clone(),
+            secure_cookies: config.secure_cookies,
+        });
+        if config.demo {
+            demo::seed(&state).await?;
+        }
+        let listener = tokio::net::TcpListener::bind(config.bind).await?;
+        Ok(Server {
+            listener,
+            app: router(state, &config),
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until ctrl-c (or forever, under a test runtime that is dropped).
+    pub async fn run(self) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+/// The largest request body any route accepts (a report is at most 20,000 characters,
+/// i.e. at most 80 kB of UTF-8, and url-encoding can triple that).
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+fn router(state: Shared, config: &ServeConfig) -> Router {
+    let tile_origin = config.tile_url.as_deref().and_then(origin_of);
+    Router::new()
+        .merge(public::routes())
+        .merge(submit::routes())
+        .merge(review::routes())
+        .merge(api::routes())
+        .merge(assets::routes())
+        .fallback(public::not_found)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            security::Headers::new(tile_origin.as_deref()),
+            security::security_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            config.access_log.clone(),
+            security::access_log,
+        ))
+}
+
+/// `https://tiles.example.org/{z}/…` → `https://tiles.example.org`, for the CSP.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split('/').next()?;
+    (!host.is_empty() && !host.contains(['{', ' ', ';', '\'']))
+        .then(|| format!("{scheme}://{host}"))
+}
+
+/// `unrest serve`: runs the app until ctrl-c.
+pub fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let server = Server::bind(config).await?;
+        eprintln!("unrest: serving on http://{}", server.local_addr()?);
+        server.run().await
+    })
+}
+
+/// `unrest user add NAME --role analyst|admin`: creates an account, or sets a new password
+/// and role for an existing one. The password is hashed with Argon2id here; only the hash
+/// is stored.
+pub fn add_user(store_url: &str, name: &str, role: &str, password: &str) -> anyhow::Result<()> {
+    auth::add_user(store_url, name, role, password)
+}

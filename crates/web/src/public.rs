@@ -1,0 +1,267 @@
+//! The public pages: `/` (the map of published events, a timeline histogram, filters, the
+//! latest events as a list that works without JavaScript, downloads) and `/events/{id}`.
+//!
+//! What these pages must never show: an event that is not published, a report's text, the
+//! evidence cut from it, or anything about who sent it or who reviewed it.
+
+use crate::api::{public_event, timeline_of};
+use crate::auth::MaybeViewer;
+use crate::error::{ApiError, AppError};
+use crate::html::{href, Frame};
+use crate::i18n::Lang;
+use crate::query::PublicQuery;
+use crate::Shared;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use maud::{html, Markup};
+use std::collections::VecDeque;
+use unrest_store::{Order, Page, Status, StoredEvent};
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/", get(map_page))
+        .route("/events/{id}", get(event_page))
+}
+
+/// The codebook's event types (value, Persian label), for the type filter.
+pub const EVENT_TYPES: [(&str, &str); 6] = [
+    ("Protests", "اعتراض"),
+    ("Riots", "شورش"),
+    ("Violence against civilians", "خشونت علیه غیرنظامیان"),
+    ("Strategic developments", "تحولات راهبردی"),
+    ("Battles", "نبرد"),
+    ("Explosions/Remote violence", "انفجار/خشونت از راه دور"),
+];
+
+/// How many of the latest events the page lists.
+const LIST_LEN: usize = 50;
+
+async fn map_page(
+    State(state): State<Shared>,
+    Query(q): Query<PublicQuery>,
+    headers: HeaderMap,
+    viewer: MaybeViewer,
+) -> Result<Markup, AppError> {
+    let lang = Lang::pick(q.lang.as_deref(), &headers);
+    let t = lang.tr();
+    let filter = q.filter();
+    let (error, days, latest, total) = match filter {
+        Err(e) => (Some(e.message()), Vec::new(), Vec::new(), 0),
+        Ok(filter) => {
+            let (days, latest, total) = state
+                .db
+                .run(move |s| {
+                    let mut days = std::collections::BTreeMap::new();
+                    let mut latest: VecDeque<StoredEvent> = VecDeque::new();
+                    let page = Page {
+                        order: Order::Date,
+                        ..Page::default()
+                    };
+                    let total = s.events::<AppError>(&filter, &page, |e| {
+                        *days.entry(e.event.event_date.clone()).or_insert(0u64) += 1;
+                        if latest.len() == LIST_LEN {
+                            latest.pop_front();
+                        }
+                        latest.push_back(e);
+                        Ok(())
+                    })?;
+                    Ok((days, latest, total))
+                })
+                .await?;
+            let latest: Vec<StoredEvent> = latest.into_iter().rev().collect();
+            (None, days.into_iter().collect::<Vec<_>>(), latest, total)
+        }
+    };
+    let fq = q.filter_query();
+    let gaz = state
+        .coder
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let mut provinces: Vec<(String, String)> = gaz
+        .gazetteer()
+        .places()
+        .iter()
+        .filter(|p| p.kind == unrest_gazetteer::PlaceKind::Province)
+        .map(|p| (p.name.clone(), p.name_fa.clone()))
+        .collect();
+    provinces.sort();
+    let selected = |a: &Option<String>, v: &str| a.as_deref().map(str::trim) == Some(v);
+    let geojson_url = format!("/api/events.geojson?{fq}");
+    let body = html! {
+        div.mapwrap {
+            aside.filters {
+                h1 { (t.map_title) }
+                form method="get" action="/" {
+                    input type="hidden" name="lang" value=(lang.code());
+                    label { (t.from) input type="date" name="from" value=[q.from.as_deref()]; }
+                    label { (t.to) input type="date" name="to" value=[q.to.as_deref()]; }
+                    label { (t.province)
+                        select name="province" {
+                            option value="" { (t.any) }
+                            @for (en, fa) in &provinces {
+                                option value=(en) selected[selected(&q.province, en)] {
+                                    @if lang == Lang::Fa && !fa.is_empty() { (fa) } @else { (en) }
+                                }
+                            }
+                        }
+                    }
+                    label { (t.event_type)
+                        select name="type" {
+                            option value="" { (t.any) }
+                            @for (en, fa) in EVENT_TYPES {
+                                option value=(en) selected[selected(&q.event_type, en)] {
+                                    @if lang == Lang::Fa { (fa) } @else { (en) }
+                                }
+                            }
+                        }
+                    }
+                    label { (t.search) input type="search" name="q" value=[q.q.as_deref()]; }
+                    button type="submit" { (t.apply) }
+                }
+                @if let Some(e) = &error { p.error role="alert" { (e) } }
+                p.count { strong #event-count data-count=(total) { (lang.num(total)) } " " (t.events_shown) }
+                p.downloads {
+                    a href={"/api/events.csv?" (fq)} download="unrest-events.csv" { (t.download_csv) }
+                    br;
+                    a href=(geojson_url) download="unrest-events.geojson" { (t.download_geojson) }
+                }
+                (timeline_svg(lang, &days))
+            }
+            div #map data-geojson=(geojson_url) data-provinces="/assets/provinces.geojson"
+                data-tiles=[state.tile_url.as_deref()] data-lang=(lang.code())
+                data-fallback=(t.map_fallback) {}
+        }
+        section.latest {
+            h2 { (t.list_title) }
+            @if latest.is_empty() { p { (t.no_events) } }
+            ol.events {
+                @for e in &latest {
+                    li {
+                        a href=(href(&format!("/events/{}", e.id), lang)) {
+                            time { (e.event.event_date) } " · "
+                            strong { (e.event.location) } " · " (e.event.sub_event_type)
+                        }
+                        @if e.event.fatalities > 0 { " · " (t.fatalities) ": " (lang.num(e.event.fatalities)) }
+                    }
+                }
+            }
+        }
+    };
+    let path = if fq.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/?{fq}")
+    };
+    Ok(Frame {
+        lang,
+        title: t.map_title,
+        path: &path,
+        viewer: viewer.0.as_ref(),
+        scripts: &["leaflet.js", "markercluster.js", "map.js"],
+        styles: &[
+            "leaflet.css",
+            "MarkerCluster.css",
+            "MarkerCluster.Default.css",
+        ],
+        body_class: "map-page",
+    }
+    .render(body))
+}
+
+/// The histogram of events per day, drawn on the server: it needs no script and counts
+/// exactly what the list and the downloads hold.
+fn timeline_svg(lang: Lang, days: &[(String, u64)]) -> Markup {
+    let t = lang.tr();
+    let (w, h) = (300.0_f64, 80.0_f64);
+    let max = days.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
+    let series = timeline_of(days);
+    let n = series.len().max(1) as f64;
+    let bw = w / n;
+    html! {
+        figure.timeline {
+            figcaption { (t.timeline) }
+            svg #timeline viewBox={"0 0 " (w) " " (h + 14.0)} role="img" aria-label=(t.timeline)
+                data-days=(series.len()) data-total=(days.iter().map(|(_, n)| n).sum::<u64>()) {
+                @for (i, (day, count)) in series.iter().enumerate() {
+                    @let bh = (*count as f64 / max) * h;
+                    rect.bar x=(format!("{:.2}", i as f64 * bw)) y=(format!("{:.2}", h - bh))
+                        width=(format!("{:.2}", (bw - 0.5).max(0.5))) height=(format!("{:.2}", bh))
+                        data-date=(day) data-count=(count) {
+                        title { (day) ": " (lang.num(count)) }
+                    }
+                }
+                @if let (Some(first), Some(last)) = (series.first(), series.last()) {
+                    text.axis x="0" y=(h + 12.0) { (first.0) }
+                    text.axis x=(w) y=(h + 12.0) text-anchor="end" { (last.0) }
+                }
+            }
+        }
+    }
+}
+
+async fn event_page(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Query(q): Query<PublicQuery>,
+    headers: HeaderMap,
+    viewer: MaybeViewer,
+) -> Result<Markup, AppError> {
+    let lang = Lang::pick(q.lang.as_deref(), &headers);
+    let t = lang.tr();
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let stored = state.db.run(move |s| Ok(s.event(id)?)).await?;
+    let Some(stored) = stored.filter(|e| e.status == Status::Published) else {
+        return Err(AppError::NotFound);
+    };
+    let e = public_event(&stored);
+    let count = |v: Option<u32>| match v {
+        Some(n) => lang.num(n),
+        None => t.not_given.to_string(),
+    };
+    let title = format!("{} — {}", e.location, e.event_date);
+    let body = html! {
+        article.event {
+            h1 { (e.sub_event_type) ": " (e.location) }
+            p.sub { (e.event_type) " · " (e.disorder_type) }
+            dl {
+                dt { (t.date) } dd { time datetime=(e.event_date) { (e.event_date) } " (" (t.precision) " " (e.time_precision) ")" }
+                dt { (t.location) } dd { (e.location) ", " (e.admin2) ", " (e.admin1) " — "
+                    (format!("{:.4}, {:.4}", e.latitude, e.longitude)) " (" (t.precision) " " (e.geo_precision) ")" }
+                dt { (t.actors) } dd {
+                    (e.actor1) @if !e.assoc_actor_1.is_empty() { " (" (e.assoc_actor_1) ")" }
+                    @if !e.actor2.is_empty() { " — " (e.actor2) @if !e.assoc_actor_2.is_empty() { " (" (e.assoc_actor_2) ")" } }
+                }
+                dt { (t.fatalities) } dd { (lang.num(e.fatalities)) }
+                dt { (t.injuries) } dd { (count(e.injuries)) }
+                dt { (t.arrests) } dd { (count(e.arrests)) }
+                dt { "ACLED" } dd { code { (e.event_id_cnty) } " · " (e.interaction) " · " (e.source_scale) }
+            }
+            h2 { (t.notes) }
+            p.notes { (e.notes) }
+            p { a href=(format!("/api/events/{}", stored.id)) { "JSON" } }
+        }
+    };
+    Ok(Frame {
+        lang,
+        title: &title,
+        path: &format!("/events/{}", stored.id),
+        viewer: viewer.0.as_ref(),
+        scripts: &[],
+        styles: &[],
+        body_class: "",
+    }
+    .render(body))
+}
+
+/// Anything else: JSON under `/api/`, a page elsewhere.
+pub async fn not_found(OriginalUri(uri): OriginalUri) -> Response {
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        ApiError(AppError::NotFound).into_response()
+    } else {
+        AppError::NotFound.into_response()
+    }
+}

@@ -1,0 +1,989 @@
+//! The analysts' side: login and logout, the review queue, a report with its coded events
+//! and the evidence words highlighted, editing an event (validated against the codebook and
+//! the gazetteer), verify / publish / reject, merging two events, adding a place; and the
+//! admins' user management. Every change goes through the store with who and when.
+//!
+//! Every route here needs a session ([`Analyst`] or [`Admin`]); every POST checks the
+//! session's CSRF token. This module never shows a reporter's identity: there is none.
+
+use crate::auth::{self, Admin, Analyst};
+use crate::error::AppError;
+use crate::html::{highlighted, href, Frame};
+use crate::i18n::Lang;
+use crate::security::same_site;
+use crate::shim::{NewPlace, Role, StoreExt};
+use crate::Shared;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::{NaiveDate, Utc};
+use maud::{html, Markup};
+use serde::Deserialize;
+use std::sync::Arc;
+use unrest_gazetteer::PlaceKind;
+use unrest_store::{Status, StoredEvent};
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/review", get(queue))
+        .route("/review/reports/{id}", get(report_page))
+        .route("/review/events/{id}/edit", post(edit))
+        .route("/review/events/{id}/status", post(set_status))
+        .route("/review/events/{id}/merge", post(merge))
+        .route("/review/places", get(places_page).post(add_place))
+        .route("/admin/users", get(users_page).post(add_user))
+        .route("/admin/users/{id}", post(update_user))
+}
+
+/// The codebook: sub-event type → (event type, disorder type).
+pub const CODEBOOK: [(&str, &str, &str); 25] = [
+    ("Peaceful protest", "Protests", "Demonstrations"),
+    ("Protest with intervention", "Protests", "Demonstrations"),
+    (
+        "Excessive force against protesters",
+        "Protests",
+        "Political violence; Demonstrations",
+    ),
+    ("Violent demonstration", "Riots", "Demonstrations"),
+    ("Mob violence", "Riots", "Political violence"),
+    ("Attack", "Violence against civilians", "Political violence"),
+    (
+        "Sexual violence",
+        "Violence against civilians",
+        "Political violence",
+    ),
+    (
+        "Abduction/forced disappearance",
+        "Violence against civilians",
+        "Political violence",
+    ),
+    (
+        "Arrests",
+        "Strategic developments",
+        "Strategic developments",
+    ),
+    (
+        "Looting/property destruction",
+        "Strategic developments",
+        "Strategic developments",
+    ),
+    (
+        "Change to group/activity",
+        "Strategic developments",
+        "Strategic developments",
+    ),
+    (
+        "Headquarters or base established",
+        "Strategic developments",
+        "Strategic developments",
+    ),
+    (
+        "Agreement",
+        "Strategic developments",
+        "Strategic developments",
+    ),
+    (
+        "Disrupted weapons use",
+        "Strategic developments",
+        "Strategic developments",
+    ),
+    (
+        "Non-violent transfer of territory",
+        "Strategic developments",
+        "Strategic developments",
+    ),
+    ("Other", "Strategic developments", "Strategic developments"),
+    ("Armed clash", "Battles", "Political violence"),
+    (
+        "Government regains territory",
+        "Battles",
+        "Political violence",
+    ),
+    (
+        "Non-state actor overtakes territory",
+        "Battles",
+        "Political violence",
+    ),
+    (
+        "Air/drone strike",
+        "Explosions/Remote violence",
+        "Political violence",
+    ),
+    (
+        "Shelling/artillery/missile attack",
+        "Explosions/Remote violence",
+        "Political violence",
+    ),
+    (
+        "Remote explosive/landmine/IED",
+        "Explosions/Remote violence",
+        "Political violence",
+    ),
+    (
+        "Grenade",
+        "Explosions/Remote violence",
+        "Political violence",
+    ),
+    (
+        "Suicide bomb",
+        "Explosions/Remote violence",
+        "Political violence",
+    ),
+    (
+        "Chemical weapon",
+        "Explosions/Remote violence",
+        "Political violence",
+    ),
+];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LangQuery {
+    pub lang: Option<String>,
+}
+
+fn frame<'a>(
+    lang: Lang,
+    title: &'a str,
+    path: &'a str,
+    viewer: Option<&'a crate::html::Viewer>,
+) -> Frame<'a> {
+    Frame {
+        lang,
+        title,
+        path,
+        viewer,
+        scripts: &["review.js"],
+        styles: &[],
+        body_class: "review",
+    }
+}
+
+// ---- login ------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginForm {
+    pub name: Option<String>,
+    pub password: Option<String>,
+    pub lang: Option<String>,
+}
+
+fn login_markup(lang: Lang, failed: bool) -> Markup {
+    let t = lang.tr();
+    frame(lang, t.login_title, "/login", None).render(html! {
+        h1 { (t.login_title) }
+        @if failed { p.error role="alert" { (t.login_failed) } }
+        form.login method="post" action="/login" {
+            input type="hidden" name="lang" value=(lang.code());
+            label { (t.user_name) input type="text" name="name" required autocomplete="username" dir="ltr"; }
+            label { (t.password) input type="password" name="password" required autocomplete="current-password" dir="ltr"; }
+            button type="submit" { (t.nav_login) }
+        }
+    })
+}
+
+async fn login_page(Query(q): Query<LangQuery>, headers: HeaderMap) -> Markup {
+    login_markup(Lang::pick(q.lang.as_deref(), &headers), false)
+}
+
+/// Login is protected against cross-site posting by the same-site check (there is no
+/// session yet to hold a token) and by the strict cookie it sets.
+async fn login(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    same_site(&headers)?;
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let name = f.name.unwrap_or_default();
+    let password = f.password.unwrap_or_default();
+    if password.len() > 1024 || name.len() > 256 {
+        return Ok((StatusCode::UNAUTHORIZED, login_markup(lang, true)).into_response());
+    }
+    let token = state
+        .db
+        .run(move |s| auth::login(s, &name, &password))
+        .await?;
+    match token {
+        None => Ok((StatusCode::UNAUTHORIZED, login_markup(lang, true)).into_response()),
+        Some(token) => Ok((
+            [(
+                header::SET_COOKIE,
+                auth::cookie(&token, state.secure_cookies),
+            )],
+            Redirect::to(&href("/review", lang)),
+        )
+            .into_response()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CsrfForm {
+    pub csrf: Option<String>,
+}
+
+async fn logout(
+    State(state): State<Shared>,
+    analyst: Analyst,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    analyst.check_csrf(&headers, f.csrf.as_deref())?;
+    let h = analyst.token_hash.clone();
+    state.db.run(move |s| Ok(s.delete_session(&h)?)).await?;
+    Ok((
+        [(header::SET_COOKIE, auth::cookie("", state.secure_cookies))],
+        Redirect::to("/"),
+    )
+        .into_response())
+}
+
+// ---- queue ------------------------------------------------------------------------------
+
+async fn queue(
+    State(state): State<Shared>,
+    analyst: Analyst,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Result<Markup, AppError> {
+    let lang = Lang::pick(q.lang.as_deref(), &headers);
+    let t = lang.tr();
+    let items = state.db.run(|s| Ok(s.review_queue(200)?)).await?;
+    let viewer = analyst.viewer();
+    Ok(frame(lang, t.queue_title, "/review", Some(&viewer)).render(html! {
+        h1 { (t.queue_title) }
+        p { a href=(href("/review/places", lang)) { (t.add_place) } }
+        @if items.is_empty() { p { (t.queue_empty) } }
+        table.queue {
+            thead { tr { th { (t.report) } th { (t.received) } th { (t.events) } th { (t.followups) } } }
+            tbody {
+                @for i in &items {
+                    tr {
+                        td { a href=(href(&format!("/review/reports/{}", i.report_id), lang)) { (t.report) " #" (i.report_id) } }
+                        td { (i.received_at) }
+                        td { (i.open_events) " / " (i.events) }
+                        td { (i.followups) }
+                    }
+                }
+            }
+        }
+    }))
+}
+
+// ---- one report -------------------------------------------------------------------------
+
+async fn report_page(
+    State(state): State<Shared>,
+    analyst: Analyst,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Result<Markup, AppError> {
+    let lang = Lang::pick(q.lang.as_deref(), &headers);
+    render_report(&state, &analyst, id, lang, None).await
+}
+
+async fn render_report(
+    state: &Shared,
+    analyst: &Analyst,
+    id: i64,
+    lang: Lang,
+    error: Option<String>,
+) -> Result<Markup, AppError> {
+    let t = lang.tr();
+    let (report, events, followups, changes) = state
+        .db
+        .run(move |s| {
+            let report = s.report(id)?.ok_or(AppError::NotFound)?;
+            let events = s.events_of_report(id)?;
+            let followups = s.followups(id)?;
+            let changes = s.changes(None, Some(id))?;
+            Ok((report, events, followups, changes))
+        })
+        .await?;
+    let spans: Vec<(usize, usize, String)> = events
+        .iter()
+        .flat_map(|e| {
+            e.event
+                .evidence
+                .iter()
+                .map(move |ev| (ev.start, ev.end, format!("{} (#{})", ev.field, e.id)))
+        })
+        .collect();
+    let viewer = analyst.viewer();
+    let path = format!("/review/reports/{id}");
+    let title = format!("{} #{id}", t.report);
+    let gaz = state
+        .coder
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let mut places: Vec<&str> = gaz
+        .gazetteer()
+        .places()
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.kind,
+                PlaceKind::City | PlaceKind::District | PlaceKind::Landmark | PlaceKind::Province
+            )
+        })
+        .map(|p| p.name.as_str())
+        .collect();
+    places.sort_unstable();
+    places.dedup();
+    Ok(frame(lang, &title, &path, Some(&viewer)).render(html! {
+        h1 { (title) }
+        @if let Some(e) = &error { p.error role="alert" { (e) } }
+        p.meta { (t.received) ": " (report.received_at) " · " (report.channel) }
+        section.report {
+            h2 { (t.report) }
+            pre.report-text dir="auto" { (highlighted(&report.report.text, &spans)) }
+        }
+        @if !followups.is_empty() {
+            section.followups {
+                h2 { (t.followups) }
+                @for f in &followups { blockquote dir="auto" { (f.text) } p.meta { (f.received_at) } }
+            }
+        }
+        datalist #places { @for p in &places { option value=(p) {} } }
+        section.events {
+            h2 { (t.events) }
+            @if events.is_empty() { p { "—" } }
+            @for e in &events { (event_form(lang, &viewer.csrf, e)) }
+        }
+        @if !changes.is_empty() {
+            section.history {
+                h2 { (t.history) }
+                ul { @for c in &changes {
+                    li { (c.at) " · " strong { (c.who) } " · " (c.action)
+                        @if let Some(e) = c.event_id { " #" (e) } " " (c.detail) }
+                } }
+            }
+        }
+    }))
+}
+
+fn event_form(lang: Lang, csrf: &str, se: &StoredEvent) -> Markup {
+    let t = lang.tr();
+    let e = &se.event;
+    let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
+    html! {
+        article.event-card id={"event-" (se.id)} data-status=(se.status.as_str()) {
+            h3 { "#" (se.id) " · " (e.sub_event_type) " · " (e.location) " · " (e.event_date)
+                span.status { (se.status.as_str()) } }
+            @if let (Some(by), Some(at)) = (&se.updated_by, &se.updated_at) {
+                p.meta { (by) " · " (at) }
+            }
+            form.edit method="post" action={"/review/events/" (se.id) "/edit"} {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="lang" value=(lang.code());
+                div.grid {
+                    label { (t.date) input type="date" name="event_date" value=(e.event_date) required; }
+                    label { "time_precision" select name="time_precision" {
+                        @for p in 1..=3u8 { option value=(p) selected[e.time_precision == p] { (p) } } } }
+                    label { "sub_event_type" select name="sub_event_type" {
+                        @for (sub, ty, _) in CODEBOOK { option value=(sub) selected[e.sub_event_type == sub] { (ty) " — " (sub) } } } }
+                    label { (t.location) input type="text" name="location" value=(e.location) list="places" required; }
+                    label { "latitude" input type="text" name="latitude" value=(format!("{:.4}", e.latitude)) inputmode="decimal"; }
+                    label { "longitude" input type="text" name="longitude" value=(format!("{:.4}", e.longitude)) inputmode="decimal"; }
+                    label { "geo_precision" select name="geo_precision" {
+                        @for p in 1..=3u8 { option value=(p) selected[e.geo_precision == p] { (p) } } } }
+                    label { "actor1" input type="text" name="actor1" value=(e.actor1); }
+                    label { "assoc_actor_1" input type="text" name="assoc_actor_1" value=(e.assoc_actor_1); }
+                    label { "actor2" input type="text" name="actor2" value=(e.actor2); }
+                    label { "assoc_actor_2" input type="text" name="assoc_actor_2" value=(e.assoc_actor_2); }
+                    label { (t.fatalities) input type="number" min="0" name="fatalities" value=(e.fatalities); }
+                    label { (t.injuries) input type="number" min="0" name="injuries" value=(opt(e.injuries)); }
+                    label { (t.arrests) input type="number" min="0" name="arrests" value=(opt(e.arrests)); }
+                }
+                label.wide { (t.notes) textarea name="notes" rows="3" dir="auto" { (e.notes) } }
+                button type="submit" { (t.save) }
+            }
+            div.actions {
+                @for (action, label) in [("verified", t.verify), ("published", t.publish), ("rejected", t.reject)] {
+                    form.inline method="post" action={"/review/events/" (se.id) "/status"} {
+                        input type="hidden" name="csrf" value=(csrf);
+                        input type="hidden" name="lang" value=(lang.code());
+                        input type="hidden" name="status" value=(action);
+                        button type="submit" class={"status-" (action)} disabled[se.status.as_str() == action] { (label) }
+                    }
+                }
+                form.inline method="post" action={"/review/events/" (se.id) "/merge"} {
+                    input type="hidden" name="csrf" value=(csrf);
+                    input type="hidden" name="lang" value=(lang.code());
+                    label { (t.merge_into) input type="number" name="into" min="1" required; }
+                    button type="submit" { (t.merge) }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EditForm {
+    pub csrf: Option<String>,
+    pub lang: Option<String>,
+    pub event_date: Option<String>,
+    pub time_precision: Option<String>,
+    pub sub_event_type: Option<String>,
+    pub location: Option<String>,
+    pub latitude: Option<String>,
+    pub longitude: Option<String>,
+    pub geo_precision: Option<String>,
+    pub actor1: Option<String>,
+    pub assoc_actor_1: Option<String>,
+    pub actor2: Option<String>,
+    pub assoc_actor_2: Option<String>,
+    pub fatalities: Option<String>,
+    pub injuries: Option<String>,
+    pub arrests: Option<String>,
+    pub notes: Option<String>,
+}
+
+fn field<'a>(v: &'a Option<String>) -> &'a str {
+    v.as_deref().map(str::trim).unwrap_or("")
+}
+
+fn count(name: &str, v: &Option<String>) -> Result<Option<u32>, String> {
+    match field(v) {
+        "" => Ok(None),
+        s => s
+            .parse::<u32>()
+            .map(Some)
+            .map_err(|_| format!("{name} must be a whole number, not {s:?}")),
+    }
+}
+
+fn small(name: &str, v: &Option<String>) -> Result<u8, String> {
+    match field(v).parse::<u8>() {
+        Ok(n @ 1..=3) => Ok(n),
+        _ => Err(format!("{name} must be 1, 2 or 3")),
+    }
+}
+
+fn coord(name: &str, v: &Option<String>, limit: f64) -> Result<Option<f64>, String> {
+    match field(v) {
+        "" => Ok(None),
+        s => match s.parse::<f64>() {
+            Ok(x) if x.is_finite() && x.abs() <= limit => Ok(Some(x)),
+            _ => Err(format!("{name} must be a number within ±{limit}")),
+        },
+    }
+}
+
+fn plain(name: &str, v: &Option<String>, max: usize) -> Result<String, String> {
+    let s = field(v);
+    if s.chars().count() > max {
+        return Err(format!("{name} is longer than {max} characters"));
+    }
+    if s.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(format!("{name} contains control characters"));
+    }
+    Ok(s.to_string())
+}
+
+/// Applies an analyst's form to an event, checking every field: a real date not in the
+/// future, a sub-event type from the codebook (which sets the event and disorder types),
+/// a place from the gazetteer or a point with coordinates, whole-number counts.
+fn apply_edit(
+    event: &mut unrest_model::Event,
+    f: &EditForm,
+    gaz: &unrest_gazetteer::Gazetteer,
+) -> Result<(), String> {
+    let date = NaiveDate::parse_from_str(field(&f.event_date), "%Y-%m-%d").map_err(|_| {
+        format!(
+            "the date must be YYYY-MM-DD, not {:?}",
+            field(&f.event_date)
+        )
+    })?;
+    if date > Utc::now().date_naive() {
+        return Err("the date lies in the future".into());
+    }
+    let sub = field(&f.sub_event_type);
+    let (_, ty, disorder) = CODEBOOK
+        .iter()
+        .find(|(s, _, _)| *s == sub)
+        .ok_or_else(|| format!("{sub:?} is not a sub-event type of the codebook"))?;
+    let location = plain("location", &f.location, 200)?;
+    if location.is_empty() {
+        return Err("the location is required".into());
+    }
+    let lat = coord("latitude", &f.latitude, 90.0)?;
+    let lon = coord("longitude", &f.longitude, 180.0)?;
+    if location != event.location {
+        // A new place: from the gazetteer (its coordinates and provinces), or a point.
+        let base = location.split(" - ").next().unwrap_or(&location);
+        let found = gaz
+            .lookup(&location)
+            .first()
+            .or(gaz.lookup(base).first())
+            .map(|&id| gaz.place(id).clone());
+        match (found, lat, lon) {
+            (Some(p), lat, lon) => {
+                let moved = |old: f64, new: Option<f64>| new.is_some_and(|n| (n - old).abs() > 1e-4);
+                event.latitude = if moved(event.latitude, lat) { lat.unwrap_or(p.lat) } else { p.lat };
+                event.longitude = if moved(event.longitude, lon) { lon.unwrap_or(p.lon) } else { p.lon };
+                event.admin1 = p.admin1.clone();
+                event.admin2 = p.admin2.clone();
+            }
+            (None, Some(la), Some(lo)) if lat.is_some() && (la - event.latitude).abs() + (lo - event.longitude).abs() > 1e-4 => {
+                event.latitude = la;
+                event.longitude = lo;
+                if let Some(c) = gaz.nearest_city(la, lo) {
+                    event.admin1 = c.admin1.clone();
+                    event.admin2 = c.admin2.clone();
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "{location:?} is not in the gazetteer: pick a known place, give its coordinates, or add it as a place first"
+                ))
+            }
+        }
+    } else if let (Some(la), Some(lo)) = (lat, lon) {
+        event.latitude = la;
+        event.longitude = lo;
+    }
+    event.location = location;
+    event.event_date = date.to_string();
+    event.year = date.format("%Y").to_string().parse().unwrap_or(event.year);
+    event.time_precision = small("time_precision", &f.time_precision)?;
+    event.geo_precision = small("geo_precision", &f.geo_precision)?;
+    event.sub_event_type = sub.to_string();
+    event.event_type = ty.to_string();
+    event.disorder_type = disorder.to_string();
+    event.actor1 = plain("actor1", &f.actor1, 200)?;
+    event.assoc_actor_1 = plain("assoc_actor_1", &f.assoc_actor_1, 200)?;
+    event.actor2 = plain("actor2", &f.actor2, 200)?;
+    event.assoc_actor_2 = plain("assoc_actor_2", &f.assoc_actor_2, 200)?;
+    if event.actor1.is_empty() {
+        return Err("actor1 is required".into());
+    }
+    event.fatalities = count("fatalities", &f.fatalities)?.unwrap_or(0);
+    event.injuries = count("injuries", &f.injuries)?;
+    event.arrests = count("arrests", &f.arrests)?;
+    event.notes = plain("notes", &f.notes, 5000)?;
+    Ok(())
+}
+
+async fn back_to_report(state: &Shared, event_id: i64, lang: Lang) -> Result<Response, AppError> {
+    let report = state
+        .db
+        .run(move |s| Ok(s.event(event_id)?.and_then(|e| e.report_id)))
+        .await?;
+    let to = match report {
+        Some(r) => href(&format!("/review/reports/{r}#event-{event_id}"), lang),
+        None => href("/review", lang),
+    };
+    Ok(Redirect::to(&to).into_response())
+}
+
+async fn edit(
+    State(state): State<Shared>,
+    analyst: Analyst,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<EditForm>,
+) -> Result<Response, AppError> {
+    analyst.check_csrf(&headers, f.csrf.as_deref())?;
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let stored = state
+        .db
+        .run(move |s| Ok(s.event(id)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut event = stored.event.clone();
+    let gaz = state
+        .coder
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    if let Err(msg) = apply_edit(&mut event, &f, gaz.gazetteer()) {
+        let report = stored.report_id.ok_or(AppError::BadRequest(msg.clone()))?;
+        let page = render_report(&state, &analyst, report, lang, Some(msg)).await?;
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
+    }
+    let changed = describe_changes(&stored.event, &event);
+    let by = analyst.name.clone();
+    let report_id = stored.report_id;
+    state
+        .db
+        .run(move |s| {
+            let now = Utc::now();
+            s.edit_event(id, &event, &by, now)?;
+            s.record_change(&by, now, "edit", Some(id), report_id, &changed)?;
+            Ok(())
+        })
+        .await?;
+    back_to_report(&state, id, lang).await
+}
+
+/// `field: old → new` for each field that changed.
+fn describe_changes(old: &unrest_model::Event, new: &unrest_model::Event) -> String {
+    let a = serde_json::to_value(old).unwrap_or_default();
+    let b = serde_json::to_value(new).unwrap_or_default();
+    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+        return String::new();
+    };
+    a.iter()
+        .filter(|(k, _)| k.as_str() != "evidence")
+        .filter(|(k, v)| b.get(*k) != Some(v))
+        .map(|(k, v)| format!("{k}: {v} → {}", b.get(k).cloned().unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct StatusForm {
+    pub csrf: Option<String>,
+    pub lang: Option<String>,
+    pub status: Option<String>,
+}
+
+async fn set_status(
+    State(state): State<Shared>,
+    analyst: Analyst,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, AppError> {
+    analyst.check_csrf(&headers, f.csrf.as_deref())?;
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let status: Status = f
+        .status
+        .as_deref()
+        .unwrap_or("")
+        .parse()
+        .map_err(|e: unrest_store::Error| AppError::BadRequest(e.to_string()))?;
+    if status == Status::Coded {
+        return Err(AppError::BadRequest(
+            "an event cannot be sent back to coded".into(),
+        ));
+    }
+    let by = analyst.name.clone();
+    state
+        .db
+        .run(move |s| {
+            let now = Utc::now();
+            let ev = s.event(id)?.ok_or(AppError::NotFound)?;
+            s.set_status(&[id], &unrest_store::Filter::default(), status, &by, now)?;
+            s.record_change(
+                &by,
+                now,
+                status.as_str(),
+                Some(id),
+                ev.report_id,
+                &format!("{} → {}", ev.status, status),
+            )?;
+            Ok(())
+        })
+        .await?;
+    back_to_report(&state, id, lang).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MergeForm {
+    pub csrf: Option<String>,
+    pub lang: Option<String>,
+    pub into: Option<String>,
+}
+
+async fn merge(
+    State(state): State<Shared>,
+    analyst: Analyst,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<MergeForm>,
+) -> Result<Response, AppError> {
+    analyst.check_csrf(&headers, f.csrf.as_deref())?;
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let into: i64 = field(&f.into)
+        .parse()
+        .map_err(|_| AppError::BadRequest("give the number of the event to merge into".into()))?;
+    let by = analyst.name.clone();
+    state
+        .db
+        .run(move |s| {
+            s.merge_events(into, id, &by, Utc::now())
+                .map_err(|e| match e {
+                    unrest_store::Error::Invalid(m) => AppError::Conflict(m),
+                    e => e.into(),
+                })
+        })
+        .await?;
+    back_to_report(&state, into, lang).await
+}
+
+// ---- places -----------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PlaceForm {
+    pub csrf: Option<String>,
+    pub lang: Option<String>,
+    pub name: Option<String>,
+    pub name_fa: Option<String>,
+    pub lat: Option<String>,
+    pub lon: Option<String>,
+    pub city: Option<String>,
+    pub kind: Option<String>,
+}
+
+fn places_markup(lang: Lang, analyst: &Analyst, message: Option<&str>) -> Markup {
+    let t = lang.tr();
+    let viewer = analyst.viewer();
+    frame(lang, t.add_place, "/review/places", Some(&viewer)).render(html! {
+        h1 { (t.add_place) }
+        @if let Some(m) = message { p.error role="alert" { (m) } }
+        form.place method="post" action="/review/places" {
+            input type="hidden" name="csrf" value=(viewer.csrf);
+            input type="hidden" name="lang" value=(lang.code());
+            label { "name" input type="text" name="name" required; }
+            label { "name (فارسی)" input type="text" name="name_fa" dir="rtl"; }
+            label { "latitude" input type="text" name="lat" required inputmode="decimal"; }
+            label { "longitude" input type="text" name="lon" required inputmode="decimal"; }
+            label { "city (for a district or landmark)" input type="text" name="city"; }
+            label { "kind" select name="kind" {
+                option value="district" { "district" } option value="landmark" { "landmark" } option value="city" { "city" } } }
+            button type="submit" { (t.save) }
+        }
+    })
+}
+
+async fn places_page(analyst: Analyst, Query(q): Query<LangQuery>, headers: HeaderMap) -> Markup {
+    places_markup(Lang::pick(q.lang.as_deref(), &headers), &analyst, None)
+}
+
+async fn add_place(
+    State(state): State<Shared>,
+    analyst: Analyst,
+    headers: HeaderMap,
+    Form(f): Form<PlaceForm>,
+) -> Result<Response, AppError> {
+    analyst.check_csrf(&headers, f.csrf.as_deref())?;
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let check = || -> Result<NewPlace, String> {
+        let name = plain("name", &f.name, 100)?;
+        if name.is_empty() {
+            return Err("the place needs a name".into());
+        }
+        let lat = coord("latitude", &f.lat, 90.0)?.ok_or("latitude is required")?;
+        let lon = coord("longitude", &f.lon, 180.0)?.ok_or("longitude is required")?;
+        let kind = match field(&f.kind) {
+            k @ ("district" | "landmark" | "city") => k.to_string(),
+            k => return Err(format!("unknown kind {k:?}")),
+        };
+        let fa = plain("name (fa)", &f.name_fa, 100)?;
+        Ok(NewPlace {
+            name,
+            lat,
+            lon,
+            city: plain("city", &f.city, 100)?,
+            admin1: String::new(),
+            kind,
+            alt_names: if fa.is_empty() { vec![] } else { vec![fa] },
+        })
+    };
+    let place = match check() {
+        Ok(p) => p,
+        Err(m) => {
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                places_markup(lang, &analyst, Some(&m)),
+            )
+                .into_response())
+        }
+    };
+    // Check the place reads as a places file line, with every stored place, before storing.
+    let by = analyst.name.clone();
+    let result = state
+        .db
+        .run(move |s| {
+            let tsv = s.places_tsv()?;
+            let line = format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                place.name,
+                place.lat,
+                place.lon,
+                place.city,
+                place.admin1,
+                place.kind,
+                place.alt_names.join("|")
+            );
+            let coder = match crate::coding::WebCoder::with_places(&format!("{tsv}{line}")) {
+                Ok(c) => c,
+                Err(e) => return Ok(Err(e.message())),
+            };
+            s.add_place(&place, &by, Utc::now())?;
+            Ok(Ok(coder))
+        })
+        .await?;
+    match result {
+        Ok(coder) => {
+            *state.coder.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(coder);
+            Ok(Redirect::to(&href("/review", lang)).into_response())
+        }
+        Err(m) => Ok((
+            StatusCode::BAD_REQUEST,
+            places_markup(lang, &analyst, Some(&m)),
+        )
+            .into_response()),
+    }
+}
+
+// ---- users (admins) ---------------------------------------------------------------------
+
+async fn users_page(
+    State(state): State<Shared>,
+    Admin(admin): Admin,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Result<Markup, AppError> {
+    let lang = Lang::pick(q.lang.as_deref(), &headers);
+    render_users(&state, &admin, lang, None).await
+}
+
+async fn render_users(
+    state: &Shared,
+    admin: &Analyst,
+    lang: Lang,
+    message: Option<String>,
+) -> Result<Markup, AppError> {
+    let t = lang.tr();
+    let users = state.db.run(|s| Ok(s.users()?)).await?;
+    let viewer = admin.viewer();
+    Ok(frame(lang, t.users_title, "/admin/users", Some(&viewer)).render(html! {
+        h1 { (t.users_title) }
+        @if let Some(m) = &message { p.error role="alert" { (m) } }
+        table.users {
+            thead { tr { th { (t.user_name) } th { (t.role) } th { (t.status) } th {} } }
+            tbody { @for u in &users {
+                tr {
+                    td { (u.name) } td { (u.role.as_str()) }
+                    td { @if u.disabled { "disabled" } @else { "active" } }
+                    td {
+                        form.inline method="post" action={"/admin/users/" (u.id)} {
+                            input type="hidden" name="csrf" value=(viewer.csrf);
+                            input type="hidden" name="lang" value=(lang.code());
+                            @if u.disabled { input type="hidden" name="disabled" value="0"; button type="submit" { (t.enable) } }
+                            @else { input type="hidden" name="disabled" value="1"; button type="submit" disabled[u.id == admin.id] { (t.disable) } }
+                        }
+                        form.inline method="post" action={"/admin/users/" (u.id)} {
+                            input type="hidden" name="csrf" value=(viewer.csrf);
+                            input type="hidden" name="lang" value=(lang.code());
+                            @let other = if u.role == Role::Admin { Role::Analyst } else { Role::Admin };
+                            input type="hidden" name="role" value=(other.as_str());
+                            button type="submit" disabled[u.id == admin.id] { "→ " (other.as_str()) }
+                        }
+                    }
+                }
+            } }
+        }
+        h2 { (t.add_user) }
+        form.user method="post" action="/admin/users" {
+            input type="hidden" name="csrf" value=(viewer.csrf);
+            input type="hidden" name="lang" value=(lang.code());
+            label { (t.user_name) input type="text" name="name" required dir="ltr"; }
+            label { (t.password) input type="password" name="password" required minlength="10" autocomplete="new-password" dir="ltr"; }
+            label { (t.role) select name="role" { option value="analyst" { "analyst" } option value="admin" { "admin" } } }
+            button type="submit" { (t.add_user) }
+        }
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UserForm {
+    pub csrf: Option<String>,
+    pub lang: Option<String>,
+    pub name: Option<String>,
+    pub password: Option<String>,
+    pub role: Option<String>,
+    pub disabled: Option<String>,
+}
+
+async fn add_user(
+    State(state): State<Shared>,
+    Admin(admin): Admin,
+    headers: HeaderMap,
+    Form(f): Form<UserForm>,
+) -> Result<Response, AppError> {
+    admin.check_csrf(&headers, f.csrf.as_deref())?;
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let name = field(&f.name).to_string();
+    let password = f.password.clone().unwrap_or_default();
+    let role: Role = match field(&f.role).parse() {
+        Ok(r) => r,
+        Err(e) => return Err(AppError::BadRequest(format!("{e}"))),
+    };
+    if let Err(e) = auth::check_password(&password) {
+        let page = render_users(&state, &admin, lang, Some(e.message())).await?;
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
+    }
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
+    let by = admin.name.clone();
+    let exists = {
+        let n = name.clone();
+        state
+            .db
+            .run(move |s| Ok(s.user_by_name(&n)?.is_some()))
+            .await?
+    };
+    if exists {
+        let page = render_users(
+            &state,
+            &admin,
+            lang,
+            Some(format!("the user name {name:?} is taken")),
+        )
+        .await?;
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
+    state
+        .db
+        .run(move |s| Ok(s.put_user(&name, role, &hash, &by, Utc::now())?))
+        .await?;
+    Ok(Redirect::to(&href("/admin/users", lang)).into_response())
+}
+
+async fn update_user(
+    State(state): State<Shared>,
+    Admin(admin): Admin,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<UserForm>,
+) -> Result<Response, AppError> {
+    admin.check_csrf(&headers, f.csrf.as_deref())?;
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    if id == admin.id {
+        return Err(AppError::Conflict(
+            "admins cannot disable or demote themselves".into(),
+        ));
+    }
+    let role = match field(&f.role) {
+        "" => None,
+        r => Some(
+            r.parse::<Role>()
+                .map_err(|e| AppError::BadRequest(e.to_string()))?,
+        ),
+    };
+    let disabled = match field(&f.disabled) {
+        "" => None,
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => return Err(AppError::BadRequest("disabled must be 0 or 1".into())),
+    };
+    let by = admin.name.clone();
+    let found = state
+        .db
+        .run(move |s| Ok(s.update_user(id, role, disabled, &by, Utc::now())?))
+        .await?;
+    if !found {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to(&href("/admin/users", lang)).into_response())
+}

@@ -1,0 +1,433 @@
+//! The reporters' side: `/submit` (the form, coded on arrival, answered with a receipt code)
+//! and `/receipt` (what became of a report, and a form to add to it).
+//!
+//! Works without JavaScript and sets no cookie. Nothing about the sender is kept: no
+//! address, no user agent, no time finer than the second the report arrived. The receipt
+//! code is shown once and stored only as its SHA-256.
+
+use crate::error::AppError;
+use crate::html::{href, Frame};
+use crate::i18n::Lang;
+use crate::security::{random_bytes, same_site, token_hash};
+use crate::shim::StoreExt;
+use crate::Shared;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use chrono::{NaiveDate, Utc};
+use maud::{html, Markup};
+use serde::Deserialize;
+use unrest_model::Report;
+use unrest_store::{Ingested, NewReport, Status};
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/submit", get(form_page).post(submit))
+        .route("/receipt", get(receipt_form).post(receipt_status))
+        .route("/receipt/followup", axum::routing::post(followup))
+}
+
+/// The longest report accepted, in characters.
+pub const MAX_REPORT_CHARS: usize = 20_000;
+const MAX_PLACE_CHARS: usize = 200;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LangQuery {
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SubmitForm {
+    pub text: Option<String>,
+    pub place: Option<String>,
+    pub date: Option<String>,
+    pub lang: Option<String>,
+    pub token: Option<String>,
+}
+
+fn page(lang: Lang, title: &str, path: &str, body: Markup) -> Markup {
+    Frame {
+        lang,
+        title,
+        path,
+        viewer: None,
+        scripts: &[],
+        styles: &[],
+        body_class: "narrow",
+    }
+    .render(body)
+}
+
+fn submit_form(state: &Shared, lang: Lang, f: &SubmitForm, errors: &[&str]) -> Markup {
+    let t = lang.tr();
+    let token = state.forms.issue("submit", Utc::now().timestamp());
+    page(
+        lang,
+        t.submit_title,
+        "/submit",
+        html! {
+            h1 { (t.submit_title) }
+            p { (t.submit_intro) }
+            p.privacy { (t.submit_privacy) }
+            @for e in errors { p.error role="alert" { (e) } }
+            form.report method="post" action="/submit" accept-charset="utf-8" {
+                input type="hidden" name="token" value=(token);
+                input type="hidden" name="lang" value=(lang.code());
+                label for="text" { (t.report_text) }
+                small { (t.report_text_hint) }
+                textarea #text name="text" rows="12" required maxlength=(MAX_REPORT_CHARS) dir="auto" {
+                    (f.text.as_deref().unwrap_or(""))
+                }
+                div.row {
+                    label { (t.place_optional)
+                        input type="text" name="place" maxlength=(MAX_PLACE_CHARS) dir="auto" value=[f.place.as_deref()];
+                    }
+                    label { (t.date_optional)
+                        input type="date" name="date" placeholder=(t.date_hint) value=[f.date.as_deref()];
+                    }
+                }
+                button type="submit" { (t.send) }
+            }
+        },
+    )
+}
+
+async fn form_page(
+    State(state): State<Shared>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Markup {
+    let lang = Lang::pick(q.lang.as_deref(), &headers);
+    submit_form(&state, lang, &SubmitForm::default(), &[])
+}
+
+/// A receipt code: 160 random bits in Crockford's base32, in groups of four.
+pub fn new_receipt() -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let bytes = random_bytes::<20>();
+    let mut bits: u64 = 0;
+    let mut n = 0;
+    let mut out = String::new();
+    for b in bytes {
+        bits = (bits << 8) | u64::from(b);
+        n += 8;
+        while n >= 5 {
+            n -= 5;
+            out.push(ALPHABET[((bits >> n) & 31) as usize] as char);
+        }
+    }
+    out.as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A receipt as typed back: case, spaces, dashes and the letters base32 avoids (O, I, L)
+/// do not matter.
+pub fn normalize_receipt(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect()
+}
+
+fn receipt_hash(code: &str) -> String {
+    token_hash(&format!("receipt:{}", normalize_receipt(code)))
+}
+
+/// The text stored for a submission: the reporter's place and date, when given, as the
+/// first line (the coder reads a dateline there), then the report as written.
+fn report_text(text: &str, place: Option<&str>, date: Option<NaiveDate>) -> String {
+    let date = date.map(|d| d.format("%-d %B %Y").to_string());
+    match (place, date) {
+        (None, None) => text.to_string(),
+        (Some(p), None) => format!("{p}:\n{text}"),
+        (None, Some(d)) => format!("{d}:\n{text}"),
+        (Some(p), Some(d)) => format!("{p}, {d}:\n{text}"),
+    }
+}
+
+async fn submit(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<SubmitForm>,
+) -> Result<Response, AppError> {
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let t = lang.tr();
+    let now = Utc::now();
+    let token_ok = f
+        .token
+        .as_deref()
+        .is_some_and(|tok| state.forms.check("submit", tok, now.timestamp()));
+    if same_site(&headers).is_err() {
+        return Err(AppError::Csrf);
+    }
+    if !token_ok {
+        let body = submit_form(&state, lang, &f, &[t.form_expired]);
+        return Ok((StatusCode::FORBIDDEN, body).into_response());
+    }
+    let text = f.text.as_deref().unwrap_or("").trim();
+    let mut errors = Vec::new();
+    if text.is_empty() {
+        errors.push(t.text_required);
+    }
+    if text.chars().count() > MAX_REPORT_CHARS {
+        errors.push(t.text_too_long);
+    }
+    let place = f
+        .place
+        .as_deref()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.chars().take(MAX_PLACE_CHARS).collect::<String>())
+        .map(|p| p.replace(['\r', '\n'], " "));
+    let date = match f.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) if d <= now.date_naive() && chrono::Datelike::year(&d) >= 1979 => Some(d),
+            _ => {
+                errors.push(t.bad_date);
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        let body = submit_form(&state, lang, &f, &errors);
+        return Ok((StatusCode::BAD_REQUEST, body).into_response());
+    }
+    let report = Report {
+        id: format!("web-{}", crate::security::hex(&random_bytes::<6>())),
+        text: report_text(text, place.as_deref(), date),
+        reference_date: None,
+        lang: None,
+    };
+    let receipt = new_receipt();
+    let hash = receipt_hash(&receipt);
+    let coder = state
+        .coder
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    state
+        .db
+        .run(move |s| {
+            // Received at the second: no finer time that could be matched to a connection.
+            let received_at = now.with_nanosecond(0).unwrap_or(now);
+            let new = NewReport {
+                report,
+                received_at,
+                channel: "web".into(),
+            };
+            let done = s.ingest(&[new], &mut coder.step(now))?;
+            let report_id = match done.first() {
+                Some(Ingested::New { report_id, .. })
+                | Some(Ingested::Coded { report_id, .. })
+                | Some(Ingested::Duplicate { report_id }) => *report_id,
+                None => return Err(AppError::Internal("ingest returned nothing".into())),
+            };
+            s.add_receipt(&hash, report_id)?;
+            Ok(())
+        })
+        .await?;
+    Ok(page(
+        lang,
+        t.thanks_title,
+        "/submit",
+        html! {
+            h1 { (t.thanks_title) }
+            p { (t.receipt_intro) }
+            p.receipt { output #receipt { (receipt) } }
+            p { (t.receipt_keep) }
+            p { a href=(href("/receipt", lang)) { (t.nav_receipt) } }
+        },
+    )
+    .into_response())
+}
+
+use chrono::Timelike;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReceiptForm {
+    pub code: Option<String>,
+    pub lang: Option<String>,
+    pub token: Option<String>,
+    pub text: Option<String>,
+}
+
+fn receipt_form_markup(state: &Shared, lang: Lang, code: &str, message: Option<&str>) -> Markup {
+    let t = lang.tr();
+    let token = state.forms.issue("receipt", Utc::now().timestamp());
+    page(
+        lang,
+        t.receipt_title,
+        "/receipt",
+        html! {
+            h1 { (t.receipt_title) }
+            @if let Some(m) = message { p.error role="alert" { (m) } }
+            form method="post" action="/receipt" {
+                input type="hidden" name="token" value=(token);
+                input type="hidden" name="lang" value=(lang.code());
+                label { (t.receipt_code)
+                    input type="text" name="code" required autocomplete="off" spellcheck="false" dir="ltr" value=(code);
+                }
+                button type="submit" { (t.check) }
+            }
+        },
+    )
+}
+
+async fn receipt_form(
+    State(state): State<Shared>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Markup {
+    let lang = Lang::pick(q.lang.as_deref(), &headers);
+    receipt_form_markup(&state, lang, "", None)
+}
+
+/// What a reporter may learn of their report: received, in review, used (an event from it
+/// is published), or not used. Never the events themselves beyond that word.
+async fn receipt_status(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<ReceiptForm>,
+) -> Result<Response, AppError> {
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let t = lang.tr();
+    same_site(&headers)?;
+    let code = f.code.clone().unwrap_or_default();
+    if !f
+        .token
+        .as_deref()
+        .is_some_and(|tok| state.forms.check("receipt", tok, Utc::now().timestamp()))
+    {
+        let body = receipt_form_markup(&state, lang, &code, Some(t.form_expired));
+        return Ok((StatusCode::FORBIDDEN, body).into_response());
+    }
+    let hash = receipt_hash(&code);
+    let found = state
+        .db
+        .run(move |s| {
+            let Some(report_id) = s.report_by_receipt(&hash)? else {
+                return Ok(None);
+            };
+            let statuses: Vec<Status> = s
+                .events_of_report(report_id)?
+                .into_iter()
+                .map(|e| e.status)
+                .collect();
+            Ok(Some(statuses))
+        })
+        .await?;
+    let Some(statuses) = found else {
+        let body = receipt_form_markup(&state, lang, &code, Some(t.receipt_unknown));
+        return Ok((StatusCode::NOT_FOUND, body).into_response());
+    };
+    let status = if statuses.contains(&Status::Published) {
+        t.status_used
+    } else if statuses.is_empty() || statuses.iter().all(|s| *s == Status::Coded) {
+        t.status_received
+    } else if statuses.iter().all(|s| *s == Status::Rejected) {
+        t.status_not_used
+    } else {
+        t.status_in_review
+    };
+    let token = state.forms.issue("followup", Utc::now().timestamp());
+    Ok(page(
+        lang,
+        t.receipt_title,
+        "/receipt",
+        html! {
+            h1 { (t.receipt_title) }
+            p.status #receipt-status { (status) }
+            h2 { (t.followup) }
+            form method="post" action="/receipt/followup" {
+                input type="hidden" name="token" value=(token);
+                input type="hidden" name="lang" value=(lang.code());
+                input type="hidden" name="code" value=(code);
+                label for="followup" { (t.followup_hint) }
+                textarea #followup name="text" rows="6" required maxlength=(MAX_REPORT_CHARS) dir="auto" {}
+                button type="submit" { (t.send) }
+            }
+        },
+    )
+    .into_response())
+}
+
+async fn followup(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<ReceiptForm>,
+) -> Result<Response, AppError> {
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let t = lang.tr();
+    same_site(&headers)?;
+    if !f
+        .token
+        .as_deref()
+        .is_some_and(|tok| state.forms.check("followup", tok, Utc::now().timestamp()))
+    {
+        return Err(AppError::Csrf);
+    }
+    let text = f.text.as_deref().unwrap_or("").trim().to_string();
+    if text.is_empty() || text.chars().count() > MAX_REPORT_CHARS {
+        return Err(AppError::BadRequest(t.text_required.to_string()));
+    }
+    let hash = receipt_hash(f.code.as_deref().unwrap_or(""));
+    let now = Utc::now();
+    let now = now.with_nanosecond(0).unwrap_or(now);
+    let ok = state
+        .db
+        .run(move |s| match s.report_by_receipt(&hash)? {
+            Some(report_id) => {
+                s.add_followup(report_id, &text, now)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        })
+        .await?;
+    if !ok {
+        return Err(AppError::NotFound);
+    }
+    Ok(page(
+        lang,
+        t.receipt_title,
+        "/receipt",
+        html! {
+            h1 { (t.followup_sent) }
+            p { a href=(href("/", lang)) { (t.nav_map) } }
+        },
+    )
+    .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receipts_are_long_random_and_forgiving_to_type() {
+        let a = new_receipt();
+        assert_eq!(a.len(), 32 + 7);
+        assert_ne!(a, new_receipt());
+        let typed = a.to_lowercase().replace('-', " ");
+        assert_eq!(receipt_hash(&typed), receipt_hash(&a));
+    }
+
+    #[test]
+    fn place_and_date_become_a_dateline() {
+        let d = NaiveDate::from_ymd_opt(2022, 11, 12);
+        assert_eq!(
+            report_text("Crowds gathered.", Some("Karaj"), d),
+            "Karaj, 12 November 2022:\nCrowds gathered."
+        );
+        assert_eq!(report_text("x", None, None), "x");
+    }
+}
