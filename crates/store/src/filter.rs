@@ -221,6 +221,7 @@ pub(crate) fn where_clause(
     f: &Filter,
     after: Option<(i64, Order)>,
     ids: &[i64],
+    common_search: bool,
 ) {
     let mut conds: Vec<String> = Vec::new();
     if !ids.is_empty() {
@@ -259,14 +260,7 @@ pub(crate) fn where_clause(
     }
     if let Some(q) = &f.search {
         let p = sql.bind(d.search_param(&crate::search_text(q)));
-        // One IN over a UNION rather than two INs joined by OR: PostgreSQL turns a lone IN
-        // into a semi-join it can plan either way round, but evaluates an OR of them as
-        // hashed subplans, materialising every match (seconds when a phrase is common).
-        conds.push(format!(
-            "e.id IN ({} UNION SELECT r.id FROM events r WHERE r.report_id IN ({}))",
-            d.search_rowids("event_search", &p),
-            d.search_rowids("report_search", &p)
-        ));
+        conds.push(d.search_condition(&p, common_search));
     }
     match after {
         None => {}
@@ -319,7 +313,7 @@ mod tests {
             ..Default::default()
         };
         let mut sql = Sql::new("SELECT e.id FROM events e");
-        where_clause(&mut sql, Dialect::Sqlite, &f, None, &[]);
+        where_clause(&mut sql, Dialect::Sqlite, &f, None, &[], false);
         assert!(!sql.text.contains("DROP"));
         assert!(!sql.text.contains("گاز"));
         assert_eq!(sql.params.len(), 2);

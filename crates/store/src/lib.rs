@@ -800,7 +800,8 @@ impl Store {
         }
         let mut sql = Sql::new(&SELECT_EVENTS);
         let after = page.after.map(|id| (id, page.order));
-        filter::where_clause(&mut sql, self.conn.dialect(), filter, after, &[]);
+        let common = self.search_is_common(filter)?;
+        filter::where_clause(&mut sql, self.conn.dialect(), filter, after, &[], common);
         sql.text.push_str(match page.order {
             Order::Date => " ORDER BY e.event_date, e.id",
             Order::Id => " ORDER BY e.id",
@@ -828,6 +829,33 @@ impl Store {
         }
     }
 
+    /// Whether the filter's search phrase is in so many events or reports that probing
+    /// each candidate event beats collecting every match first; PostgreSQL only (see
+    /// `Dialect::search_condition`). One bounded look into the index decides.
+    fn search_is_common(&mut self, filter: &Filter) -> Result<bool> {
+        const MANY: i64 = 2000;
+        let (Some(q), Dialect::Postgres) = (&filter.search, self.dialect()) else {
+            return Ok(false);
+        };
+        let d = self.dialect();
+        let param = d.search_param(&search_text(q));
+        for table in ["event_search", "report_search"] {
+            let sql = format!(
+                "SELECT COUNT(*) FROM ({} LIMIT {MANY}) m",
+                d.search_rowids(table, "$1")
+            );
+            let n = self
+                .conn
+                .query_one(&sql, &[param.as_str().into()], |r| r.req_int(0))
+                .map_err(|e| self.err(e))?
+                .unwrap_or(0);
+            if n >= MANY {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Sets the status of the events named by `ids` (if any) that also match `filter`,
     /// recording `by` and `at`. Refuses to act on everything: give ids or a filter.
     pub fn set_status(
@@ -852,6 +880,7 @@ impl Store {
         }
         let d = self.conn.dialect();
         let at = rfc3339(at);
+        let common = self.search_is_common(filter)?;
         self.write(|conn| {
             let mut change = StatusChange::default();
             let run = |conn: &mut Conn, chunk: &[i64]| -> BResult<u64> {
@@ -865,7 +894,7 @@ impl Store {
                     "UPDATE events SET status = {s}, updated_by = {b}, updated_at = {a}
                      WHERE id IN (SELECT e.id FROM events e"
                 );
-                filter::where_clause(&mut sql, d, filter, None, chunk);
+                filter::where_clause(&mut sql, d, filter, None, chunk, common);
                 sql.text.push(')');
                 conn.execute(&sql.text, &sql.params)
             };

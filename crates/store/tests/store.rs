@@ -254,6 +254,32 @@ both! {
         assert!(err.to_string().contains("no words to look for"), "{err}");
     }
 
+    fn a_common_phrase_is_found_the_same_way_as_a_rare_one(db) {
+        // Over 2,000 matches: PostgreSQL switches to probing each candidate event.
+        let mut store = db.open();
+        let events: Vec<_> = (0..2100)
+            .map(|i| {
+                let mut e = event("2022-10-26", if i % 2 == 0 { "Tehran" } else { "Fars" }, 51.4, 35.7, "Protests", "");
+                e.notes = format!("Police fired tear gas, event {i}");
+                e
+            })
+            .collect();
+        store.import_events(&events, Status::Coded, "t", at(1)).unwrap();
+        ingest(&mut store, &mut LineCoder::new("v1"), &[("a", SANANDAJ)]);
+        let f = Filter { search: Some("tear gas".into()), admin1: Some("fars".into()), ..Default::default() };
+        let p = Page { limit: Some(10), ..Default::default() };
+        assert_eq!(ids(&mut store, &f, &p).len(), 10);
+        assert_eq!(ids(&mut store, &f, &Page::default()).len(), 1050);
+        let f = Filter { search: Some("tear gas".into()), admin1: Some("kurdistan".into()), ..Default::default() };
+        assert_eq!(ids(&mut store, &f, &Page::default()).len(), 1, "found through its report");
+        let f = Filter { search: Some("event 17".into()), ..Default::default() };
+        assert_eq!(ids(&mut store, &f, &Page::default()).len(), 1);
+        let rejected = store
+            .set_status(&[], &Filter { search: Some("tear gas".into()), ..Default::default() }, Status::Rejected, "t", at(2))
+            .unwrap();
+        assert_eq!(rejected.changed, 2101);
+    }
+
     fn status_changes_record_who_and_when_by_ids_or_filters(db) {
         let mut store = db.open();
         ingest(&mut store, &mut LineCoder::new("v1"), &[("a", SANANDAJ), ("t", TEHRAN), ("z", ZAHEDAN)]);
