@@ -418,6 +418,14 @@ CITY_EXTRAS = {
     ("Eslamshahr", "Tehran"): (["Islamshahr"], ["اسلامشهر"]),
 }
 
+# English display names (ours) where GeoNames' name is not the one English-language reports
+# and ACLED use. The GeoNames name stays a spelling the place is found by.
+DISPLAY_NAMES = {
+    ("Orumiyeh", "West Azerbaijan"): "Urmia",
+    ("Khuy", "West Azerbaijan"): "Khoy",
+    ("Oshnaviyeh", "West Azerbaijan"): "Oshnavieh",
+}
+
 # County seats (ours) for counties not named after their seat. A seat missing from the data
 # leaves its county out (the script says which).
 COUNTY_SEATS = {
@@ -740,6 +748,13 @@ def main():
         p.names_latin += latin
         p.names_fa = [clean_fa(n) for n in fa] + p.names_fa
 
+    for (name, admin1), display in DISPLAY_NAMES.items():
+        p = find_city(name, admin1)
+        if p is None:
+            sys.exit(f"DISPLAY_NAMES: {name} ({admin1}) is not in the data")
+        p.names_latin.append(p.name)
+        p.name = display
+
     # Districts.
     by_id = {p.geonameid: p for p in places}
     for geonameid, (city, admin1, latin, fa) in DISTRICTS.items():
@@ -838,7 +853,7 @@ def main():
 The data is provided "as is" without warranty. We changed it: we kept Iran only, kept Latin
 and Persian/Arabic-script names only, dropped names that are common words, stripped
 diacritics from display names, renamed the provinces as ACLED names them, and added spellings
-of our own (the tables `PROVINCES`, `CITY_EXTRAS`, `COUNTY_SEATS`, `DISTRICTS` and `NEIGHBOURHOODS` in the script).
+of our own (the tables `PROVINCES`, `CITY_EXTRAS`, `COUNTY_SEATS`, `DISTRICTS`, `NEIGHBOURHOODS` and `DISPLAY_NAMES` in the script).
 
 GeoNames data reached us through these registry packages (only their data files were read;
 nothing of them is committed):

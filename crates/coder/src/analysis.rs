@@ -300,10 +300,23 @@ impl<'a> Doc<'a> {
             self.hit_at(j)
                 .is_some_and(|h| self.hits[h].has(Cat::Origin))
         }) {
-            Role::Origin
-        } else {
-            Role::Scene
+            return Role::Origin;
         }
+        // "a witness from Tabriz", "یک شاهد از تبریز": a person from a place.
+        let lex = self.lexicon();
+        if let Some(from) = lex.find_ending_at(self.text(), &self.tokens, first, Cat::OriginFrom, 1)
+        {
+            if from > 0
+                && self.tokens[from].sep <= Sep::Hyphen
+                && self.tokens[first].sep <= Sep::Hyphen
+                && lex
+                    .find_ending_at(self.text(), &self.tokens, from, Cat::Person, 3)
+                    .is_some()
+            {
+                return Role::Origin;
+            }
+        }
+        Role::Scene
     }
 
     /// The best candidate of a mention, given the provinces in context.

@@ -171,6 +171,7 @@ pub enum Cat {
     ClauseBreak,
     LessLethal,
     Conjunction,
+    OriginFrom,
     /// A number word; the value is the number.
     Number,
     /// A vague quantity; the value is the codebook's figure.
@@ -220,6 +221,7 @@ impl Cat {
             "clause_break" => Cat::ClauseBreak,
             "less_lethal" => Cat::LessLethal,
             "conjunction" => Cat::Conjunction,
+            "origin_from" => Cat::OriginFrom,
             _ => return None,
         })
     }

@@ -673,3 +673,14 @@ fn a_province_after_its_city_is_context_not_a_second_place() {
     );
     assert_eq!(events.len(), 1);
 }
+
+#[test]
+fn a_person_from_a_place_does_not_make_it_the_scene() {
+    let e = one("A witness from Tabriz told us: \"In Urmia last night, young people set fire to tires and blocked the main road.\"", "2022-10-04");
+    assert_eq!(e.location, "Urmia");
+    let e = one(
+        "یک شاهد از تبریز گفت دیشب در ارومیه جوانان لاستیک آتش زدند.",
+        "2022-10-04",
+    );
+    assert_eq!(e.location, "Urmia");
+}

@@ -61,7 +61,7 @@ fn persian_names_find_their_place() {
         ("پیرانشهر", "Piranshahr"),
         ("قزوین", "Qazvin"),
         ("زنجان", "Zanjan"),
-        ("ارومیه", "Orumiyeh"),
+        ("ارومیه", "Urmia"),
         ("سقز", "Saqqez"),
         ("مهاباد", "Mahabad"),
         ("زاهدان", "Zahedan"),
@@ -257,7 +257,7 @@ fn every_province_has_a_capital_and_a_persian_name() {
         ("Sistan and Baluchestan", "Zahedan"),
         ("South Khorasan", "Birjand"),
         ("Tehran", "Tehran"),
-        ("West Azerbaijan", "Orumiyeh"),
+        ("West Azerbaijan", "Urmia"),
         ("Yazd", "Yazd"),
         ("Zanjan", "Zanjan"),
     ];
