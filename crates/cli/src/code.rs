@@ -123,6 +123,9 @@ pub struct BenchArgs {
     /// How many reports to generate and code.
     #[arg(long, default_value_t = 20_000)]
     pub reports: usize,
+    /// Print the generated corpus as JSON lines instead (for timing `unrest code` on it).
+    #[arg(long)]
+    pub emit: bool,
 }
 
 /// Codes a generated corpus on one thread and prints throughput.
@@ -130,6 +133,15 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
     let coder = Coder::new();
     let reference = NaiveDate::from_ymd_opt(2022, 11, 30).expect("valid date");
     let corpus = unrest_coder::sample::corpus(args.reports);
+    if args.emit {
+        let mut out = BufWriter::new(std::io::stdout().lock());
+        for r in &corpus {
+            serde_json::to_writer(&mut out, r)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     for lang in ["en", "fa"] {
         let reports: Vec<&Report> = corpus
             .iter()
