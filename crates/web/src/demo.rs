@@ -57,13 +57,19 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
                 ..Filter::default()
             };
             let changed = s.set_status(&[], &filter, Status::Published, "demo", now)?;
-            s.put_user("demo", Role::Admin, &hash, "demo", now)?;
             Ok::<_, AppError>((events, changed.changed))
         })
         .await?;
     eprintln!(
         "unrest: --demo: {REPORTS} sample reports coded into {events} events, {published} published"
     );
-    eprintln!("unrest: --demo: analyst login: demo / {password}");
+    let made = state
+        .db
+        .run(move |s| Ok(s.put_user("demo", Role::Admin, &hash, "demo", Utc::now())?))
+        .await;
+    match made {
+        Ok(_) => eprintln!("unrest: --demo: analyst login: demo / {password}"),
+        Err(e) => eprintln!("unrest: --demo: no demo login: {e}"),
+    }
     Ok(())
 }

@@ -94,7 +94,8 @@ pub struct Server {
 impl Server {
     /// Opens the dataset (migrating it), seeds the demo if asked, and binds the address.
     pub async fn bind(config: ServeConfig) -> anyhow::Result<Server> {
-        let db = db::Db::open(&config.db, config.pool_size)?;
+        let (url, size) = (config.db.clone(), config.pool_size);
+        let db = tokio::task::spawn_blocking(move || db::Db::open(&url, size)).await??;
         let coder = coding::WebCoder::load(&db).await?;
         let state = Arc::new(AppState {
             db,

@@ -1,1 +1,9 @@
-//! Integration tests (being written).
+//! The web app's integration tests, one binary: the real server on a random port over a
+//! fresh database, on SQLite and PostgreSQL (`both!`), driven over HTTP as a reporter, an
+//! analyst and the public would; and in headless Chromium (`browser`).
+
+mod support;
+
+mod browser;
+mod flows;
+mod hostile;
