@@ -260,39 +260,72 @@ fn overlaps(used: &[(usize, usize)], first: usize, last: usize) -> bool {
 fn backward(doc: &Doc, before: usize, used: &[(usize, usize)]) -> Option<Figure> {
     let mut nums: Vec<Num> = Vec::new();
     let mut including_at: Option<usize> = None;
+    // Words since the last figure that join noun phrases ("and", "including"): an earlier
+    // figure counts only when joined so ("a boy and six others"), not when it is the
+    // object of another verb ("attacked 300 mourners and two were injured").
+    let mut joined = false;
     let mut j = before;
     let floor = before.saturating_sub(16);
     while j > floor {
-        // Stop at the clause boundary before token j.
-        if doc.tokens[j].sep >= Sep::Comma && j != before {
-            break;
-        }
         if j < before && doc.tokens[j].sep >= Sep::Comma {
-            break;
+            // "Five people, including two children, were killed": step over a
+            // parenthetical that starts with "including" to the figure it qualifies.
+            let opening = doc.clause_start(j - 1);
+            let parenthetical = nums.is_empty()
+                && doc.tokens[j].sep == Sep::Comma
+                && opening > 0
+                && doc.tokens[opening].sep == Sep::Comma
+                && doc
+                    .hit_starting_at(opening)
+                    .is_some_and(|h| doc.hits[h].has(Cat::Including));
+            if !parenthetical {
+                break;
+            }
+            j = opening;
         }
         j -= 1;
         if let Some(h) = doc.hit_at(j) {
             let hit = &doc.hits[h];
-            if j < before
-                && hit.last <= before
-                && hit.meanings().iter().any(|m| kind_of(m.cat).is_some())
-            {
+            if hit.last <= before && hit.meanings().iter().any(|m| kind_of(m.cat).is_some()) {
                 break;
             }
             if hit.has(Cat::Including) {
                 including_at = Some(j);
+                joined = true;
+            }
+            if hit.has(Cat::Conjunction) {
+                joined = true;
             }
         }
-        if let Some(num) = number_at(doc, j) {
-            if num.last <= before && !overlaps(used, num.first, num.last) {
-                nums.push(num);
+        let Some(num) = number_at(doc, j) else {
+            continue;
+        };
+        if num.last > before || overlaps(used, num.first, num.last) {
+            continue;
+        }
+        if let Some(later) = nums.last() {
+            // The same figure read again from a later token ("twenty five") is fine;
+            // another figure must be joined to the one after it and open its phrase.
+            let inside = num.first <= later.first && later.last <= num.last;
+            if !inside && !(joined && opens_phrase(doc, num.first)) {
+                break;
             }
         }
-        if doc.tokens[j].sep >= Sep::Comma {
-            break;
-        }
+        joined = false;
+        nums.push(num);
     }
     combine(nums, including_at)
+}
+
+/// Whether a noun phrase can start at token `i`: at a clause start, or after a word that
+/// joins phrases.
+fn opens_phrase(doc: &Doc, i: usize) -> bool {
+    i == 0
+        || doc.tokens[i].sep >= Sep::Comma
+        || doc.hit_at(i - 1).is_some_and(|h| {
+            let hit = &doc.hits[h];
+            hit.has(Cat::Conjunction) || hit.has(Cat::Including) || hit.has(Cat::Passive)
+        })
 }
 
 /// Figures after a casualty word ("killing two", "arrested at least 15 people").

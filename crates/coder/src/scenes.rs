@@ -190,6 +190,12 @@ fn listed_with(doc: &Doc, place: &PlaceChoice) -> Vec<PlaceChoice> {
         if !joined || next.role != Role::Scene || next.province_word {
             break;
         }
+        // "Javanrud (Kermanshah)": a name in brackets after a place qualifies it.
+        let gap = &doc.text()[doc.tokens[prev.last - 1].end..doc.tokens[next.first].start];
+        if gap.contains('(') {
+            at += 1;
+            continue;
+        }
         let id = doc.choose(next, &context);
         let p = doc.gazetteer.place(id);
         // "Naziabad, Tehran": the city of a district is context too.

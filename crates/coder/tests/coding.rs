@@ -684,3 +684,18 @@ fn a_person_from_a_place_does_not_make_it_the_scene() {
     );
     assert_eq!(e.location, "Urmia");
 }
+
+#[test]
+fn a_figure_that_is_another_verbs_object_is_not_added() {
+    let e = one(
+        "Izeh, Monday: security forces attacked 300 mourners and two were injured.",
+        "2022-11-09",
+    );
+    assert_eq!(e.injuries, Some(2));
+}
+
+#[test]
+fn a_parenthetical_including_clause_qualifies_the_figure_before_it() {
+    let e = one("Zahedan, Friday: security forces opened fire; five people, including two children, were killed.", "2022-10-01");
+    assert_eq!(e.fatalities, 5);
+}
