@@ -281,9 +281,17 @@ impl Dialect {
                  OR EXISTS (SELECT 1 FROM report_search s WHERE s.rowid = e.report_id \
                     AND s.words @@ phraseto_tsquery('simple', {param})))"
             ),
+            // SQLite builds one in-memory set per IN; a UNION costs it a sort of every
+            // match (540 ms against 140 ms for a phrase in a million events).
+            (Dialect::Sqlite, _) => format!(
+                "(e.id IN ({}) OR e.report_id IN ({}))",
+                self.search_rowids("event_search", param),
+                self.search_rowids("report_search", param)
+            ),
             // One IN over a UNION rather than two INs joined by OR: PostgreSQL turns a lone
-            // IN into a semi-join it can plan either way round.
-            _ => format!(
+            // IN into a semi-join it can plan either way round, but an OR of INs into hashed
+            // subplans that collect every match.
+            (Dialect::Postgres, false) => format!(
                 "e.id IN ({} UNION SELECT r.id FROM events r WHERE r.report_id IN ({}))",
                 self.search_rowids("event_search", param),
                 self.search_rowids("report_search", param)
