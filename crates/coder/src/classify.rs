@@ -366,15 +366,14 @@ fn subject_is_crowd(doc: &Doc, h: usize, actors: &[Actor]) -> bool {
     {
         return false;
     }
-    let mut start = doc.clause_start(hit.first);
-    for j in start..hit.first {
-        if doc
-            .hit_starting_at(j)
-            .is_some_and(|p| doc.hits[p].has(Cat::ClauseBreak))
-        {
-            start = j;
-        }
-    }
+    let clause = doc.clause_start(hit.first);
+    let start = (clause..hit.first)
+        .rev()
+        .find(|&j| {
+            doc.hit_starting_at(j)
+                .is_some_and(|p| doc.hits[p].has(Cat::ClauseBreak))
+        })
+        .unwrap_or(clause);
     let mut j = start;
     while j < hit.first {
         let Some(p) = doc.hit_starting_at(j) else {

@@ -174,7 +174,7 @@ fn number_at(doc: &Doc, i: usize) -> Option<Num> {
             // "twenty five", "بیست و پنج": tens and units.
             let mut n = n;
             let mut last = hit.last;
-            if n >= 20 && n < 100 && n % 10 == 0 {
+            if (20..100).contains(&n) && n % 10 == 0 {
                 let mut j = last;
                 if j < doc.tokens.len() && doc.word(j) == "و" && doc.tokens[j].sep <= Sep::Hyphen {
                     j += 1;
@@ -307,7 +307,7 @@ fn backward(doc: &Doc, before: usize, used: &[(usize, usize)]) -> Option<Figure>
             // The same figure read again from a later token ("twenty five") is fine;
             // another figure must be joined to the one after it and open its phrase.
             let inside = num.first <= later.first && later.last <= num.last;
-            if !inside && !(joined && opens_phrase(doc, num.first)) {
+            if !(inside || joined && opens_phrase(doc, num.first)) {
                 break;
             }
         }

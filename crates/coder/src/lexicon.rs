@@ -50,7 +50,7 @@ pub fn tokenize(folded: &Folded, original: &str) -> Vec<Token> {
     for (i, c) in text.char_indices() {
         // "1,200": a thousands separator stays inside the number.
         if c == ',' && word_start.is_some_and(|s| text[s..i].bytes().all(|b| b.is_ascii_digit())) {
-            let rest = text[i + 1..].as_bytes();
+            let rest = &text.as_bytes()[i + 1..];
             if rest.len() >= 3
                 && rest[..3].iter().all(u8::is_ascii_digit)
                 && !rest.get(3).is_some_and(u8::is_ascii_digit)

@@ -346,10 +346,8 @@ fn provinces_in(doc: &Doc, first: usize, last: usize, _base: &[String]) -> Vec<S
         if let Some(&id) = m.candidates.first() {
             let p = doc.gazetteer.place(id);
             let is_province = p.kind == PlaceKind::Province || m.province_word;
-            if is_province || m.candidates.len() == 1 {
-                if !out.contains(&p.admin1) {
-                    out.push(p.admin1.clone());
-                }
+            if (is_province || m.candidates.len() == 1) && !out.contains(&p.admin1) {
+                out.push(p.admin1.clone());
             }
         }
     }
