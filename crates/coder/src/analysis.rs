@@ -306,6 +306,13 @@ impl<'a> Doc<'a> {
         let lex = self.lexicon();
         if let Some(from) = lex.find_ending_at(self.text(), &self.tokens, first, Cat::OriginFrom, 1)
         {
+            // "Mahsa Amini, from Saqqez, …": an appositive origin.
+            if from > 0
+                && self.tokens[from].sep == Sep::Comma
+                && self.tokens[first].sep <= Sep::Hyphen
+            {
+                return Role::Origin;
+            }
             if from > 0
                 && self.tokens[from].sep <= Sep::Hyphen
                 && self.tokens[first].sep <= Sep::Hyphen
