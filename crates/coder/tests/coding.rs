@@ -699,3 +699,58 @@ fn a_parenthetical_including_clause_qualifies_the_figure_before_it() {
     let e = one("Zahedan, Friday: security forces opened fire; five people, including two children, were killed.", "2022-10-01");
     assert_eq!(e.fatalities, 5);
 }
+
+#[test]
+fn persian_modifiers_give_the_figure_stated() {
+    let e = one(
+        "سقز، دیروز: ماموران به معترضان شلیک کردند؛ دست‌کم ۴ نفر زخمی و حدود ۲۰ نفر بازداشت شدند.",
+        "2022-11-17",
+    );
+    assert_eq!((e.injuries, e.arrests), (Some(4), Some(20)));
+    let e = one(
+        "سقز، دیروز: ماموران به معترضان شلیک کردند و بیش از ۳۰ نفر زخمی شدند.",
+        "2022-11-17",
+    );
+    assert_eq!(e.injuries, Some(30));
+}
+
+#[test]
+fn persian_vague_words_give_the_codebook_figure_for_deaths_and_none_for_injuries() {
+    let e = one(
+        "جوانرود، دیروز: نیروهای امنیتی به سوی مردم شلیک کردند؛ چند نفر کشته و ده‌ها نفر زخمی شدند.",
+        "2022-11-22",
+    );
+    assert_eq!((e.fatalities, e.injuries), (3, None));
+    let e = one(
+        "جوانرود، دیروز: نیروهای امنیتی به سوی مردم شلیک کردند و صدها نفر کشته شدند.",
+        "2022-11-22",
+    );
+    assert_eq!(e.fatalities, 100);
+}
+
+#[test]
+fn persian_dates_weekdays_and_gregorian_months_resolve() {
+    assert_eq!(
+        one("مشهد، سه‌شنبه: دانشجویان تجمع کردند.", "2022-10-20").event_date,
+        "2022-10-18"
+    );
+    assert_eq!(
+        one("مشهد، ۲۲ اکتبر ۲۰۲۲: دانشجویان تجمع کردند.", "2022-10-30").event_date,
+        "2022-10-22"
+    );
+    assert_eq!(
+        one("مشهد، ۱۰ آبان: دانشجویان تجمع کردند.", "2022-11-05").event_date,
+        "2022-11-01"
+    );
+    let w = one("مشهد: هفته گذشته دانشجویان تجمع کردند.", "2022-11-20");
+    assert_eq!(w.time_precision, 2);
+}
+
+#[test]
+fn persian_province_with_ostan_is_precision_3() {
+    let e = one(
+        "استان کردستان، دیروز: در چند شهر تجمع اعتراضی برگزار شد.",
+        "2022-11-20",
+    );
+    assert_eq!((e.admin1.as_str(), e.geo_precision), ("Kurdistan", 3));
+}
