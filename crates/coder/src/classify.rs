@@ -104,10 +104,16 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     let injured = counts.injured.filter(|f| f.n > 0);
     let arrested_word = counts.mentioned[2] && counts.arrested.is_none_or(|f| f.n > 0);
     let force_used = s.intervention.or(s.lethal);
+    let crowd_control = hits.iter().copied().find(|&h| {
+        let hit = &doc.hits[h];
+        hit.has(Cat::CrowdControl) && !doc.negated(h)
+    });
+    let crowd_control = crowd_control.map(|h| (doc.hits[h].first, doc.hits[h].last));
     let gathering = s
         .protest
         .or(s.crowd)
         .or(s.strike)
+        .or(crowd_control)
         .or(force_used.filter(|_| scene.continued));
     let harmed =
         killed.is_some() || injured.is_some() || counts.mentioned[0] && counts.killed.is_none();
@@ -374,8 +380,25 @@ fn subject_is_crowd(doc: &Doc, h: usize, actors: &[Actor]) -> bool {
                 .is_some_and(|p| doc.hits[p].has(Cat::ClauseBreak))
         })
         .unwrap_or(clause);
-    let mut j = start;
-    while j < hit.first {
+    // "people chanted and riot police dispersed them", "مردم شعار دادند و ماموران …":
+    // after "and" a new doer may stand; look there first, then from the clause's start.
+    let after_and = (start..hit.first).rev().find(|&j| {
+        doc.hit_starting_at(j)
+            .is_some_and(|p| doc.hits[p].has(Cat::Conjunction))
+    });
+    for from in after_and.into_iter().chain(Some(start)) {
+        if let Some(crowd) = first_doer(doc, from, hit.first, actors) {
+            return crowd;
+        }
+    }
+    false
+}
+
+/// The first actor or crowd word in tokens `from..to` that is not an object: `Some(true)`
+/// for the crowd, `Some(false)` for a force.
+fn first_doer(doc: &Doc, from: usize, to: usize, actors: &[Actor]) -> Option<bool> {
+    let mut j = from;
+    while j < to {
         let Some(p) = doc.hit_starting_at(j) else {
             j += 1;
             continue;
@@ -388,12 +411,12 @@ fn subject_is_crowd(doc: &Doc, h: usize, actors: &[Actor]) -> bool {
         if is_actor.is_none() && !is_crowd || is_object(doc, ph.first, ph.last) {
             continue;
         }
-        return match is_actor {
+        return Some(match is_actor {
             Some(ix) => !actors[ix as usize].is_force(),
             None => true,
-        };
+        });
     }
-    false
+    None
 }
 
 fn is_object(doc: &Doc, first: usize, last: usize) -> bool {

@@ -171,6 +171,7 @@ pub enum Cat {
     ClauseBreak,
     LessLethal,
     Conjunction,
+    CrowdControl,
     OriginFrom,
     /// A number word; the value is the number.
     Number,
@@ -221,6 +222,7 @@ impl Cat {
             "clause_break" => Cat::ClauseBreak,
             "less_lethal" => Cat::LessLethal,
             "conjunction" => Cat::Conjunction,
+            "crowd_control" => Cat::CrowdControl,
             "origin_from" => Cat::OriginFrom,
             _ => return None,
         })

@@ -754,3 +754,23 @@ fn persian_province_with_ostan_is_precision_3() {
     );
     assert_eq!((e.admin1.as_str(), e.geo_precision), ("Kurdistan", 3));
 }
+
+#[test]
+fn after_and_a_new_doer_may_stand() {
+    let e = one("مشهد، دیروز: مردم در خیابان شعار دادند و ماموران ضد شورش با گاز اشک آور آنها را متفرق کردند.", "2022-11-09");
+    assert_eq!(kind(&e), ("Protests", "Protest with intervention"));
+    let e = one(
+        "Mashhad, Monday: people chanted slogans and riot police beat them.",
+        "2022-11-09",
+    );
+    assert_eq!(kind(&e), ("Protests", "Protest with intervention"));
+}
+
+#[test]
+fn crowd_control_weapons_tell_of_a_gathering() {
+    let e = one(
+        "Marivan, Monday: police fired tear gas; 4 were arrested.",
+        "2022-11-09",
+    );
+    assert_eq!(kind(&e), ("Protests", "Protest with intervention"));
+}
