@@ -96,3 +96,15 @@ impl Db {
         .await?
     }
 }
+
+impl Drop for Db {
+    /// The PostgreSQL client must not be dropped on an async thread (it blocks to close its
+    /// connection); the last `Db` may be dropped by the runtime, so the stores go elsewhere.
+    fn drop(&mut self) {
+        let slots = self.slots.get_mut().unwrap_or_else(|p| p.into_inner());
+        let idle = std::mem::take(&mut slots.idle);
+        if !idle.is_empty() {
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
+    }
+}

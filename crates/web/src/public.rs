@@ -142,8 +142,8 @@ async fn map_page(
                 @for e in &latest {
                     li {
                         a href=(href(&format!("/events/{}", e.id), lang)) {
-                            time { (e.event.event_date) } " · "
-                            strong { (e.event.location) } " · " (e.event.sub_event_type)
+                            bdi { time { (e.event.event_date) } " · "
+                            strong { (e.event.location) } " · " (e.event.sub_event_type) }
                         }
                         @if e.event.fatalities > 0 { " · " (t.fatalities) ": " (lang.num(e.event.fatalities)) }
                     }
@@ -179,7 +179,8 @@ fn timeline_svg(lang: Lang, days: &[(String, u64)]) -> Markup {
     let (w, h) = (300.0_f64, 80.0_f64);
     let max = days.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
     let series = timeline_of(days);
-    let n = series.len().max(1) as f64;
+    // At least a month wide, so that one day is a bar, not a block.
+    let n = series.len().max(30) as f64;
     let bw = w / n;
     html! {
         figure.timeline {

@@ -263,7 +263,7 @@ async fn queue(
                 @for i in &items {
                     tr {
                         td { a href=(href(&format!("/review/reports/{}", i.report_id), lang)) { (t.report) " #" (i.report_id) } }
-                        td { (i.received_at) }
+                        td { bdi { (i.received_at) } }
                         td { (i.open_events) " / " (i.events) }
                         td { (i.followups) }
                     }
@@ -338,7 +338,7 @@ async fn render_report(
     Ok(frame(lang, &title, &path, Some(&viewer)).render(html! {
         h1 { (title) }
         @if let Some(e) = &error { p.error role="alert" { (e) } }
-        p.meta { (t.received) ": " (report.received_at) " · " (report.channel) }
+        p.meta { (t.received) ": " bdi { (report.received_at) " · " (report.channel) } }
         section.report {
             h2 { (t.report) }
             pre.report-text dir="auto" { (highlighted(&report.report.text, &spans)) }
@@ -346,7 +346,7 @@ async fn render_report(
         @if !followups.is_empty() {
             section.followups {
                 h2 { (t.followups) }
-                @for f in &followups { blockquote dir="auto" { (f.text) } p.meta { (f.received_at) } }
+                @for f in &followups { blockquote dir="auto" { (f.text) } p.meta { bdi { (f.received_at) } } }
             }
         }
         datalist #places { @for p in &places { option value=(p) {} } }
@@ -359,7 +359,7 @@ async fn render_report(
             section.history {
                 h2 { (t.history) }
                 ul { @for c in &changes {
-                    li { (c.at) " · " strong { (c.who) } " · " (c.action)
+                    li { bdi { (c.at) } " · " strong { (c.who) } " · " (c.action)
                         @if let Some(e) = c.event_id { " #" (e) } " " (c.detail) }
                 } }
             }
@@ -373,10 +373,10 @@ fn event_form(lang: Lang, csrf: &str, se: &StoredEvent) -> Markup {
     let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
     html! {
         article.event-card id={"event-" (se.id)} data-status=(se.status.as_str()) {
-            h3 { "#" (se.id) " · " (e.sub_event_type) " · " (e.location) " · " (e.event_date)
+            h3 { bdi { "#" (se.id) " · " (e.sub_event_type) " · " (e.location) " · " (e.event_date) }
                 span.status { (se.status.as_str()) } }
             @if let (Some(by), Some(at)) = (&se.updated_by, &se.updated_at) {
-                p.meta { (by) " · " (at) }
+                p.meta { bdi { (by) " · " (at) } }
             }
             form.edit method="post" action={"/review/events/" (se.id) "/edit"} {
                 input type="hidden" name="csrf" value=(csrf);
@@ -444,7 +444,7 @@ pub struct EditForm {
     pub notes: Option<String>,
 }
 
-fn field<'a>(v: &'a Option<String>) -> &'a str {
+fn field(v: &Option<String>) -> &str {
     v.as_deref().map(str::trim).unwrap_or("")
 }
 

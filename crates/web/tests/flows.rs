@@ -72,7 +72,8 @@ both!(
         // Who changed it, and when, is on record.
         let (_, page) = analyst.get_text(&format!("/review/reports/{report}")).await;
         assert!(
-            page.contains("maryam") && page.contains("event_date: \"2022-11-12\" → \"2022-11-13\""),
+            page.contains("maryam")
+                && page.contains("event_date: &quot;2022-11-12&quot; → &quot;2022-11-13&quot;"),
             "{page}"
         );
 

@@ -62,9 +62,7 @@ both!(
         );
         // Query strings are echoed into the map page's form: escaped too.
         let (_, page) = app
-            .get_text(&format!(
-                "/?q=%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(2)%3E&lang=en"
-            ))
+            .get_text("/?q=%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(2)%3E&lang=en")
             .await;
         assert_escaped(&page, "map page query");
         // A bad field is refused with the reason, the event unchanged.

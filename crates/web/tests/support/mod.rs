@@ -89,6 +89,8 @@ impl TestDb {
 
     fn dump(admin: &str, schema: &str) -> Vec<u8> {
         let mut c = postgres::Client::connect(admin, postgres::NoTls).unwrap();
+        // Report text is bytea: shown as escaped text, ASCII as itself.
+        c.batch_execute("SET bytea_output = 'escape'").unwrap();
         let tables: Vec<String> = c
             .query(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = $1",
