@@ -3,6 +3,7 @@
 //! rejected (the rest was processed), 2 the command could not run.
 
 mod code;
+mod dataset;
 mod input;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +26,20 @@ enum Command {
     Code(code::CodeArgs),
     /// Measure coding throughput on a generated corpus of realistic reports.
     Bench(code::BenchArgs),
+    /// Store reports in the database, code them, and store their events.
+    Ingest(dataset::IngestArgs),
+    /// List events of the dataset, filtered.
+    Events(dataset::EventsArgs),
+    /// Export the dataset (ACLED CSV, JSON lines or GeoJSON), streamed.
+    Export(dataset::ExportArgs),
+    /// Bring rows of an ACLED CSV file (current or older numeric header) into the dataset.
+    ImportAcled(dataset::ImportAcledArgs),
+    /// Mark events published, by id or by the same filters as `events`.
+    Publish(dataset::StatusArgs),
+    /// Mark events verified.
+    Verify(dataset::StatusArgs),
+    /// Mark events rejected.
+    Reject(dataset::StatusArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +47,13 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Code(args) => code::run(args),
         Command::Bench(args) => code::bench(args),
+        Command::Ingest(args) => dataset::ingest(args),
+        Command::Events(args) => dataset::events(args),
+        Command::Export(args) => dataset::export(args),
+        Command::ImportAcled(args) => dataset::import_acled(args),
+        Command::Publish(args) => dataset::publish(args),
+        Command::Verify(args) => dataset::verify(args),
+        Command::Reject(args) => dataset::reject(args),
     };
     match result {
         Ok(code) => code,
