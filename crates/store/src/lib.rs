@@ -17,12 +17,14 @@
 //! called), where reports come from, and the clock (times are arguments). The two SQL
 //! dialects meet in one module, `conn`; everything else writes one SQL text for both.
 
+mod accounts;
 pub mod acled;
 mod conn;
 mod error;
 mod filter;
 mod schema;
 
+pub use accounts::{Change, Followup, NewPlace, QueueItem, Role, Session, User};
 pub use conn::Dialect;
 pub use error::{Error, Result};
 pub use filter::{BBox, Filter, Order, Page, Status};

@@ -11,7 +11,7 @@
 use crate::conn::{BResult, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 2;
+pub const LATEST: i64 = 3;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 2] = [
+const MIGRATIONS: [Migration; 3] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -34,7 +34,76 @@ const MIGRATIONS: [Migration; 2] = [
         ddl: search,
         fill: Some(fill_search),
     },
+    Migration {
+        version: 3,
+        why:
+            "the web app: accounts, sessions, receipts, follow-ups, change history, places, merges",
+        ddl: accounts,
+        fill: None,
+    },
 ];
+
+/// Tables of the web app (see `accounts`). Sessions and receipts are stored by the SHA-256
+/// of their tokens; nothing here can hold an address or a user agent.
+fn accounts(d: Dialect) -> String {
+    d.ddl(
+        r#"
+CREATE TABLE users (
+    id {id},
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('analyst', 'admin')),
+    password_hash TEXT NOT NULL,
+    disabled BIGINT NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE TABLE receipts (
+    receipt_hash TEXT PRIMARY KEY,
+    report_id BIGINT NOT NULL REFERENCES reports (id)
+);
+CREATE INDEX receipts_report ON receipts (report_id);
+CREATE TABLE followups (
+    id {id},
+    report_id BIGINT NOT NULL REFERENCES reports (id),
+    text TEXT NOT NULL,
+    received_at TEXT NOT NULL
+);
+CREATE INDEX followups_report ON followups (report_id);
+CREATE TABLE changes (
+    id {id},
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    action TEXT NOT NULL,
+    event_id BIGINT,
+    report_id BIGINT,
+    detail TEXT NOT NULL
+);
+CREATE INDEX changes_event ON changes (event_id);
+CREATE INDEX changes_report ON changes (report_id);
+CREATE TABLE places (
+    id {id},
+    name TEXT NOT NULL,
+    lat {real} NOT NULL,
+    lon {real} NOT NULL,
+    city TEXT NOT NULL,
+    admin1 TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    alt_names TEXT NOT NULL,
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+-- The review queue looks for events by report and status.
+CREATE INDEX events_report_status ON events (report_id, status);
+"#,
+    )
+}
 
 fn base(d: Dialect) -> String {
     d.ddl(

@@ -11,7 +11,6 @@
 use crate::error::AppError;
 use crate::html::Viewer;
 use crate::security::{random_token, same, same_site, token_hash};
-use crate::shim::{Role, StoreExt};
 use crate::Shared;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -19,6 +18,7 @@ use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
 use chrono::Utc;
+use unrest_store::Role;
 use unrest_store::Store;
 
 pub const COOKIE: &str = "unrest_session";

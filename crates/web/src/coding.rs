@@ -6,7 +6,6 @@
 
 use crate::db::Db;
 use crate::error::AppError;
-use crate::shim::StoreExt;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use unrest_coder::{Coder, Lang, Options};

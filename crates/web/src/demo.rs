@@ -4,9 +4,9 @@
 //! printed once. A dataset that already holds reports is left as it is.
 
 use crate::error::AppError;
-use crate::shim::{Role, StoreExt};
 use crate::{auth, AppState};
 use chrono::{Duration, Utc};
+use unrest_store::Role;
 use unrest_store::{Filter, NewReport, Status};
 
 /// How many sample reports the demo codes.

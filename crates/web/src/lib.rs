@@ -29,7 +29,6 @@ mod public;
 mod query;
 mod review;
 mod security;
-mod shim;
 mod submit;
 
 pub use error::{AppError, ERROR_TABLE};

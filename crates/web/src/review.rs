@@ -11,7 +11,6 @@ use crate::error::AppError;
 use crate::html::{highlighted, href, Frame};
 use crate::i18n::Lang;
 use crate::security::same_site;
-use crate::shim::{NewPlace, Role, StoreExt};
 use crate::Shared;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -23,6 +22,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use std::sync::Arc;
 use unrest_gazetteer::PlaceKind;
+use unrest_store::{NewPlace, Role};
 use unrest_store::{Status, StoredEvent};
 
 pub fn routes() -> Router<Shared> {

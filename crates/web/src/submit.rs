@@ -9,7 +9,6 @@ use crate::error::AppError;
 use crate::html::{href, Frame};
 use crate::i18n::Lang;
 use crate::security::{random_bytes, same_site, token_hash};
-use crate::shim::StoreExt;
 use crate::Shared;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
