@@ -1,0 +1,202 @@
+//! The `unrest` binary as a user runs it: real files in a temporary folder, the real
+//! process, its exit status, stdout and stderr.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn unrest(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_unrest"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("UNREST_DATABASE_URL")
+        .output()
+        .expect("unrest runs")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) {
+    std::fs::write(dir.join(name), bytes).unwrap();
+}
+
+const REPORT: &str = "Sanandaj, 5 November: Hundreds of people gathered and chanted slogans. Special units attacked them with batons; at least 12 people were arrested.";
+
+#[test]
+fn csv_output_starts_with_acleds_header_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "r.txt", REPORT.as_bytes());
+    let out = unrest(
+        &["code", "--reference-date", "2022-11-30", "r.txt"],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let header = text.lines().next().unwrap();
+    assert!(header.starts_with(&unrest_model::ACLED_COLUMNS.join(",")));
+    let row = text.lines().nth(1).unwrap();
+    assert!(row.contains("2022-11-05") && row.contains("Sanandaj"));
+}
+
+#[test]
+fn bad_inputs_are_named_and_the_rest_is_still_coded() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "good.txt", REPORT.as_bytes());
+    write(d, "empty.txt", b"");
+    write(d, "binary.txt", b"\x00\x01\x02PNG");
+    write(d, "latin1.txt", b"Sanandaj caf\xe9");
+    write(
+        d,
+        "inbox.jsonl",
+        format!("{{\"id\":\"a\",\"text\":{:?}}}\n{{oops\n", REPORT).as_bytes(),
+    );
+    let out = unrest(
+        &[
+            "code",
+            "--format",
+            "jsonl",
+            "--reference-date",
+            "2022-11-30",
+            ".",
+        ],
+        d,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for needle in [
+        "empty.txt: empty report",
+        "binary.txt: binary file",
+        "latin1.txt: not valid UTF-8",
+        "inbox.jsonl:2: ",
+    ] {
+        assert!(err.contains(needle), "stderr lacks {needle:?}: {err}");
+    }
+    let events = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        events.lines().count(),
+        2,
+        "good.txt and the good JSONL line: {events}"
+    );
+}
+
+#[test]
+fn a_ten_megabyte_line_is_refused_by_name_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "protest ".repeat(10 * 1024 * 1024 / 8);
+    write(dir.path(), "big.txt", big.as_bytes());
+    write(dir.path(), "good.txt", REPORT.as_bytes());
+    let out = unrest(
+        &[
+            "code",
+            "--reference-date",
+            "2022-11-30",
+            "big.txt",
+            "good.txt",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("big.txt: report larger than"));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+}
+
+#[test]
+fn an_unknown_format_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "r.txt", REPORT.as_bytes());
+    let out = unrest(&["code", "--format", "xml", "r.txt"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown format \"xml\""));
+}
+
+#[test]
+fn standard_input_is_one_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unrest"))
+        .args([
+            "code",
+            "--format",
+            "geojson",
+            "--reference-date",
+            "2022-11-30",
+            "-",
+        ])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(REPORT.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["type"], "FeatureCollection");
+    assert_eq!(v["features"][0]["properties"]["location"], "Sanandaj");
+}
+
+#[test]
+fn the_reference_date_comes_from_the_flag_then_the_input_then_a_dateline() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "in.jsonl", b"{\"id\":\"x\",\"text\":\"Tabriz, yesterday: students chanted slogans.\",\"reference_date\":\"2022-10-10\"}\n");
+    let own = unrest(&["code", "--format", "jsonl", "in.jsonl"], d);
+    assert!(String::from_utf8_lossy(&own.stdout).contains("\"event_date\":\"2022-10-09\""));
+    let flag = unrest(
+        &[
+            "code",
+            "--format",
+            "jsonl",
+            "--reference-date",
+            "2022-12-01",
+            "in.jsonl",
+        ],
+        d,
+    );
+    assert!(String::from_utf8_lossy(&flag.stdout).contains("\"event_date\":\"2022-11-30\""));
+    write(
+        d,
+        "dated.md",
+        "Tabriz, November 30, 2022\n\nYesterday students chanted slogans.".as_bytes(),
+    );
+    let dateline = unrest(&["code", "--format", "jsonl", "dated.md"], d);
+    assert!(String::from_utf8_lossy(&dateline.stdout).contains("\"event_date\":\"2022-11-29\""));
+}
+
+#[test]
+fn directories_are_walked_and_only_report_files_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    write(d, "sub/a.txt", REPORT.as_bytes());
+    write(
+        d,
+        "sub/b.md",
+        REPORT.replace("Sanandaj", "Saqqez").as_bytes(),
+    );
+    write(d, "sub/photo.jpg", b"\xff\xd8\xff");
+    let out = unrest(
+        &[
+            "code",
+            "--format",
+            "jsonl",
+            "--reference-date",
+            "2022-11-30",
+            "sub",
+        ],
+        d,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+}
