@@ -230,7 +230,9 @@ async fn event_page(
             p.sub { (e.event_type) " · " (e.disorder_type) }
             dl {
                 dt { (t.date) } dd { time datetime=(e.event_date) { (e.event_date) } " (" (t.precision) " " (e.time_precision) ")" }
-                dt { (t.location) } dd { (e.location) ", " (e.admin2) ", " (e.admin1) " — "
+                dt { (t.location) } dd { (e.location)
+                    @if !e.admin2.is_empty() && e.admin2 != e.location { ", " (e.admin2) }
+                    ", " (e.admin1) " — "
                     (format!("{:.4}, {:.4}", e.latitude, e.longitude)) " (" (t.precision) " " (e.geo_precision) ")" }
                 dt { (t.actors) } dd {
                     (e.actor1) @if !e.assoc_actor_1.is_empty() { " (" (e.assoc_actor_1) ")" }
