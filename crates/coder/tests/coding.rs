@@ -774,3 +774,13 @@ fn crowd_control_weapons_tell_of_a_gathering() {
     );
     assert_eq!(kind(&e), ("Protests", "Protest with intervention"));
 }
+
+#[test]
+fn a_journalist_arrested_in_a_city_is_an_event_there() {
+    let e = one(
+        "On 10 October 2022, IRGC intelligence arrested a journalist in Tehran.",
+        "2022-12-31",
+    );
+    assert_eq!(kind(&e), ("Strategic developments", "Arrests"));
+    assert_eq!((e.location.as_str(), e.arrests), ("Tehran", Some(1)));
+}
