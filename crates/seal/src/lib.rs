@@ -44,7 +44,7 @@ pub use submission::{
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SealError {
-    #[error("not an age public key: {reason} (expected one line like age1…, as printed by `unrest keygen` or `age-keygen -y`)")]
+    #[error("not an age public key: {reason}")]
     BadRecipient { reason: String },
     /// `line` is 1-based. The line itself is never quoted: it may be a secret key.
     #[error("identity file, line {line}: {reason}")]
@@ -84,16 +84,22 @@ impl Recipient {
         }
         if !s.starts_with("age1") {
             return Err(SealError::BadRecipient {
-                reason: format!("{:?} does not start with age1", shorten(s)),
+                reason: format!(
+                    "{:?} does not start with age1{EXPECTED_RECIPIENT}",
+                    shorten(s)
+                ),
             });
         }
         age::x25519::Recipient::from_str(s)
             .map(Recipient)
             .map_err(|why| SealError::BadRecipient {
-                reason: format!("{:?}: {why}", shorten(s)),
+                reason: format!("{:?}: {why}{EXPECTED_RECIPIENT}", shorten(s)),
             })
     }
 }
+
+const EXPECTED_RECIPIENT: &str =
+    " (expected one line like age1…, as printed by `unrest keygen` or `age-keygen -y`)";
 
 /// Shortens a public string for an error message.
 fn shorten(s: &str) -> String {
@@ -194,7 +200,12 @@ pub fn parse_identity_file(text: &str) -> Result<Identity, SealError> {
                 "SSH keys are not supported; use an X25519 key from `unrest keygen`",
             ));
         }
-        if !line.to_ascii_uppercase().starts_with("AGE-SECRET-KEY-1") {
+        // Compared in place: an uppercased copy of the line would be an unzeroized secret.
+        let prefix = "AGE-SECRET-KEY-1";
+        if !line
+            .get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+        {
             return Err(bad(
                 "not a key: expected AGE-SECRET-KEY-1…, a # comment or a blank line",
             ));
@@ -234,7 +245,7 @@ impl KeyPair {
     /// `age-keygen` writes and `age -d -i` reads. `created` is the time of creation (this
     /// crate reads no clock).
     pub fn identity_file(&self, created: DateTime<Utc>) -> Zeroizing<String> {
-        let mut file = Zeroizing::new(String::with_capacity(200));
+        let mut file = Zeroizing::new(String::with_capacity(256)); // never reallocated: no stray copy
         file.push_str("# created: ");
         file.push_str(&created.to_rfc3339_opts(SecondsFormat::Secs, true));
         file.push_str("\n# public key: ");
