@@ -100,8 +100,14 @@ fn read_path(path: &Path) -> Vec<Result<Report, InputError>> {
             Err(e) => return vec![Err(error(&name, None, e.to_string()))],
         }
     };
-    if jsonl {
-        read_jsonl(&name, BufReader::new(reader))
+    let mut reader = BufReader::new(reader);
+    // Standard input holds one report, or JSON lines when it starts with an object.
+    let stdin_jsonl = path.as_os_str() == "-"
+        && reader
+            .fill_buf()
+            .is_ok_and(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{'));
+    if jsonl || stdin_jsonl {
+        read_jsonl(&name, reader)
     } else {
         vec![read_text(&name, reader)]
     }

@@ -143,6 +143,39 @@ fn standard_input_is_one_report() {
 }
 
 #[test]
+fn standard_input_starting_with_an_object_is_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unrest"))
+        .args([
+            "code",
+            "--format",
+            "jsonl",
+            "--reference-date",
+            "2022-11-30",
+            "-",
+        ])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = format!(
+        "{{\"id\":\"a\",\"text\":{REPORT:?}}}\n{{\"id\":\"b\",\"text\":{:?}}}\n",
+        REPORT.replace("Sanandaj", "Saqqez")
+    );
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(lines.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 2);
+    assert!(text.contains("\"report\":\"b\""));
+}
+
+#[test]
 fn the_reference_date_comes_from_the_flag_then_the_input_then_a_dateline() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
