@@ -345,22 +345,24 @@ impl<'a> Doc<'a> {
         };
         // Context picks a namesake only where it does not trade a place's own name for
         // another's old or alternate one ("Karaj" next to Tehran is Karaj, not Qods).
-        let written = unrest_text::fold_key(self.original_words(m.first, m.last));
+        let written = std::cell::OnceCell::new();
         let owns = |id: PlaceId| {
+            let written =
+                written.get_or_init(|| unrest_text::fold_key(self.original_words(m.first, m.last)));
             let p = g.place(id);
-            unrest_text::fold_key(&p.name) == written
+            unrest_text::fold_key(&p.name) == *written
                 || p.name_fa
                     .split('|')
-                    .any(|n| unrest_text::fold_key(n) == written)
+                    .any(|n| unrest_text::fold_key(n) == *written)
         };
-        let best_owns = owns(pool[0]);
+        let best_owns = std::cell::OnceCell::new();
         pool.iter()
             .copied()
             .find(|id| {
                 let p = g.place(*id);
                 p.kind != PlaceKind::Province
                     && context.iter().any(|c| c == &p.admin1)
-                    && (owns(*id) || !best_owns)
+                    && (owns(*id) || !*best_owns.get_or_init(|| owns(pool[0])))
             })
             .unwrap_or(pool[0])
     }

@@ -81,7 +81,8 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         if hit.has(Cat::Riot) {
             first(&mut s.riot, a, b);
         }
-        let by_crowd = subject_is_crowd(doc, h, actors);
+        let violent = hit.has(Cat::Intervention) || hit.has(Cat::Lethal);
+        let by_crowd = violent && subject_is_crowd(doc, h, actors);
         if hit.has(Cat::Intervention) && !hit.has(Cat::Riot) {
             if by_crowd {
                 first(&mut s.riot, a, b);
