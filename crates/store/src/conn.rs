@@ -234,6 +234,28 @@ impl Dialect {
         }
     }
 
+    /// A statement that makes concurrent appenders to the audit log take turns until the
+    /// transaction ends: PostgreSQL runs writers side by side, so two could read the same
+    /// last entry and chain from it. SQLite needs none: `BEGIN IMMEDIATE` already admits one
+    /// writer at a time.
+    pub(crate) fn audit_lock(self) -> Option<&'static str> {
+        match self {
+            Dialect::Sqlite => None,
+            Dialect::Postgres => Some("SELECT pg_advisory_xact_lock(7245011)"),
+        }
+    }
+
+    /// An expression for the database's clock as RFC 3339 UTC to the second, for the few
+    /// writes whose callers give no time (re-coding, the audit log's first entry).
+    pub(crate) fn now_utc(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+            Dialect::Postgres => {
+                "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+            }
+        }
+    }
+
     /// Fills the type placeholders of shared DDL: `{id}` an auto-numbered 64-bit key,
     /// `{real}` a double, `{bytes}` a byte string.
     pub(crate) fn ddl(self, sql: &str) -> String {

@@ -10,6 +10,11 @@
 //!   a transaction; a caller acknowledges a report only after [`Store::ingest`] returns, i.e.
 //!   after the commit. A report stored but not coded (`coded_with` NULL) is coded by the next
 //!   [`Store::code_pending`].
+//! - **Audit**: every change to reports and events (arrival, coding, status, edits,
+//!   imports), channel grades and analysts' decisions appends an entry to a hash-chained log
+//!   in the same transaction ([`audit`]).
+//! - **Corroboration**: per report a source fingerprint and a channel grade, analysts'
+//!   decisions, and the clusters of the last run (`clusters`, see [`Store::cluster`]).
 //! - **Queries** are parameterised SQL built from fixed fragments ([`Filter`]), streamed row
 //!   by row to the caller, so an export of a million events runs in constant memory.
 //!
@@ -19,12 +24,18 @@
 
 mod accounts;
 pub mod acled;
+pub mod audit;
+mod clusters;
 mod conn;
 mod error;
 mod filter;
 mod schema;
 
 pub use accounts::{Change, Followup, NewPlace, QueueItem, Role, Session, User};
+pub use audit::{Anchor, Entry as AuditEntry, Finding, Verification};
+pub use clusters::{
+    parse_grade, ClusterInput, ClusterRun, Incident, IncidentTotals, StoredDecision,
+};
 pub use conn::Dialect;
 pub use error::{Error, Result};
 pub use filter::{BBox, Filter, Order, Page, Status};
@@ -436,8 +447,22 @@ fn insert_event(
 }
 
 /// Codes stored report `id` with `coder`: its replaceable events (still `coded`, never
-/// edited) go, the new ones come, and the report is marked as coded by this version.
-fn code_stored(conn: &mut Conn, id: i64, coder: &mut dyn Coding) -> BResult<usize> {
+/// edited) go, the new ones come, and the report is marked as coded by this version. The
+/// change is logged in `chain` at `at`.
+fn code_stored(
+    conn: &mut Conn,
+    id: i64,
+    coder: &mut dyn Coding,
+    chain: &mut audit::Chain,
+    at: &str,
+) -> BResult<usize> {
+    let before = conn
+        .query_one(
+            "SELECT coded_with FROM reports WHERE id = $1",
+            &[id.into()],
+            |r| r.text(0),
+        )?
+        .flatten();
     let report = conn
         .query_one(
             "SELECT name, text, reference_date, lang, received_at FROM reports WHERE id = $1",
@@ -461,6 +486,11 @@ fn code_stored(conn: &mut Conn, id: i64, coder: &mut dyn Coding) -> BResult<usiz
         .ok_or_else(|| BackendError::Row(format!("report {id} vanished")))?;
     let (report, received_at) = report;
     let events = coder.code(&report, received_at);
+    let removed = conn.query_all(
+        "SELECT id FROM events WHERE report_id = $1 AND status = 'coded' AND edited = 0 ORDER BY id",
+        &[id.into()],
+        |r| r.req_int(0),
+    )?;
     conn.execute(
         "DELETE FROM event_search WHERE rowid IN
             (SELECT id FROM events WHERE report_id = $1 AND status = 'coded' AND edited = 0)",
@@ -470,14 +500,98 @@ fn code_stored(conn: &mut Conn, id: i64, coder: &mut dyn Coding) -> BResult<usiz
         "DELETE FROM events WHERE report_id = $1 AND status = 'coded' AND edited = 0",
         &[id.into()],
     )?;
+    let mut added = Vec::with_capacity(events.len());
     for e in &events {
-        insert_event(conn, &INSERT_EVENT, Some(id), e, Status::Coded, None, None)?;
+        if let Some(eid) =
+            insert_event(conn, &INSERT_EVENT, Some(id), e, Status::Coded, None, None)?
+        {
+            added.push((eid, e));
+        }
     }
     conn.execute(
         "UPDATE reports SET coded_with = $1 WHERE id = $2",
         &[coder.version().into(), id.into()],
     )?;
+    log_coding(
+        conn,
+        chain,
+        at,
+        coder.version(),
+        id,
+        before,
+        &removed,
+        &added,
+    )?;
     Ok(events.len())
+}
+
+/// The audit entry of a report's coding: the coder version before and after, the events
+/// that went, and the events that came with the SHA-256 of each record.
+#[allow(clippy::too_many_arguments)]
+fn log_coding(
+    conn: &mut Conn,
+    chain: &mut audit::Chain,
+    at: &str,
+    version: &str,
+    report_id: i64,
+    before: Option<String>,
+    removed: &[i64],
+    added: &[(i64, &Event)],
+) -> BResult<()> {
+    let added: serde_json::Map<String, serde_json::Value> = added
+        .iter()
+        .map(|(id, e)| (id.to_string(), audit::record_sha256(e).into()))
+        .collect();
+    chain.append(
+        conn,
+        audit::NewEntry {
+            at: at.to_string(),
+            actor: version.to_string(),
+            action: "code".into(),
+            kind: "report",
+            object: report_id.to_string(),
+            change: serde_json::json!({
+                "coded_with": {"before": before, "after": version},
+                "events_removed": removed,
+                "events_added": added,
+            }),
+        },
+    )?;
+    Ok(())
+}
+
+/// What a report's `receive` entry keeps: the SHA-256 of its exact bytes (chain of custody)
+/// and how it arrived. Also keeps its source fingerprint and channel grade.
+fn log_receive(
+    conn: &mut Conn,
+    chain: &mut audit::Chain,
+    report_id: i64,
+    sha256: &str,
+    new: &NewReport,
+) -> BResult<()> {
+    clusters::on_receive(conn, report_id, &new.report.text, &new.channel)?;
+    let r = &new.report;
+    let at = rfc3339(new.received_at);
+    chain.append(
+        conn,
+        audit::NewEntry {
+            at: at.clone(),
+            actor: new.channel.clone(),
+            action: "receive".into(),
+            kind: "report",
+            object: report_id.to_string(),
+            change: serde_json::json!({
+                "sha256": sha256,
+                "bytes": r.text.len(),
+                "name": r.id,
+                "channel": new.channel,
+                "received_at": at,
+                "reference_date": r.reference_date,
+                "lang": r.lang,
+            }),
+        },
+    )?;
+    Ok(())
 }
 
 /// Errors of a streaming read: the store's, or the caller's own from its row callback.
@@ -602,9 +716,11 @@ impl Store {
     /// is not stored again.
     pub fn ingest(&mut self, batch: &[NewReport], coder: &mut dyn Coding) -> Result<Vec<Ingested>> {
         self.write(|conn| {
+            let mut chain = audit::Chain::open(conn)?;
             let mut done = Vec::with_capacity(batch.len());
             for new in batch {
                 let sha = sha256_hex(new.report.text.as_bytes());
+                let at = rfc3339(new.received_at);
                 let found = conn.query_one(
                     "SELECT id, coded_with FROM reports WHERE sha256 = $1",
                     &[sha.as_str().into()],
@@ -614,7 +730,7 @@ impl Store {
                     Some((report_id, Some(_))) => Ingested::Duplicate { report_id },
                     Some((report_id, None)) => Ingested::Coded {
                         report_id,
-                        events: code_stored(conn, report_id, coder)?,
+                        events: code_stored(conn, report_id, coder, &mut chain, &at)?,
                     },
                     None => {
                         let r = &new.report;
@@ -625,7 +741,7 @@ impl Store {
                                     reference_date, lang, coded_with)
                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                                 &[
-                                    sha.into(),
+                                    sha.as_str().into(),
                                     r.id.as_str().into(),
                                     Value::Bytes(r.text.as_bytes().to_vec()),
                                     rfc3339(new.received_at).into(),
@@ -638,8 +754,10 @@ impl Store {
                             )?
                             .ok_or_else(|| BackendError::Row("no id for new report".into()))?;
                         index_text(conn, "report_search", report_id, &search_text(&r.text))?;
+                        log_receive(conn, &mut chain, report_id, &sha, new)?;
+                        let mut added = Vec::with_capacity(events.len());
                         for e in &events {
-                            insert_event(
+                            if let Some(eid) = insert_event(
                                 conn,
                                 &INSERT_EVENT,
                                 Some(report_id),
@@ -647,8 +765,20 @@ impl Store {
                                 Status::Coded,
                                 None,
                                 None,
-                            )?;
+                            )? {
+                                added.push((eid, e));
+                            }
                         }
+                        log_coding(
+                            conn,
+                            &mut chain,
+                            &at,
+                            coder.version(),
+                            report_id,
+                            None,
+                            &[],
+                            &added,
+                        )?;
                         Ingested::New {
                             report_id,
                             events: events.len(),
@@ -664,6 +794,7 @@ impl Store {
     /// [`Store::code_pending`] codes them. Returns each report's id and whether it was new.
     pub fn store_reports(&mut self, batch: &[NewReport]) -> Result<Vec<(i64, bool)>> {
         self.write(|conn| {
+            let mut chain = audit::Chain::open(conn)?;
             let mut done = Vec::with_capacity(batch.len());
             for new in batch {
                 let r = &new.report;
@@ -685,13 +816,14 @@ impl Store {
                 match inserted {
                     Some(id) => {
                         index_text(conn, "report_search", id, &search_text(&r.text))?;
+                        log_receive(conn, &mut chain, id, &sha, new)?;
                         done.push((id, true));
                     }
                     None => {
                         let id = conn
                             .query_one(
                                 "SELECT id FROM reports WHERE sha256 = $1",
-                                &[sha.into()],
+                                &[sha.as_str().into()],
                                 |row| row.req_int(0),
                             )?
                             .ok_or_else(|| BackendError::Row("report vanished".into()))?;
@@ -730,8 +862,14 @@ impl Store {
                 )?
             };
             let mut events = 0;
+            if ids.is_empty() {
+                return Ok((0, 0));
+            }
+            // The caller gives no time: the database's clock dates the audit entries.
+            let at = audit::db_now(conn)?;
+            let mut chain = audit::Chain::open(conn)?;
             for &id in &ids {
-                events += code_stored(conn, id, coder)?;
+                events += code_stored(conn, id, coder, &mut chain, &at)?;
             }
             Ok((ids.len(), events))
         })
@@ -885,23 +1023,18 @@ impl Store {
         let common = self.search_is_common(filter)?;
         self.write(|conn| {
             let mut change = StatusChange::default();
-            let run = |conn: &mut Conn, chunk: &[i64]| -> BResult<u64> {
-                let mut sql = Sql::new("");
-                let (s, b, a) = (
-                    sql.bind(status.as_str()),
-                    sql.bind(by),
-                    sql.bind(at.as_str()),
-                );
-                sql.text = format!(
-                    "UPDATE events SET status = {s}, updated_by = {b}, updated_at = {a}
-                     WHERE id IN (SELECT e.id FROM events e"
-                );
+            // The events to change and their status before, read under the write lock so
+            // that the log names exactly the events the update changes.
+            let select = |conn: &mut Conn, chunk: &[i64]| -> BResult<Vec<(i64, String)>> {
+                let mut sql = Sql::new("SELECT e.id, e.status FROM events e");
                 filter::where_clause(&mut sql, d, filter, None, chunk, common);
-                sql.text.push(')');
-                conn.execute(&sql.text, &sql.params)
+                conn.query_all(&sql.text, &sql.params, |r| {
+                    Ok((r.req_int(0)?, r.req_text(1)?))
+                })
             };
+            let mut targets = Vec::new();
             if ids.is_empty() {
-                change.changed = run(conn, &[])?;
+                targets = select(conn, &[])?;
             }
             for chunk in ids.chunks(500) {
                 let mut sql = Sql::new("");
@@ -911,7 +1044,40 @@ impl Store {
                 change
                     .missing
                     .extend(chunk.iter().filter(|id| !found.contains(id)));
-                change.changed += run(conn, chunk)?;
+                targets.extend(select(conn, chunk)?);
+            }
+            targets.sort_unstable();
+            targets.dedup_by_key(|t| t.0);
+            for chunk in targets.chunks(500) {
+                let mut sql = Sql::new("");
+                let (s, b, a) = (
+                    sql.bind(status.as_str()),
+                    sql.bind(by),
+                    sql.bind(at.as_str()),
+                );
+                let ps: Vec<String> = chunk.iter().map(|t| sql.bind(t.0)).collect();
+                sql.text = format!(
+                    "UPDATE events SET status = {s}, updated_by = {b}, updated_at = {a}
+                     WHERE id IN ({})",
+                    ps.join(", ")
+                );
+                change.changed += conn.execute(&sql.text, &sql.params)?;
+            }
+            let mut chain = audit::Chain::open(conn)?;
+            for (id, before) in targets.iter().filter(|t| t.1 != status.as_str()) {
+                chain.append(
+                    conn,
+                    audit::NewEntry {
+                        at: at.clone(),
+                        actor: by.to_string(),
+                        action: "status".into(),
+                        kind: "event",
+                        object: id.to_string(),
+                        change: serde_json::json!({
+                            "status": {"before": before, "after": status.as_str()}
+                        }),
+                    },
+                )?;
             }
             Ok(change)
         })
@@ -927,14 +1093,44 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<bool> {
         let mut params = event_values(event).map_err(|e| self.err(e))?;
-        params.extend([by.into(), rfc3339(at).into(), id.into()]);
+        let at = rfc3339(at);
+        params.extend([by.into(), at.as_str().into(), id.into()]);
         let notes = search_text(&event.notes);
+        let select = format!("{} WHERE e.id = $1", *SELECT_EVENTS);
         self.write(|conn| {
+            let Some(before) = conn.query_one(&select, &[id.into()], event_from_row)? else {
+                return Ok(false);
+            };
             if conn.execute(&UPDATE_EVENT, &params)? == 0 {
                 return Ok(false);
             }
             conn.execute("DELETE FROM event_search WHERE rowid = $1", &[id.into()])?;
             index_text(conn, "event_search", id, &notes)?;
+            // A blank ACLED id reads back as IRN-U and the id: compare like with like.
+            let mut after = event.clone();
+            if after.event_id_cnty.is_empty() {
+                after.event_id_cnty = format!("IRN-U{id}");
+            }
+            let mut change = audit::diff(&before.event, &after);
+            if !before.edited {
+                if let Some(map) = change.as_object_mut() {
+                    map.insert(
+                        "edited".into(),
+                        serde_json::json!({"before": false, "after": true}),
+                    );
+                }
+            }
+            audit::append(
+                conn,
+                audit::NewEntry {
+                    at: at.clone(),
+                    actor: by.to_string(),
+                    action: "edit".into(),
+                    kind: "event",
+                    object: id.to_string(),
+                    change,
+                },
+            )?;
             Ok(true)
         })
     }
@@ -951,6 +1147,7 @@ impl Store {
     ) -> Result<Imported> {
         let at = rfc3339(at);
         self.write(|conn| {
+            let mut chain = audit::Chain::open(conn)?;
             let mut done = Imported::default();
             for e in events {
                 match insert_event(
@@ -962,7 +1159,24 @@ impl Store {
                     Some(by),
                     Some(&at),
                 )? {
-                    Some(_) => done.inserted += 1,
+                    Some(id) => {
+                        done.inserted += 1;
+                        chain.append(
+                            conn,
+                            audit::NewEntry {
+                                at: at.clone(),
+                                actor: by.to_string(),
+                                action: "import".into(),
+                                kind: "event",
+                                object: id.to_string(),
+                                change: serde_json::json!({
+                                    "event_id_cnty": e.event_id_cnty,
+                                    "status": status.as_str(),
+                                    "record_sha256": audit::record_sha256(e),
+                                }),
+                            },
+                        )?;
+                    }
                     None => done.duplicates += 1,
                 }
             }

@@ -11,7 +11,7 @@
 use crate::conn::{BResult, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 3;
+pub const LATEST: i64 = 5;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 3] = [
+const MIGRATIONS: [Migration; 5] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -41,7 +41,40 @@ const MIGRATIONS: [Migration; 3] = [
         ddl: accounts,
         fill: None,
     },
+    Migration {
+        version: 4,
+        why: "the tamper-evident audit log, begun with a summary of the reports already held",
+        ddl: audit_log,
+        fill: Some(crate::audit::begin),
+    },
+    Migration {
+        version: 5,
+        why: "corroboration: report fingerprints and channel grades, analysts' decisions, clusters",
+        ddl: crate::clusters::ddl,
+        fill: None,
+    },
 ];
+
+/// The audit log (see `audit`): one row per entry, numbered without gaps, each hash
+/// chained from the one before.
+fn audit_log(d: Dialect) -> String {
+    d.ddl(
+        r#"
+CREATE TABLE audit_log (
+    seq BIGINT PRIMARY KEY,
+    logged_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    object_kind TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    change TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX audit_log_object ON audit_log (object_kind, object_id);
+"#,
+    )
+}
 
 /// Tables of the web app (see `accounts`). Sessions and receipts are stored by the SHA-256
 /// of their tokens; nothing here can hold an address or a user agent.

@@ -1,0 +1,857 @@
+//! Corroboration over the dataset: what `unrest_corroborate` needs, kept with the reports
+//! and events, and what it finds, kept for the digest and the web app.
+//!
+//! - Per report: the source [`Fingerprint`] of its exact text (computed on arrival; reports
+//!   older than this schema get theirs on the next run) and the grade of the channel it came
+//!   through (`channels`: an analyst grades a channel once; its reports take the grade).
+//! - Analysts' decisions (merge, split, grade, publish) as the corroborate crate's
+//!   [`Decision`] JSON, in the order taken, with who and when, each logged in the audit log.
+//!   They name events by [`EventKey`] (report, date, place), not by id, so they hold when a
+//!   report is re-coded and its events get new ids.
+//! - The clusters of the last run ([`Store::cluster`]): each incident's canonical fields,
+//!   source count, grade, conflicts and members. A run replaces the previous one whole; the
+//!   clusters are derived data, so replacing them is not a change the audit log records.
+//!
+//! An incident is *published* when an analyst's publish decision says so, or, without one,
+//! when any of its events is `published`: publishing one report's event publishes the
+//! incident the other reports corroborate. Rejected events are left out of clustering.
+
+use crate::audit::{self, NewEntry};
+use crate::conn::{BResult, BackendError, Conn, Row, Value};
+use crate::filter::Sql;
+use crate::{Error, Filter, Result, Status, Store, StoredEvent};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use std::collections::HashMap;
+use unrest_corroborate::{
+    cluster_with, source_groups_of, Cluster, Clustering, Decision, EventKey, EventRef, Fingerprint,
+    Grade, Params, Reliability, SourceParams,
+};
+
+/// The tables of corroboration (migration 5).
+pub(crate) fn ddl(d: crate::Dialect) -> String {
+    d.ddl(
+        r#"
+ALTER TABLE reports ADD COLUMN fingerprint {bytes};
+ALTER TABLE reports ADD COLUMN channel_grade TEXT;
+CREATE TABLE channels (
+    name TEXT PRIMARY KEY,
+    reliability TEXT NOT NULL CHECK (reliability IN ('A', 'B', 'C', 'D', 'E', 'F')),
+    graded_by TEXT NOT NULL,
+    graded_at TEXT NOT NULL
+);
+CREATE TABLE decisions (
+    id {id},
+    decided_at TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    decision TEXT NOT NULL
+);
+-- No foreign keys to events: re-coding deletes events, and the next run rebuilds these.
+CREATE TABLE clusters (
+    id BIGINT PRIMARY KEY,
+    lead_event_id BIGINT NOT NULL,
+    event_date TEXT NOT NULL,
+    time_precision BIGINT NOT NULL,
+    location TEXT NOT NULL,
+    admin1 TEXT NOT NULL,
+    latitude {real} NOT NULL,
+    longitude {real} NOT NULL,
+    geo_precision BIGINT NOT NULL,
+    event_type TEXT NOT NULL,
+    sub_event_type TEXT NOT NULL,
+    fatalities BIGINT NOT NULL,
+    injuries BIGINT,
+    arrests BIGINT,
+    source_count BIGINT NOT NULL,
+    report_count BIGINT NOT NULL,
+    grade TEXT NOT NULL,
+    graded_by_analyst BIGINT NOT NULL,
+    published BIGINT NOT NULL,
+    conflicts TEXT NOT NULL
+);
+CREATE INDEX clusters_published ON clusters (published, event_date);
+CREATE TABLE cluster_members (
+    event_id BIGINT PRIMARY KEY,
+    cluster_id BIGINT NOT NULL
+);
+CREATE INDEX cluster_members_cluster ON cluster_members (cluster_id);
+CREATE TABLE cluster_runs (
+    id {id},
+    ran_at TEXT NOT NULL,
+    events BIGINT NOT NULL,
+    clusters BIGINT NOT NULL,
+    unresolved TEXT NOT NULL
+);
+"#,
+    )
+}
+
+const FINGERPRINT_BYTES: usize = 4 + 4 * unrest_corroborate::sources::SIGNATURE_LEN;
+
+fn fingerprint_bytes(fp: &Fingerprint) -> Vec<u8> {
+    let mut out = Vec::with_capacity(FINGERPRINT_BYTES);
+    out.extend(fp.shingles.to_le_bytes());
+    for v in &fp.minhash {
+        out.extend(v.to_le_bytes());
+    }
+    out
+}
+
+fn fingerprint_of_bytes(b: &[u8]) -> Option<Fingerprint> {
+    if b.len() < 4 || !(b.len() - 4).is_multiple_of(4) {
+        return None;
+    }
+    let word = |c: &[u8]| u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+    Some(Fingerprint {
+        shingles: word(&b[..4]),
+        minhash: b[4..].chunks_exact(4).map(word).collect(),
+    })
+}
+
+/// Keeps a new report's fingerprint and its channel's grade: called by every path that stores
+/// a report, in its transaction.
+pub(crate) fn on_receive(
+    conn: &mut Conn,
+    report_id: i64,
+    text: &str,
+    channel: &str,
+) -> BResult<()> {
+    conn.execute(
+        "UPDATE reports SET fingerprint = $1,
+            channel_grade = (SELECT reliability FROM channels WHERE name = $2)
+         WHERE id = $3",
+        &[
+            Value::Bytes(fingerprint_bytes(&Fingerprint::of(text))),
+            channel.into(),
+            report_id.into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// The name clustering gives an event's report: the store's report id, or for an event that
+/// came without a report (an ACLED row) its own, so it is a source of its own.
+fn report_key(report_id: Option<i64>, event_id: i64) -> String {
+    match report_id {
+        Some(r) => r.to_string(),
+        None => format!("e{event_id}"),
+    }
+}
+
+/// An analyst's decision as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDecision {
+    pub id: i64,
+    pub decided_at: String,
+    pub decided_by: String,
+    pub decision: Decision,
+}
+
+/// What a clustering run found, for the summary line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClusterRun {
+    pub events: usize,
+    pub reports: usize,
+    /// Independent sources among those reports (copies counted once).
+    pub sources: usize,
+    pub clusters: usize,
+    /// Incidents backed by two or more independent sources.
+    pub corroborated: usize,
+    pub with_conflicts: usize,
+    pub published: usize,
+    pub decisions: usize,
+    /// Decisions whose events are no longer found, for the analyst to redo.
+    pub unresolved: Vec<StoredDecision>,
+}
+
+/// One incident of the last run, as the digest and reviewers see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub cluster_id: i64,
+    /// The canonical event: the lead event with the merged fields written over it.
+    pub event: StoredEvent,
+    /// Admiralty grade, e.g. `B2`.
+    pub grade: String,
+    pub graded_by_analyst: bool,
+    pub source_count: u64,
+    pub report_count: u64,
+    pub published: bool,
+    /// The fields members disagree on, as JSON (`unrest_corroborate::Conflict`s).
+    pub conflicts: String,
+    /// Event ids, ascending.
+    pub members: Vec<i64>,
+}
+
+/// Sums over published incidents of a period, as the digest's summary table shows them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IncidentTotals {
+    pub events: u64,
+    pub fatalities: u64,
+    pub injuries: u64,
+    pub arrests: u64,
+}
+
+/// One event as clustering reads it: numbers and indexes into the input's string pool.
+#[derive(Debug, Clone)]
+struct Lean {
+    id: i64,
+    report: usize,
+    date: Option<NaiveDate>,
+    time_precision: u8,
+    latitude: f64,
+    longitude: f64,
+    geo_precision: u8,
+    location: u32,
+    admin1: u32,
+    event_type: u32,
+    sub_event_type: u32,
+    fatalities: Option<u32>,
+    injuries: Option<u32>,
+    arrests: Option<u32>,
+    published: bool,
+}
+
+/// The events, sources and decisions a run clusters, loaded from the store. Strings that
+/// repeat (places, types) are kept once, so a million events fit in a few hundred MB.
+pub struct ClusterInput {
+    events: Vec<Lean>,
+    ids: Vec<String>,
+    pool: Vec<String>,
+    /// Per report index: key, source key, channel grade.
+    reports: Vec<(String, String, Reliability)>,
+    decisions: Vec<StoredDecision>,
+}
+
+impl ClusterInput {
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    fn refs(&self) -> Vec<EventRef<'_>> {
+        self.events
+            .iter()
+            .zip(&self.ids)
+            .map(|(e, id)| {
+                let (report, source, channel) = &self.reports[e.report];
+                EventRef {
+                    id,
+                    report,
+                    source,
+                    channel: *channel,
+                    date: e.date,
+                    time_precision: e.time_precision,
+                    latitude: e.latitude,
+                    longitude: e.longitude,
+                    geo_precision: e.geo_precision,
+                    location: &self.pool[e.location as usize],
+                    admin1: &self.pool[e.admin1 as usize],
+                    event_type: &self.pool[e.event_type as usize],
+                    sub_event_type: &self.pool[e.sub_event_type as usize],
+                    fatalities: e.fatalities,
+                    injuries: e.injuries,
+                    arrests: e.arrests,
+                }
+            })
+            .collect()
+    }
+
+    /// Clusters the input with the analysts' decisions: pure, no database.
+    pub fn cluster(&self, params: &Params) -> Clustering {
+        let decisions: Vec<Decision> = self.decisions.iter().map(|d| d.decision.clone()).collect();
+        cluster_with(&self.refs(), &decisions, params)
+    }
+
+    /// Whether the cluster is published: by the latest publish decision that shaped it, else
+    /// by any of its events being published.
+    fn published(&self, c: &Cluster) -> bool {
+        let decided = c
+            .decisions
+            .iter()
+            .any(|&d| matches!(self.decisions[d].decision, Decision::Publish { .. }));
+        if decided {
+            c.published
+        } else {
+            c.members.iter().any(|&m| self.events[m].published)
+        }
+    }
+}
+
+/// Interns strings of the input.
+#[derive(Default)]
+struct Pool {
+    index: HashMap<String, u32>,
+    strings: Vec<String>,
+}
+
+impl Pool {
+    fn put(&mut self, s: String) -> u32 {
+        if let Some(&i) = self.index.get(&s) {
+            return i;
+        }
+        let i = self.strings.len() as u32;
+        self.index.insert(s.clone(), i);
+        self.strings.push(s);
+        i
+    }
+}
+
+fn decision_from_row(r: &dyn Row) -> std::result::Result<StoredDecision, String> {
+    let json = r.req_text(3)?;
+    Ok(StoredDecision {
+        id: r.req_int(0)?,
+        decided_at: r.req_text(1)?,
+        decided_by: r.req_text(2)?,
+        decision: serde_json::from_str(&json).map_err(|e| format!("decision: {e}"))?,
+    })
+}
+
+/// Rows per multi-row INSERT when saving a run: one round trip each on PostgreSQL, within
+/// both backends' limits on bound parameters.
+const ROWS_PER_INSERT: usize = 400;
+
+fn insert_rows(conn: &mut Conn, head: &str, width: usize, rows: &[Vec<Value>]) -> BResult<()> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut n = 0;
+        let tuples: Vec<String> = chunk
+            .iter()
+            .map(|_| {
+                let ps: Vec<String> = (0..width)
+                    .map(|_| {
+                        n += 1;
+                        format!("${n}")
+                    })
+                    .collect();
+                format!("({})", ps.join(", "))
+            })
+            .collect();
+        let params: Vec<Value> = chunk.iter().flatten().cloned().collect();
+        conn.execute(&format!("{head} VALUES {}", tuples.join(", ")), &params)?;
+    }
+    Ok(())
+}
+
+const INCIDENT_COLUMNS: &str = "c.id, c.event_date, c.time_precision, c.location, c.admin1,
+    c.latitude, c.longitude, c.geo_precision, c.event_type, c.sub_event_type, c.fatalities,
+    c.injuries, c.arrests, c.source_count, c.report_count, c.grade, c.graded_by_analyst,
+    c.published, c.conflicts";
+
+impl Store {
+    /// Grades a reporting channel (the `channel` reports arrive with) and every report that
+    /// came through it; later reports of the channel take the grade on arrival. Logged.
+    /// Returns how many reports took the grade.
+    pub fn grade_channel(
+        &mut self,
+        channel: &str,
+        reliability: Reliability,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<u64> {
+        let by = require_name(by)?;
+        let channel = channel.trim().to_string();
+        if channel.is_empty() {
+            return Err(Error::Invalid("name the channel to grade".into()));
+        }
+        let letter = reliability.letter().to_string();
+        let at = crate::rfc3339(at);
+        self.write(|conn| {
+            let before = conn.query_one(
+                "SELECT reliability FROM channels WHERE name = $1",
+                &[channel.as_str().into()],
+                |r| r.req_text(0),
+            )?;
+            conn.execute("DELETE FROM channels WHERE name = $1", &[channel.as_str().into()])?;
+            conn.execute(
+                "INSERT INTO channels (name, reliability, graded_by, graded_at) VALUES ($1, $2, $3, $4)",
+                &[channel.as_str().into(), letter.as_str().into(), by.into(), at.as_str().into()],
+            )?;
+            let reports = conn.execute(
+                "UPDATE reports SET channel_grade = $1 WHERE channel = $2",
+                &[letter.as_str().into(), channel.as_str().into()],
+            )?;
+            audit::append(
+                conn,
+                NewEntry {
+                    at: at.clone(),
+                    actor: by.to_string(),
+                    action: "grade-channel".into(),
+                    kind: "channel",
+                    object: channel.clone(),
+                    change: serde_json::json!({
+                        "reliability": {"before": before, "after": letter},
+                        "reports": reports,
+                    }),
+                },
+            )?;
+            Ok(reports)
+        })
+    }
+
+    /// The key an analyst's decision names event `id` by; `None` when there is no such event.
+    pub fn event_key(&mut self, id: i64) -> Result<Option<EventKey>> {
+        Ok(self.event(id)?.map(|e| {
+            let date = NaiveDate::parse_from_str(&e.event.event_date, "%Y-%m-%d").ok();
+            EventKey {
+                report: report_key(e.report_id, e.id),
+                event_date: date.map(|d| d.to_string()).unwrap_or_default(),
+                location: e.event.location.clone(),
+                latitude: e.event.latitude,
+                longitude: e.event.longitude,
+            }
+        }))
+    }
+
+    /// Records an analyst's decision, after those already taken, and logs it. Returns its id.
+    pub fn decide(&mut self, decision: &Decision, by: &str, at: DateTime<Utc>) -> Result<i64> {
+        let by = require_name(by)?.to_string();
+        let json = serde_json::to_string(decision)
+            .map_err(|e| Error::Invalid(format!("decision: {e}")))?;
+        let at = crate::rfc3339(at);
+        self.write(|conn| {
+            let id = conn
+                .query_one(
+                    "INSERT INTO decisions (decided_at, decided_by, decision) VALUES ($1, $2, $3)
+                     RETURNING id",
+                    &[at.as_str().into(), by.as_str().into(), json.as_str().into()],
+                    |r| r.req_int(0),
+                )?
+                .ok_or_else(|| BackendError::Row("no id for the decision".into()))?;
+            let change: serde_json::Value =
+                serde_json::from_str(&json).map_err(|e| BackendError::Row(e.to_string()))?;
+            audit::append(
+                conn,
+                NewEntry {
+                    at: at.clone(),
+                    actor: by.clone(),
+                    action: "decide".into(),
+                    kind: "decision",
+                    object: id.to_string(),
+                    change: serde_json::json!({"decision": {"before": null, "after": change}}),
+                },
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Every decision, in the order taken.
+    pub fn decisions(&mut self) -> Result<Vec<StoredDecision>> {
+        self.conn
+            .query_all(
+                "SELECT id, decided_at, decided_by, decision FROM decisions ORDER BY id",
+                &[],
+                decision_from_row,
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Fingerprints reports stored before fingerprints were kept, a thousand a transaction.
+    fn fill_fingerprints(&mut self) -> Result<u64> {
+        let mut done = 0u64;
+        loop {
+            let n = self.write(|conn| {
+                let rows = conn.query_all(
+                    "SELECT id, text FROM reports WHERE fingerprint IS NULL ORDER BY id LIMIT 1000",
+                    &[],
+                    |r| Ok((r.req_int(0)?, r.bytes(1)?.unwrap_or_default())),
+                )?;
+                for (id, text) in &rows {
+                    let fp = Fingerprint::of(&String::from_utf8_lossy(text));
+                    conn.execute(
+                        "UPDATE reports SET fingerprint = $1 WHERE id = $2",
+                        &[Value::Bytes(fingerprint_bytes(&fp)), (*id).into()],
+                    )?;
+                }
+                Ok(rows.len() as u64)
+            })?;
+            done += n;
+            if n == 0 {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// Loads what a run clusters: the events of `filter` (without a status filter, every
+    /// event but the rejected ones), their reports' sources and channel grades, and every
+    /// decision.
+    pub fn cluster_input(&mut self, filter: &Filter) -> Result<ClusterInput> {
+        filter.validate()?;
+        self.fill_fingerprints()?;
+        let mut filter = filter.clone();
+        if filter.status.is_empty() {
+            filter.status = vec![Status::Coded, Status::Verified, Status::Published];
+        }
+        let common = self.search_is_common(&filter)?;
+        let mut sql = Sql::new(
+            "SELECT e.id, e.report_id, e.event_date, e.time_precision, e.latitude, e.longitude,
+                e.geo_precision, e.location, e.admin1, e.event_type, e.sub_event_type,
+                CASE WHEN e.fatalities > 0 OR e.evidence LIKE '%\"field\":\"fatalities\"%'
+                    THEN e.fatalities END,
+                e.injuries, e.arrests, e.status
+             FROM events e",
+        );
+        crate::filter::where_clause(&mut sql, self.dialect(), &filter, None, &[], common);
+        sql.text.push_str(" ORDER BY e.id");
+
+        let mut pool = Pool::default();
+        pool.put(String::new());
+        let mut events = Vec::new();
+        let mut ids = Vec::new();
+        let mut report_index: HashMap<String, usize> = HashMap::new();
+        let mut report_ids: Vec<(String, Option<i64>)> = Vec::new();
+        let count = |r: &dyn Row, i: usize| -> std::result::Result<Option<u32>, String> {
+            r.int(i)?
+                .map(|v| u32::try_from(v).map_err(|_| format!("column {i} out of range")))
+                .transpose()
+        };
+        self.conn
+            .query_each::<BackendError>(&sql.text, &sql.params, &mut |r| {
+                let id = r.req_int(0)?;
+                let report_id = r.int(1)?;
+                let key = report_key(report_id, id);
+                let report = match report_index.get(&key) {
+                    Some(&i) => i,
+                    None => {
+                        report_ids.push((key.clone(), report_id));
+                        report_index.insert(key, report_ids.len() - 1);
+                        report_ids.len() - 1
+                    }
+                };
+                let small = |i: usize| -> std::result::Result<u8, String> {
+                    u8::try_from(r.req_int(i)?).map_err(|_| format!("column {i} out of range"))
+                };
+                events.push(Lean {
+                    id,
+                    report,
+                    date: NaiveDate::parse_from_str(&r.req_text(2)?, "%Y-%m-%d").ok(),
+                    time_precision: small(3)?,
+                    latitude: r.real(4)?.unwrap_or_default(),
+                    longitude: r.real(5)?.unwrap_or_default(),
+                    geo_precision: small(6)?,
+                    location: pool.put(r.req_text(7)?),
+                    admin1: pool.put(r.req_text(8)?),
+                    event_type: pool.put(r.req_text(9)?),
+                    sub_event_type: pool.put(r.req_text(10)?),
+                    fatalities: count(r, 11)?,
+                    injuries: count(r, 12)?,
+                    arrests: count(r, 13)?,
+                    published: r.req_text(14)? == Status::Published.as_str(),
+                });
+                ids.push(id.to_string());
+                Ok(())
+            })
+            .map_err(|e| self.err(e))?;
+
+        // The reports' fingerprints and channel grades; events without a report are each a
+        // source of their own, of an ungraded channel.
+        let mut prints: HashMap<i64, (Fingerprint, Reliability)> = HashMap::new();
+        let wanted: std::collections::HashSet<i64> =
+            report_ids.iter().filter_map(|(_, r)| *r).collect();
+        self.conn
+            .query_each::<BackendError>(
+                "SELECT id, fingerprint, channel_grade FROM reports ORDER BY id",
+                &[],
+                &mut |r| {
+                    let id = r.req_int(0)?;
+                    if !wanted.contains(&id) {
+                        return Ok(());
+                    }
+                    let fp = r
+                        .bytes(1)?
+                        .and_then(|b| fingerprint_of_bytes(&b))
+                        .unwrap_or(Fingerprint {
+                            shingles: 0,
+                            minhash: Vec::new(),
+                        });
+                    let grade = r
+                        .text(2)?
+                        .and_then(|g| g.chars().next())
+                        .and_then(Reliability::from_letter)
+                        .unwrap_or_default();
+                    prints.insert(id, (fp, grade));
+                    Ok(())
+                },
+            )
+            .map_err(|e| self.err(e))?;
+        let empty = Fingerprint {
+            shingles: 0,
+            minhash: Vec::new(),
+        };
+        let keyed: Vec<(&str, &Fingerprint)> = report_ids
+            .iter()
+            .map(|(key, r)| {
+                let fp = r.and_then(|r| prints.get(&r)).map_or(&empty, |(fp, _)| fp);
+                (key.as_str(), fp)
+            })
+            .collect();
+        let sources = source_groups_of(&keyed, &SourceParams::default());
+        let reports = report_ids
+            .iter()
+            .zip(sources)
+            .map(|((key, r), source)| {
+                let grade = r
+                    .and_then(|r| prints.get(&r))
+                    .map_or(Reliability::F, |p| p.1);
+                (key.clone(), source, grade)
+            })
+            .collect();
+        let decisions = self.decisions()?;
+        Ok(ClusterInput {
+            events,
+            ids,
+            pool: pool.strings,
+            reports,
+            decisions,
+        })
+    }
+
+    /// Replaces the stored clusters with this run's, in one transaction.
+    pub fn save_clusters(
+        &mut self,
+        input: &ClusterInput,
+        clustering: &Clustering,
+        at: DateTime<Utc>,
+    ) -> Result<ClusterRun> {
+        let mut run = ClusterRun {
+            events: input.len(),
+            reports: input.reports.len(),
+            sources: {
+                let mut s: Vec<&str> = input.reports.iter().map(|r| r.1.as_str()).collect();
+                s.sort_unstable();
+                s.dedup();
+                s.len()
+            },
+            clusters: clustering.clusters.len(),
+            decisions: input.decisions.len(),
+            unresolved: clustering
+                .unresolved
+                .iter()
+                .map(|&d| input.decisions[d].clone())
+                .collect(),
+            ..Default::default()
+        };
+        let mut rows = Vec::with_capacity(clustering.clusters.len());
+        let mut members = Vec::with_capacity(input.len());
+        for (n, c) in clustering.clusters.iter().enumerate() {
+            let id = n as i64 + 1;
+            let k = &c.canonical;
+            let lead = &input.events[k.lead];
+            let published = input.published(c);
+            run.corroborated += usize::from(c.source_count >= 2);
+            run.with_conflicts += usize::from(!c.conflicts.is_empty());
+            run.published += usize::from(published);
+            let conflicts = serde_json::to_string(&c.conflicts)
+                .map_err(|e| Error::Invalid(format!("conflicts: {e}")))?;
+            rows.push(vec![
+                id.into(),
+                lead.id.into(),
+                k.event_date
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+                    .into(),
+                i64::from(k.time_precision).into(),
+                k.location.as_str().into(),
+                k.admin1.as_str().into(),
+                k.latitude.into(),
+                k.longitude.into(),
+                i64::from(k.geo_precision).into(),
+                k.event_type.as_str().into(),
+                k.sub_event_type.as_str().into(),
+                i64::from(k.fatalities).into(),
+                k.injuries.map(i64::from).into(),
+                k.arrests.map(i64::from).into(),
+                (c.source_count as i64).into(),
+                (c.reports.len() as i64).into(),
+                c.grade.to_string().into(),
+                i64::from(c.graded_by_analyst).into(),
+                i64::from(published).into(),
+                conflicts.into(),
+            ]);
+            for &m in &c.members {
+                members.push(vec![Value::from(input.events[m].id), id.into()]);
+            }
+        }
+        let unresolved: Vec<i64> = run.unresolved.iter().map(|d| d.id).collect();
+        let unresolved = serde_json::to_string(&unresolved).unwrap_or_default();
+        let at = crate::rfc3339(at);
+        self.write(|conn| {
+            conn.execute("DELETE FROM cluster_members", &[])?;
+            conn.execute("DELETE FROM clusters", &[])?;
+            insert_rows(
+                conn,
+                "INSERT INTO clusters (id, lead_event_id, event_date, time_precision, location,
+                    admin1, latitude, longitude, geo_precision, event_type, sub_event_type,
+                    fatalities, injuries, arrests, source_count, report_count, grade,
+                    graded_by_analyst, published, conflicts)",
+                20,
+                &rows,
+            )?;
+            insert_rows(
+                conn,
+                "INSERT INTO cluster_members (event_id, cluster_id)",
+                2,
+                &members,
+            )?;
+            conn.execute(
+                "INSERT INTO cluster_runs (ran_at, events, clusters, unresolved) VALUES ($1, $2, $3, $4)",
+                &[
+                    at.as_str().into(),
+                    (run.events as i64).into(),
+                    (run.clusters as i64).into(),
+                    unresolved.as_str().into(),
+                ],
+            )?;
+            Ok(())
+        })?;
+        Ok(run)
+    }
+
+    /// Clusters the events of `filter` with every decision and keeps the result in place of
+    /// the previous run's: [`Store::cluster_input`], [`ClusterInput::cluster`],
+    /// [`Store::save_clusters`].
+    pub fn cluster(
+        &mut self,
+        filter: &Filter,
+        params: &Params,
+        at: DateTime<Utc>,
+    ) -> Result<ClusterRun> {
+        let input = self.cluster_input(filter)?;
+        let clustering = input.cluster(params);
+        self.save_clusters(&input, &clustering, at)
+    }
+
+    /// The incidents of the last run dated `from`..=`to` (all when `None`), published ones
+    /// only when `published_only`, by date then cluster.
+    pub fn incidents(
+        &mut self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        published_only: bool,
+    ) -> Result<Vec<Incident>> {
+        let columns = crate::SELECT_EVENTS
+            .strip_suffix(" FROM events e")
+            .expect("SELECT_EVENTS ends with its table");
+        let mut sql = Sql::new(&format!(
+            "{columns}, {INCIDENT_COLUMNS} FROM clusters c JOIN events e ON e.id = c.lead_event_id"
+        ));
+        let mut conds = Vec::new();
+        if published_only {
+            conds.push("c.published = 1".to_string());
+        }
+        if let Some(from) = from {
+            conds.push(format!("c.event_date >= {}", sql.bind(from.to_string())));
+        }
+        if let Some(to) = to {
+            conds.push(format!("c.event_date <= {}", sql.bind(to.to_string())));
+        }
+        if !conds.is_empty() {
+            sql.text.push_str(" WHERE ");
+            sql.text.push_str(&conds.join(" AND "));
+        }
+        sql.text.push_str(" ORDER BY c.event_date, c.id");
+        let mut incidents = self
+            .conn
+            .query_all(&sql.text, &sql.params, |r| {
+                let mut event = crate::event_from_row(r)?;
+                let at = crate::EVENT_META.len() + crate::EVENT_COLUMNS.len();
+                let c = |i: usize| at + i;
+                let small = |i: usize| -> std::result::Result<u8, String> {
+                    u8::try_from(r.req_int(c(i))?)
+                        .map_err(|_| format!("column {} out of range", c(i)))
+                };
+                let count = |i: usize| -> std::result::Result<Option<u32>, String> {
+                    r.int(c(i))?
+                        .map(|v| {
+                            u32::try_from(v).map_err(|_| format!("column {} out of range", c(i)))
+                        })
+                        .transpose()
+                };
+                let e = &mut event.event;
+                let date = r.req_text(c(1))?;
+                if let Ok(d) = NaiveDate::parse_from_str(&date, "%Y-%m-%d") {
+                    e.year = d.year();
+                    e.event_date = date;
+                }
+                e.time_precision = small(2)?;
+                e.location = r.req_text(c(3))?;
+                e.admin1 = r.req_text(c(4))?;
+                e.latitude = r.real(c(5))?.unwrap_or_default();
+                e.longitude = r.real(c(6))?.unwrap_or_default();
+                e.geo_precision = small(7)?;
+                e.event_type = r.req_text(c(8))?;
+                e.sub_event_type = r.req_text(c(9))?;
+                e.fatalities = count(10)?.unwrap_or_default();
+                e.injuries = count(11)?;
+                e.arrests = count(12)?;
+                Ok(Incident {
+                    cluster_id: r.req_int(c(0))?,
+                    event,
+                    source_count: r.req_int(c(13))? as u64,
+                    report_count: r.req_int(c(14))? as u64,
+                    grade: r.req_text(c(15))?,
+                    graded_by_analyst: r.req_int(c(16))? != 0,
+                    published: r.req_int(c(17))? != 0,
+                    conflicts: r.req_text(c(18))?,
+                    members: Vec::new(),
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        if incidents.is_empty() {
+            return Ok(incidents);
+        }
+        let at: HashMap<i64, usize> = incidents
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.cluster_id, i))
+            .collect();
+        self.conn
+            .query_each::<BackendError>(
+                "SELECT cluster_id, event_id FROM cluster_members ORDER BY cluster_id, event_id",
+                &[],
+                &mut |r| {
+                    if let Some(&i) = at.get(&r.req_int(0)?) {
+                        incidents[i].members.push(r.req_int(1)?);
+                    }
+                    Ok(())
+                },
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(incidents)
+    }
+
+    /// The published incidents' figures over `from`..=`to`, summed by the database: what the
+    /// digest's totals must equal.
+    pub fn incident_totals(&mut self, from: NaiveDate, to: NaiveDate) -> Result<IncidentTotals> {
+        self.conn
+            .query_one(
+                "SELECT COUNT(*), COALESCE(SUM(fatalities), 0), COALESCE(SUM(injuries), 0),
+                    COALESCE(SUM(arrests), 0)
+                 FROM clusters WHERE published = 1 AND event_date >= $1 AND event_date <= $2",
+                &[from.to_string().into(), to.to_string().into()],
+                |r| {
+                    Ok(IncidentTotals {
+                        events: r.req_int(0)? as u64,
+                        fatalities: r.req_int(1)? as u64,
+                        injuries: r.req_int(2)? as u64,
+                        arrests: r.req_int(3)? as u64,
+                    })
+                },
+            )
+            .map(Option::unwrap_or_default)
+            .map_err(|e| self.err(e))
+    }
+}
+
+fn require_name(by: &str) -> Result<&str> {
+    let by = by.trim();
+    if by.is_empty() {
+        return Err(Error::Invalid("say who decides (--as NAME)".into()));
+    }
+    Ok(by)
+}
+
+/// A grade from its written form (`B2`), as the store's callers take it.
+pub fn parse_grade(s: &str) -> Result<Grade> {
+    s.parse::<Grade>().map_err(Error::Invalid)
+}
