@@ -457,4 +457,5 @@ fn a_locked_database_waits_then_says_so() {
         .unwrap();
 }
 
+mod audit;
 mod crash;
