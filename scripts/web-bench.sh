@@ -61,8 +61,10 @@ wrk -t2 -c4 -d"$DURATION" --latency -s "$TMP/submit.lua" "http://127.0.0.1:$PORT
 AFTER=$(python3 -c "import sqlite3; print(sqlite3.connect('$TMP/bench.db').execute('select count(*) from reports').fetchone()[0])")
 echo "reports stored during the run: $((AFTER - BEFORE))"
 OK=$(grep -o 'answered 200: [0-9]*' "$TMP/submit.out" | grep -o '[0-9]*$')
-if [ "$OK" != "$((AFTER - BEFORE))" ]; then
-  echo "LOST: $OK answered 200 but $((AFTER - BEFORE)) stored" >&2
+STORED=$((AFTER - BEFORE))
+# wrk stops with up to one request per connection in flight: stored, never answered to it.
+if [ "$STORED" -lt "$OK" ] || [ "$STORED" -gt $((OK + 4)) ]; then
+  echo "LOST: $OK answered 200 but $STORED stored" >&2
   exit 1
 fi
-echo "none lost: $OK answered, $OK stored"
+echo "none lost: $OK answered 200, $STORED stored ($((STORED - OK)) in flight when wrk stopped)"

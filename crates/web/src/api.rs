@@ -50,17 +50,113 @@ pub fn public_event(stored: &StoredEvent) -> Event {
     e
 }
 
-/// The JSON object of a public event: its id, then the record without `report` and
-/// `evidence`.
-pub fn public_json(stored: &StoredEvent) -> Value {
-    let mut v = serde_json::to_value(public_event(stored)).unwrap_or_default();
-    if let Some(m) = v.as_object_mut() {
-        m.remove("report");
-        m.remove("evidence");
-        m.insert("id".into(), json!(stored.id));
-        m.insert("url".into(), json!(format!("/events/{}", stored.id)));
+/// A public event as JSON: its id and page, then the record without `report` and
+/// `evidence`. Borrowed and serialised directly: the API's hot path builds no JSON tree.
+#[derive(serde::Serialize)]
+pub struct PublicEvent<'a> {
+    id: i64,
+    url: String,
+    event_id_cnty: &'a str,
+    event_date: &'a str,
+    year: i32,
+    time_precision: u8,
+    disorder_type: &'a str,
+    event_type: &'a str,
+    sub_event_type: &'a str,
+    actor1: &'a str,
+    assoc_actor_1: &'a str,
+    inter1: &'a str,
+    actor2: &'a str,
+    assoc_actor_2: &'a str,
+    inter2: &'a str,
+    interaction: &'a str,
+    civilian_targeting: &'a str,
+    iso: u16,
+    region: &'a str,
+    country: &'a str,
+    admin1: &'a str,
+    admin2: &'a str,
+    admin3: &'a str,
+    location: &'a str,
+    latitude: f64,
+    longitude: f64,
+    geo_precision: u8,
+    source: &'a str,
+    source_scale: &'a str,
+    notes: &'a str,
+    fatalities: u32,
+    tags: &'a str,
+    timestamp: i64,
+    injuries: Option<u32>,
+    arrests: Option<u32>,
+    confidence: f32,
+}
+
+impl<'a> PublicEvent<'a> {
+    pub fn of(stored: &'a StoredEvent) -> PublicEvent<'a> {
+        let e = &stored.event;
+        let r4 = |x: f64| (x * 10_000.0).round() / 10_000.0;
+        PublicEvent {
+            id: stored.id,
+            url: format!("/events/{}", stored.id),
+            event_id_cnty: &e.event_id_cnty,
+            event_date: &e.event_date,
+            year: e.year,
+            time_precision: e.time_precision,
+            disorder_type: &e.disorder_type,
+            event_type: &e.event_type,
+            sub_event_type: &e.sub_event_type,
+            actor1: &e.actor1,
+            assoc_actor_1: &e.assoc_actor_1,
+            inter1: &e.inter1,
+            actor2: &e.actor2,
+            assoc_actor_2: &e.assoc_actor_2,
+            inter2: &e.inter2,
+            interaction: &e.interaction,
+            civilian_targeting: &e.civilian_targeting,
+            iso: e.iso,
+            region: &e.region,
+            country: &e.country,
+            admin1: &e.admin1,
+            admin2: &e.admin2,
+            admin3: &e.admin3,
+            location: &e.location,
+            latitude: r4(e.latitude),
+            longitude: r4(e.longitude),
+            geo_precision: e.geo_precision,
+            source: &e.source,
+            source_scale: &e.source_scale,
+            notes: &e.notes,
+            fatalities: e.fatalities,
+            tags: &e.tags,
+            timestamp: e.timestamp,
+            injuries: e.injuries,
+            arrests: e.arrests,
+            confidence: e.confidence,
+        }
     }
-    v
+}
+
+pub fn public_json(stored: &StoredEvent) -> Value {
+    serde_json::to_value(PublicEvent::of(stored)).unwrap_or_default()
+}
+
+/// A JSON response from bytes already serialised.
+fn json_bytes(body: Vec<u8>) -> Response {
+    let mut res = body.into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res
+}
+
+#[derive(serde::Serialize)]
+struct EventPage<'a> {
+    events: Vec<PublicEvent<'a>>,
+    count: usize,
+    next_after: Option<i64>,
+    next: Option<String>,
 }
 
 async fn list(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
@@ -87,13 +183,14 @@ async fn list(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Result<Re
         let sep = if fq.is_empty() { "" } else { "&" };
         format!("/api/events?{fq}{sep}limit={limit}&after={id}")
     });
-    Ok(Json(json!({
-        "events": events.iter().map(public_json).collect::<Vec<_>>(),
-        "count": events.len(),
-        "next_after": next,
-        "next": next_url,
-    }))
-    .into_response())
+    let page = EventPage {
+        events: events.iter().map(PublicEvent::of).collect(),
+        count: events.len(),
+        next_after: next,
+        next: next_url,
+    };
+    let body = serde_json::to_vec(&page).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(json_bytes(body))
 }
 
 async fn one(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
