@@ -158,6 +158,7 @@ fn record(
             detail.into(),
         ],
     )?;
+    crate::audit::append_history(conn, who, at, action, event_id, report_id, detail)?;
     Ok(())
 }
 

@@ -232,6 +232,41 @@ pub(crate) fn append(conn: &mut Conn, e: NewEntry) -> BResult<i64> {
     Chain::open(conn)?.append(conn, e)
 }
 
+/// The audit entry of a change the web app's history records (`accounts`: users, places,
+/// merges, and the edits and status changes it notes beside the store's own entries). The
+/// object is the event or report named, else what the action is about; the change is the
+/// history's own description of it.
+pub(crate) fn append_history(
+    conn: &mut Conn,
+    who: &str,
+    at: &str,
+    action: &str,
+    event_id: Option<i64>,
+    report_id: Option<i64>,
+    detail: &str,
+) -> BResult<i64> {
+    let (kind, object) = match (event_id, report_id) {
+        (Some(e), _) => ("event", e.to_string()),
+        (None, Some(r)) => ("report", r.to_string()),
+        (None, None) => match action {
+            "user" => ("user", String::new()),
+            "place" => ("place", String::new()),
+            _ => ("dataset", String::new()),
+        },
+    };
+    append(
+        conn,
+        NewEntry {
+            at: at.to_string(),
+            actor: who.to_string(),
+            action: action.to_string(),
+            kind,
+            object,
+            change: serde_json::json!({ "detail": detail, "report": report_id }),
+        },
+    )
+}
+
 /// The database's clock, for writes whose caller gives no time.
 pub(crate) fn db_now(conn: &mut Conn) -> BResult<String> {
     let sql = format!("SELECT {}", conn.dialect().now_utc());

@@ -131,6 +131,28 @@ both! {
         assert!(store.audit_verify(None).unwrap().is_intact());
     }
 
+    fn users_places_and_merges_are_logged_too(db) {
+        let mut store = logged(db);
+        store.put_user("maryam", unrest_store::Role::Analyst, "$argon2id$x", "admin", at(5)).unwrap();
+        let place = unrest_store::NewPlace {
+            name: "Gohardasht".into(),
+            lat: 35.80,
+            lon: 50.95,
+            city: "Karaj".into(),
+            admin1: "Alborz".into(),
+            kind: "district".into(),
+            alt_names: vec!["گوهردشت".into()],
+        };
+        store.add_place(&place, "maryam", at(5)).unwrap();
+        let events = all_events(&mut store);
+        store.merge_events(events[0].id, events[1].id, "maryam", at(6)).unwrap();
+        let log = entries(&mut store);
+        let tail: Vec<(&str, &str)> = log[8..].iter().map(|e| (e.action.as_str(), e.kind.as_str())).collect();
+        assert_eq!(tail, vec![("user", "user"), ("place", "place"), ("merge", "event"), ("merge", "event")]);
+        assert!(log[8].change.contains("created maryam as analyst"), "{}", log[8].change);
+        assert!(store.audit_verify(None).unwrap().is_intact());
+    }
+
     fn an_edited_entry_is_named(db) {
         let mut store = logged(db);
         store.execute_raw("UPDATE audit_log SET actor = 'mallory' WHERE seq = 6").unwrap();
