@@ -80,6 +80,7 @@ pub(crate) struct AppState {
     pub coder: RwLock<Arc<coding::WebCoder>>,
     pub tile_url: Option<String>,
     pub secure_cookies: bool,
+    pub login_throttle: auth::Throttle,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -102,6 +103,7 @@ impl Server {
             coder: RwLock::new(Arc::new(coder)),
             tile_url: config.tile_url.clone(),
             secure_cookies: config.secure_cookies,
+            login_throttle: auth::Throttle::default(),
         });
         if config.demo {
             demo::seed(&state).await?;

@@ -358,3 +358,38 @@ both!(
         assert_eq!(v["features"].as_array().unwrap().len(), 31);
     }
 );
+
+both!(
+    guessing_a_password_locks_the_name_for_a_while,
+    |app: App| async move {
+        app.login_as("maryam", "analyst").await;
+        for _ in 0..5 {
+            let r = app
+                .post(
+                    "/login",
+                    &[("name", "maryam"), ("password", "wrong guess 123")],
+                )
+                .await;
+            assert_eq!(r.status().as_u16(), 401);
+        }
+        let r = app
+            .post(
+                "/login",
+                &[
+                    ("name", "Maryam"),
+                    ("password", "correct horse battery staple"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status().as_u16(),
+            429,
+            "locked, even with the right password"
+        );
+        assert!(r.headers().get("set-cookie").is_none());
+        let r = app
+            .post("/login", &[("name", "nobody"), ("password", "x")])
+            .await;
+        assert_eq!(r.status().as_u16(), 401, "other names are not affected");
+    }
+);
