@@ -18,3 +18,36 @@ document.addEventListener("DOMContentLoaded", function () {
     b.addEventListener("click", function (e) { if (!window.confirm(b.textContent + "?")) e.preventDefault(); });
   });
 });
+
+// "Pick the point on the map": a small map (our province outlines, no tiles unless the page
+// says so) under an event's form; a click writes the point into latitude and longitude.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.L) return;
+  var outlines = null;
+  function provinces() {
+    if (!outlines) outlines = fetch("/assets/provinces.geojson").then(function (r) { return r.json(); });
+    return outlines;
+  }
+  document.querySelectorAll("div.pick").forEach(function (pick) {
+    pick.hidden = false;
+    var form = pick.closest("form");
+    var button = pick.querySelector("button");
+    var box = pick.querySelector(".pickmap");
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      box.classList.add("open");
+      var here = [parseFloat(pick.dataset.lat), parseFloat(pick.dataset.lon)];
+      var map = L.map(box).setView(here, 7);
+      provinces().then(function (geo) {
+        L.geoJSON(geo, { style: function () { return { color: "#8a8f94", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 }; } }).addTo(map);
+        marker.bringToFront();
+      });
+      var marker = L.circleMarker(here, { radius: 7, color: "#fff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 }).addTo(map);
+      map.on("click", function (e) {
+        marker.setLatLng(e.latlng);
+        form.querySelector("input[name=latitude]").value = e.latlng.lat.toFixed(4);
+        form.querySelector("input[name=longitude]").value = e.latlng.lng.toFixed(4);
+      });
+    });
+  });
+});

@@ -156,8 +156,8 @@ fn frame<'a>(
         title,
         path,
         viewer,
-        scripts: &["review.js"],
-        styles: &[],
+        scripts: &["leaflet.js", "review.js"],
+        styles: &["leaflet.css"],
         body_class: "review",
     }
 }
@@ -409,6 +409,10 @@ fn event_form(lang: Lang, csrf: &str, se: &StoredEvent) -> Markup {
                     label { (t.fatalities) input type="number" min="0" name="fatalities" value=(e.fatalities); }
                     label { (t.injuries) input type="number" min="0" name="injuries" value=(opt(e.injuries)); }
                     label { (t.arrests) input type="number" min="0" name="arrests" value=(opt(e.arrests)); }
+                }
+                div.pick hidden data-lat=(format!("{:.4}", e.latitude)) data-lon=(format!("{:.4}", e.longitude)) {
+                    button.secondary type="button" { (t.pick_on_map) }
+                    div.pickmap {}
                 }
                 label.wide { (t.notes) textarea name="notes" rows="3" dir="auto" { (e.notes) } }
                 button type="submit" { (t.save) }
