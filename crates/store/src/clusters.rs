@@ -825,8 +825,10 @@ impl Store {
     pub fn incident_totals(&mut self, from: NaiveDate, to: NaiveDate) -> Result<IncidentTotals> {
         self.conn
             .query_one(
-                "SELECT COUNT(*), COALESCE(SUM(fatalities), 0), COALESCE(SUM(injuries), 0),
-                    COALESCE(SUM(arrests), 0)
+                // PostgreSQL sums BIGINTs into NUMERIC: cast back.
+                "SELECT COUNT(*), CAST(COALESCE(SUM(fatalities), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(injuries), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(arrests), 0) AS BIGINT)
                  FROM clusters WHERE published = 1 AND event_date >= $1 AND event_date <= $2",
                 &[from.to_string().into(), to.to_string().into()],
                 |r| {

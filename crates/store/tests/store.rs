@@ -458,4 +458,5 @@ fn a_locked_database_waits_then_says_so() {
 }
 
 mod audit;
+mod corroboration;
 mod crash;

@@ -1,0 +1,255 @@
+//! Issue 7's acceptance through the real store and the real coder: reports in, clusters
+//! out. Two reports of one incident in two languages are one incident of two sources; a
+//! forwarded copy is no new source; two incidents of one city-day stay two; analysts' merges
+//! and splits hold when the reports are re-coded; the digest's totals are the database's.
+
+use super::support::{all_events, at};
+use crate::both;
+use chrono::{DateTime, NaiveDate, Utc};
+use unrest_corroborate::{Decision, Params, Reliability};
+use unrest_model::{Event, Report};
+use unrest_store::{Coding, Filter, Incident, NewReport, Status, Store};
+
+const SANANDAJ_EN: &str = "Sanandaj, 5 November: Hundreds of people gathered in Azadi square \
+    and chanted slogans. Special units attacked them with batons and tear gas; at least 12 \
+    people were arrested and two were injured.";
+const SANANDAJ_FA: &str = "سنندج، ۱۴ آبان: صدها نفر در میدان آزادی تجمع کردند و شعار دادند. \
+    نیروهای یگان ویژه با باتوم و گاز اشک‌آور به معترضان حمله کردند و دست‌کم ۱۰ نفر بازداشت شدند.";
+const SANANDAJ_FORWARDED: &str = "Forwarded from a Telegram channel:\nSanandaj, 5 November: \
+    Hundreds of people gathered in Azadi square and chanted slogans. Special units attacked \
+    them with batons and tear gas; at least 12 people were arrested and two were injured. \
+    Please share.";
+const NARMAK: &str = "Tehran, 5 November: In Narmak, young people chanted slogans from the \
+    rooftops and in the streets; riot police fired tear gas.";
+const EKBATAN: &str = "Tehran, 5 November: In Ekbatan, residents marched in the housing \
+    complex and chanted slogans. No clashes were reported.";
+const MAHABAD_27: &str = "Mahabad, 27 October: forces fired on mourners at the governor's \
+    office; three people were killed.";
+const MAHABAD_29: &str = "مهاباد، ۷ آبان: ماموران به سوی عزاداران در مقابل فرمانداری \
+    تیراندازی کردند و سه نفر کشته شدند.";
+
+/// The coder `unrest ingest` uses, under a version name of the test's choosing.
+struct RealCoder {
+    coder: unrest_coder::Coder,
+    version: String,
+}
+
+impl RealCoder {
+    fn new(version: &str) -> RealCoder {
+        RealCoder {
+            coder: unrest_coder::Coder::new(),
+            version: version.into(),
+        }
+    }
+}
+
+impl Coding for RealCoder {
+    fn version(&self) -> &str {
+        &self.version
+    }
+    fn code(&mut self, report: &Report, received_at: DateTime<Utc>) -> Vec<Event> {
+        let options = unrest_coder::Options {
+            reference: report
+                .reference_date
+                .as_deref()
+                .and_then(|d| d.parse().ok()),
+            today: received_at.date_naive(),
+            lang: unrest_coder::Lang::Auto,
+            timestamp: 0,
+        };
+        self.coder.code_with(report, &options)
+    }
+}
+
+fn ingest(store: &mut Store, coder: &mut RealCoder, reports: &[(&str, &str)]) {
+    let batch: Vec<NewReport> = reports
+        .iter()
+        .map(|(name, text)| NewReport {
+            report: Report {
+                id: name.to_string(),
+                text: text.to_string(),
+                reference_date: Some("2022-11-30".into()),
+                lang: None,
+            },
+            received_at: at(30),
+            channel: format!("telegram:{name}"),
+        })
+        .collect();
+    store.ingest(&batch, coder).unwrap();
+}
+
+fn cluster(store: &mut Store) -> Vec<Incident> {
+    store
+        .cluster(&Filter::default(), &Params::default(), at(30))
+        .unwrap();
+    store.incidents(None, None, false).unwrap()
+}
+
+/// The event coded from the report stored under `name`.
+fn event_of(store: &mut Store, name: &str) -> i64 {
+    all_events(store)
+        .into_iter()
+        .find(|e| e.event.report == name)
+        .unwrap_or_else(|| panic!("no event of {name}"))
+        .id
+}
+
+fn decide(store: &mut Store, d: Decision) {
+    store.decide(&d, "maryam", at(30)).unwrap();
+}
+
+both! {
+    fn two_reports_of_one_incident_in_two_languages_are_one_event_of_two_sources(db) {
+        let mut store = db.open();
+        ingest(&mut store, &mut RealCoder::new("a"), &[("en.txt", SANANDAJ_EN), ("fa.txt", SANANDAJ_FA)]);
+        let incidents = cluster(&mut store);
+        assert_eq!(incidents.len(), 1, "{incidents:#?}");
+        let c = &incidents[0];
+        assert_eq!((c.source_count, c.report_count, c.members.len()), (2, 2, 2));
+        assert_eq!(c.event.event.location, "Sanandaj");
+        assert_eq!(c.event.event.event_date, "2022-11-05");
+        assert_eq!(c.event.event.arrests, Some(10), "the lowest credible figure, not the sum");
+        assert!(c.conflicts.contains("arrests"), "the disagreement is shown: {}", c.conflicts);
+        assert_eq!(c.grade, "F2", "two independent sources of ungraded channels: probably true");
+    }
+
+    fn a_forwarded_copy_does_not_raise_the_source_count(db) {
+        let mut store = db.open();
+        ingest(&mut store, &mut RealCoder::new("a"), &[
+            ("en.txt", SANANDAJ_EN), ("fa.txt", SANANDAJ_FA), ("fwd.txt", SANANDAJ_FORWARDED),
+        ]);
+        let incidents = cluster(&mut store);
+        assert_eq!(incidents.len(), 1, "{incidents:#?}");
+        assert_eq!((incidents[0].source_count, incidents[0].report_count), (2, 3));
+    }
+
+    fn two_incidents_in_one_city_on_one_day_stay_two(db) {
+        let mut store = db.open();
+        ingest(&mut store, &mut RealCoder::new("a"), &[("narmak.txt", NARMAK), ("ekbatan.txt", EKBATAN)]);
+        let incidents = cluster(&mut store);
+        let places: Vec<&str> = incidents.iter().map(|c| c.event.event.location.as_str()).collect();
+        assert_eq!(places, vec!["Tehran - Ekbatan", "Tehran - Narmak"]);
+        assert!(incidents.iter().all(|c| c.source_count == 1));
+    }
+
+    fn a_merge_survives_recoding(db) {
+        let mut store = db.open();
+        ingest(&mut store, &mut RealCoder::new("a"), &[("m27.txt", MAHABAD_27), ("m29.txt", MAHABAD_29)]);
+        assert_eq!(cluster(&mut store).len(), 2, "two days apart: two incidents for the coder");
+        let (a, b) = (event_of(&mut store, "m27.txt"), event_of(&mut store, "m29.txt"));
+        let (a, b) = (store.event_key(a).unwrap().unwrap(), store.event_key(b).unwrap().unwrap());
+        decide(&mut store, Decision::Merge { a, b });
+        assert_eq!(cluster(&mut store).len(), 1);
+
+        let old = event_of(&mut store, "m27.txt");
+        assert_eq!(store.code_pending(&mut RealCoder::new("b"), true, 100).unwrap().0, 2);
+        assert_ne!(event_of(&mut store, "m27.txt"), old, "re-coding gave the events new ids");
+        let incidents = cluster(&mut store);
+        assert_eq!(incidents.len(), 1, "the merge holds: {incidents:#?}");
+        assert_eq!(incidents[0].source_count, 2);
+    }
+
+    fn a_split_survives_recoding(db) {
+        let mut store = db.open();
+        ingest(&mut store, &mut RealCoder::new("a"), &[("en.txt", SANANDAJ_EN), ("fa.txt", SANANDAJ_FA)]);
+        assert_eq!(cluster(&mut store).len(), 1);
+        let fa = event_of(&mut store, "fa.txt");
+        let event = store.event_key(fa).unwrap().unwrap();
+        decide(&mut store, Decision::Split { event });
+        assert_eq!(cluster(&mut store).len(), 2);
+
+        store.code_pending(&mut RealCoder::new("b"), true, 100).unwrap();
+        assert_ne!(event_of(&mut store, "fa.txt"), fa);
+        let incidents = cluster(&mut store);
+        assert_eq!(incidents.len(), 2, "the split holds: {incidents:#?}");
+        let run = store.cluster(&Filter::default(), &Params::default(), at(30)).unwrap();
+        assert!(run.unresolved.is_empty());
+    }
+
+    fn grades_come_from_channels_and_analysts(db) {
+        let mut store = db.open();
+        ingest(&mut store, &mut RealCoder::new("a"), &[("en.txt", SANANDAJ_EN), ("fa.txt", SANANDAJ_FA)]);
+        assert_eq!(store.grade_channel("telegram:en.txt", Reliability::B, "maryam", at(30)).unwrap(), 1);
+        assert_eq!(cluster(&mut store)[0].grade, "B1", "two sources, one of a usually reliable channel");
+        // A channel's grade reaches its later reports on arrival.
+        ingest(&mut store, &mut RealCoder::new("a"), &[("en.txt", NARMAK)]);
+        let narmak = cluster(&mut store).into_iter().find(|c| c.event.event.location == "Tehran - Narmak").unwrap();
+        assert_eq!(narmak.grade, "B2");
+
+        let en = event_of(&mut store, "en.txt");
+        let key = store.event_key(en).unwrap().unwrap();
+        decide(&mut store, Decision::Grade { event: key, grade: "C3".parse().unwrap() });
+        let sanandaj = cluster(&mut store).into_iter().find(|c| c.event.event.location == "Sanandaj").unwrap();
+        assert_eq!((sanandaj.grade.as_str(), sanandaj.graded_by_analyst), ("C3", true));
+        assert!(store.audit_verify(None).unwrap().is_intact());
+        let decided = store.audit_history("decision", "1").unwrap();
+        assert_eq!(decided[0].actor, "maryam");
+        assert!(decided[0].change.contains("\"grade\":\"C3\""), "{}", decided[0].change);
+    }
+
+    fn a_run_replaces_the_last_and_leaves_rejected_events_out(db) {
+        let mut store = db.open();
+        ingest(&mut store, &mut RealCoder::new("a"), &[
+            ("en.txt", SANANDAJ_EN), ("fa.txt", SANANDAJ_FA), ("narmak.txt", NARMAK),
+        ]);
+        assert_eq!(cluster(&mut store).len(), 2);
+        let fa = event_of(&mut store, "fa.txt");
+        store.set_status(&[fa], &Filter::default(), Status::Rejected, "maryam", at(30)).unwrap();
+        let incidents = cluster(&mut store);
+        assert_eq!(incidents.len(), 2);
+        let sanandaj = incidents.iter().find(|c| c.event.event.location == "Sanandaj").unwrap();
+        assert_eq!((sanandaj.source_count, sanandaj.event.event.arrests), (1, Some(12)));
+        assert!(!incidents.iter().any(|c| c.members.contains(&fa)));
+    }
+
+    fn an_incident_is_published_when_one_of_its_events_is(db) {
+        let mut store = db.open();
+        ingest(&mut store, &mut RealCoder::new("a"), &[
+            ("en.txt", SANANDAJ_EN), ("fa.txt", SANANDAJ_FA), ("narmak.txt", NARMAK),
+        ]);
+        let fa = event_of(&mut store, "fa.txt");
+        store.set_status(&[fa], &Filter::default(), Status::Published, "maryam", at(30)).unwrap();
+        cluster(&mut store);
+        let published = store.incidents(None, None, true).unwrap();
+        assert_eq!(published.len(), 1);
+        assert_eq!((published[0].event.event.location.as_str(), published[0].source_count), ("Sanandaj", 2));
+        // An analyst can withdraw the incident without touching the events.
+        let key = store.event_key(fa).unwrap().unwrap();
+        decide(&mut store, Decision::Publish { event: key, published: false });
+        cluster(&mut store);
+        assert!(store.incidents(None, None, true).unwrap().is_empty());
+    }
+
+    fn the_digest_totals_equal_a_query_over_the_period(db) {
+        let mut store = db.open();
+        ingest(&mut store, &mut RealCoder::new("a"), &[
+            ("en.txt", SANANDAJ_EN), ("fa.txt", SANANDAJ_FA), ("fwd.txt", SANANDAJ_FORWARDED),
+            ("narmak.txt", NARMAK), ("ekbatan.txt", EKBATAN),
+            ("m27.txt", MAHABAD_27), ("m29.txt", MAHABAD_29),
+        ]);
+        let coded = Filter { status: vec![Status::Coded], ..Default::default() };
+        store.set_status(&[], &coded, Status::Published, "maryam", at(30)).unwrap();
+        let ekbatan = event_of(&mut store, "ekbatan.txt");
+        store.set_status(&[ekbatan], &Filter::default(), Status::Verified, "maryam", at(30)).unwrap();
+        cluster(&mut store);
+        let (from, to) = (NaiveDate::from_ymd_opt(2022, 10, 28).unwrap(), NaiveDate::from_ymd_opt(2022, 11, 11).unwrap());
+        let events: Vec<unrest_digest::DigestEvent> = store
+            .incidents(Some(from), Some(to), true)
+            .unwrap()
+            .into_iter()
+            .map(|c| unrest_digest::DigestEvent { event: c.event.event, grade: c.grade, source_count: c.source_count as usize })
+            .collect();
+        assert_eq!(events.len(), 3, "Sanandaj, Narmak, Mahabad on the 29th; not Ekbatan (unpublished) nor the 27th");
+        let digest = unrest_digest::DigestInput { from, to, events, ..Default::default() };
+        let summary = unrest_digest::summary(&digest);
+        let query = store.incident_totals(from, to).unwrap();
+        assert_eq!(
+            (summary.total.events as u64, summary.total.fatalities as u64, summary.total.injuries as u64, summary.total.arrests as u64),
+            (query.events, query.fatalities, query.injuries, query.arrests)
+        );
+        assert_eq!((query.events, query.fatalities, query.arrests), (3, 3, 10));
+        let mut html = Vec::new();
+        unrest_digest::render(&digest, unrest_digest::DigestFormat::Html, &mut html).unwrap();
+        assert!(String::from_utf8(html).unwrap().contains("Sanandaj"));
+    }
+}
