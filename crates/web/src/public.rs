@@ -143,7 +143,7 @@ async fn map_page(
                     li {
                         a href=(href(&format!("/events/{}", e.id), lang)) {
                             bdi { time { (e.event.event_date) } " · "
-                            strong { (e.event.location) } " · " (e.event.sub_event_type) }
+                            strong { (place_name(gaz.gazetteer(), lang, &e.event.location)) } " · " (e.event.sub_event_type) }
                         }
                         @if e.event.fatalities > 0 { " · " (t.fatalities) ": " (lang.num(e.event.fatalities)) }
                     }
@@ -219,6 +219,11 @@ async fn event_page(
         return Err(AppError::NotFound);
     };
     let e = public_event(&stored);
+    let gaz = state
+        .coder
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     let count = |v: Option<u32>| match v {
         Some(n) => lang.num(n),
         None => t.not_given.to_string(),
@@ -226,11 +231,11 @@ async fn event_page(
     let title = format!("{} — {}", e.location, e.event_date);
     let body = html! {
         article.event {
-            h1 { (e.sub_event_type) ": " (e.location) }
+            h1 { (e.sub_event_type) ": " (place_name(gaz.gazetteer(), lang, &e.location)) }
             p.sub { (e.event_type) " · " (e.disorder_type) }
             dl {
                 dt { (t.date) } dd { time datetime=(e.event_date) { (e.event_date) } " (" (t.precision) " " (e.time_precision) ")" }
-                dt { (t.location) } dd { (e.location)
+                dt { (t.location) } dd { (place_name(gaz.gazetteer(), lang, &e.location))
                     @if !e.admin2.is_empty() && e.admin2 != e.location { ", " (e.admin2) }
                     ", " (e.admin1) " — "
                     (format!("{:.4}, {:.4}", e.latitude, e.longitude)) " (" (t.precision) " " (e.geo_precision) ")" }
@@ -260,11 +265,44 @@ async fn event_page(
     .render(body))
 }
 
+/// A place as the page's language names it: on Persian pages the gazetteer's Persian name
+/// for the place (or each part of `City - District`), else the name as coded.
+pub fn place_name(gaz: &unrest_gazetteer::Gazetteer, lang: Lang, location: &str) -> String {
+    if lang != Lang::Fa {
+        return location.to_string();
+    }
+    location
+        .split(" - ")
+        .map(|part| {
+            gaz.lookup(part)
+                .first()
+                .map(|&id| gaz.place(id).name_fa.clone())
+                .filter(|fa| !fa.is_empty())
+                .unwrap_or_else(|| part.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(" - ")
+}
+
 /// Anything else: JSON under `/api/`, a page elsewhere.
 pub async fn not_found(OriginalUri(uri): OriginalUri) -> Response {
     if uri.path().starts_with("/api/") || uri.path() == "/api" {
         ApiError(AppError::NotFound).into_response()
     } else {
         AppError::NotFound.into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn persian_pages_name_places_in_persian() {
+        let g = unrest_gazetteer::Gazetteer::embedded();
+        assert_eq!(place_name(g, Lang::Fa, "Karaj"), "کرج");
+        assert!(place_name(g, Lang::Fa, "Tehran - Naziabad").starts_with("تهران - "));
+        assert_eq!(place_name(g, Lang::En, "Karaj"), "Karaj");
+        assert_eq!(place_name(g, Lang::Fa, "Nowhere-abad"), "Nowhere-abad");
     }
 }
