@@ -86,7 +86,12 @@ async fn map_page(
         .places()
         .iter()
         .filter(|p| p.kind == unrest_gazetteer::PlaceKind::Province)
-        .map(|p| (p.name.clone(), p.name_fa.clone()))
+        .map(|p| {
+            (
+                p.name.clone(),
+                p.name_fa.trim_start_matches("استان ").to_string(),
+            )
+        })
         .collect();
     provinces.sort();
     let selected = |a: &Option<String>, v: &str| a.as_deref().map(str::trim) == Some(v);
@@ -237,19 +242,19 @@ async fn event_page(
                 dt { (t.date) } dd { time datetime=(e.event_date) { (e.event_date) } " (" (t.precision) " " (e.time_precision) ")" }
                 dt { (t.location) } dd { (place_name(gaz.gazetteer(), lang, &e.location))
                     @if !e.admin2.is_empty() && e.admin2 != e.location { ", " (e.admin2) }
-                    ", " (e.admin1) " — "
+                    ", " (province_name(gaz.gazetteer(), lang, &e.admin1)) " — "
                     (format!("{:.4}, {:.4}", e.latitude, e.longitude)) " (" (t.precision) " " (e.geo_precision) ")" }
-                dt { (t.actors) } dd {
+                dt { (t.actors) } dd dir="auto" {
                     (e.actor1) @if !e.assoc_actor_1.is_empty() { " (" (e.assoc_actor_1) ")" }
                     @if !e.actor2.is_empty() { " — " (e.actor2) @if !e.assoc_actor_2.is_empty() { " (" (e.assoc_actor_2) ")" } }
                 }
                 dt { (t.fatalities) } dd { (lang.num(e.fatalities)) }
                 dt { (t.injuries) } dd { (count(e.injuries)) }
                 dt { (t.arrests) } dd { (count(e.arrests)) }
-                dt { "ACLED" } dd { code { (e.event_id_cnty) } " · " (e.interaction) " · " (e.source_scale) }
+                dt { "ACLED" } dd { bdi { code { (e.event_id_cnty) } " · " (e.interaction) " · " (e.source_scale) } }
             }
             h2 { (t.notes) }
-            p.notes { (e.notes) }
+            p.notes dir="auto" { (e.notes) }
             p { a href=(format!("/api/events/{}", stored.id)) { "JSON" } }
         }
     };
@@ -284,6 +289,16 @@ pub fn place_name(gaz: &unrest_gazetteer::Gazetteer, lang: Lang, location: &str)
         .join(" - ")
 }
 
+/// A province as the page's language names it.
+pub fn province_name(gaz: &unrest_gazetteer::Gazetteer, lang: Lang, admin1: &str) -> String {
+    match (lang, gaz.province(admin1)) {
+        (Lang::Fa, Some(p)) if !p.name_fa.is_empty() => {
+            p.name_fa.trim_start_matches("استان ").to_string()
+        }
+        _ => admin1.to_string(),
+    }
+}
+
 /// Anything else: JSON under `/api/`, a page elsewhere.
 pub async fn not_found(OriginalUri(uri): OriginalUri) -> Response {
     if uri.path().starts_with("/api/") || uri.path() == "/api" {
@@ -304,5 +319,7 @@ mod tests {
         assert!(place_name(g, Lang::Fa, "Tehran - Naziabad").starts_with("تهران - "));
         assert_eq!(place_name(g, Lang::En, "Karaj"), "Karaj");
         assert_eq!(place_name(g, Lang::Fa, "Nowhere-abad"), "Nowhere-abad");
+        assert_eq!(province_name(g, Lang::Fa, "Fars"), "فارس");
+        assert_eq!(province_name(g, Lang::Fa, "Kurdistan"), "کردستان");
     }
 }
