@@ -10,6 +10,11 @@ step() { printf '\n== %s\n' "$*"; }
 step "services"
 [ -x scripts/pg-start.sh ] && scripts/pg-start.sh
 [ -x scripts/chromium-install.sh ] && scripts/chromium-install.sh
+# The standard age tool: sealed files must open with it, and the tests check that they do.
+if ! command -v age >/dev/null 2>&1; then
+  (apt-get install -y -qq age >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq age; }) || true
+fi
+if command -v age >/dev/null 2>&1; then export UNREST_REQUIRE_AGE_CLI=1; fi
 
 step "format"
 cargo fmt --all -- --check
