@@ -2,9 +2,13 @@
 //! hands the work to the library crates. Exit status: 0 all went well, 1 some input was
 //! rejected (the rest was processed), 2 the command could not run.
 
+mod audit;
 mod code;
+mod corroborate;
 mod dataset;
+mod digest;
 mod input;
+mod keys;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -40,12 +44,29 @@ enum Command {
     Verify(dataset::StatusArgs),
     /// Mark events rejected.
     Reject(dataset::StatusArgs),
+    /// Group events of different reports that are one incident; count independent sources.
+    Cluster(corroborate::ClusterArgs),
+    /// Record that two events' incidents are one (an analyst's decision; survives re-coding).
+    Merge(corroborate::MergeArgs),
+    /// Record that an event is an incident of its own.
+    Split(corroborate::SplitArgs),
+    /// Record an incident's Admiralty grade (e.g. B2).
+    Grade(corroborate::GradeArgs),
+    /// Grade a reporting channel's reliability (A-F); its reports take the grade.
+    GradeChannel(corroborate::GradeChannelArgs),
+    /// Write the digest of a period: published incidents as Markdown, HTML or PDF.
+    Digest(digest::DigestArgs),
+    /// Verify or export the tamper-evident audit log.
+    Audit(audit::AuditArgs),
+    /// Make the organisation's sealing key: prints the public key, writes the secret file.
+    Keygen(keys::KeygenArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Code(args) => code::run(args),
+        Command::Keygen(args) => keys::keygen(args),
         Command::Bench(args) => code::bench(args),
         Command::Ingest(args) => dataset::ingest(args),
         Command::Events(args) => dataset::events(args),
@@ -54,6 +75,13 @@ fn main() -> ExitCode {
         Command::Publish(args) => dataset::publish(args),
         Command::Verify(args) => dataset::verify(args),
         Command::Reject(args) => dataset::reject(args),
+        Command::Cluster(args) => corroborate::cluster(args),
+        Command::Merge(args) => corroborate::merge(args),
+        Command::Split(args) => corroborate::split(args),
+        Command::Grade(args) => corroborate::grade(args),
+        Command::GradeChannel(args) => corroborate::grade_channel(args),
+        Command::Digest(args) => digest::run(args),
+        Command::Audit(args) => audit::run(args),
     };
     match result {
         Ok(code) => code,

@@ -233,3 +233,25 @@ fn directories_are_walked_and_only_report_files_read() {
     );
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
 }
+
+#[test]
+fn keygen_writes_a_private_identity_once_and_prints_the_public_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = unrest(&["keygen", "--output", "key.txt"], dir.path());
+    assert!(out.status.success());
+    let public = String::from_utf8(out.stdout).unwrap();
+    assert!(public.trim().starts_with("age1"));
+    let file = std::fs::read_to_string(dir.path().join("key.txt")).unwrap();
+    assert!(file.contains("AGE-SECRET-KEY-1") && file.contains(public.trim()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("key.txt"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let again = unrest(&["keygen", "--output", "key.txt"], dir.path());
+    assert_eq!(again.status.code(), Some(2));
+}
