@@ -11,7 +11,10 @@ fn coding(c: &mut Criterion) {
     let corpus = unrest_coder::sample::corpus(4000);
     let mut group = c.benchmark_group("code");
     for lang in ["en", "fa"] {
-        let reports: Vec<_> = corpus.iter().filter(|r| r.lang.as_deref() == Some(lang)).collect();
+        let reports: Vec<_> = corpus
+            .iter()
+            .filter(|r| r.lang.as_deref() == Some(lang))
+            .collect();
         let bytes: usize = reports.iter().map(|r| r.text.len()).sum();
         group.throughput(Throughput::Bytes(bytes as u64));
         group.bench_function(lang, |b| {
