@@ -26,6 +26,7 @@ use unrest_corroborate::{
     cluster_with, source_groups_of, Cluster, Clustering, Decision, EventKey, EventRef, Fingerprint,
     Grade, Params, Reliability, SourceParams,
 };
+use unrest_model::Event;
 
 /// The tables of corroboration (migration 5).
 pub(crate) fn ddl(d: crate::Dialect) -> String {
@@ -179,6 +180,14 @@ pub struct Incident {
     pub conflicts: String,
     /// Event ids, ascending.
     pub members: Vec<i64>,
+    /// The member whose notes the canonical event carries: one that tells the incident as
+    /// the canonical fields do (date, place and type, and the counts when one does), else
+    /// the lead. Notes are written from an event's own fields, so another member's could
+    /// name another day or type than the incident's.
+    pub notes_from: i64,
+    /// Whether that member's counts are the canonical ones too; when not, the figures in
+    /// its notes are that report's, not the incident's.
+    pub notes_counts_agree: bool,
 }
 
 /// Sums over published incidents of a period, as the digest's summary table shows them.
@@ -794,6 +803,8 @@ impl Store {
                     published: r.req_int(c(17))? != 0,
                     conflicts: r.req_text(c(18))?,
                     members: Vec::new(),
+                    notes_from: 0,
+                    notes_counts_agree: true,
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -817,7 +828,74 @@ impl Store {
                 },
             )
             .map_err(|e| self.err(e))?;
+        self.choose_notes(&mut incidents)?;
         Ok(incidents)
+    }
+
+    /// Gives each incident the notes of the member that agrees best with its canonical
+    /// fields (see [`Incident::notes_from`]).
+    fn choose_notes(&mut self, incidents: &mut [Incident]) -> Result<()> {
+        let wanted: Vec<i64> = incidents
+            .iter()
+            .filter(|c| c.members.len() > 1)
+            .flat_map(|c| c.members.iter().copied())
+            .collect();
+        let mut members: HashMap<i64, StoredEvent> = HashMap::with_capacity(wanted.len());
+        for chunk in wanted.chunks(500) {
+            let mut sql = Sql::new(&crate::SELECT_EVENTS);
+            let ps: Vec<String> = chunk.iter().map(|&id| sql.bind(id)).collect();
+            sql.text
+                .push_str(&format!(" WHERE e.id IN ({})", ps.join(", ")));
+            let rows = self
+                .conn
+                .query_all(&sql.text, &sql.params, crate::event_from_row)
+                .map_err(|e| self.err(e))?;
+            members.extend(rows.into_iter().map(|e| (e.id, e)));
+        }
+        for c in incidents.iter_mut() {
+            let k = &c.event.event;
+            let tells = |e: &Event| {
+                (
+                    &e.event_date,
+                    e.time_precision,
+                    &e.location,
+                    e.geo_precision,
+                    &e.event_type,
+                    &e.sub_event_type,
+                ) == (
+                    &k.event_date,
+                    k.time_precision,
+                    &k.location,
+                    k.geo_precision,
+                    &k.event_type,
+                    &k.sub_event_type,
+                )
+            };
+            let counts = |e: &Event| {
+                (e.fatalities, e.injuries, e.arrests) == (k.fatalities, k.injuries, k.arrests)
+            };
+            let lead = c.event.id;
+            let mut candidates: Vec<&StoredEvent> = c
+                .members
+                .iter()
+                .filter_map(|id| members.get(id))
+                .filter(|m| tells(&m.event))
+                .collect();
+            // Counts agreeing first, then the lead, then the oldest.
+            candidates.sort_by_key(|m| (!counts(&m.event), m.id != lead, m.id));
+            match candidates.first() {
+                Some(m) => {
+                    c.notes_from = m.id;
+                    c.notes_counts_agree = counts(&m.event);
+                    c.event.event.notes = m.event.notes.clone();
+                }
+                None => {
+                    c.notes_from = lead;
+                    c.notes_counts_agree = members.get(&lead).is_none_or(|m| counts(&m.event));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The published incidents' figures over `from`..=`to`, summed by the database: what the
