@@ -9,6 +9,7 @@ mod dataset;
 mod digest;
 mod input;
 mod keys;
+mod web;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -60,6 +61,11 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Make the organisation's sealing key: prints the public key, writes the secret file.
     Keygen(keys::KeygenArgs),
+    /// Serve the web app: anonymous submission, analyst review, the public map and API.
+    Serve(web::ServeArgs),
+    /// Manage analysts' and admins' accounts.
+    #[command(subcommand)]
+    User(web::UserCommand),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +73,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Code(args) => code::run(args),
         Command::Keygen(args) => keys::keygen(args),
+        Command::Serve(args) => web::serve(args),
+        Command::User(command) => web::user(command),
         Command::Bench(args) => code::bench(args),
         Command::Ingest(args) => dataset::ingest(args),
         Command::Events(args) => dataset::events(args),
