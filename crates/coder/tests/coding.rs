@@ -191,16 +191,49 @@ fn a_witness_origin_before_the_scene_is_not_the_event_place() {
 }
 
 #[test]
-fn the_province_named_with_a_city_picks_the_namesake_in_it() {
-    // Two towns of one name: the province in the heading decides.
-    let g = unrest_gazetteer::Gazetteer::embedded();
-    let ids = g.lookup("Kiashahr");
-    let _ = ids;
+fn the_province_in_context_picks_between_towns_of_one_name() {
+    // Ardakan: a town of ~15,000 in Fars and one of ~59,000 in Yazd.
     let e = one(
-        "Bukan, West Azerbaijan, November 20 — people chanted slogans.",
+        "Fars province\nIn Ardakan, workers went on strike on Monday.",
         "2022-11-21",
     );
-    assert_eq!(e.admin1, "West Azerbaijan");
+    assert_eq!(
+        (e.location.as_str(), e.admin1.as_str()),
+        ("Ardakan", "Fars")
+    );
+    let e = one(
+        "Yazd\nIn Ardakan, workers went on strike on Monday.",
+        "2022-11-21",
+    );
+    assert_eq!(e.admin1, "Yazd");
+    let e = one(
+        "Nurabad, Fars, Monday: shopkeepers closed their shops.",
+        "2022-11-21",
+    );
+    assert_eq!(e.admin1, "Fars");
+    let e = one(
+        "Nurabad, Lorestan, Monday: shopkeepers closed their shops.",
+        "2022-11-21",
+    );
+    assert_eq!(e.admin1, "Lorestan");
+}
+
+#[test]
+fn a_place_named_like_another_province_is_the_place_in_context() {
+    // Golestan is a province, and also a city of Tehran province.
+    let e = one(
+        "Golestan, Tehran province, Monday: residents chanted slogans.",
+        "2022-11-21",
+    );
+    assert_eq!(
+        (e.location.as_str(), e.admin1.as_str(), e.geo_precision),
+        ("Golestan", "Tehran", 1)
+    );
+    let e = one(
+        "Golestan province, Monday: residents chanted slogans.",
+        "2022-11-21",
+    );
+    assert_eq!((e.admin1.as_str(), e.geo_precision), ("Golestan", 3));
 }
 
 #[test]
