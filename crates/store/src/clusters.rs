@@ -23,7 +23,7 @@ use crate::{Error, Filter, Result, Status, Store, StoredEvent};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use std::collections::HashMap;
 use unrest_corroborate::{
-    cluster_with, source_groups_of, Cluster, Clustering, Decision, EventKey, EventRef, Fingerprint,
+    cluster_with, suggest_grade, Cluster, Clustering, Decision, EventKey, EventRef, Fingerprint,
     Grade, Params, Reliability, SourceParams,
 };
 use unrest_model::Event;
@@ -219,14 +219,21 @@ struct Lean {
     published: bool,
 }
 
+/// A report as clustering sees it.
+struct Source {
+    /// The report's key (see `report_key`).
+    key: String,
+    fingerprint: Fingerprint,
+    channel: Reliability,
+}
+
 /// The events, sources and decisions a run clusters, loaded from the store. Strings that
 /// repeat (places, types) are kept once, so a million events fit in a few hundred MB.
 pub struct ClusterInput {
     events: Vec<Lean>,
     ids: Vec<String>,
     pool: Vec<String>,
-    /// Per report index: key, source key, channel grade.
-    reports: Vec<(String, String, Reliability)>,
+    reports: Vec<Source>,
     decisions: Vec<StoredDecision>,
 }
 
@@ -244,12 +251,12 @@ impl ClusterInput {
             .iter()
             .zip(&self.ids)
             .map(|(e, id)| {
-                let (report, source, channel) = &self.reports[e.report];
+                let report = &self.reports[e.report];
                 EventRef {
                     id,
-                    report,
-                    source,
-                    channel: *channel,
+                    report: &report.key,
+                    source: "",
+                    channel: report.channel,
                     date: e.date,
                     time_precision: e.time_precision,
                     latitude: e.latitude,
@@ -268,9 +275,83 @@ impl ClusterInput {
     }
 
     /// Clusters the input with the analysts' decisions: pure, no database.
+    ///
+    /// Copies are looked for only among the reports of one incident, after grouping: who
+    /// copied whom matters only to count an incident's sources, and comparing every pair of
+    /// reports that share boilerplate (a channel's header, a template) is quadratic —
+    /// `source_groups_of` over 250,000 templated reports ran for minutes and 8 GB. Each
+    /// incident's pairs are compared with [`Fingerprint::is_copy_of`]; copies found in any
+    /// incident are one source everywhere, named by the smallest report key among them, as
+    /// `source_groups_of` names them. Then each incident's sources, count and suggested
+    /// grade are set from those keys (grouping itself does not depend on sources).
     pub fn cluster(&self, params: &Params) -> Clustering {
         let decisions: Vec<Decision> = self.decisions.iter().map(|d| d.decision.clone()).collect();
-        cluster_with(&self.refs(), &decisions, params)
+        let mut clustering = cluster_with(&self.refs(), &decisions, params);
+        let sources = self.source_keys(&clustering);
+        for c in &mut clustering.clusters {
+            let mut keys: Vec<&str> = c
+                .members
+                .iter()
+                .map(|&m| sources[self.events[m].report].as_str())
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            c.sources = keys.into_iter().map(String::from).collect();
+            c.source_count = c.sources.len();
+            if !c.graded_by_analyst {
+                let channels: Vec<Reliability> = c
+                    .members
+                    .iter()
+                    .map(|&m| self.reports[self.events[m].report].channel)
+                    .collect();
+                c.grade = suggest_grade(c.source_count, &channels);
+            }
+        }
+        clustering
+    }
+
+    /// The source key of each report: copies among the reports of any one incident share the
+    /// smallest key of their group.
+    fn source_keys(&self, clustering: &Clustering) -> Vec<String> {
+        let params = SourceParams::default();
+        let mut parent: Vec<usize> = (0..self.reports.len()).collect();
+        fn find(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        let mut reports: Vec<usize> = Vec::new();
+        for c in clustering.clusters.iter().filter(|c| c.reports.len() > 1) {
+            reports.clear();
+            reports.extend(c.members.iter().map(|&m| self.events[m].report));
+            reports.sort_unstable();
+            reports.dedup();
+            for (x, &i) in reports.iter().enumerate() {
+                for &j in &reports[x + 1..] {
+                    let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                    if ri != rj
+                        && self.reports[i]
+                            .fingerprint
+                            .is_copy_of(&self.reports[j].fingerprint, &params)
+                    {
+                        parent[ri.max(rj)] = ri.min(rj);
+                    }
+                }
+            }
+        }
+        let mut name: HashMap<usize, usize> = HashMap::new();
+        for i in 0..self.reports.len() {
+            let root = find(&mut parent, i);
+            let best = name.entry(root).or_insert(i);
+            if self.reports[i].key < self.reports[*best].key {
+                *best = i;
+            }
+        }
+        (0..self.reports.len())
+            .map(|i| self.reports[name[&find(&mut parent, i)]].key.clone())
+            .collect()
     }
 
     /// Whether the cluster is published: by the latest publish decision that shaped it, else
@@ -583,26 +664,21 @@ impl Store {
                 },
             )
             .map_err(|e| self.err(e))?;
-        let empty = Fingerprint {
-            shingles: 0,
-            minhash: Vec::new(),
-        };
-        let keyed: Vec<(&str, &Fingerprint)> = report_ids
-            .iter()
-            .map(|(key, r)| {
-                let fp = r.and_then(|r| prints.get(&r)).map_or(&empty, |(fp, _)| fp);
-                (key.as_str(), fp)
-            })
-            .collect();
-        let sources = source_groups_of(&keyed, &SourceParams::default());
         let reports = report_ids
-            .iter()
-            .zip(sources)
-            .map(|((key, r), source)| {
-                let grade = r
-                    .and_then(|r| prints.get(&r))
-                    .map_or(Reliability::F, |p| p.1);
-                (key.clone(), source, grade)
+            .into_iter()
+            .map(|(key, r)| {
+                let (fingerprint, channel) = r.and_then(|r| prints.remove(&r)).unwrap_or((
+                    Fingerprint {
+                        shingles: 0,
+                        minhash: Vec::new(),
+                    },
+                    Reliability::F,
+                ));
+                Source {
+                    key,
+                    fingerprint,
+                    channel,
+                }
             })
             .collect();
         let decisions = self.decisions()?;
@@ -626,7 +702,11 @@ impl Store {
             events: input.len(),
             reports: input.reports.len(),
             sources: {
-                let mut s: Vec<&str> = input.reports.iter().map(|r| r.1.as_str()).collect();
+                let mut s: Vec<&str> = clustering
+                    .clusters
+                    .iter()
+                    .flat_map(|c| c.sources.iter().map(String::as_str))
+                    .collect();
                 s.sort_unstable();
                 s.dedup();
                 s.len()
