@@ -238,12 +238,12 @@ fn warn(pb: &ProgressBar, msg: impl std::fmt::Display) {
 // ---- ingest -----------------------------------------------------------------------------
 
 /// The coder as the store sees it.
-struct CoderStep {
-    coder: Coder,
-    version: String,
-    lang: Lang,
+pub(crate) struct CoderStep {
+    pub coder: Coder,
+    pub version: String,
+    pub lang: Lang,
     /// Written into ACLED's `timestamp`: when these events were coded.
-    now: DateTime<Utc>,
+    pub now: DateTime<Utc>,
 }
 
 impl Coding for CoderStep {

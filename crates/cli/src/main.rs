@@ -9,6 +9,7 @@ mod dataset;
 mod digest;
 mod input;
 mod keys;
+mod sealed;
 mod web;
 
 use clap::{Parser, Subcommand};
@@ -61,6 +62,8 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Make the organisation's sealing key: prints the public key, writes the secret file.
     Keygen(keys::KeygenArgs),
+    /// Open the sealed submissions of a server with the identity, into the local dataset.
+    Unseal(sealed::UnsealArgs),
     /// Serve the web app: anonymous submission, analyst review, the public map and API.
     Serve(web::ServeArgs),
     /// Manage analysts' and admins' accounts.
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Code(args) => code::run(args),
         Command::Keygen(args) => keys::keygen(args),
+        Command::Unseal(args) => sealed::unseal(args),
         Command::Serve(args) => web::serve(args),
         Command::User(command) => web::user(command),
         Command::Bench(args) => code::bench(args),

@@ -2,7 +2,7 @@
 //! in `unrest-web`; this module reads the flags and, for a password, the terminal.
 
 use crate::dataset::DbArgs;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
@@ -22,7 +22,14 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (when served over HTTPS).
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Sealed mode: encrypt every submission on arrival to this age public key (`age1…`,
+    /// from `unrest keygen`) and store only the ciphertext. Default: $UNREST_SEAL_TO.
+    #[arg(long, value_name = "AGE_PUBLIC_KEY")]
+    pub seal_to: Option<String>,
 }
+
+/// The environment variable read when `--seal-to` is not given.
+pub const SEAL_TO_ENV: &str = "UNREST_SEAL_TO";
 
 #[derive(clap::Subcommand)]
 pub enum UserCommand {
@@ -42,6 +49,17 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     config.demo = args.demo;
     config.tile_url = args.tiles;
     config.secure_cookies = args.secure_cookies;
+    let seal_to = args.seal_to.or_else(|| {
+        std::env::var(SEAL_TO_ENV)
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+    });
+    if let Some(key) = seal_to {
+        // A server that should be sealed must never start open by mistake.
+        let recipient = unrest_seal::parse_recipient(&key)
+            .context("--seal-to (or $UNREST_SEAL_TO): refusing to start")?;
+        config.seal_to = Some(recipient);
+    }
     unrest_web::serve(config)?;
     Ok(ExitCode::SUCCESS)
 }

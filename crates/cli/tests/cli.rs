@@ -255,3 +255,160 @@ fn keygen_writes_a_private_identity_once_and_prints_the_public_key() {
     let again = unrest(&["keygen", "--output", "key.txt"], dir.path());
     assert_eq!(again.status.code(), Some(2));
 }
+
+/// A server's dataset holding `texts` sealed to `recipient` (the second, if any, a
+/// follow-up of the first), as `unrest serve --seal-to` stores them.
+fn sealed_server(dir: &Path, recipient: &unrest_seal::Recipient, texts: &[&str]) -> String {
+    let url = format!("sqlite:{}", dir.join("server.db").display());
+    let mut store = unrest_store::Store::open(&url).unwrap();
+    let mut first = None;
+    for (i, text) in texts.iter().enumerate() {
+        let submission = unrest_seal::Submission {
+            text: text.to_string(),
+            place: (i == 0).then(|| "Sanandaj".to_string()),
+            date: (i == 0).then(|| "2022-11-05".to_string()),
+            lang: None,
+            received_at: chrono::Utc::now(),
+            attachments: Vec::new(),
+        };
+        let sealed = unrest_seal::seal_submission(recipient, &submission);
+        let id = store
+            .add_sealed(
+                &sealed.sha256_of_ciphertext,
+                &sealed.ciphertext,
+                (i == 0).then_some("receipt"),
+                first,
+                chrono::Utc::now(),
+            )
+            .unwrap();
+        first = first.or(Some(id));
+    }
+    url
+}
+
+#[test]
+fn unseal_gives_back_each_sealed_report_byte_for_byte_and_marks_it_pulled() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let key = unrest_seal::generate_identity();
+    std::fs::write(
+        d.join("key.txt"),
+        key.identity_file(chrono::Utc::now()).as_bytes(),
+    )
+    .unwrap();
+    let marker = "MARKER-unseal-4kq Hundreds gathered and chanted slogans; 12 were arrested.";
+    let server = sealed_server(d, &key.recipient, &[marker, "FOLLOW-9zz two more detained"]);
+
+    let out = unrest(
+        &[
+            "unseal",
+            "--db",
+            &server,
+            "--identity",
+            "key.txt",
+            "--into",
+            "local.db",
+        ],
+        d,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("2 sealed submissions opened"), "{err}");
+
+    let mut local = unrest_store::Store::open(d.join("local.db").to_str().unwrap()).unwrap();
+    let report = local.report(1).unwrap().unwrap();
+    assert_eq!(
+        report.report.text,
+        format!("Sanandaj, 5 November 2022:\n{marker}")
+    );
+    assert!(report.report.text.as_bytes().ends_with(marker.as_bytes()));
+    assert!(report.report.id.starts_with("sealed-"));
+    assert!(report.coded_with.is_some(), "coded on ingest");
+    assert_eq!(
+        local.followups(1).unwrap()[0].text,
+        "FOLLOW-9zz two more detained"
+    );
+
+    // Pulled: a second run finds nothing new; the server holds no plaintext.
+    let out = unrest(
+        &[
+            "unseal",
+            "--db",
+            &server,
+            "--identity",
+            "key.txt",
+            "--into",
+            "local.db",
+        ],
+        d,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no sealed submissions to pull"));
+    let server_bytes = std::fs::read(d.join("server.db")).unwrap();
+    assert!(!server_bytes.windows(14).any(|w| w == b"MARKER-unseal-"));
+}
+
+#[test]
+fn unseal_with_another_key_opens_nothing_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let key = unrest_seal::generate_identity();
+    let other = unrest_seal::generate_identity();
+    std::fs::write(
+        d.join("other.txt"),
+        other.identity_file(chrono::Utc::now()).as_bytes(),
+    )
+    .unwrap();
+    let server = sealed_server(d, &key.recipient, &["MARKER-x"]);
+    let out = unrest(
+        &[
+            "unseal",
+            "--db",
+            &server,
+            "--identity",
+            "other.txt",
+            "--into",
+            "local.db",
+        ],
+        d,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("wrong key") && err.contains("none of the 1 sealed submissions opens"),
+        "{err}"
+    );
+    // Still waiting for the right key.
+    let mut store = unrest_store::Store::open(&server).unwrap();
+    assert_eq!(store.sealed_submissions(false).unwrap().len(), 1);
+
+    // No identity file at all: said plainly.
+    let out = unrest(&["unseal", "--db", &server, "--identity", "missing.txt"], d);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reading the identity file missing.txt"));
+}
+
+#[test]
+fn serve_refuses_to_start_with_a_bad_seal_to_key() {
+    let dir = tempfile::tempdir().unwrap();
+    for (key, says) in [
+        ("age1notakey", "not an age public key"),
+        ("AGE-SECRET-KEY-1QQQQ", "this is a SECRET key"),
+    ] {
+        let out = unrest(
+            &[
+                "serve",
+                "--db",
+                "x.db",
+                "--bind",
+                "127.0.0.1:0",
+                "--seal-to",
+                key,
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--seal-to") && err.contains(says), "{err}");
+        assert!(!err.contains("QQQQ"), "the secret is never echoed: {err}");
+    }
+}

@@ -30,6 +30,7 @@ mod conn;
 mod error;
 mod filter;
 mod schema;
+mod sealed;
 
 pub use accounts::{Change, Followup, NewPlace, QueueItem, Role, Session, User};
 pub use audit::{Anchor, Entry as AuditEntry, Finding, Verification};
@@ -40,6 +41,7 @@ pub use conn::Dialect;
 pub use error::{Error, Result};
 pub use filter::{BBox, Filter, Order, Page, Status};
 pub use schema::LATEST as SCHEMA_VERSION;
+pub use sealed::{Media, SealedReceipt, SealedRow};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use conn::{BResult, BackendError, Conn, Row, Value};

@@ -11,7 +11,7 @@
 use crate::conn::{BResult, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 5;
+pub const LATEST: i64 = 6;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 5] = [
+const MIGRATIONS: [Migration; 6] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -51,6 +51,12 @@ const MIGRATIONS: [Migration; 5] = [
         version: 5,
         why: "corroboration: report fingerprints and channel grades, analysts' decisions, clusters",
         ddl: crate::clusters::ddl,
+        fill: None,
+    },
+    Migration {
+        version: 6,
+        why: "sealed intake (ciphertext and its SHA-256 only) and scrubbed photos by content hash",
+        ddl: crate::sealed::ddl,
         fill: None,
     },
 ];

@@ -460,3 +460,4 @@ fn a_locked_database_waits_then_says_so() {
 mod audit;
 mod corroboration;
 mod crash;
+mod sealed;

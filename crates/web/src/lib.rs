@@ -25,6 +25,7 @@ mod demo;
 mod error;
 mod html;
 mod i18n;
+mod intake;
 mod public;
 mod query;
 mod review;
@@ -33,6 +34,9 @@ mod submit;
 
 pub use error::{AppError, ERROR_TABLE};
 pub use security::AccessLog;
+pub use submit::report_text;
+pub use unrest_media::Limits as MediaLimits;
+pub use unrest_seal::Recipient;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
@@ -56,6 +60,11 @@ pub struct ServeConfig {
     /// Open database connections at most.
     pub pool_size: usize,
     pub access_log: AccessLog,
+    /// Sealed mode: every submission is encrypted to this key on arrival and only the
+    /// ciphertext is stored (see `unrest-seal`). `None`: open mode, coded on arrival.
+    pub seal_to: Option<Recipient>,
+    /// Photo limits (size, pixels, count) for `/submit`.
+    pub media_limits: MediaLimits,
 }
 
 impl ServeConfig {
@@ -69,6 +78,8 @@ impl ServeConfig {
             secure_cookies: false,
             pool_size: 4,
             access_log: AccessLog::Stderr,
+            seal_to: None,
+            media_limits: MediaLimits::default(),
         }
     }
 }
@@ -81,6 +92,8 @@ pub(crate) struct AppState {
     pub tile_url: Option<String>,
     pub secure_cookies: bool,
     pub login_throttle: auth::Throttle,
+    pub seal_to: Option<Recipient>,
+    pub media_limits: MediaLimits,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -104,6 +117,8 @@ impl Server {
             tile_url: config.tile_url.clone(),
             secure_cookies: config.secure_cookies,
             login_throttle: auth::Throttle::default(),
+            seal_to: config.seal_to.clone(),
+            media_limits: config.media_limits.clone(),
         });
         if config.demo {
             demo::seed(&state).await?;
@@ -168,9 +183,18 @@ pub fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let config_sealed = config.seal_to.is_some();
     rt.block_on(async move {
         let server = Server::bind(config).await?;
-        eprintln!("unrest: serving on http://{}", server.local_addr()?);
+        let mode = if config_sealed {
+            "sealed: reports are encrypted on arrival, none is stored in the clear"
+        } else {
+            "open: reports are coded on arrival"
+        };
+        eprintln!(
+            "unrest: serving on http://{} ({mode})",
+            server.local_addr()?
+        );
         server.run().await
     })
 }

@@ -8,9 +8,11 @@
 use crate::error::AppError;
 use crate::html::{href, Frame};
 use crate::i18n::Lang;
+use crate::intake::{SubmitBody, Upload, PHOTO_FIELD};
 use crate::security::{random_bytes, same_site, token_hash};
 use crate::Shared;
-use axum::extract::{Query, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::handler::Handler;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,15 +20,25 @@ use axum::{Form, Router};
 use chrono::{NaiveDate, Utc};
 use maud::{html, Markup};
 use serde::Deserialize;
+use unrest_media::MediaError;
 use unrest_model::Report;
+use unrest_seal::{Attachment, Recipient, Submission};
 use unrest_store::{Ingested, NewReport, Status};
+use zeroize::Zeroize;
 
 pub fn routes() -> Router<Shared> {
     Router::new()
-        .route("/submit", get(form_page).post(submit))
+        .route(
+            "/submit",
+            get(form_page).post(submit.layer(DefaultBodyLimit::max(SUBMIT_BODY_LIMIT))),
+        )
         .route("/receipt", get(receipt_form).post(receipt_status))
         .route("/receipt/followup", axum::routing::post(followup))
 }
+
+/// The largest submission body: the text and a few phone photos. Held in memory while it
+/// is read (never in a temporary file), so the in-flight bound in `abuse` also bounds memory.
+pub const SUBMIT_BODY_LIMIT: usize = 40 * 1024 * 1024;
 
 /// The longest report accepted, in characters.
 pub const MAX_REPORT_CHARS: usize = 20_000;
@@ -71,7 +83,7 @@ fn submit_form(state: &Shared, lang: Lang, f: &SubmitForm, errors: &[&str]) -> M
             p { (t.submit_intro) }
             p.privacy { (t.submit_privacy) }
             @for e in errors { p.error role="alert" { (e) } }
-            form.report method="post" action="/submit" accept-charset="utf-8" {
+            form.report method="post" action="/submit" accept-charset="utf-8" enctype="multipart/form-data" {
                 input type="hidden" name="token" value=(token);
                 input type="hidden" name="lang" value=(lang.code());
                 label for="text" { (t.report_text) }
@@ -87,6 +99,9 @@ fn submit_form(state: &Shared, lang: Lang, f: &SubmitForm, errors: &[&str]) -> M
                         input type="date" name="date" placeholder=(t.date_hint) value=[f.date.as_deref()];
                     }
                 }
+                label for="photo" { (t.photos_optional) }
+                small { (t.photos_hint) }
+                input #photo type="file" name=(PHOTO_FIELD) multiple accept="image/jpeg,image/png,image/webp";
                 button type="submit" { (t.send) }
             }
         },
@@ -143,7 +158,7 @@ fn receipt_hash(code: &str) -> String {
 
 /// The text stored for a submission: the reporter's place and date, when given, as the
 /// first line (the coder reads a dateline there), then the report as written.
-fn report_text(text: &str, place: Option<&str>, date: Option<NaiveDate>) -> String {
+pub fn report_text(text: &str, place: Option<&str>, date: Option<NaiveDate>) -> String {
     let date = date.map(|d| d.format("%-d %B %Y").to_string());
     match (place, date) {
         (None, None) => text.to_string(),
@@ -156,8 +171,9 @@ fn report_text(text: &str, place: Option<&str>, date: Option<NaiveDate>) -> Stri
 async fn submit(
     State(state): State<Shared>,
     headers: HeaderMap,
-    Form(f): Form<SubmitForm>,
+    body: SubmitBody,
 ) -> Result<Response, AppError> {
+    let SubmitBody { form: f, photos } = body;
     let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
     let t = lang.tr();
     let now = Utc::now();
@@ -175,10 +191,10 @@ async fn submit(
     let text = f.text.as_deref().unwrap_or("").trim();
     let mut errors = Vec::new();
     if text.is_empty() {
-        errors.push(t.text_required);
+        errors.push(t.text_required.to_string());
     }
     if text.chars().count() > MAX_REPORT_CHARS {
-        errors.push(t.text_too_long);
+        errors.push(t.text_too_long.to_string());
     }
     let place = f
         .place
@@ -192,49 +208,81 @@ async fn submit(
         Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
             Ok(d) if d <= now.date_naive() && chrono::Datelike::year(&d) >= 1979 => Some(d),
             _ => {
-                errors.push(t.bad_date);
+                errors.push(t.bad_date.to_string());
                 None
             }
         },
     };
+    // Photos are checked even when the text is wrong, so one answer names every problem.
+    let photos = match scrub_photos(&state, photos).await? {
+        Ok(photos) => photos,
+        Err(why) => {
+            errors.push(format!("{}: {why}", t.photo_refused));
+            Vec::new()
+        }
+    };
     if !errors.is_empty() {
+        let errors: Vec<&str> = errors.iter().map(String::as_str).collect();
         let body = submit_form(&state, lang, &f, &errors);
         return Ok((StatusCode::BAD_REQUEST, body).into_response());
     }
-    let report = Report {
-        id: format!("web-{}", crate::security::hex(&random_bytes::<6>())),
-        text: report_text(text, place.as_deref(), date),
-        reference_date: None,
-        lang: None,
-    };
+    // Received at the second: no finer time that could be matched to a connection.
+    let received_at = now.with_nanosecond(0).unwrap_or(now);
     let receipt = new_receipt();
     let hash = receipt_hash(&receipt);
-    let coder = state
-        .coder
-        .read()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone();
-    state
-        .db
-        .run(move |s| {
-            // Received at the second: no finer time that could be matched to a connection.
-            let received_at = now.with_nanosecond(0).unwrap_or(now);
-            let new = NewReport {
-                report,
-                received_at,
-                channel: "web".into(),
-            };
-            let done = s.ingest(&[new], &mut coder.step(now))?;
-            let report_id = match done.first() {
-                Some(Ingested::New { report_id, .. })
-                | Some(Ingested::Coded { report_id, .. })
-                | Some(Ingested::Duplicate { report_id }) => *report_id,
-                None => return Err(AppError::Internal("ingest returned nothing".into())),
-            };
-            s.add_receipt(&hash, report_id)?;
-            Ok(())
-        })
-        .await?;
+    if let Some(recipient) = state.seal_to.clone() {
+        let submission = Submission {
+            text: text.to_string(),
+            place,
+            date: date.map(|d| d.to_string()),
+            lang: None,
+            received_at,
+            attachments: photos
+                .into_iter()
+                .map(|(name, p)| Attachment {
+                    name,
+                    media_type: p.media_type.mime().to_string(),
+                    bytes: p.bytes,
+                    original: None,
+                })
+                .collect(),
+        };
+        store_sealed(&state, recipient, submission, Some(hash), None, received_at).await?;
+    } else {
+        let report = Report {
+            id: format!("web-{}", crate::security::hex(&random_bytes::<6>())),
+            text: report_text(text, place.as_deref(), date),
+            reference_date: None,
+            lang: None,
+        };
+        let coder = state
+            .coder
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        state
+            .db
+            .run(move |s| {
+                let new = NewReport {
+                    report,
+                    received_at,
+                    channel: "web".into(),
+                };
+                let done = s.ingest(&[new], &mut coder.step(now))?;
+                let report_id = match done.first() {
+                    Some(Ingested::New { report_id, .. })
+                    | Some(Ingested::Coded { report_id, .. })
+                    | Some(Ingested::Duplicate { report_id }) => *report_id,
+                    None => return Err(AppError::Internal("ingest returned nothing".into())),
+                };
+                s.add_receipt(&hash, report_id)?;
+                for (_, photo) in &photos {
+                    s.add_media(report_id, photo.media_type.mime(), &photo.bytes)?;
+                }
+                Ok(())
+            })
+            .await?;
+    }
     Ok(page(
         lang,
         t.thanks_title,
@@ -248,6 +296,66 @@ async fn submit(
         },
     )
     .into_response())
+}
+
+/// Scrubs every photo (on a blocking thread: decoding is CPU work), or says why one was
+/// refused. The originals are dropped (and zeroed) here: only scrubbed copies go further.
+async fn scrub_photos(
+    state: &Shared,
+    photos: Vec<Upload>,
+) -> Result<Result<Vec<(String, unrest_media::Scrubbed)>, MediaError>, AppError> {
+    if photos.is_empty() {
+        return Ok(Ok(Vec::new()));
+    }
+    let limits = state.media_limits.clone();
+    Ok(tokio::task::spawn_blocking(move || {
+        unrest_media::check_count(photos.len(), &limits)?;
+        photos
+            .iter()
+            .map(|p| {
+                if let Some(bytes) = p.too_large {
+                    return Err(MediaError::TooLarge {
+                        bytes,
+                        max: limits.max_file_bytes,
+                    });
+                }
+                let scrubbed = unrest_media::scrub_declared(&p.bytes, &p.declared, &limits)?;
+                Ok((p.name.clone(), scrubbed))
+            })
+            .collect()
+    })
+    .await?)
+}
+
+/// Seals a submission (on a blocking thread), clears the plaintext, and stores the
+/// ciphertext with the receipt's hash, or as a follow-up of `followup_of`.
+async fn store_sealed(
+    state: &Shared,
+    recipient: Recipient,
+    mut submission: Submission,
+    receipt_hash: Option<String>,
+    followup_of: Option<i64>,
+    at: chrono::DateTime<Utc>,
+) -> Result<(), AppError> {
+    let sealed = tokio::task::spawn_blocking(move || {
+        let sealed = unrest_seal::seal_submission(&recipient, &submission);
+        submission.zeroize();
+        sealed
+    })
+    .await?;
+    state
+        .db
+        .run(move |s| {
+            s.add_sealed(
+                &sealed.sha256_of_ciphertext,
+                &sealed.ciphertext,
+                receipt_hash.as_deref(),
+                followup_of,
+                at,
+            )?;
+            Ok(())
+        })
+        .await
 }
 
 use chrono::Timelike;
@@ -315,7 +423,15 @@ async fn receipt_status(
         .db
         .run(move |s| {
             let Some(report_id) = s.report_by_receipt(&hash)? else {
-                return Ok(None);
+                // Sealed mode: a submission this server cannot read says only whether an
+                // event from it was published.
+                return Ok(s.sealed_by_receipt(&hash)?.map(|r| {
+                    if r.used {
+                        vec![Status::Published]
+                    } else {
+                        Vec::new()
+                    }
+                }));
             };
             let statuses: Vec<Status> = s
                 .events_of_report(report_id)?
@@ -382,18 +498,49 @@ async fn followup(
     let hash = receipt_hash(f.code.as_deref().unwrap_or(""));
     let now = Utc::now();
     let now = now.with_nanosecond(0).unwrap_or(now);
-    let ok = state
+    let found = state
         .db
-        .run(move |s| match s.report_by_receipt(&hash)? {
-            Some(report_id) => {
-                s.add_followup(report_id, &text, now)?;
-                Ok(true)
-            }
-            None => Ok(false),
+        .run(move |s| {
+            Ok(match s.report_by_receipt(&hash)? {
+                Some(report_id) => Some(Ok(report_id)),
+                None => s.sealed_by_receipt(&hash)?.map(|r| Err(r.id)),
+            })
         })
         .await?;
-    if !ok {
-        return Err(AppError::NotFound);
+    match (found, state.seal_to.clone()) {
+        (None, _) => return Err(AppError::NotFound),
+        // A sealed server keeps no plaintext, even for a report that arrived before it
+        // was sealed: the follow-up is sealed alone, its link kept inside the seal.
+        (Some(target), Some(recipient)) => {
+            let (followup_of, text) = match target {
+                Err(sealed_id) => (Some(sealed_id), text),
+                Ok(report_id) => (None, format!("[follow-up to report {report_id}]\n{text}")),
+            };
+            let submission = Submission {
+                text,
+                place: None,
+                date: None,
+                lang: None,
+                received_at: now,
+                attachments: Vec::new(),
+            };
+            store_sealed(&state, recipient, submission, None, followup_of, now).await?;
+        }
+        (Some(Ok(report_id)), None) => {
+            state
+                .db
+                .run(move |s| {
+                    s.add_followup(report_id, &text, now)?;
+                    Ok(())
+                })
+                .await?;
+        }
+        (Some(Err(_)), None) => {
+            // Started sealed, now open: the server has no key to seal this to.
+            return Err(AppError::Unavailable(
+                "a follow-up to a sealed report, but the server runs without --seal-to".into(),
+            ));
+        }
     }
     Ok(page(
         lang,

@@ -145,6 +145,14 @@ impl App {
     }
 
     pub async fn start_with(backend: Backend, demo: bool) -> App {
+        App::start_configured(backend, |c| c.demo = demo).await
+    }
+
+    /// Starts with the test defaults, then `configure` (sealed mode, limits…).
+    pub async fn start_configured(
+        backend: Backend,
+        configure: impl FnOnce(&mut ServeConfig),
+    ) -> App {
         let db = match backend {
             Backend::Sqlite => TestDb::sqlite(),
             Backend::Postgres => TestDb::postgres(),
@@ -153,8 +161,8 @@ impl App {
         let mut config = ServeConfig::new(db.url.clone());
         config.bind = "127.0.0.1:0".parse().unwrap();
         config.access_log = AccessLog::Memory(log.clone());
-        config.demo = demo;
         config.pool_size = 3;
+        configure(&mut config);
         let server = Server::bind(config).await.expect("server starts");
         let addr = server.local_addr().unwrap();
         tokio::spawn(server.run());
@@ -215,6 +223,36 @@ impl App {
                 ],
             )
             .await;
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// Submits through the form as a browser does with a file input: `multipart/form-data`,
+    /// with `photos` as (file name, declared type, bytes).
+    pub async fn submit_multipart(
+        &self,
+        text: &str,
+        photos: &[(&str, &str, &[u8])],
+    ) -> (u16, String) {
+        let (_, form) = self.get_text("/submit").await;
+        let token = value_of(&form, "token");
+        let (content_type, body) = multipart_body(
+            &[
+                ("token", token.as_str()),
+                ("lang", "en"),
+                ("text", text),
+                ("place", ""),
+                ("date", ""),
+            ],
+            photos,
+        );
+        let r = self
+            .http
+            .post(self.url("/submit"))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
         (r.status().as_u16(), r.text().await.unwrap())
     }
 
@@ -373,4 +411,23 @@ macro_rules! both {
             }
         }
     };
+}
+
+/// A `multipart/form-data` body, as a browser writes it.
+pub fn multipart_body(
+    fields: &[(&str, &str)],
+    photos: &[(&str, &str, &[u8])],
+) -> (String, Vec<u8>) {
+    let boundary = "----unrestTestBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").into_bytes());
+    }
+    for (file, declared, bytes) in photos {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"{file}\"\r\nContent-Type: {declared}\r\n\r\n").into_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").into_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
