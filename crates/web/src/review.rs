@@ -31,6 +31,7 @@ pub fn routes() -> Router<Shared> {
         .route("/logout", post(logout))
         .route("/review", get(queue))
         .route("/review/reports/{id}", get(report_page))
+        .route("/review/media/{sha256}", get(media))
         .route("/review/events/{id}/edit", post(edit))
         .route("/review/events/{id}/status", post(set_status))
         .route("/review/events/{id}/merge", post(merge))
@@ -285,6 +286,36 @@ async fn queue(
 
 // ---- one report -------------------------------------------------------------------------
 
+/// A report's photo, for analysts only: the scrubbed copy, the only one the server has.
+async fn media(
+    State(state): State<Shared>,
+    _analyst: Analyst,
+    Path(sha256): Path<String>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    let found = state.db.run(move |s| Ok(s.media(&sha256)?)).await?;
+    let m = found.ok_or(AppError::NotFound)?;
+    // Only the types the scrubber writes are served as images; anything else downloads.
+    let media_type = match m.media_type.as_str() {
+        "image/jpeg" | "image/png" => m.media_type,
+        _ => "application/octet-stream".to_string(),
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, media_type),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, max-age=3600".to_string(),
+            ),
+        ],
+        m.bytes,
+    )
+        .into_response())
+}
+
 async fn report_page(
     State(state): State<Shared>,
     analyst: Analyst,
@@ -304,14 +335,15 @@ async fn render_report(
     error: Option<String>,
 ) -> Result<Markup, AppError> {
     let t = lang.tr();
-    let (report, events, followups, changes) = state
+    let (report, events, followups, changes, photos) = state
         .db
         .run(move |s| {
             let report = s.report(id)?.ok_or(AppError::NotFound)?;
             let events = s.events_of_report(id)?;
             let followups = s.followups(id)?;
             let changes = s.changes(None, Some(id))?;
-            Ok((report, events, followups, changes))
+            let photos = s.media_of_report(id)?;
+            Ok((report, events, followups, changes, photos))
         })
         .await?;
     let spans: Vec<(usize, usize, String)> = events
@@ -352,6 +384,15 @@ async fn render_report(
         section.report {
             h2 { (t.report) }
             pre.report-text dir="auto" { (highlighted(&report.report.text, &spans)) }
+        }
+        @if !photos.is_empty() {
+            section.photos {
+                @for (sha, _) in &photos {
+                    a href=(format!("/review/media/{sha}")) {
+                        img src=(format!("/review/media/{sha}")) alt="" loading="lazy" width="320";
+                    }
+                }
+            }
         }
         @if !followups.is_empty() {
             section.followups {

@@ -7,4 +7,5 @@ mod support;
 mod browser;
 mod flows;
 mod hostile;
+mod media;
 mod sealed;
