@@ -30,10 +30,14 @@ pub enum AppError {
     Unavailable(String),
     /// A bug or an unexpected failure (logged).
     Internal(String),
+    /// This client sent too many requests of this kind; retry after so many seconds.
+    TooManyRequests(u64),
+    /// Too many submissions are being handled at once; retry after so many seconds.
+    Busy(u64),
 }
 
 /// The one table: error → code → HTTP status.
-pub const ERROR_TABLE: [(&str, u16, &str); 9] = [
+pub const ERROR_TABLE: [(&str, u16, &str); 11] = [
     ("bad_request", 400, "A parameter or field is malformed."),
     ("not_found", 404, "Nothing is at this address."),
     ("unauthorized", 401, "Log in first."),
@@ -51,6 +55,16 @@ pub const ERROR_TABLE: [(&str, u16, &str); 9] = [
         "The database is not available; try again later.",
     ),
     ("internal", 500, "Something went wrong on our side."),
+    (
+        "too_many_requests",
+        429,
+        "Too many requests from this connection in a short time. Nothing was sent: go back (your text is still in the form) and try again in a few minutes.",
+    ),
+    (
+        "busy",
+        503,
+        "Too many reports are arriving right now. Nothing was sent: go back (your text is still in the form) and try again in a minute.",
+    ),
 ];
 
 impl AppError {
@@ -65,6 +79,8 @@ impl AppError {
             AppError::Conflict(_) => 6,
             AppError::Unavailable(_) => 7,
             AppError::Internal(_) => 8,
+            AppError::TooManyRequests(_) => 9,
+            AppError::Busy(_) => 10,
         }
     }
 
@@ -153,7 +169,13 @@ impl IntoResponse for AppError {
         self.log();
         let status = self.status();
         let body = crate::html::error_page(&self);
-        (status, body).into_response()
+        let mut response = (status, body).into_response();
+        if let AppError::TooManyRequests(s) | AppError::Busy(s) = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, s.into());
+        }
+        response
     }
 }
 

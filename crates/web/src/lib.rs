@@ -16,6 +16,7 @@
 //! and how SQL is written (that is `unrest-store`). What it must never do: show a public
 //! visitor anything but published events, or show anyone the reporter behind a report.
 
+mod abuse;
 mod api;
 mod assets;
 mod auth;
@@ -32,6 +33,7 @@ mod review;
 mod security;
 mod submit;
 
+pub use abuse::RateLimit;
 pub use error::{AppError, ERROR_TABLE};
 pub use security::AccessLog;
 pub use submit::report_text;
@@ -65,6 +67,12 @@ pub struct ServeConfig {
     pub seal_to: Option<Recipient>,
     /// Photo limits (size, pixels, count) for `/submit`.
     pub media_limits: MediaLimits,
+    /// Submissions per client (see `abuse`). Default 10 in 10 minutes.
+    pub submit_limit: RateLimit,
+    /// Login attempts per client, beside the per-name back-off. Default 20 in 10 minutes.
+    pub login_limit: RateLimit,
+    /// Submissions handled at once; one more is answered 503 at once. Default 4.
+    pub submissions_in_flight: usize,
 }
 
 impl ServeConfig {
@@ -80,6 +88,9 @@ impl ServeConfig {
             access_log: AccessLog::Stderr,
             seal_to: None,
             media_limits: MediaLimits::default(),
+            submit_limit: RateLimit::per_minutes(10, 10),
+            login_limit: RateLimit::per_minutes(20, 10),
+            submissions_in_flight: 4,
         }
     }
 }
@@ -94,6 +105,9 @@ pub(crate) struct AppState {
     pub login_throttle: auth::Throttle,
     pub seal_to: Option<Recipient>,
     pub media_limits: MediaLimits,
+    pub submit_limiter: abuse::Limiter,
+    pub login_limiter: abuse::Limiter,
+    pub submissions_in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -119,6 +133,11 @@ impl Server {
             login_throttle: auth::Throttle::default(),
             seal_to: config.seal_to.clone(),
             media_limits: config.media_limits.clone(),
+            submit_limiter: abuse::Limiter::new(config.submit_limit),
+            login_limiter: abuse::Limiter::new(config.login_limit),
+            submissions_in_flight: Arc::new(tokio::sync::Semaphore::new(
+                config.submissions_in_flight.max(1),
+            )),
         });
         if config.demo {
             demo::seed(&state).await?;
@@ -136,7 +155,9 @@ impl Server {
 
     /// Serves until ctrl-c (or forever, under a test runtime that is dropped).
     pub async fn run(self) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.app)
+        // The client's address reaches only the rate limiter (see `abuse`).
+        let app = self.app.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -158,6 +179,10 @@ fn router(state: Shared, config: &ServeConfig) -> Router {
         .merge(api::routes())
         .merge(assets::routes())
         .fallback(public::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            abuse::limits,
+        ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
