@@ -49,7 +49,8 @@
 //! every stored report and compares it with the stored SHA-256 and with the logged one, so a
 //! text altered in place, or altered with its stored hash, is found; so is a report that
 //! appears without a `receive` entry. Reports stored before the log began (an older
-//! database) are summed up in entry 1 (`begin`) and checked against that summary.
+//! database) are summed up in entry 1 (`begin`) and checked against that summary. Sealed
+//! submissions (sealed intake) are checked the same way by the SHA-256 of their ciphertext.
 
 use crate::conn::{BResult, BackendError, Conn};
 use crate::{Error, Result, Store};
@@ -404,6 +405,14 @@ pub enum Finding {
     ReportMissing { report: i64, entry: i64 },
     /// The reports older than the log no longer match the `begin` entry's summary.
     EarlyReportsChanged { entry: i64 },
+    /// A sealed submission's ciphertext no longer gives its stored SHA-256.
+    SealedAltered { sealed: i64 },
+    /// A sealed submission's stored SHA-256 is not the one logged when it arrived.
+    SealedHashChanged { sealed: i64, entry: i64 },
+    /// A sealed submission with no arrival entry.
+    SealedUnlogged { sealed: i64 },
+    /// A sealed submission the log says arrived is gone.
+    SealedMissing { sealed: i64, entry: i64 },
 }
 
 impl Finding {
@@ -462,6 +471,22 @@ impl fmt::Display for Finding {
             Finding::ReportMissing { report, entry } => write!(
                 f,
                 "report {report} is gone: entry {entry} logged its arrival"
+            ),
+            Finding::SealedAltered { sealed } => write!(
+                f,
+                "sealed submission {sealed}: its ciphertext no longer gives its SHA-256"
+            ),
+            Finding::SealedHashChanged { sealed, entry } => write!(
+                f,
+                "sealed submission {sealed}: its SHA-256 is not the one logged when it arrived (entry {entry})"
+            ),
+            Finding::SealedUnlogged { sealed } => write!(
+                f,
+                "sealed submission {sealed} has no arrival entry: it was stored behind the log's back"
+            ),
+            Finding::SealedMissing { sealed, entry } => write!(
+                f,
+                "sealed submission {sealed} is gone: entry {entry} logged its arrival"
             ),
             Finding::EarlyReportsChanged { entry } => write!(
                 f,
@@ -666,6 +691,8 @@ fn entry_from_row(r: &dyn crate::conn::Row) -> std::result::Result<Entry, String
 #[derive(Default)]
 struct Custody {
     logged: BTreeMap<i64, (String, i64)>,
+    /// Sealed submissions (sealed intake): the SHA-256 of the ciphertext on arrival.
+    sealed: BTreeMap<i64, (String, i64)>,
     begin: Option<(i64, i64, String)>,
 }
 
@@ -682,6 +709,18 @@ impl Custody {
                         field(&json, "sha256").and_then(|s| s.as_str().map(String::from))
                     {
                         self.logged.insert(id, (sha, e.seq));
+                    }
+                }
+            }
+            ("sealed", action) if action.starts_with("receive sealed") => {
+                let Ok(id) = e.object.parse::<i64>() else {
+                    return;
+                };
+                if let Ok(json) = serde_json::from_str::<serde_json::Value>(&e.change) {
+                    if let Some(sha) = field(&json, "sha256_of_ciphertext")
+                        .and_then(|s| s.as_str().map(String::from))
+                    {
+                        self.sealed.insert(id, (sha, e.seq));
                     }
                 }
             }
@@ -764,6 +803,36 @@ impl Store {
                 .logged
                 .iter()
                 .map(|(&report, &(_, entry))| Finding::ReportMissing { report, entry }),
+        );
+        // Sealed submissions came with the log (migration 6 follows it): each must have
+        // its arrival entry.
+        let logged = &mut custody.sealed;
+        self.conn
+            .query_each::<BackendError>(
+                "SELECT id, sha256, ciphertext FROM sealed_submissions ORDER BY id",
+                &[],
+                &mut |r| {
+                    let (id, sha) = (r.req_int(0)?, r.req_text(1)?);
+                    let ciphertext = r.bytes(2)?.unwrap_or_default();
+                    if crate::sha256_hex(&ciphertext) != sha {
+                        findings.push(Finding::SealedAltered { sealed: id });
+                    }
+                    match logged.remove(&id) {
+                        Some((at_arrival, entry)) if at_arrival != sha => {
+                            findings.push(Finding::SealedHashChanged { sealed: id, entry })
+                        }
+                        Some(_) => {}
+                        None => findings.push(Finding::SealedUnlogged { sealed: id }),
+                    }
+                    Ok(())
+                },
+            )
+            .map_err(|e| self.err(e))?;
+        findings.extend(
+            custody
+                .sealed
+                .iter()
+                .map(|(&sealed, &(_, entry))| Finding::SealedMissing { sealed, entry }),
         );
         v.reports = reports;
         v.findings.extend(findings);

@@ -256,6 +256,20 @@ both! {
         assert_eq!(v.findings, vec![Finding::ReportUnlogged { report: 3 }]);
     }
 
+    fn a_sealed_submission_altered_in_place_is_found(db) {
+        let mut store = logged(db);
+        let ciphertext = b"age-encryption.org/v1 (not really)";
+        let sha = unrest_store::sha256_hex(ciphertext);
+        let id = store.add_sealed(&sha, ciphertext, None, None, at(7)).unwrap();
+        assert!(store.audit_verify(None).unwrap().is_intact());
+        store.execute_raw(&format!(
+            "UPDATE sealed_submissions SET ciphertext = {} WHERE id = {id}",
+            bytes_sql(db, "something else")
+        )).unwrap();
+        let v = store.audit_verify(None).unwrap();
+        assert_eq!(v.findings, vec![Finding::SealedAltered { sealed: id }]);
+    }
+
     fn reports_older_than_the_log_are_covered_by_its_first_entry(db) {
         let mut old = Store::open_at_version(&db.url, 3).unwrap();
         old.execute_raw(&format!(
