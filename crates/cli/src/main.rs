@@ -64,6 +64,8 @@ enum Command {
     Keygen(keys::KeygenArgs),
     /// Open the sealed submissions of a server with the identity, into the local dataset.
     Unseal(sealed::UnsealArgs),
+    /// Copy verified and published events to the server, without evidence or report names.
+    Push(sealed::PushArgs),
     /// Serve the web app: anonymous submission, analyst review, the public map and API.
     Serve(web::ServeArgs),
     /// Manage analysts' and admins' accounts.
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
         Command::Code(args) => code::run(args),
         Command::Keygen(args) => keys::keygen(args),
         Command::Unseal(args) => sealed::unseal(args),
+        Command::Push(args) => sealed::push(args),
         Command::Serve(args) => web::serve(args),
         Command::User(command) => web::user(command),
         Command::Bench(args) => code::bench(args),

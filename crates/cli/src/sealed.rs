@@ -7,6 +7,12 @@
 //! Each opened submission becomes a report named `sealed-<SHA-256 of its ciphertext>` (so
 //! `unrest push` can tell the server which receipts became published events); a follow-up
 //! becomes a follow-up of that report; the scrubbed photos are kept beside it.
+//!
+//! `unrest push`: the way back. Copies the verified and published events of the local
+//! dataset to the server for publication, without what could lead to a reporter: the
+//! evidence spans (the reporter's words) and the report names are dropped; the notes are
+//! the coder's, generated from the fields. A published event from a sealed report marks
+//! that submission used on the server, so its receipt says so.
 
 use crate::dataset::{coder_version, CoderStep};
 use anyhow::{bail, Context, Result};
@@ -214,4 +220,73 @@ fn ingest_one(
     }
     local_ids.insert(row.id, report_id);
     Ok(())
+}
+
+#[derive(clap::Args)]
+pub struct PushArgs {
+    /// The analysts' local dataset.
+    #[arg(long, value_name = "URL", default_value = unrest_store::DEFAULT_DATABASE)]
+    pub from: String,
+    /// The server's dataset.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Who publishes, as recorded in the server's history and audit log.
+    #[arg(long = "as", value_name = "NAME")]
+    pub by: String,
+}
+
+/// An event as it may leave the analysts' machine: no evidence, no report name, and an
+/// id that names the local event when the coder left it blank.
+fn redacted(stored: &unrest_store::StoredEvent) -> unrest_model::Event {
+    let mut e = stored.event.clone();
+    e.evidence.clear();
+    e.report.clear();
+    if e.event_id_cnty.trim().is_empty() {
+        e.event_id_cnty = format!("IRN-L{}", stored.id);
+    }
+    e
+}
+
+pub fn push(args: PushArgs) -> Result<ExitCode> {
+    use unrest_store::{Filter, Page, Status};
+    let mut local = Store::open(&args.from).context("opening the local dataset")?;
+    let mut server = Store::open(&args.to).context("opening the server's dataset")?;
+    let now = Utc::now();
+    let mut used = Vec::new();
+    let mut pushed = (0, 0);
+    for status in [Status::Verified, Status::Published] {
+        let filter = Filter {
+            status: vec![status],
+            ..Default::default()
+        };
+        let mut stored = Vec::new();
+        local.events::<unrest_store::Error>(&filter, &Page::default(), |e| {
+            stored.push(e);
+            Ok(())
+        })?;
+        let events: Vec<_> = stored.iter().map(redacted).collect();
+        let done = server.import_events(&events, status, &args.by, now)?;
+        pushed.0 += done.inserted;
+        pushed.1 += done.duplicates;
+        if status == Status::Published {
+            for report_id in stored.iter().filter_map(|e| e.report_id) {
+                if let Some(r) = local.report(report_id)? {
+                    if let Some(sha) = r.report.id.strip_prefix(SEALED_PREFIX) {
+                        used.push(sha.to_string());
+                    }
+                }
+            }
+        }
+    }
+    used.sort();
+    used.dedup();
+    let mut receipts = 0;
+    for sha in &used {
+        receipts += u64::from(server.mark_sealed_used(sha)?);
+    }
+    eprintln!(
+        "unrest: {} events pushed to the server ({} were there already); {} sealed submissions marked used",
+        pushed.0, pushed.1, receipts
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -412,3 +412,83 @@ fn serve_refuses_to_start_with_a_bad_seal_to_key() {
         assert!(!err.contains("QQQQ"), "the secret is never echoed: {err}");
     }
 }
+
+#[test]
+fn push_copies_published_events_without_the_reporters_words_and_the_receipt_says_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let key = unrest_seal::generate_identity();
+    std::fs::write(
+        d.join("key.txt"),
+        key.identity_file(chrono::Utc::now()).as_bytes(),
+    )
+    .unwrap();
+    let words = "Hundreds of people gathered in Azadi square and chanted slogans. Special units attacked them with batons; at least 12 people were arrested.";
+    let server = sealed_server(d, &key.recipient, &[words]);
+    let out = unrest(
+        &[
+            "unseal",
+            "--db",
+            &server,
+            "--identity",
+            "key.txt",
+            "--into",
+            "local.db",
+        ],
+        d,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = unrest(&["publish", "--db", "local.db", "--as", "maryam", "1"], d);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = unrest(
+        &[
+            "push", "--from", "local.db", "--to", &server, "--as", "maryam",
+        ],
+        d,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("1 sealed submissions marked used"), "{err}");
+
+    let mut store = unrest_store::Store::open(&server).unwrap();
+    assert!(store.sealed_by_receipt("receipt").unwrap().unwrap().used);
+    let mut events = Vec::new();
+    store
+        .events::<unrest_store::Error>(&Default::default(), &Default::default(), |e| {
+            events.push(e);
+            Ok(())
+        })
+        .unwrap();
+    assert!(!events.is_empty());
+    for e in &events {
+        assert_eq!(e.status, unrest_store::Status::Published);
+        assert!(e.event.evidence.is_empty() && e.event.report.is_empty());
+        assert_eq!(e.event.location, "Sanandaj");
+    }
+    // The server still holds none of the reporter's words.
+    let mut bytes = std::fs::read(d.join("server.db")).unwrap();
+    bytes.extend(std::fs::read(d.join("server.db-wal")).unwrap_or_default());
+    for needle in ["Azadi square", "chanted slogans", "Special units"] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "{needle}"
+        );
+    }
+    // Pushing again adds nothing.
+    let out = unrest(
+        &[
+            "push", "--from", "local.db", "--to", &server, "--as", "maryam",
+        ],
+        d,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 events pushed"));
+}
