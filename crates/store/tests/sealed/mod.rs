@@ -9,12 +9,14 @@ both! {
     fn a_sealed_submission_comes_back_byte_for_byte_and_its_receipt_finds_it(db) {
         let mut store = db.open();
         let blob: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
-        let id = store.add_sealed("ab12", &blob, Some("receipt-hash"), None, at(5)).unwrap();
-        let more = store.add_sealed("cd34", b"\x00\x01", None, Some(id), at(6)).unwrap();
+        // Real SHA-256s: audit verify re-hashes every ciphertext against them.
+        let (sha, sha_more) = (unrest_store::sha256_hex(&blob), unrest_store::sha256_hex(b"\x00\x01"));
+        let id = store.add_sealed(&sha, &blob, Some("receipt-hash"), None, at(5)).unwrap();
+        let more = store.add_sealed(&sha_more, b"\x00\x01", None, Some(id), at(6)).unwrap();
         let rows = store.sealed_submissions(false).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].ciphertext, blob);
-        assert_eq!(rows[0].sha256, "ab12");
+        assert_eq!(rows[0].sha256, sha);
         assert_eq!(rows[1].followup_of, Some(id));
         let r = store.sealed_by_receipt("receipt-hash").unwrap().unwrap();
         assert_eq!((r.id, r.used), (id, false));
@@ -23,7 +25,7 @@ both! {
         store.mark_sealed_pulled(&[id, more], "analyst", at(7)).unwrap();
         assert!(store.sealed_submissions(false).unwrap().is_empty());
         assert!(store.sealed_submissions(true).unwrap().iter().all(|r| r.pulled));
-        assert!(store.mark_sealed_used("ab12").unwrap());
+        assert!(store.mark_sealed_used(&sha).unwrap());
         assert!(!store.mark_sealed_used("nope").unwrap());
         assert!(store.sealed_by_receipt("receipt-hash").unwrap().unwrap().used);
 
