@@ -26,6 +26,38 @@ pub struct ServeArgs {
     /// from `unrest keygen`) and store only the ciphertext. Default: $UNREST_SEAL_TO.
     #[arg(long, value_name = "AGE_PUBLIC_KEY")]
     pub seal_to: Option<String>,
+    /// With --seal-to: keep each photo's original (with its metadata) inside the seal, as
+    /// evidence, beside the scrubbed copy. Never kept without --seal-to.
+    #[arg(long)]
+    pub keep_originals: bool,
+    /// Submissions per client: N/MINUTES.
+    #[arg(long, value_name = "N/MINUTES", default_value = "10/10", value_parser = parse_rate)]
+    pub submit_limit: unrest_web::RateLimit,
+    /// Login attempts per client: N/MINUTES (beside the per-account back-off).
+    #[arg(long, value_name = "N/MINUTES", default_value = "20/10", value_parser = parse_rate)]
+    pub login_limit: unrest_web::RateLimit,
+    /// Submissions handled at once; more are answered "busy, retry" at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub in_flight: usize,
+}
+
+/// `10/10` → 10 per 10 minutes.
+fn parse_rate(s: &str) -> Result<unrest_web::RateLimit, String> {
+    let (n, minutes) = s
+        .split_once('/')
+        .ok_or_else(|| format!("{s:?}: expected N/MINUTES, e.g. 10/10"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{n:?} is not a count"))?;
+    let minutes: u64 = minutes
+        .trim()
+        .parse()
+        .map_err(|_| format!("{minutes:?} is not a number of minutes"))?;
+    if n == 0 || minutes == 0 {
+        return Err("both numbers must be at least 1".into());
+    }
+    Ok(unrest_web::RateLimit::per_minutes(n, minutes))
 }
 
 /// The environment variable read when `--seal-to` is not given.
@@ -49,6 +81,10 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     config.demo = args.demo;
     config.tile_url = args.tiles;
     config.secure_cookies = args.secure_cookies;
+    config.keep_originals = args.keep_originals;
+    config.submit_limit = args.submit_limit;
+    config.login_limit = args.login_limit;
+    config.submissions_in_flight = args.in_flight.max(1);
     let seal_to = args.seal_to.or_else(|| {
         std::env::var(SEAL_TO_ENV)
             .ok()
@@ -59,6 +95,8 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         let recipient = unrest_seal::parse_recipient(&key)
             .context("--seal-to (or $UNREST_SEAL_TO): refusing to start")?;
         config.seal_to = Some(recipient);
+    } else if args.keep_originals {
+        anyhow::bail!("--keep-originals needs --seal-to: an open server never keeps an original");
     }
     unrest_web::serve(config)?;
     Ok(ExitCode::SUCCESS)

@@ -67,6 +67,9 @@ pub struct ServeConfig {
     pub seal_to: Option<Recipient>,
     /// Photo limits (size, pixels, count) for `/submit`.
     pub media_limits: MediaLimits,
+    /// Sealed mode only: keep each photo's original (with its metadata, as evidence)
+    /// inside the seal beside the scrubbed copy. Off by default; never kept in open mode.
+    pub keep_originals: bool,
     /// Submissions per client (see `abuse`). Default 10 in 10 minutes.
     pub submit_limit: RateLimit,
     /// Login attempts per client, beside the per-name back-off. Default 20 in 10 minutes.
@@ -88,6 +91,7 @@ impl ServeConfig {
             access_log: AccessLog::Stderr,
             seal_to: None,
             media_limits: MediaLimits::default(),
+            keep_originals: false,
             submit_limit: RateLimit::per_minutes(10, 10),
             login_limit: RateLimit::per_minutes(20, 10),
             submissions_in_flight: 4,
@@ -105,6 +109,7 @@ pub(crate) struct AppState {
     pub login_throttle: auth::Throttle,
     pub seal_to: Option<Recipient>,
     pub media_limits: MediaLimits,
+    pub keep_originals: bool,
     pub submit_limiter: abuse::Limiter,
     pub login_limiter: abuse::Limiter,
     pub submissions_in_flight: Arc<tokio::sync::Semaphore>,
@@ -133,6 +138,7 @@ impl Server {
             login_throttle: auth::Throttle::default(),
             seal_to: config.seal_to.clone(),
             media_limits: config.media_limits.clone(),
+            keep_originals: config.keep_originals,
             submit_limiter: abuse::Limiter::new(config.submit_limit),
             login_limiter: abuse::Limiter::new(config.login_limit),
             submissions_in_flight: Arc::new(tokio::sync::Semaphore::new(

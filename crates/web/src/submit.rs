@@ -239,11 +239,11 @@ async fn submit(
             received_at,
             attachments: photos
                 .into_iter()
-                .map(|(name, p)| Attachment {
-                    name,
-                    media_type: p.media_type.mime().to_string(),
-                    bytes: p.bytes,
-                    original: None,
+                .map(|p| Attachment {
+                    name: p.name,
+                    media_type: p.scrubbed.media_type.mime().to_string(),
+                    bytes: p.scrubbed.bytes,
+                    original: p.original,
                 })
                 .collect(),
         };
@@ -276,8 +276,8 @@ async fn submit(
                     None => return Err(AppError::Internal("ingest returned nothing".into())),
                 };
                 s.add_receipt(&hash, report_id)?;
-                for (_, photo) in &photos {
-                    s.add_media(report_id, photo.media_type.mime(), &photo.bytes)?;
+                for p in &photos {
+                    s.add_media(report_id, p.scrubbed.media_type.mime(), &p.scrubbed.bytes)?;
                 }
                 Ok(())
             })
@@ -298,21 +298,31 @@ async fn submit(
     .into_response())
 }
 
+/// A photo accepted: its file name, the scrubbed copy, and the original when it is to be
+/// kept inside the seal.
+struct Photo {
+    name: String,
+    scrubbed: unrest_media::Scrubbed,
+    original: Option<Vec<u8>>,
+}
+
 /// Scrubs every photo (on a blocking thread: decoding is CPU work), or says why one was
-/// refused. The originals are dropped (and zeroed) here: only scrubbed copies go further.
+/// refused. The originals are dropped (and zeroed) here unless the server is sealed and
+/// keeps them (`ServeConfig::keep_originals`): only scrubbed copies go anywhere else.
 async fn scrub_photos(
     state: &Shared,
     photos: Vec<Upload>,
-) -> Result<Result<Vec<(String, unrest_media::Scrubbed)>, MediaError>, AppError> {
+) -> Result<Result<Vec<Photo>, MediaError>, AppError> {
     if photos.is_empty() {
         return Ok(Ok(Vec::new()));
     }
     let limits = state.media_limits.clone();
+    let keep = state.keep_originals && state.seal_to.is_some();
     Ok(tokio::task::spawn_blocking(move || {
         unrest_media::check_count(photos.len(), &limits)?;
         photos
-            .iter()
-            .map(|p| {
+            .into_iter()
+            .map(|mut p| {
                 if let Some(bytes) = p.too_large {
                     return Err(MediaError::TooLarge {
                         bytes,
@@ -320,7 +330,11 @@ async fn scrub_photos(
                     });
                 }
                 let scrubbed = unrest_media::scrub_declared(&p.bytes, &p.declared, &limits)?;
-                Ok((p.name.clone(), scrubbed))
+                Ok(Photo {
+                    name: std::mem::take(&mut p.name),
+                    scrubbed,
+                    original: keep.then(|| std::mem::take(&mut p.bytes)),
+                })
             })
             .collect()
     })

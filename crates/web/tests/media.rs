@@ -155,3 +155,38 @@ async fn in_sealed_mode_the_scrubbed_photo_travels_inside_the_seal() {
     assert!(!has_gps(&photo.bytes));
     assert!(photo.original.is_none(), "originals are not kept");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sealed_server_keeps_the_original_only_inside_the_seal_when_asked() {
+    let key = unrest_seal::generate_identity();
+    let recipient = key.recipient.clone();
+    let app = App::start_configured(Backend::Sqlite, |c| {
+        c.seal_to = Some(recipient);
+        c.keep_originals = true;
+    })
+    .await;
+    let jpeg = phone_photo();
+    let (status, page) = app
+        .submit_multipart(TEXT, &[("IMG.jpg", "image/jpeg", &jpeg)])
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(!contains(&app.db.all_bytes(), b"MARKERSERIAL123"));
+    let url = app.db.url.clone();
+    let rows = tokio::task::spawn_blocking(move || {
+        unrest_store::Store::open(&url)
+            .unwrap()
+            .sealed_submissions(true)
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let opened = unrest_seal::SealedSubmission {
+        sha256_of_ciphertext: rows[0].sha256.clone(),
+        ciphertext: rows[0].ciphertext.clone(),
+    }
+    .open(&key.identity())
+    .unwrap();
+    let photo = &opened.attachments[0];
+    assert_eq!(photo.original.as_deref(), Some(&jpeg[..]), "byte for byte");
+    assert!(!has_gps(&photo.bytes));
+}
