@@ -11,6 +11,13 @@
 //!   `review` (analysts and admins), `api` (JSON and `/openapi.json`), `assets` (every
 //!   script, style and map layer, embedded in the binary).
 //! - `db`: the synchronous store behind a pool, used from blocking threads.
+//! - `intake`: the submission body read in memory (URL-encoded, or multipart with photos);
+//!   `abuse`: per-client rate limits and the bound on submissions in flight.
+//!
+//! Sealed mode ([`ServeConfig::seal_to`]): a submission, its photos (scrubbed by
+//! `unrest-media`) and its follow-ups are sealed to the organisation's key by `unrest-seal`
+//! on arrival; only the ciphertext and its SHA-256 reach the store, and the analysts open
+//! them offline (`unrest unseal`). Without it, reports are coded on arrival (open mode).
 //!
 //! What this crate must not know: how reports are coded (it hands them to `unrest-coder`)
 //! and how SQL is written (that is `unrest-store`). What it must never do: show a public
