@@ -1,5 +1,4 @@
 //! The web app: `unrest serve`. Reporters submit anonymously, the report is coded at once,
-#![recursion_limit = "256"]
 //! analysts review and publish, and the public sees published events on a map, a timeline,
 //! event pages, downloads and a JSON API.
 //!
@@ -22,6 +21,8 @@
 //! What this crate must not know: how reports are coded (it hands them to `unrest-coder`)
 //! and how SQL is written (that is `unrest-store`). What it must never do: show a public
 //! visitor anything but published events, or show anyone the reporter behind a report.
+
+#![recursion_limit = "256"]
 
 mod abuse;
 mod api;
