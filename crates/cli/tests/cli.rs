@@ -112,14 +112,14 @@ fn an_unknown_format_is_a_clear_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown format \"xml\""));
 }
 
-#[test]
-fn standard_input_is_one_report() {
+/// Runs `unrest code … -` with `input` on standard input.
+fn code_stdin(format: &str, input: &str) -> Output {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_unrest"))
         .args([
             "code",
             "--format",
-            "geojson",
+            format,
             "--reference-date",
             "2022-11-30",
             "-",
@@ -133,9 +133,14 @@ fn standard_input_is_one_report() {
         .stdin
         .take()
         .unwrap()
-        .write_all(REPORT.as_bytes())
+        .write_all(input.as_bytes())
         .unwrap();
-    let out = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn standard_input_is_one_report() {
+    let out = code_stdin("geojson", REPORT);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["type"], "FeatureCollection");
@@ -144,32 +149,11 @@ fn standard_input_is_one_report() {
 
 #[test]
 fn standard_input_starting_with_an_object_is_json_lines() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_unrest"))
-        .args([
-            "code",
-            "--format",
-            "jsonl",
-            "--reference-date",
-            "2022-11-30",
-            "-",
-        ])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
     let lines = format!(
         "{{\"id\":\"a\",\"text\":{REPORT:?}}}\n{{\"id\":\"b\",\"text\":{:?}}}\n",
         REPORT.replace("Sanandaj", "Saqqez")
     );
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(lines.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = code_stdin("jsonl", &lines);
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 2);
     assert!(text.contains("\"report\":\"b\""));
