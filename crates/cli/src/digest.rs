@@ -17,7 +17,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 use unrest_corroborate::Params;
 use unrest_digest::{DigestEvent, DigestFormat, DigestInput, Lang};
-use unrest_gazetteer::{Gazetteer, PlaceKind};
+use unrest_gazetteer::Gazetteer;
 use unrest_store::Filter;
 
 /// `unrest digest --from D --to D --format html|md|pdf`
@@ -97,7 +97,7 @@ pub fn run(args: DigestArgs) -> Result<ExitCode> {
         .map(|c| {
             let mut event = c.event.event;
             if !c.notes_counts_agree {
-                event.notes = with_counts(&event.notes, &event);
+                event.notes = unrest_digest::notes_with_counts(&event.notes, &event);
             }
             DigestEvent {
                 event,
@@ -112,7 +112,7 @@ pub fn run(args: DigestArgs) -> Result<ExitCode> {
         lang,
         title: args.title.clone(),
         place_names: match lang {
-            Lang::Fa => persian_names(Gazetteer::embedded()),
+            Lang::Fa => Gazetteer::embedded().persian_names(),
             Lang::En => HashMap::new(),
         },
         events,
@@ -145,65 +145,6 @@ pub fn run(args: DigestArgs) -> Result<ExitCode> {
             .unwrap_or_default()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Notes whose closing figures (`[2 killed, 12 arrested]`, as the coder writes them) are
-/// the incident's: the notes come from one report, the figures from the codebook's rule
-/// over all of them, and the digest must not print two different counts for one incident.
-fn with_counts(notes: &str, e: &unrest_model::Event) -> String {
-    let is_figure = |part: &str| {
-        part.split_once(' ').is_some_and(|(n, what)| {
-            n.parse::<u32>().is_ok() && matches!(what, "killed" | "injured" | "arrested")
-        })
-    };
-    let body = match notes.strip_suffix(']').and_then(|n| n.rsplit_once(" [")) {
-        Some((body, figures)) if figures.split(", ").all(is_figure) => body,
-        _ => notes,
-    };
-    let mut figures = Vec::new();
-    if e.fatalities > 0 {
-        figures.push(format!("{} killed", e.fatalities));
-    }
-    if let Some(n) = e.injuries.filter(|&n| n > 0) {
-        figures.push(format!("{n} injured"));
-    }
-    if let Some(n) = e.arrests.filter(|&n| n > 0) {
-        figures.push(format!("{n} arrested"));
-    }
-    if figures.is_empty() {
-        body.to_string()
-    } else {
-        format!("{body} [{}]", figures.join(", "))
-    }
-}
-
-/// Persian names of places as events write them (cities and districts before counties, so a
-/// county named after its seat takes the city's name), for the digest's Persian edition.
-/// Province names are left to the digest's own table: a town that shares a province's
-/// English name (Golestan) must not rename the province.
-fn persian_names(g: &Gazetteer) -> HashMap<String, String> {
-    let provinces: std::collections::HashSet<&str> = g
-        .places()
-        .iter()
-        .filter(|p| p.kind == PlaceKind::Province)
-        .map(|p| p.name.as_str())
-        .collect();
-    let mut names = HashMap::new();
-    for kind in [
-        PlaceKind::City,
-        PlaceKind::District,
-        PlaceKind::Landmark,
-        PlaceKind::County,
-    ] {
-        for p in g.places().iter().filter(|p| {
-            p.kind == kind && !p.name_fa.is_empty() && !provinces.contains(p.name.as_str())
-        }) {
-            names
-                .entry(p.name.clone())
-                .or_insert_with(|| p.name_fa.clone());
-        }
-    }
-    names
 }
 
 /// Writes `path` through a `.partial` file renamed when complete.
@@ -334,34 +275,4 @@ fn print_pdf(chromium: &Path, digest: &DigestInput, path: &Path) -> Result<()> {
     })();
     let _ = std::fs::remove_dir_all(&dir);
     result
-}
-
-#[cfg(test)]
-mod tests {
-    use super::with_counts;
-
-    #[test]
-    fn the_notes_carry_the_incidents_figures_not_one_reports() {
-        let mut e = unrest_model::Event {
-            fatalities: 1,
-            arrests: Some(10),
-            ..Default::default()
-        };
-        let notes = "On 5 November 2022, protesters held a protest in Sanandaj (Kurdistan). [2 killed, 12 arrested]";
-        assert_eq!(
-            with_counts(notes, &e),
-            "On 5 November 2022, protesters held a protest in Sanandaj (Kurdistan). [1 killed, 10 arrested]"
-        );
-        e.fatalities = 0;
-        e.arrests = None;
-        assert_eq!(
-            with_counts(notes, &e),
-            "On 5 November 2022, protesters held a protest in Sanandaj (Kurdistan)."
-        );
-        e.injuries = Some(3);
-        assert_eq!(
-            with_counts("Students chanted [at night].", &e),
-            "Students chanted [at night]. [3 injured]"
-        );
-    }
 }

@@ -140,3 +140,63 @@ pub fn print_to_pdf_args(html: &str, pdf: &str) -> Vec<String> {
         format!("file://{html}"),
     ]
 }
+
+/// Notes whose closing figures (`[2 killed, 12 arrested]`, as the coder writes them) are
+/// the incident's: the notes come from one report, the figures from the codebook's rule
+/// over all of them, and the digest must not print two different counts for one incident.
+pub fn notes_with_counts(notes: &str, e: &unrest_model::Event) -> String {
+    let is_figure = |part: &str| {
+        part.split_once(' ').is_some_and(|(n, what)| {
+            n.parse::<u32>().is_ok() && matches!(what, "killed" | "injured" | "arrested")
+        })
+    };
+    let body = match notes.strip_suffix(']').and_then(|n| n.rsplit_once(" [")) {
+        Some((body, figures)) if figures.split(", ").all(is_figure) => body,
+        _ => notes,
+    };
+    let mut figures = Vec::new();
+    if e.fatalities > 0 {
+        figures.push(format!("{} killed", e.fatalities));
+    }
+    if let Some(n) = e.injuries.filter(|&n| n > 0) {
+        figures.push(format!("{n} injured"));
+    }
+    if let Some(n) = e.arrests.filter(|&n| n > 0) {
+        figures.push(format!("{n} arrested"));
+    }
+    if figures.is_empty() {
+        body.to_string()
+    } else {
+        format!("{body} [{}]", figures.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod notes_tests {
+    use super::notes_with_counts as with_counts;
+
+    #[test]
+    fn the_notes_carry_the_incidents_figures_not_one_reports() {
+        let mut e = unrest_model::Event {
+            fatalities: 1,
+            arrests: Some(10),
+            ..Default::default()
+        };
+        let notes = "On 5 November 2022, protesters held a protest in Sanandaj (Kurdistan). [2 killed, 12 arrested]";
+        assert_eq!(
+            with_counts(notes, &e),
+            "On 5 November 2022, protesters held a protest in Sanandaj (Kurdistan). [1 killed, 10 arrested]"
+        );
+        e.fatalities = 0;
+        e.arrests = None;
+        assert_eq!(
+            with_counts(notes, &e),
+            "On 5 November 2022, protesters held a protest in Sanandaj (Kurdistan)."
+        );
+        e.injuries = Some(3);
+        assert_eq!(
+            with_counts("Students chanted [at night].", &e),
+            "Students chanted [at night]. [3 injured]"
+        );
+    }
+}

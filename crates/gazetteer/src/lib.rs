@@ -127,6 +127,36 @@ pub struct Gazetteer {
 const EMBEDDED_TSV: &str = include_str!("../../../data/gazetteer/iran.tsv");
 
 impl Gazetteer {
+    /// Persian names of places as events write them (cities and districts before counties, so a
+    /// county named after its seat takes the city's name), for the digest's Persian edition.
+    /// Province names are left to the digest's own table: a town that shares a province's
+    /// English name (Golestan) must not rename the province.
+    pub fn persian_names(&self) -> HashMap<String, String> {
+        let g = self;
+        let provinces: std::collections::HashSet<&str> = g
+            .places()
+            .iter()
+            .filter(|p| p.kind == PlaceKind::Province)
+            .map(|p| p.name.as_str())
+            .collect();
+        let mut names = HashMap::new();
+        for kind in [
+            PlaceKind::City,
+            PlaceKind::District,
+            PlaceKind::Landmark,
+            PlaceKind::County,
+        ] {
+            for p in g.places().iter().filter(|p| {
+                p.kind == kind && !p.name_fa.is_empty() && !provinces.contains(p.name.as_str())
+            }) {
+                names
+                    .entry(p.name.clone())
+                    .or_insert_with(|| p.name_fa.clone());
+            }
+        }
+        names
+    }
+
     /// The gazetteer of Iran built into the binary, parsed on first use.
     pub fn embedded() -> &'static Gazetteer {
         static EMBEDDED: OnceLock<Gazetteer> = OnceLock::new();

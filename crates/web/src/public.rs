@@ -1,5 +1,6 @@
 //! The public pages: `/` (the map of published events, a timeline histogram, filters, the
-//! latest events as a list that works without JavaScript, downloads) and `/events/{id}`.
+//! latest events as a list that works without JavaScript, downloads), `/events/{id}`, and
+//! `/digest` (the publishable digest of a period, as `unrest digest --format html` writes it).
 //!
 //! What these pages must never show: an event that is not published, a report's text, the
 //! evidence cut from it, or anything about who sent it or who reviewed it.
@@ -24,6 +25,83 @@ pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/", get(map_page))
         .route("/events/{id}", get(event_page))
+        .route("/digest", get(digest_page))
+}
+
+/// `/digest?from=YYYY-MM-DD&to=YYYY-MM-DD&lang=fa`: the digest of the published incidents
+/// of the last clustering run (`unrest cluster`), the same document `unrest digest` writes.
+/// Without dates it covers the 30 days up to today. The page is the digest's own
+/// self-contained HTML with its own policy: no script at all, styles inline.
+async fn digest_page(
+    State(state): State<Shared>,
+    Query(q): Query<PublicQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let lang = Lang::pick(q.lang.as_deref(), &headers);
+    let date = |v: &Option<String>, what: &str| -> Result<Option<chrono::NaiveDate>, AppError> {
+        v.as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| AppError::BadRequest(format!("{what} must be a date YYYY-MM-DD")))
+            })
+            .transpose()
+    };
+    let to = date(&q.to, "to")?.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let from = date(&q.from, "from")?.unwrap_or(to - chrono::Duration::days(30));
+    if from > to {
+        return Err(AppError::BadRequest("from is after to".into()));
+    }
+    let incidents = state
+        .db
+        .run(move |s| Ok(s.incidents(Some(from), Some(to), true)?))
+        .await?;
+    let events = incidents
+        .into_iter()
+        .map(|c| {
+            let mut event = c.event.event;
+            if !c.notes_counts_agree {
+                event.notes = unrest_digest::notes_with_counts(&event.notes, &event);
+            }
+            // The public never sees which report an event came from, nor its evidence.
+            event.report.clear();
+            event.evidence.clear();
+            unrest_digest::DigestEvent {
+                event,
+                grade: c.grade,
+                source_count: c.source_count as usize,
+            }
+        })
+        .collect();
+    let input = unrest_digest::DigestInput {
+        from,
+        to,
+        lang: match lang {
+            Lang::Fa => unrest_digest::Lang::Fa,
+            Lang::En => unrest_digest::Lang::En,
+        },
+        title: None,
+        place_names: match lang {
+            Lang::Fa => unrest_gazetteer::Gazetteer::embedded().persian_names(),
+            Lang::En => Default::default(),
+        },
+        events,
+    };
+    let mut html = Vec::new();
+    unrest_digest::render(&input, unrest_digest::DigestFormat::Html, &mut html)
+        .map_err(|e| AppError::BadRequest(format!("digest: {e}")))?;
+    let mut res = (
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response();
+    res.headers_mut().insert(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        ),
+    );
+    Ok(res)
 }
 
 /// The codebook's event types (value, Persian label), for the type filter.

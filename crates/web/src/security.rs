@@ -81,7 +81,10 @@ impl Headers {
 pub async fn security_headers(State(h): State<Headers>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let hs = res.headers_mut();
-    hs.insert(header::CONTENT_SECURITY_POLICY, h.csp.clone());
+    // A page may bring a stricter policy of its own (the digest: no script at all).
+    if !hs.contains_key(header::CONTENT_SECURITY_POLICY) {
+        hs.insert(header::CONTENT_SECURITY_POLICY, h.csp.clone());
+    }
     hs.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),

@@ -314,3 +314,64 @@ both!(the_api_pages_with_stable_errors, |app: App| async move {
     assert_eq!(v["openapi"], "3.1.0");
     assert!(v["paths"]["/api/events"]["get"].is_object());
 });
+
+both!(
+    the_digest_page_shows_published_incidents_only_without_script,
+    |app: App| async move {
+        app.submit_ok(KARAJ).await;
+        app.submit_ok("Tabriz, 12 November 2022: students chanted slogans at the university.")
+            .await;
+        let analyst = app.login_as("maryam", "analyst").await;
+        let queue = analyst.queue().await;
+        let mut published = 0;
+        for report in queue {
+            for id in analyst.event_ids(report).await {
+                let (_, page) = analyst.get_text(&format!("/review/reports/{report}")).await;
+                if !page.contains("at the university") && published == 0 {
+                    assert_eq!(analyst.set_status(id, "published").await, 303);
+                    published += 1;
+                }
+            }
+        }
+        assert_eq!(published, 1);
+        // `unrest cluster`, as an analyst would run it.
+        let url = app.db.url.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut store = unrest_store::Store::open(&url).unwrap();
+            store
+                .cluster(
+                    &unrest_store::Filter::default(),
+                    &unrest_corroborate::Params::default(),
+                    chrono::Utc::now(),
+                )
+                .unwrap();
+        })
+        .await
+        .unwrap();
+
+        let r = app.get("/digest?from=2022-11-01&to=2022-11-30").await;
+        assert_eq!(r.status().as_u16(), 200);
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            csp.starts_with("default-src 'none'") && !csp.contains("script-src"),
+            "{csp}"
+        );
+        let page = r.text().await.unwrap();
+        assert!(page.contains("Karaj"), "{page}");
+        assert!(
+            !page.contains("Tabriz"),
+            "an unpublished incident is not in the digest"
+        );
+        assert!(!page.contains("<script"));
+        let (status, fa) = app
+            .get_text("/digest?from=2022-11-01&to=2022-11-30&lang=fa")
+            .await;
+        assert_eq!(status, 200);
+        assert!(fa.contains("dir=\"rtl\""));
+        let (status, _) = app.get_text("/digest?from=2022-11-30&to=2022-11-01").await;
+        assert_eq!(status, 400);
+    }
+);
