@@ -69,20 +69,23 @@ impl Fingerprint {
     pub fn of(text: &str) -> Fingerprint {
         let folded = unrest_text::fold_key(text);
         let chars: Vec<char> = folded.chars().collect();
-        let mut set: HashSet<u64> = HashSet::new();
-        if chars.len() < SHINGLE_CHARS {
-            if !chars.is_empty() {
-                set.insert(hash_chars(&chars));
-            }
+        // The distinct shingle hashes: a sorted, deduplicated vector is the set, cheaper
+        // than a hash set for the few hundred shingles of a report.
+        let mut set: Vec<u64> = if chars.len() < SHINGLE_CHARS {
+            chars
+                .is_empty()
+                .then(Vec::new)
+                .unwrap_or_else(|| vec![hash_chars(&chars)])
         } else {
-            for w in chars.windows(SHINGLE_CHARS) {
-                set.insert(hash_chars(w));
-            }
-        }
+            chars.windows(SHINGLE_CHARS).map(hash_chars).collect()
+        };
+        set.sort_unstable();
+        set.dedup();
+        let coefficients = permutations();
         let mut minhash = vec![u32::MAX; SIGNATURE_LEN];
         for &h in &set {
-            for (i, slot) in minhash.iter_mut().enumerate() {
-                let v = permute(h, i);
+            for (slot, &(a, b)) in minhash.iter_mut().zip(coefficients) {
+                let v = (a.wrapping_mul(h).wrapping_add(b) >> 32) as u32;
                 if v < *slot {
                     *slot = v;
                 }
@@ -230,15 +233,41 @@ fn splitmix(mut x: u64) -> u64 {
 }
 
 /// The i-th hash function of the signature: multiply-shift with fixed odd multipliers.
-fn permute(h: u64, i: usize) -> u32 {
-    let a = splitmix(i as u64 * 2 + 1) | 1;
-    let b = splitmix(i as u64 * 2 + 2);
-    (a.wrapping_mul(h).wrapping_add(b) >> 32) as u32
+/// The coefficients of the `SIGNATURE_LEN` hash permutations `(a·h + b) >> 32`, derived
+/// once: they are fixed (a persisted fingerprint depends on them), so computing them per
+/// shingle was wasted work.
+fn permutations() -> &'static [(u64, u64); SIGNATURE_LEN] {
+    static COEFFICIENTS: std::sync::OnceLock<[(u64, u64); SIGNATURE_LEN]> =
+        std::sync::OnceLock::new();
+    COEFFICIENTS.get_or_init(|| {
+        std::array::from_fn(|i| (splitmix(i as u64 * 2 + 1) | 1, splitmix(i as u64 * 2 + 2)))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_are_the_minhash_of_the_shingles_by_the_fixed_permutations() {
+        // The definition, written out slowly: persisted fingerprints depend on it.
+        let text = "Today after Friday prayers in Zahedan security forces opened fire.";
+        let chars: Vec<char> = unrest_text::fold_key(text).chars().collect();
+        let set: HashSet<u64> = chars.windows(SHINGLE_CHARS).map(hash_chars).collect();
+        let expected: Vec<u32> = (0..SIGNATURE_LEN)
+            .map(|i| {
+                let a = splitmix(i as u64 * 2 + 1) | 1;
+                let b = splitmix(i as u64 * 2 + 2);
+                set.iter()
+                    .map(|&h| (a.wrapping_mul(h).wrapping_add(b) >> 32) as u32)
+                    .min()
+                    .unwrap()
+            })
+            .collect();
+        let f = Fingerprint::of(text);
+        assert_eq!(f.minhash, expected);
+        assert_eq!(f.shingles as usize, set.len());
+    }
 
     const REPORT: &str = "Today after Friday prayers in Zahedan security forces opened fire on \
         the crowd gathered in front of the police station. At least 40 people were killed and \
