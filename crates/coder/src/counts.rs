@@ -142,9 +142,45 @@ pub fn count(doc: &Doc, hits: &[usize]) -> Counts {
             f.first = f.first.min(hit.first);
             f.last = f.last.max(hit.last);
             counts.offer(kind, f);
+        } else if let Some((first, last)) = singular_verb(doc, h) {
+            // "Nika, 16, was killed", "پسری کشته شد": a singular verb with no figure is one.
+            counts.offer(
+                kind,
+                Figure {
+                    n: 1,
+                    vague: false,
+                    first,
+                    last,
+                },
+            );
         }
     }
     counts
+}
+
+/// The casualty word of hit `h` with a singular verb next to it ("was killed", "کشته
+/// شد"): the tokens of both.
+fn singular_verb(doc: &Doc, h: usize) -> Option<(usize, usize)> {
+    let hit = &doc.hits[h];
+    let lex = doc.lexicon();
+    let before = (hit.first > 0 && doc.tokens[hit.first].sep <= Sep::Hyphen)
+        .then(|| lex.find_ending_at(doc.text(), &doc.tokens, hit.first, Cat::Singular, 1))
+        .flatten();
+    if let Some(b) = before {
+        return Some((b, hit.last));
+    }
+    // A phrase that ends in the singular verb ("کشته شد"), or the verb right after it.
+    if lex
+        .find_ending_at(doc.text(), &doc.tokens, hit.last, Cat::Singular, 1)
+        .is_some()
+    {
+        return Some((hit.first, hit.last));
+    }
+    let after = hit.last < doc.tokens.len() && doc.tokens[hit.last].sep <= Sep::Hyphen;
+    after
+        .then(|| lex.find_at(doc.text(), &doc.tokens, hit.last, Cat::Singular))
+        .flatten()
+        .map(|(len, _)| (hit.first, hit.last + len))
 }
 
 /// One number phrase: its value and tokens.

@@ -171,6 +171,7 @@ pub enum Cat {
     ClauseBreak,
     LessLethal,
     Conjunction,
+    Singular,
     CrowdControl,
     OriginFrom,
     /// A number word; the value is the number.
@@ -222,6 +223,7 @@ impl Cat {
             "clause_break" => Cat::ClauseBreak,
             "less_lethal" => Cat::LessLethal,
             "conjunction" => Cat::Conjunction,
+            "singular" => Cat::Singular,
             "crowd_control" => Cat::CrowdControl,
             "origin_from" => Cat::OriginFrom,
             _ => return None,

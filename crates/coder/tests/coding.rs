@@ -817,3 +817,22 @@ fn a_journalist_arrested_in_a_city_is_an_event_there() {
     assert_eq!(kind(&e), ("Strategic developments", "Arrests"));
     assert_eq!((e.location.as_str(), e.arrests), ("Tehran", Some(1)));
 }
+
+#[test]
+fn a_singular_verb_with_no_figure_is_one_person() {
+    let e = one(
+        "Amol, Monday: security forces fired on protesters; Hamid, 21, was killed.",
+        "2022-11-09",
+    );
+    assert_eq!(e.fatalities, 1);
+    let e = one(
+        "آمل، دوشنبه: ماموران به معترضان شلیک کردند و پسری کشته شد.",
+        "2022-11-09",
+    );
+    assert_eq!(e.fatalities, 1);
+    let e = one(
+        "Amol, Monday: police fired on protesters; several were killed.",
+        "2022-11-09",
+    );
+    assert_eq!(e.fatalities, 3);
+}
