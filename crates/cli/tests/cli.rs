@@ -270,16 +270,22 @@ fn sealed_server(dir: &Path, recipient: &unrest_seal::Recipient, texts: &[&str])
     url
 }
 
+/// A new organisation key, its identity file written to `dir/key.txt`.
+fn identity_in(dir: &Path) -> unrest_seal::KeyPair {
+    let key = unrest_seal::generate_identity();
+    std::fs::write(
+        dir.join("key.txt"),
+        key.identity_file(chrono::Utc::now()).as_bytes(),
+    )
+    .unwrap();
+    key
+}
+
 #[test]
 fn unseal_gives_back_each_sealed_report_byte_for_byte_and_marks_it_pulled() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let key = unrest_seal::generate_identity();
-    std::fs::write(
-        d.join("key.txt"),
-        key.identity_file(chrono::Utc::now()).as_bytes(),
-    )
-    .unwrap();
+    let key = identity_in(d);
     let marker = "MARKER-unseal-4kq Hundreds gathered and chanted slogans; 12 were arrested.";
     let server = sealed_server(d, &key.recipient, &[marker, "FOLLOW-9zz two more detained"]);
 
@@ -401,12 +407,7 @@ fn serve_refuses_to_start_with_a_bad_seal_to_key() {
 fn push_copies_published_events_without_the_reporters_words_and_the_receipt_says_used() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let key = unrest_seal::generate_identity();
-    std::fs::write(
-        d.join("key.txt"),
-        key.identity_file(chrono::Utc::now()).as_bytes(),
-    )
-    .unwrap();
+    let key = identity_in(d);
     let words = "Hundreds of people gathered in Azadi square and chanted slogans. Special units attacked them with batons; at least 12 people were arrested.";
     let server = sealed_server(d, &key.recipient, &[words]);
     let out = unrest(
