@@ -227,6 +227,8 @@ impl<'a> Doc<'a> {
 
     fn find_places(&self) -> Vec<PlaceMention> {
         let mut out = Vec::new();
+        // Asked once: a text with no capitals at all (typed in lowercase) keeps its places.
+        let has_capitals = self.tokens.iter().any(|t| t.capitalised);
         for m in self.gazetteer.find_mentions(self.folded.as_str()) {
             let Some((first, last)) = self.token_range(m.start, m.end) else {
                 continue;
@@ -252,7 +254,7 @@ impl<'a> Doc<'a> {
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_ascii_alphabetic());
-            if latin && !self.tokens[first].capitalised && self.has_capitals() {
+            if latin && !self.tokens[first].capitalised && has_capitals {
                 continue;
             }
             let province_word = self.province_word_near(first, last);
@@ -272,10 +274,6 @@ impl<'a> Doc<'a> {
             });
         }
         out
-    }
-
-    fn has_capitals(&self) -> bool {
-        self.tokens.iter().any(|t| t.capitalised)
     }
 
     fn province_word_near(&self, first: usize, last: usize) -> bool {

@@ -190,8 +190,6 @@ struct Num {
     vague: bool,
     first: usize,
     last: usize,
-    /// An article ("a girl"): one person, weaker than a figure.
-    article: bool,
 }
 
 /// The number phrase starting at token `i`, if any.
@@ -268,7 +266,6 @@ fn number_at(doc: &Doc, i: usize) -> Option<Num> {
         vague,
         first,
         last,
-        article,
     })
 }
 
@@ -444,7 +441,6 @@ fn combine(mut nums: Vec<Num>, including_at: Option<usize>) -> Option<Figure> {
         });
     }
     let n = definite.iter().map(|n| n.n).sum();
-    let _ = definite.iter().all(|n| n.article);
     Some(Figure {
         n,
         vague: false,

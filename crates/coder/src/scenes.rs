@@ -66,10 +66,10 @@ struct Section {
 pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
     let sections = sections(doc);
     let many = sections.len() > 1;
-    let doc_context = provinces_in(doc, 0, doc.tokens.len(), &[]);
+    let doc_context = provinces_in(doc, 0, doc.tokens.len());
     let mut out: Vec<Scene> = Vec::new();
     for s in &sections {
-        let mut context = provinces_in(doc, s.first, s.lead_end, &[]);
+        let mut context = provinces_in(doc, s.first, s.lead_end);
         context.extend(doc_context.iter().cloned());
         let lead_place = if s.heading {
             place_in(doc, s.first, s.lead_end, &context, true)
@@ -336,7 +336,7 @@ fn ends_sentence(doc: &Doc, end: usize) -> bool {
 
 /// Provinces named in tokens `first..last` (and the provinces of named cities): the
 /// context that decides between namesakes.
-fn provinces_in(doc: &Doc, first: usize, last: usize, _base: &[String]) -> Vec<String> {
+fn provinces_in(doc: &Doc, first: usize, last: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for m in doc
         .places
