@@ -93,6 +93,7 @@ impl FilterArgs {
             status: self.status.clone(),
             bbox: self.bbox,
             search: self.search.clone(),
+            public: false,
         }
     }
 }

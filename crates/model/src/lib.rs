@@ -125,10 +125,41 @@ pub struct Event {
     pub confidence: f32,
 }
 
+/// A text cell as spreadsheet software may open it safely (OWASP's rule against CSV
+/// formula injection): a value starting with `=`, `+`, `-`, `@`, a tab or a carriage return
+/// is prefixed with `'`, so that it is shown as text instead of run as a formula.
+/// [`spreadsheet_text`] undoes it.
+pub fn spreadsheet_safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// The value of a cell [`spreadsheet_safe`] wrote.
+pub fn spreadsheet_text(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => s,
+    }
+}
+
 impl Event {
-    /// The CSV row: ACLED's 31 columns in order, then [`EXTRA_COLUMNS`].
+    /// The CSV row: ACLED's 31 columns in order, then [`EXTRA_COLUMNS`]. Text cells are
+    /// [`spreadsheet_safe`]; numbers are written as they are.
     pub fn csv_record(&self) -> Vec<String> {
         let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
+        let mut cells = self.csv_cells(opt);
+        for i in TEXT_CELLS {
+            if let Some(c) = cells.get_mut(i) {
+                *c = spreadsheet_safe(c);
+            }
+        }
+        cells
+    }
+
+    fn csv_cells(&self, opt: impl Fn(Option<u32>) -> String) -> Vec<String> {
         vec![
             self.event_id_cnty.clone(),
             self.event_date.clone(),
@@ -167,7 +198,14 @@ impl Event {
             format!("{:.2}", self.confidence),
         ]
     }
+}
 
+/// The positions of text (not number) cells in [`Event::csv_record`].
+const TEXT_CELLS: [usize; 24] = [
+    0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21, 25, 26, 27, 29, 31,
+];
+
+impl Event {
     /// The GeoJSON Feature: a point, with every field but the coordinates as properties.
     pub fn geojson_feature(&self) -> serde_json::Value {
         let mut props = serde_json::to_value(self).unwrap_or_default();
@@ -289,6 +327,30 @@ impl<W: Write> EventWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_like_text_cells_are_escaped_for_spreadsheets() {
+        let e = Event {
+            notes: "=HYPERLINK(\"http://x\")".into(),
+            actor2: "+1".into(),
+            location: "-2".into(),
+            assoc_actor_1: "@SUM(A1)".into(),
+            tags: "\tx".into(),
+            admin1: "Tehran".into(),
+            latitude: -1.5,
+            ..Default::default()
+        };
+        let cells = e.csv_record();
+        assert_eq!(cells[27], "'=HYPERLINK(\"http://x\")");
+        assert_eq!(cells[10], "'+1");
+        assert_eq!(cells[21], "'-2");
+        assert_eq!(cells[8], "'@SUM(A1)");
+        assert_eq!(cells[29], "'\tx");
+        assert_eq!(cells[18], "Tehran");
+        assert_eq!(cells[22], "-1.5000", "numbers are not text");
+        assert_eq!(spreadsheet_text(&cells[27]), e.notes);
+        assert_eq!(spreadsheet_text("'quoted"), "'quoted");
+    }
 
     #[test]
     fn csv_header_is_acled_then_ours() {

@@ -159,7 +159,8 @@ impl<R: Read> Reader<R> {
                 Some(p) => Err(format!("{column} {p} is not 1, 2 or 3")),
             }
         };
-        let text = |column: &str| self.get(column).to_string();
+        // Our own CSV escapes formula-like cells (see `spreadsheet_safe`): read them back.
+        let text = |column: &str| unrest_model::spreadsheet_text(self.get(column)).to_string();
         Ok(Event {
             event_id_cnty: text("event_id_cnty"),
             event_date: date.format("%Y-%m-%d").to_string(),

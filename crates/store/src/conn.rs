@@ -321,6 +321,19 @@ impl Dialect {
         }
     }
 
+    /// Like [`Dialect::search_condition`], in the public's view: the phrase must be in what
+    /// the public sees of the event (its `event_search` row: notes, place, actors), never in
+    /// its report's text.
+    pub(crate) fn public_search_condition(self, param: &str, common: bool) -> String {
+        match (self, common) {
+            (Dialect::Postgres, true) => format!(
+                "EXISTS (SELECT 1 FROM event_search s WHERE s.rowid = e.id \
+                    AND s.words @@ phraseto_tsquery('simple', {param}))"
+            ),
+            _ => format!("e.id IN ({})", self.search_rowids("event_search", param)),
+        }
+    }
+
     /// The bound value for [`Dialect::search_rowids`], from already-folded words: FTS5 wants
     /// its phrase in double quotes, PostgreSQL takes the words as they are.
     pub(crate) fn search_param(self, folded: &str) -> String {

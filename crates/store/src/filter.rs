@@ -137,8 +137,14 @@ pub struct Filter {
     pub status: Vec<Status>,
     pub bbox: Option<BBox>,
     /// Words that must appear, in this order, in the event's notes or its report's text,
-    /// after both are folded (so ي matches ی, ۲ matches 2, case does not matter).
+    /// after both are folded (so ي matches ی, ۲ matches 2, case does not matter). In a
+    /// [`Filter::public`] filter, only in what the public sees: notes, place and actors.
     pub search: Option<String>,
+    /// The public's view, whatever else is set: published events only, searched only in
+    /// their public fields (never a report's text), and paged only after a published event
+    /// (an unpublished id is as unknown as a missing one). Every public route goes through
+    /// this one flag, so no public view can reach what is private.
+    pub public: bool,
 }
 
 impl Filter {
@@ -147,8 +153,28 @@ impl Filter {
         *self == Filter::default()
     }
 
+    /// The public's filter (see [`Filter::public`]): these restrictions, published only.
+    pub fn public(self) -> Filter {
+        Filter {
+            status: vec![Status::Published],
+            public: true,
+            ..self
+        }
+    }
+
     /// Checks what cannot be checked field by field.
     pub fn validate(&self) -> Result<()> {
+        for (name, v) in [
+            ("province", &self.admin1),
+            ("event type", &self.event_type),
+            ("search", &self.search),
+        ] {
+            if v.as_deref().is_some_and(|v| v.contains('\0')) {
+                return Err(Error::Invalid(format!(
+                    "the {name} contains a NUL byte (\\0), which no text here can hold"
+                )));
+            }
+        }
         if let (Some(from), Some(to)) = (self.from, self.to) {
             if from > to {
                 return Err(Error::Invalid(format!(
@@ -243,7 +269,12 @@ pub(crate) fn where_clause(
             "(lower(e.event_type) = {p} OR lower(e.sub_event_type) = {p})"
         ));
     }
-    if !f.status.is_empty() {
+    if f.public {
+        conds.push(format!(
+            "e.status = {}",
+            sql.bind(Status::Published.as_str())
+        ));
+    } else if !f.status.is_empty() {
         let ps: Vec<String> = f.status.iter().map(|s| sql.bind(s.as_str())).collect();
         conds.push(format!("e.status IN ({})", ps.join(", ")));
     }
@@ -260,14 +291,24 @@ pub(crate) fn where_clause(
     }
     if let Some(q) = &f.search {
         let p = sql.bind(d.search_param(&crate::search_text(q)));
-        conds.push(d.search_condition(&p, common_search));
+        conds.push(if f.public {
+            d.public_search_condition(&p, common_search)
+        } else {
+            d.search_condition(&p, common_search)
+        });
     }
     match after {
         None => {}
         Some((id, Order::Date)) => {
             let p = sql.bind(id);
+            // Public: an unpublished event gives no position to page from.
+            let visible = if f.public {
+                format!(" AND a.status = {}", sql.bind(Status::Published.as_str()))
+            } else {
+                String::new()
+            };
             conds.push(format!(
-                "(e.event_date, e.id) > (SELECT a.event_date, a.id FROM events a WHERE a.id = {p})"
+                "(e.event_date, e.id) > (SELECT a.event_date, a.id FROM events a WHERE a.id = {p}{visible})"
             ));
         }
         Some((id, Order::Id)) => {

@@ -195,6 +195,28 @@ pub fn search_text(s: &str) -> String {
     unrest_text::fold(s).replace('\0', " ")
 }
 
+/// What the public may search of an event, folded: its notes, place and actors (the fields
+/// public pages show). Never its report's text: that is indexed apart, for analysts.
+pub(crate) fn public_search_text(e: &Event) -> String {
+    let fields = [
+        &e.notes,
+        &e.location,
+        &e.admin1,
+        &e.admin2,
+        &e.admin3,
+        &e.actor1,
+        &e.assoc_actor_1,
+        &e.actor2,
+        &e.assoc_actor_2,
+    ];
+    let mut out = String::new();
+    for f in fields.into_iter().filter(|f| !f.trim().is_empty()) {
+        out.push_str(&search_text(f));
+        out.push('\n');
+    }
+    out
+}
+
 /// How much of a text the search index holds, in bytes. PostgreSQL refuses a tsvector
 /// over 1 MB (and a batch with it); field reports are a few kilobytes, and a long document's
 /// first 256 KiB are indexed on both backends alike, so a search answers the same on both.
@@ -443,7 +465,7 @@ fn insert_event(
     params.extend(event_values(e)?);
     let id = conn.query_one(sql, &params, |r| r.req_int(0))?;
     if let Some(id) = id {
-        index_text(conn, "event_search", id, &search_text(&e.notes))?;
+        index_text(conn, "event_search", id, &public_search_text(e))?;
     }
     Ok(id)
 }
@@ -934,7 +956,11 @@ impl Store {
     ) -> std::result::Result<u64, E> {
         filter.validate()?;
         if let Some(after) = page.after {
-            if self.event(after)?.is_none() {
+            // The public learns of an unpublished event exactly what of a missing one.
+            let visible = self
+                .event(after)?
+                .filter(|e| !filter.public || e.status == Status::Published);
+            if visible.is_none() {
                 return Err(
                     Error::Invalid(format!("no event with id {after} to page after")).into(),
                 );
@@ -981,7 +1007,12 @@ impl Store {
         };
         let d = self.dialect();
         let param = d.search_param(&search_text(q));
-        for table in ["event_search", "report_search"] {
+        let tables: &[&str] = if filter.public {
+            &["event_search"]
+        } else {
+            &["event_search", "report_search"]
+        };
+        for table in tables {
             let sql = format!(
                 "SELECT COUNT(*) FROM ({} LIMIT {MANY}) m",
                 d.search_rowids(table, "$1")
@@ -1097,7 +1128,7 @@ impl Store {
         let mut params = event_values(event).map_err(|e| self.err(e))?;
         let at = rfc3339(at);
         params.extend([by.into(), at.as_str().into(), id.into()]);
-        let notes = search_text(&event.notes);
+        let notes = public_search_text(event);
         let select = format!("{} WHERE e.id = $1", *SELECT_EVENTS);
         self.write(|conn| {
             let Some(before) = conn.query_one(&select, &[id.into()], event_from_row)? else {

@@ -11,7 +11,7 @@
 use crate::conn::{BResult, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 6;
+pub const LATEST: i64 = 8;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 6] = [
+const MIGRATIONS: [Migration; 7] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -58,6 +58,14 @@ const MIGRATIONS: [Migration; 6] = [
         why: "sealed intake (ciphertext and its SHA-256 only) and scrubbed photos by content hash",
         ddl: crate::sealed::ddl,
         fill: None,
+    },
+    // 7 is another branch's; a database at 6 goes straight to 8, and 7 is applied by
+    // whichever build knows it (each migration checks its own version).
+    Migration {
+        version: 8,
+        why: "public search reads only public fields: events indexed by notes, place and actors",
+        ddl: |_| "DELETE FROM event_search".into(),
+        fill: Some(fill_public_search),
     },
 ];
 
@@ -288,6 +296,45 @@ fn fill_search(conn: &mut Conn) -> BResult<()> {
         after = last.0;
         for (id, notes) in rows {
             crate::index_text(conn, "event_search", id, &crate::search_text(&notes))?;
+        }
+    }
+    Ok(())
+}
+
+/// Indexes every event's public fields (notes, place, actors) for public search.
+fn fill_public_search(conn: &mut Conn) -> BResult<()> {
+    let mut after = 0i64;
+    loop {
+        let rows = conn.query_all(
+            "SELECT id, notes, location, admin1, admin2, admin3, actor1, assoc_actor_1, actor2,
+                assoc_actor_2
+             FROM events WHERE id > $1 ORDER BY id LIMIT 1000",
+            &[after.into()],
+            |r| {
+                let mut e = unrest_model::Event::default();
+                for (i, f) in [
+                    &mut e.notes,
+                    &mut e.location,
+                    &mut e.admin1,
+                    &mut e.admin2,
+                    &mut e.admin3,
+                    &mut e.actor1,
+                    &mut e.assoc_actor_1,
+                    &mut e.actor2,
+                    &mut e.assoc_actor_2,
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    *f = r.req_text(i + 1)?;
+                }
+                Ok((r.req_int(0)?, e))
+            },
+        )?;
+        let Some(last) = rows.last() else { break };
+        after = last.0;
+        for (id, e) in rows {
+            crate::index_text(conn, "event_search", id, &crate::public_search_text(&e))?;
         }
     }
     Ok(())

@@ -45,18 +45,20 @@ fn date(name: &str, s: &Option<String>) -> Result<Option<NaiveDate>, AppError> {
 impl PublicQuery {
     /// The store filter: these restrictions, published events only.
     pub fn filter(&self) -> Result<Filter, AppError> {
-        let filter = Filter {
+        let filter: Filter = Filter {
             from: date("from", &self.from)?,
             to: date("to", &self.to)?,
             admin1: nonblank(&self.province).map(str::to_string),
             event_type: nonblank(&self.event_type).map(str::to_string),
-            status: vec![Status::Published],
+            status: Vec::new(),
             bbox: nonblank(&self.bbox)
                 .map(|b| b.parse::<BBox>())
                 .transpose()
                 .map_err(|e| AppError::BadRequest(e.to_string()))?,
             search: nonblank(&self.q).map(str::to_string),
-        };
+            public: false,
+        }
+        .public();
         filter
             .validate()
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
