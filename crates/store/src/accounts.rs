@@ -146,6 +146,21 @@ fn record(
     report_id: Option<i64>,
     detail: &str,
 ) -> BResult<()> {
+    record_with(conn, who, at, action, event_id, report_id, detail, None)
+}
+
+/// [`record`], binding the changed row's state in the audit entry.
+#[allow(clippy::too_many_arguments)]
+fn record_with(
+    conn: &mut Conn,
+    who: &str,
+    at: &str,
+    action: &str,
+    event_id: Option<i64>,
+    report_id: Option<i64>,
+    detail: &str,
+    state: Option<crate::audit::RowState>,
+) -> BResult<()> {
     conn.execute(
         "INSERT INTO changes (changed_at, changed_by, action, event_id, report_id, detail)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -158,7 +173,7 @@ fn record(
             detail.into(),
         ],
     )?;
-    crate::audit::append_history(conn, who, at, action, event_id, report_id, detail)?;
+    crate::audit::append_history(conn, who, at, action, event_id, report_id, detail, state)?;
     Ok(())
 }
 
@@ -177,6 +192,14 @@ fn check_name(name: &str) -> Result<&str> {
             "bad user name {name:?}: use 1 to 64 letters, digits, '.', '_' or '-'"
         )))
     }
+}
+
+/// The state of user `id` for its audit entry.
+fn user_row(conn: &mut Conn, id: i64) -> BResult<crate::audit::RowState> {
+    Ok(crate::audit::RowState::Row {
+        id,
+        state: crate::audit::user_state(conn, id)?,
+    })
 }
 
 impl Store {
@@ -229,7 +252,8 @@ impl Store {
                 }
             };
             let what = if new { "created" } else { "reset" };
-            record(
+            let state = user_row(conn, id)?;
+            record_with(
                 conn,
                 &by,
                 &at,
@@ -237,6 +261,7 @@ impl Store {
                 None,
                 None,
                 &format!("{what} {name} as {role}"),
+                Some(state),
             )?;
             Ok((id, new))
         })
@@ -280,7 +305,8 @@ impl Store {
                     "UPDATE users SET role = $1 WHERE id = $2",
                     &[role.as_str().into(), id.into()],
                 )?;
-                record(
+                let state = user_row(conn, id)?;
+                record_with(
                     conn,
                     by,
                     &at,
@@ -288,6 +314,7 @@ impl Store {
                     None,
                     None,
                     &format!("{name} is now {role}"),
+                    Some(state),
                 )?;
             }
             if let Some(d) = disabled {
@@ -299,7 +326,9 @@ impl Store {
                     conn.execute("DELETE FROM sessions WHERE user_id = $1", &[id.into()])?;
                 }
                 let what = if d { "disabled" } else { "enabled" };
-                record(conn, by, &at, "user", None, None, &format!("{what} {name}"))?;
+                let state = user_row(conn, id)?;
+                let detail = format!("{what} {name}");
+                record_with(conn, by, &at, "user", None, None, &detail, Some(state))?;
             }
             Ok(true)
         })
@@ -553,7 +582,11 @@ impl Store {
                 &[Status::Rejected.as_str().into(), from.into()],
             )?;
             let detail = format!("event {from} merged into event {into}");
-            record(
+            let state = |e: &unrest_model::Event, status: Status| crate::audit::RowState::Event {
+                record_sha256: crate::audit::record_sha256(e),
+                status: status.as_str().to_string(),
+            };
+            record_with(
                 conn,
                 by,
                 &at_s,
@@ -561,8 +594,9 @@ impl Store {
                 Some(into),
                 keep.report_id,
                 &detail,
+                Some(state(&merged, keep.status)),
             )?;
-            record(
+            record_with(
                 conn,
                 by,
                 &at_s,
@@ -570,6 +604,7 @@ impl Store {
                 Some(from),
                 gone.report_id,
                 &detail,
+                Some(state(&gone_event, Status::Rejected)),
             )?;
             Ok(())
         })
@@ -620,7 +655,12 @@ impl Store {
                     |r| r.req_int(0),
                 )?
                 .ok_or_else(|| crate::BackendError::Row("no id for place".into()))?;
-            record(conn, by, &at, "place", None, None, &format!("added {} ({:.4}, {:.4})", p.name, p.lat, p.lon))?;
+            let state = crate::audit::RowState::Row {
+                id,
+                state: crate::audit::place_state(conn, id)?,
+            };
+            let detail = format!("added {} ({:.4}, {:.4})", p.name, p.lat, p.lon);
+            record_with(conn, by, &at, "place", None, None, &detail, Some(state))?;
             Ok(id)
         })
     }

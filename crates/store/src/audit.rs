@@ -245,6 +245,7 @@ pub(crate) fn append_history(
     event_id: Option<i64>,
     report_id: Option<i64>,
     detail: &str,
+    state: Option<RowState>,
 ) -> BResult<i64> {
     let (kind, object) = match (event_id, report_id) {
         (Some(e), _) => ("event", e.to_string()),
@@ -255,6 +256,22 @@ pub(crate) fn append_history(
             _ => ("dataset", String::new()),
         },
     };
+    let mut change = serde_json::json!({ "detail": detail, "report": report_id });
+    let object = match state {
+        None => object,
+        Some(RowState::Row { id, state }) => {
+            change["state"] = state.into();
+            id.to_string()
+        }
+        Some(RowState::Event {
+            record_sha256,
+            status,
+        }) => {
+            change["record_sha256"] = record_sha256.into();
+            change["status"] = status.into();
+            object
+        }
+    };
     append(
         conn,
         NewEntry {
@@ -263,9 +280,21 @@ pub(crate) fn append_history(
             action: action.to_string(),
             kind,
             object,
-            change: serde_json::json!({ "detail": detail, "report": report_id }),
+            change,
         },
     )
+}
+
+/// What a history entry binds of the row it changed, so that verification can compare the
+/// row with the log (see [`Store::audit_verify`]).
+pub(crate) enum RowState {
+    /// A user or a place: its id and [`user_state`] / [`place_state`] after the change.
+    Row { id: i64, state: String },
+    /// An event: its record's SHA-256 and its status after the change.
+    Event {
+        record_sha256: String,
+        status: String,
+    },
 }
 
 /// The database's clock, for writes whose caller gives no time.
@@ -413,6 +442,29 @@ pub enum Finding {
     SealedUnlogged { sealed: i64 },
     /// A sealed submission the log says arrived is gone.
     SealedMissing { sealed: i64, entry: i64 },
+    /// There is no audit log at all: its table was dropped.
+    LogMissing,
+    /// The event's record is not the one the log last wrote for it (edited in the database).
+    EventAltered { event: i64, entry: i64 },
+    /// The event's status is not the one the log last gave it.
+    EventStatusChanged {
+        event: i64,
+        entry: i64,
+        logged: String,
+        found: String,
+    },
+    /// An event no entry created (or one the log removed, back again).
+    EventUnlogged { event: i64 },
+    /// An event the log says exists is gone.
+    EventMissing { event: i64, entry: i64 },
+    /// A user's name, role, password hash or state is not what the log last wrote.
+    UserAltered { user: String, entry: i64 },
+    /// A user no entry created.
+    UserUnlogged { user: String },
+    /// A place's fields are not what the log wrote when it was added.
+    PlaceAltered { place: i64, entry: i64 },
+    /// A place no entry added.
+    PlaceUnlogged { place: i64 },
 }
 
 impl Finding {
@@ -487,6 +539,47 @@ impl fmt::Display for Finding {
             Finding::SealedMissing { sealed, entry } => write!(
                 f,
                 "sealed submission {sealed} is gone: entry {entry} logged its arrival"
+            ),
+            Finding::LogMissing => write!(
+                f,
+                "the audit log is missing: its table audit_log is not in the database (dropped?)"
+            ),
+            Finding::EventAltered { event, entry } => write!(
+                f,
+                "event {event}: its record is not the one entry {entry} logged (changed behind the log's back)"
+            ),
+            Finding::EventStatusChanged {
+                event,
+                entry,
+                logged,
+                found,
+            } => write!(
+                f,
+                "event {event}: its status is {found}, but entry {entry} logged {logged}"
+            ),
+            Finding::EventUnlogged { event } => write!(
+                f,
+                "event {event} has no entry that created it: it was stored behind the log's back"
+            ),
+            Finding::EventMissing { event, entry } => write!(
+                f,
+                "event {event} is gone: entry {entry} logged it"
+            ),
+            Finding::UserAltered { user, entry } => write!(
+                f,
+                "user {user}: name, role, password hash or state is not what entry {entry} logged"
+            ),
+            Finding::UserUnlogged { user } => write!(
+                f,
+                "user {user} has no entry that created it: it was stored behind the log's back"
+            ),
+            Finding::PlaceAltered { place, entry } => write!(
+                f,
+                "place {place}: its fields are not what entry {entry} logged"
+            ),
+            Finding::PlaceUnlogged { place } => write!(
+                f,
+                "place {place} has no entry that added it: it was stored behind the log's back"
             ),
             Finding::EarlyReportsChanged { entry } => write!(
                 f,
@@ -739,18 +832,269 @@ impl Custody {
     }
 }
 
+/// What the log says the rows of events, users and places hold now: replayed entry by
+/// entry, then compared with the tables (see [`Store::audit_verify`]).
+#[derive(Default)]
+struct Replay {
+    events: HashMap<i64, Expected>,
+    /// By id: the state hash last logged ([`user_state`], [`place_state`]) and its entry.
+    users: HashMap<i64, (String, i64)>,
+    places: HashMap<i64, (String, i64)>,
+    /// Entries about users or places written before they carried their row's state (an
+    /// older database): such rows are not called unlogged.
+    legacy_users: bool,
+    legacy_places: bool,
+    /// Events older than the log (its `begin` counted some): such events are not called
+    /// unlogged.
+    early_events: bool,
+}
+
+/// What the log last said of one event.
+#[derive(Default)]
+struct Expected {
+    /// The record's SHA-256 and its entry; `None` when an older entry changed the record
+    /// without logging its hash (nothing to compare).
+    record: Option<(String, i64)>,
+    status: Option<(String, i64)>,
+    /// Removed by re-coding, at this entry.
+    gone: Option<i64>,
+}
+
+impl Replay {
+    fn read(&mut self, e: &Entry) {
+        let relevant = matches!(
+            (e.kind.as_str(), e.action.as_str()),
+            ("event", _) | ("report", "code") | ("user", _) | ("place", _) | ("dataset", "begin")
+        );
+        if !relevant {
+            return;
+        }
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&e.change) else {
+            return;
+        };
+        let text = |k: &str| json.get(k).and_then(|v| v.as_str()).map(String::from);
+        let id = e.object.parse::<i64>().ok();
+        match (e.kind.as_str(), e.action.as_str()) {
+            ("dataset", "begin") => {
+                self.early_events |= json.get("events").and_then(|v| v.as_i64()).unwrap_or(0) > 0;
+            }
+            ("report", "code") => {
+                if let Some(removed) = json.get("events_removed").and_then(|v| v.as_array()) {
+                    for id in removed.iter().filter_map(|v| v.as_i64()) {
+                        self.events.entry(id).or_default().gone = Some(e.seq);
+                    }
+                }
+                if let Some(added) = json.get("events_added").and_then(|v| v.as_object()) {
+                    for (id, hash) in added {
+                        let (Ok(id), Some(hash)) = (id.parse::<i64>(), hash.as_str()) else {
+                            continue;
+                        };
+                        self.events.insert(
+                            id,
+                            Expected {
+                                record: Some((hash.to_string(), e.seq)),
+                                status: Some(("coded".into(), e.seq)),
+                                gone: None,
+                            },
+                        );
+                    }
+                }
+            }
+            ("event", action) => {
+                let Some(id) = id else { return };
+                let x = self.events.entry(id).or_default();
+                if let Some(hash) = text("record_sha256") {
+                    x.record = Some((hash, e.seq));
+                    x.gone = None;
+                } else if action == "edit" && json.get("detail").is_none() {
+                    // An edit logged before edits carried their record's hash.
+                    x.record = None;
+                }
+                let status = json.get("status").and_then(|s| {
+                    s.as_str()
+                        .map(String::from)
+                        .or_else(|| s.get("after").and_then(|a| a.as_str()).map(String::from))
+                });
+                if let Some(status) = status {
+                    x.status = Some((status, e.seq));
+                }
+            }
+            ("user", _) => match (id, text("state")) {
+                (Some(id), Some(state)) => {
+                    self.users.insert(id, (state, e.seq));
+                }
+                _ => self.legacy_users = true,
+            },
+            ("place", _) => match (id, text("state")) {
+                (Some(id), Some(state)) => {
+                    self.places.insert(id, (state, e.seq));
+                }
+                _ => self.legacy_places = true,
+            },
+            _ => {}
+        }
+    }
+
+    /// Compares the replayed state with the tables' rows.
+    fn compare(mut self, conn: &mut Conn) -> BResult<Vec<Finding>> {
+        let mut findings = Vec::new();
+        let events = &mut self.events;
+        let early = self.early_events;
+        conn.query_each::<BackendError>(crate::SELECT_EVENTS.as_str(), &[], &mut |r| {
+            let stored = crate::event_from_row(r).map_err(BackendError::Row)?;
+            let id = stored.id;
+            let Some(x) = events.remove(&id).filter(|x| x.gone.is_none()) else {
+                if !early {
+                    findings.push(Finding::EventUnlogged { event: id });
+                }
+                return Ok(());
+            };
+            if let Some((hash, entry)) = x.record {
+                if !record_matches(&stored, &hash) {
+                    findings.push(Finding::EventAltered { event: id, entry });
+                }
+            }
+            if let Some((status, entry)) = x.status {
+                if status != stored.status.as_str() {
+                    findings.push(Finding::EventStatusChanged {
+                        event: id,
+                        entry,
+                        logged: status,
+                        found: stored.status.as_str().to_string(),
+                    });
+                }
+            }
+            Ok(())
+        })?;
+        let mut missing: Vec<(i64, i64)> = events
+            .iter()
+            .filter(|(_, x)| x.gone.is_none())
+            .filter_map(|(&id, x)| x.record.as_ref().or(x.status.as_ref()).map(|r| (id, r.1)))
+            .collect();
+        missing.sort_unstable();
+        findings.extend(
+            missing
+                .into_iter()
+                .map(|(event, entry)| Finding::EventMissing { event, entry }),
+        );
+
+        let users = conn.query_all("SELECT id, name FROM users ORDER BY id", &[], |r| {
+            Ok((r.req_int(0)?, r.req_text(1)?))
+        })?;
+        for (id, name) in users {
+            let state = user_state(conn, id)?;
+            match self.users.get(&id) {
+                Some((logged, entry)) if *logged != state => findings.push(Finding::UserAltered {
+                    user: name,
+                    entry: *entry,
+                }),
+                Some(_) => {}
+                None if self.legacy_users => {}
+                None => findings.push(Finding::UserUnlogged { user: name }),
+            }
+        }
+        let places = conn.query_all("SELECT id FROM places ORDER BY id", &[], |r| r.req_int(0))?;
+        for id in places {
+            let state = place_state(conn, id)?;
+            match self.places.get(&id) {
+                Some((logged, entry)) if *logged != state => findings.push(Finding::PlaceAltered {
+                    place: id,
+                    entry: *entry,
+                }),
+                Some(_) => {}
+                None if self.legacy_places => {}
+                None => findings.push(Finding::PlaceUnlogged { place: id }),
+            }
+        }
+        Ok(findings)
+    }
+}
+
+/// Whether a stored event's record is the one logged: a blank ACLED id is read back as
+/// `IRN-U` and the id, so the record as coded (blank) is tried too.
+fn record_matches(stored: &crate::StoredEvent, logged: &str) -> bool {
+    if record_sha256(&stored.event) == logged {
+        return true;
+    }
+    if stored.event.event_id_cnty == format!("IRN-U{}", stored.id) {
+        let mut blank = stored.event.clone();
+        blank.event_id_cnty.clear();
+        return record_sha256(&blank) == logged;
+    }
+    false
+}
+
+/// The SHA-256 of what the log binds of a user: name, role, password hash, disabled.
+pub(crate) fn user_state(conn: &mut Conn, id: i64) -> BResult<String> {
+    let row = conn.query_one(
+        "SELECT name, role, password_hash, disabled FROM users WHERE id = $1",
+        &[id.into()],
+        |r| {
+            Ok(serde_json::json!([
+                r.req_text(0)?,
+                r.req_text(1)?,
+                r.req_text(2)?,
+                r.req_int(3)? != 0
+            ]))
+        },
+    )?;
+    Ok(record_sha256(&row))
+}
+
+/// The SHA-256 of a place's fields as added.
+pub(crate) fn place_state(conn: &mut Conn, id: i64) -> BResult<String> {
+    let row = conn.query_one(
+        "SELECT name, lat, lon, city, admin1, kind, alt_names FROM places WHERE id = $1",
+        &[id.into()],
+        |r| {
+            Ok(serde_json::json!([
+                r.req_text(0)?,
+                r.real(1)?,
+                r.real(2)?,
+                r.req_text(3)?,
+                r.req_text(4)?,
+                r.req_text(5)?,
+                r.req_text(6)?
+            ]))
+        },
+    )?;
+    Ok(record_sha256(&row))
+}
+
+/// Whether the log's table exists (a dropped one is named as such, not as an SQL error).
+fn log_exists(conn: &mut Conn) -> BResult<bool> {
+    let sql = match conn.dialect() {
+        crate::Dialect::Sqlite => {
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'"
+        }
+        crate::Dialect::Postgres => {
+            "SELECT COUNT(*) FROM pg_catalog.pg_tables
+             WHERE tablename = 'audit_log' AND schemaname = current_schema()"
+        }
+    };
+    Ok(conn.query_one(sql, &[], |r| r.req_int(0))?.unwrap_or(0) > 0)
+}
+
 impl Store {
     /// Walks the audit log and re-hashes every report: the first broken link of the chain,
     /// then every report whose bytes or hash changed. `anchor`: an entry that must still be
     /// in the log (see the module documentation).
     pub fn audit_verify(&mut self, anchor: Option<&Anchor>) -> Result<Verification> {
+        if !log_exists(&mut self.conn).map_err(|e| self.err(e))? {
+            return Ok(Verification {
+                findings: vec![Finding::LogMissing],
+                ..Default::default()
+            });
+        }
         let mut links = Vec::new();
         let mut custody = Custody::default();
+        let mut replay = Replay::default();
         let mut head = None;
         self.conn
             .query_each::<BackendError>(SELECT_ENTRIES, &[], &mut |r| {
                 let e = entry_from_row(r)?;
                 custody.read(&e);
+                replay.read(&e);
                 head = Some((e.seq, e.hash.clone()));
                 links.push(Link::of(&e));
                 Ok(())
@@ -836,6 +1180,8 @@ impl Store {
         );
         v.reports = reports;
         v.findings.extend(findings);
+        let rows = replay.compare(&mut self.conn).map_err(|e| self.err(e))?;
+        v.findings.extend(rows);
         Ok(v)
     }
 

@@ -190,6 +190,12 @@ pub struct Incident {
     pub notes_counts_agree: bool,
 }
 
+/// A condition on `clusters c`: none of its events was rejected since the run. The public
+/// follows a retraction at once: an incident with a rejected event leaves every public view
+/// (digest, totals) until the next run regroups what remains.
+const NOT_RETRACTED: &str = "NOT EXISTS (SELECT 1 FROM cluster_members m JOIN events x \
+    ON x.id = m.event_id WHERE m.cluster_id = c.id AND x.status = 'rejected')";
+
 /// Sums over published incidents of a period, as the digest's summary table shows them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct IncidentTotals {
@@ -826,7 +832,7 @@ impl Store {
         ));
         let mut conds = Vec::new();
         if published_only {
-            conds.push("c.published = 1".to_string());
+            conds.push(format!("c.published = 1 AND {NOT_RETRACTED}"));
         }
         if let Some(from) = from {
             conds.push(format!("c.event_date >= {}", sql.bind(from.to_string())));
@@ -984,10 +990,13 @@ impl Store {
         self.conn
             .query_one(
                 // PostgreSQL sums BIGINTs into NUMERIC: cast back.
-                "SELECT COUNT(*), CAST(COALESCE(SUM(fatalities), 0) AS BIGINT),
+                &format!(
+                    "SELECT COUNT(*), CAST(COALESCE(SUM(fatalities), 0) AS BIGINT),
                     CAST(COALESCE(SUM(injuries), 0) AS BIGINT),
                     CAST(COALESCE(SUM(arrests), 0) AS BIGINT)
-                 FROM clusters WHERE published = 1 AND event_date >= $1 AND event_date <= $2",
+                 FROM clusters c WHERE c.published = 1 AND {NOT_RETRACTED}
+                    AND c.event_date >= $1 AND c.event_date <= $2"
+                ),
                 &[from.to_string().into(), to.to_string().into()],
                 |r| {
                     Ok(IncidentTotals {

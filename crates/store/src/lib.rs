@@ -1145,13 +1145,15 @@ impl Store {
                 after.event_id_cnty = format!("IRN-U{id}");
             }
             let mut change = audit::diff(&before.event, &after);
-            if !before.edited {
-                if let Some(map) = change.as_object_mut() {
+            if let Some(map) = change.as_object_mut() {
+                if !before.edited {
                     map.insert(
                         "edited".into(),
                         serde_json::json!({"before": false, "after": true}),
                     );
                 }
+                // The whole record as it now is, so verification can compare the row.
+                map.insert("record_sha256".into(), audit::record_sha256(&after).into());
             }
             audit::append(
                 conn,

@@ -4,8 +4,8 @@
 
 mod support;
 
-use support::{at, ids, new_report, LineCoder};
-use unrest_store::{Filter, Order, Page, Status, Store};
+use support::{all_events, at, event, ids, new_report, LineCoder, TestDb};
+use unrest_store::{Filter, Finding, NewPlace, Order, Page, Role, Status, Store};
 
 /// A report whose text names its reporter; its event's notes do not.
 const NAMED: &str = "My name is Kaveh Zandi and my phone is 09121234567. Crowds in Sanandaj.\n\
@@ -31,7 +31,183 @@ fn public_search(store: &mut Store, q: &str) -> Vec<i64> {
     ids(store, &f, &Page::default())
 }
 
+/// A dataset with every kind of logged change: reports coded, a status change, an analyst's
+/// edit, a merge, an ACLED import, users created and changed, a place added.
+fn busy(db: &TestDb) -> Store {
+    let mut store = db.open();
+    let more = "@2022-10-27;Tehran;51.3;35.7;Protests;Peaceful protest;Chants at the university";
+    let third =
+        "@2022-10-27;Tehran;51.31;35.71;Protests;Peaceful protest;Chants near the university";
+    store
+        .ingest(
+            &[
+                new_report("a.txt", NAMED),
+                new_report("b.txt", more),
+                new_report("c.txt", third),
+            ],
+            &mut LineCoder::new("v1"),
+        )
+        .unwrap();
+    let events = all_events(&mut store);
+    store
+        .set_status(
+            &[events[0].id],
+            &Filter::default(),
+            Status::Published,
+            "maryam",
+            at(2),
+        )
+        .unwrap();
+    let mut edited = events[1].event.clone();
+    edited.fatalities = 2;
+    edited.notes = "Chants and arrests".into();
+    assert!(store
+        .edit_event(events[1].id, &edited, "maryam", at(3))
+        .unwrap());
+    store
+        .merge_events(events[1].id, events[2].id, "maryam", at(3))
+        .unwrap();
+    store
+        .import_events(
+            &[event(
+                "2022-10-05",
+                "Fars",
+                52.53,
+                29.61,
+                "Protests",
+                "Peaceful protest",
+            )],
+            Status::Published,
+            "import",
+            at(4),
+        )
+        .unwrap();
+    let (maryam, _) = store
+        .put_user("maryam", Role::Analyst, "$argon2id$one", "admin", at(1))
+        .unwrap();
+    store
+        .put_user("reza", Role::Analyst, "$argon2id$two", "admin", at(1))
+        .unwrap();
+    store
+        .update_user(maryam, Some(Role::Admin), None, "admin", at(2))
+        .unwrap();
+    store
+        .put_user("reza", Role::Analyst, "$argon2id$three", "admin", at(2))
+        .unwrap();
+    store
+        .add_place(
+            &NewPlace {
+                name: "Azadi Square".into(),
+                lat: 35.6997,
+                lon: 51.3380,
+                city: "Tehran".into(),
+                admin1: "Tehran".into(),
+                kind: "landmark".into(),
+                alt_names: vec!["میدان آزادی".into()],
+            },
+            "maryam",
+            at(3),
+        )
+        .unwrap();
+    store
+}
+
+fn findings(store: &mut Store) -> Vec<String> {
+    store
+        .audit_verify(None)
+        .unwrap()
+        .findings
+        .iter()
+        .map(|f| f.to_string())
+        .collect()
+}
+
 both! {
+    fn a_rejected_event_leaves_the_public_digest_at_once(db) {
+        let mut store = db.open();
+        let id = published_named(&mut store);
+        store
+            .cluster(&Filter::default(), &unrest_corroborate::Params::default(), at(3))
+            .unwrap();
+        let public = |store: &mut Store| store.incidents(None, None, true).unwrap().len();
+        let day = chrono::NaiveDate::from_ymd_opt(2022, 10, 26).unwrap();
+        assert_eq!(public(&mut store), 1);
+        assert_eq!(store.incident_totals(day, day).unwrap().events, 1);
+        store
+            .set_status(&[id], &Filter::default(), Status::Rejected, "maryam", at(4))
+            .unwrap();
+        assert_eq!(public(&mut store), 0, "no re-clustering needed");
+        assert_eq!(store.incident_totals(day, day).unwrap().events, 0);
+    }
+
+    fn audit_verify_is_green_after_every_kind_of_logged_change(db) {
+        let mut store = busy(&db);
+        assert_eq!(findings(&mut store), Vec::<String>::new());
+    }
+
+    fn audit_verify_names_an_event_edited_in_the_database(db) {
+        let mut store = busy(&db);
+        let id = all_events(&mut store)[0].id;
+        store
+            .execute_raw(&format!("UPDATE events SET fatalities = 0, notes = 'nothing happened' WHERE id = {id}"))
+            .unwrap();
+        let f = store.audit_verify(None).unwrap().findings;
+        assert!(
+            matches!(f.as_slice(), [Finding::EventAltered { event, .. }] if *event == id),
+            "{f:?}"
+        );
+    }
+
+    fn audit_verify_names_a_status_flipped_in_the_database(db) {
+        let mut store = busy(&db);
+        let id = all_events(&mut store)[0].id;
+        store
+            .execute_raw(&format!("UPDATE events SET status = 'coded' WHERE id = {id}"))
+            .unwrap();
+        let f = findings(&mut store);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].starts_with(&format!("event {id}: its status is coded, but entry")), "{f:?}");
+        assert!(f[0].ends_with("logged published"), "{f:?}");
+    }
+
+    fn audit_verify_names_a_role_changed_in_the_database(db) {
+        let mut store = busy(&db);
+        store.execute_raw("UPDATE users SET role = 'admin' WHERE name = 'reza'").unwrap();
+        let f = findings(&mut store);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].starts_with("user reza: name, role, password hash"), "{f:?}");
+    }
+
+    fn audit_verify_names_a_password_hash_swapped_in_the_database(db) {
+        let mut store = busy(&db);
+        store
+            .execute_raw("UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE name = 'reza') WHERE name = 'maryam'")
+            .unwrap();
+        let f = findings(&mut store);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].starts_with("user maryam:"), "{f:?}");
+    }
+
+    fn audit_verify_names_places_and_rows_added_behind_its_back(db) {
+        let mut store = busy(&db);
+        store.execute_raw("UPDATE places SET lat = 30.0").unwrap();
+        store
+            .execute_raw("INSERT INTO users (name, role, password_hash, disabled, created_at) VALUES ('mallory', 'admin', 'x', 0, 'now')")
+            .unwrap();
+        let f = findings(&mut store);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert!(f.iter().any(|f| f.starts_with("user mallory has no entry")), "{f:?}");
+        assert!(f.iter().any(|f| f.starts_with("place 1: its fields")), "{f:?}");
+    }
+
+    fn audit_verify_says_the_log_is_missing_when_its_table_is_dropped(db) {
+        let mut store = busy(&db);
+        store.execute_raw("DROP TABLE audit_log").unwrap();
+        let v = store.audit_verify(None).unwrap();
+        assert_eq!(v.findings, vec![Finding::LogMissing]);
+        assert!(v.findings[0].to_string().starts_with("the audit log is missing"));
+    }
+
     fn public_search_sees_only_notes_place_and_actors_never_report_text(db) {
         let mut store = db.open();
         let id = published_named(&mut store);

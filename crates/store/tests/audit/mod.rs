@@ -101,7 +101,7 @@ both! {
         let edit: serde_json::Value = serde_json::from_str(&log[6].change).unwrap();
         let mut fields: Vec<&String> = edit.as_object().unwrap().keys().collect();
         fields.sort();
-        assert_eq!(fields, vec!["edited", "fatalities"], "only what changed");
+        assert_eq!(fields, vec!["edited", "fatalities", "record_sha256"], "only what changed, and the record's hash");
         assert_eq!(edit["fatalities"], serde_json::json!({"before": 0, "after": 1}));
         let receive: serde_json::Value = serde_json::from_str(&log[1].change).unwrap();
         assert_eq!(receive["sha256"], unrest_store::sha256_hex(TEHRAN.as_bytes()));
