@@ -116,6 +116,7 @@ pub fn run(args: DigestArgs) -> Result<ExitCode> {
             Lang::En => HashMap::new(),
         },
         events,
+        audit_head: store.audit_head()?,
     };
     let totals = unrest_digest::summary(&digest).total;
 

@@ -259,6 +259,7 @@ fn main() {
             } else {
                 HashMap::new()
             },
+            audit_head: None,
         };
         let tag = if lang == Lang::En { "en" } else { "fa" };
         for (format, ext) in [(DigestFormat::Html, "html"), (DigestFormat::Markdown, "md")] {

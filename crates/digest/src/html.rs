@@ -197,12 +197,21 @@ pub(crate) fn render(digest: &DigestInput, out: &mut impl Write) -> io::Result<(
 
     writeln!(
         out,
-        r#"<footer><h2>{}</h2><p class="note">{}</p><p class="note">{}</p></footer>
+        r#"<footer><h2>{}</h2><p class="note">{}</p><p class="note">{}</p>{}</footer>
 </body>
 </html>"#,
         esc(&l.about_grades),
         esc(&l.grades_note),
-        esc(&l.redaction_note)
+        esc(&l.redaction_note),
+        digest
+            .audit_head
+            .as_deref()
+            .map(|h| format!(
+                r#"<p class="note audit-head">{} <code dir="ltr">{}</code></p>"#,
+                esc(&l.audit_head),
+                esc(h)
+            ))
+            .unwrap_or_default()
     )?;
     Ok(())
 }

@@ -106,6 +106,9 @@ pub struct DigestInput {
     /// events write it (`admin1`, the city, the district). Provinces have Persian names
     /// built in; other names print as the events write them.
     pub place_names: HashMap<String, String>,
+    /// The head of the dataset's audit log (`SEQ:HASH`) when the digest was made: printed
+    /// in it, so that anyone holding the digest can later check the log against it.
+    pub audit_head: Option<String>,
 }
 
 /// Writes the digest.

@@ -134,6 +134,9 @@ pub(crate) fn render(digest: &DigestInput, out: &mut impl Write) -> io::Result<(
     writeln!(out, "---\n\n**{}**  ", esc(&l.about_grades))?;
     writeln!(out, "{}\n", esc(&l.grades_note))?;
     writeln!(out, "*{}*", esc(&l.redaction_note))?;
+    if let Some(h) = &digest.audit_head {
+        writeln!(out, "\n{} `{}`", esc(&l.audit_head), h.replace('`', ""))?;
+    }
     if rtl {
         writeln!(out, "\n</div>")?;
     }

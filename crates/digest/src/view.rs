@@ -38,6 +38,7 @@ pub(crate) struct Labels {
     pub about_grades: String,
     pub grades_note: String,
     pub redaction_note: String,
+    pub audit_head: String,
     pub around: String,
     /// Between the parts of a line of details.
     pub sep: String,

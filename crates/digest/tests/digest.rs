@@ -103,6 +103,7 @@ fn digest(lang: Lang) -> DigestInput {
             ),
         ],
         place_names: Default::default(),
+        audit_head: None,
     }
 }
 
@@ -235,6 +236,21 @@ fn a_persian_digest_is_right_to_left_with_persian_words_digits_and_dates() {
     let text = md(&digest(Lang::Fa));
     assert!(text.starts_with("<div dir=\"rtl\">"));
     assert!(text.contains("| **جمع** | **۴** | **۳** | **۱۹** | **۷۴** |"));
+}
+
+#[test]
+fn every_digest_prints_the_audit_head_it_was_made_at() {
+    let head = format!("812:{}", "ab".repeat(32));
+    for lang in [Lang::En, Lang::Fa] {
+        let mut d = digest(lang);
+        d.audit_head = Some(head.clone());
+        assert!(html(&d).contains(&format!("<code dir=\"ltr\">{head}</code>")));
+        let mut md = Vec::new();
+        unrest_digest::render(&d, unrest_digest::DigestFormat::Markdown, &mut md).unwrap();
+        assert!(String::from_utf8(md)
+            .unwrap()
+            .contains(&format!("`{head}`")));
+    }
 }
 
 #[test]

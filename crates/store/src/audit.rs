@@ -1185,6 +1185,18 @@ impl Store {
         Ok(v)
     }
 
+    /// The log's last entry as `SEQ:HASH`: what to publish (digests print it) so that a
+    /// later rewrite of the whole chain is caught by `unrest audit verify --anchor`.
+    pub fn audit_head(&mut self) -> Result<Option<String>> {
+        self.conn
+            .query_one(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                &[],
+                |r| Ok(format!("{}:{}", r.req_int(0)?, r.req_text(1)?)),
+            )
+            .map_err(|e| self.err(e))
+    }
+
     /// Streams the log, oldest first, to `each`. Returns how many entries were handed over.
     pub fn audit_entries<E: From<Error>>(
         &mut self,

@@ -52,9 +52,9 @@ async fn digest_page(
     if from > to {
         return Err(AppError::BadRequest("from is after to".into()));
     }
-    let incidents = state
+    let (incidents, audit_head) = state
         .db
-        .run(move |s| Ok(s.incidents(Some(from), Some(to), true)?))
+        .run(move |s| Ok((s.incidents(Some(from), Some(to), true)?, s.audit_head()?)))
         .await?;
     let events = incidents
         .into_iter()
@@ -86,6 +86,7 @@ async fn digest_page(
             Lang::En => Default::default(),
         },
         events,
+        audit_head,
     };
     let mut html = Vec::new();
     unrest_digest::render(&input, unrest_digest::DigestFormat::Html, &mut html)
