@@ -36,9 +36,21 @@ pub struct ServeArgs {
     /// Login attempts per client: N/MINUTES (beside the per-account back-off).
     #[arg(long, value_name = "N/MINUTES", default_value = "20/10", value_parser = parse_rate)]
     pub login_limit: unrest_web::RateLimit,
-    /// Submissions handled at once; more are answered "busy, retry" at once.
+    /// Submissions handled at once; more wait a moment, then are answered "busy, retry".
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub in_flight: usize,
+    /// A reverse proxy (or the local Tor daemon) whose requests carry no client address of
+    /// their own; repeat for several. See --client-header and SECURITY.md.
+    #[arg(long, value_name = "ADDR")]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
+    /// The header in which a --trusted-proxy names the client (X-Forwarded-For,
+    /// X-Real-IP…). Without it (an onion service) requests from the proxy have no client
+    /// address and only the per-form limit and the in-flight bounds apply to them.
+    #[arg(long, value_name = "NAME", requires = "trusted_proxy")]
+    pub client_header: Option<String>,
+    /// Open connections at most; more wait in the listen backlog.
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    pub max_connections: usize,
 }
 
 /// `10/10` → 10 per 10 minutes.
@@ -85,6 +97,16 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     config.submit_limit = args.submit_limit;
     config.login_limit = args.login_limit;
     config.submissions_in_flight = args.in_flight.max(1);
+    config.trusted_proxy = unrest_web::TrustedProxy {
+        header: args
+            .client_header
+            .as_deref()
+            .map(|h| h.trim().parse())
+            .transpose()
+            .context("--client-header: not a header name")?,
+        proxies: args.trusted_proxy,
+    };
+    config.slow_clients.max_connections = args.max_connections.max(1);
     let seal_to = args.seal_to.or_else(|| {
         std::env::var(SEAL_TO_ENV)
             .ok()

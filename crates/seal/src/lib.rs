@@ -35,8 +35,8 @@ use zeroize::{Zeroize, Zeroizing};
 mod submission;
 
 pub use submission::{
-    open_submission, seal_submission, seal_submission_to_writer, Attachment, SealedSubmission,
-    Submission, SUBMISSION_FORMAT,
+    open_submission, padded_len, seal_submission, seal_submission_to_writer, Attachment,
+    SealedSubmission, Submission, MIN_PADDED, SUBMISSION_FORMAT,
 };
 
 /// Why sealing or opening failed. Messages name what is wrong and what to do; none quotes a

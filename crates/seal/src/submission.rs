@@ -151,8 +151,37 @@ pub fn seal_submission(recipient: &Recipient, submission: &Submission) -> Sealed
     }
 }
 
+/// The smallest padded size: more than any text-only submission (20,000 characters of
+/// Persian and their JSON), so that the ciphertext of a report tells nothing of its length.
+pub const MIN_PADDED: u64 = 64 * 1024;
+
+/// The size a plaintext of `n` bytes is padded to: [`MIN_PADDED`], or the next power of two.
+/// Ciphertexts then come in a few sizes: a text-only submission is as large as any other,
+/// and a submission with photos shows only the power of two its photos reach.
+pub fn padded_len(n: u64) -> u64 {
+    n.max(MIN_PADDED).next_power_of_two()
+}
+
+/// Counts what passes through to the seal.
+struct Counting<'a, W: Write> {
+    inner: &'a mut W,
+    written: u64,
+}
+
+impl<W: Write> Write for Counting<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Seals a submission into `output` (a file, a database blob writer), returning the
-/// ciphertext's SHA-256 with it.
+/// ciphertext's SHA-256 with it. The JSON is followed by spaces up to [`padded_len`] (JSON
+/// readers skip trailing whitespace, `age -d | jq` included).
 pub fn seal_submission_to_writer<W: Write>(
     recipient: &Recipient,
     submission: &Submission,
@@ -168,10 +197,21 @@ pub fn seal_submission_to_writer<W: Write>(
         received_at: &submission.received_at,
         attachments: &submission.attachments,
     };
-    serde_json::to_writer(&mut writer, &wire).map_err(|e| match e.io_error_kind() {
+    let mut counting = Counting {
+        inner: &mut writer,
+        written: 0,
+    };
+    serde_json::to_writer(&mut counting, &wire).map_err(|e| match e.io_error_kind() {
         Some(kind) => SealError::Io(std::io::Error::new(kind, e.to_string())),
         None => SealError::NotASubmission(e.to_string()),
     })?;
+    let mut pad = padded_len(counting.written) - counting.written;
+    let spaces = [b' '; 4096];
+    while pad > 0 {
+        let n = pad.min(spaces.len() as u64) as usize;
+        writer.write_all(&spaces[..n]).map_err(SealError::Io)?;
+        pad -= n as u64;
+    }
     writer.finish()
 }
 

@@ -87,6 +87,50 @@ fn the_marker_never_appears_in_the_ciphertext() {
 }
 
 #[test]
+fn ciphertexts_are_padded_to_size_buckets_so_text_length_does_not_show() {
+    let key = generate_identity();
+    let text_only = |text: String| Submission {
+        text,
+        attachments: Vec::new(),
+        ..submission()
+    };
+    let short = seal_submission(&key.recipient, &text_only("Tear gas.".into()));
+    let long = seal_submission(&key.recipient, &text_only("گاز اشک‌آور ".repeat(1500)));
+    // age's header carries a random "grease" stanza: sizes agree up to it.
+    let close = |a: usize, b: usize| a.abs_diff(b) < 512;
+    assert!(
+        close(short.ciphertext.len(), long.ciphertext.len()),
+        "{} {}",
+        short.ciphertext.len(),
+        long.ciphertext.len()
+    );
+    let with_photo = seal_submission(&key.recipient, &submission());
+    let bigger = seal_submission(
+        &key.recipient,
+        &Submission {
+            text: "x".repeat(5000),
+            ..submission()
+        },
+    );
+    assert!(
+        close(with_photo.ciphertext.len(), bigger.ciphertext.len()),
+        "same bucket"
+    );
+    assert!(
+        with_photo.ciphertext.len() > 2 * short.ciphertext.len() - 1024,
+        "photos show by bucket"
+    );
+    assert_eq!(
+        open_submission(&key.identity(), &long.ciphertext)
+            .unwrap()
+            .text,
+        "گاز اشک‌آور ".repeat(1500)
+    );
+    assert_eq!(padded_len(1), MIN_PADDED);
+    assert_eq!(padded_len(MIN_PADDED + 1), 2 * MIN_PADDED);
+}
+
+#[test]
 fn the_same_plaintext_seals_differently_each_time() {
     let key = generate_identity();
     let a = seal(&key.recipient, MARKER.as_bytes());

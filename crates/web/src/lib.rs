@@ -35,13 +35,14 @@ mod error;
 mod html;
 mod i18n;
 mod intake;
+mod listen;
 mod public;
 mod query;
 mod review;
 mod security;
 mod submit;
 
-pub use abuse::RateLimit;
+pub use abuse::{RateLimit, SlowClients, TrustedProxy};
 pub use error::{AppError, ERROR_TABLE};
 pub use security::AccessLog;
 pub use submit::report_text;
@@ -82,8 +83,13 @@ pub struct ServeConfig {
     pub submit_limit: RateLimit,
     /// Login attempts per client, beside the per-name back-off. Default 20 in 10 minutes.
     pub login_limit: RateLimit,
-    /// Submissions handled at once; one more is answered 503 at once. Default 4.
+    /// Submissions handled at once; one more waits `slow_clients.queue_wait`, then is
+    /// answered 503. Default 4.
     pub submissions_in_flight: usize,
+    /// Whose word on the client's address is taken (reverse proxy, onion service).
+    pub trusted_proxy: TrustedProxy,
+    /// Timeouts and bounds against slow clients (see `abuse`).
+    pub slow_clients: SlowClients,
 }
 
 impl ServeConfig {
@@ -103,6 +109,8 @@ impl ServeConfig {
             submit_limit: RateLimit::per_minutes(10, 10),
             login_limit: RateLimit::per_minutes(20, 10),
             submissions_in_flight: 4,
+            trusted_proxy: TrustedProxy::default(),
+            slow_clients: SlowClients::default(),
         }
     }
 }
@@ -121,6 +129,10 @@ pub(crate) struct AppState {
     pub submit_limiter: abuse::Limiter,
     pub login_limiter: abuse::Limiter,
     pub submissions_in_flight: Arc<tokio::sync::Semaphore>,
+    pub bodies_in_flight: Arc<tokio::sync::Semaphore>,
+    pub trusted_proxy: TrustedProxy,
+    pub slow_clients: SlowClients,
+    pub used_forms: abuse::UsedForms,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -129,6 +141,7 @@ pub(crate) type Shared = Arc<AppState>;
 pub struct Server {
     listener: tokio::net::TcpListener,
     app: Router,
+    slow_clients: SlowClients,
 }
 
 impl Server {
@@ -152,6 +165,12 @@ impl Server {
             submissions_in_flight: Arc::new(tokio::sync::Semaphore::new(
                 config.submissions_in_flight.max(1),
             )),
+            bodies_in_flight: Arc::new(tokio::sync::Semaphore::new(
+                config.slow_clients.bodies_in_flight.max(1),
+            )),
+            trusted_proxy: config.trusted_proxy.clone(),
+            slow_clients: config.slow_clients.clone(),
+            used_forms: abuse::UsedForms::default(),
         });
         if config.demo {
             demo::seed(&state).await?;
@@ -160,6 +179,7 @@ impl Server {
         Ok(Server {
             listener,
             app: router(state, &config),
+            slow_clients: config.slow_clients.clone(),
         })
     }
 
@@ -169,14 +189,10 @@ impl Server {
 
     /// Serves until ctrl-c (or forever, under a test runtime that is dropped).
     pub async fn run(self) -> anyhow::Result<()> {
-        // The client's address reaches only the rate limiter (see `abuse`).
-        let app = self.app.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
-        Ok(())
+        tokio::select! {
+            done = listen::serve(self.listener, self.app, self.slow_clients) => done,
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 use crate::error::AppError;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use unrest_store::{BBox, Filter, Order, Page, Status};
+use unrest_store::{BBox, Filter, Order, Page};
 
 /// The largest page the API serves; downloads stream everything.
 pub const MAX_LIMIT: u64 = 1000;
@@ -113,6 +113,7 @@ impl PublicQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unrest_store::Status;
 
     #[test]
     fn a_public_filter_is_published_only_whatever_is_asked() {

@@ -43,17 +43,27 @@ impl AccessLog {
     }
 }
 
+/// Reporters' routes, whose request durations are not logged: how long a submission took
+/// (its size, its photos) could match it to a connection seen elsewhere.
+fn reporters_route(path: &str) -> bool {
+    path == "/submit" || path.starts_with("/receipt")
+}
+
 pub async fn access_log(State(log): State<AccessLog>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let res = next.run(req).await;
+    let took = if reporters_route(&path) {
+        "-".to_string()
+    } else {
+        format!("{}ms", started.elapsed().as_millis())
+    };
     log.write(format!(
-        "{} {} {} {}ms",
+        "{} {} {} {took}",
         method,
         path,
-        res.status().as_u16(),
-        started.elapsed().as_millis()
+        res.status().as_u16()
     ));
     res
 }
@@ -161,39 +171,43 @@ pub fn same_site(headers: &HeaderMap) -> Result<(), AppError> {
     }
 }
 
-/// Stateless tokens for the reporters' forms: `time.hmac(purpose, time)`.
+/// Stateless tokens for the reporters' forms: `time.nonce.hmac(purpose, time, nonce)`. The
+/// nonce makes every form's token its own, so that one can be used once (`abuse::UsedForms`).
 #[derive(Clone)]
 pub struct FormTokens {
     key: [u8; 32],
 }
 
 /// How long a reporter's form stays valid: long enough to write a careful report.
-const FORM_TTL_SECS: i64 = 24 * 3600;
+pub(crate) const FORM_TTL_SECS: i64 = 24 * 3600;
 
 impl FormTokens {
     pub fn new(key: [u8; 32]) -> FormTokens {
         FormTokens { key }
     }
 
-    fn mac(&self, purpose: &str, t: i64) -> String {
+    fn mac(&self, purpose: &str, t: i64, nonce: &str) -> String {
         let mut m = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
         m.update(purpose.as_bytes());
         m.update(&t.to_be_bytes());
+        m.update(nonce.as_bytes());
         hex(&m.finalize().into_bytes())
     }
 
     pub fn issue(&self, purpose: &str, now: i64) -> String {
-        format!("{now}.{}", self.mac(purpose, now))
+        let nonce = hex(&random_bytes::<8>());
+        format!("{now}.{nonce}.{}", self.mac(purpose, now, &nonce))
     }
 
     pub fn check(&self, purpose: &str, token: &str, now: i64) -> bool {
-        let Some((t, mac)) = token.split_once('.') else {
+        let mut parts = token.splitn(3, '.');
+        let (Some(t), Some(nonce), Some(mac)) = (parts.next(), parts.next(), parts.next()) else {
             return false;
         };
         let Ok(t) = t.parse::<i64>() else {
             return false;
         };
-        (now - FORM_TTL_SECS..=now + 60).contains(&t) && same(mac, &self.mac(purpose, t))
+        (now - FORM_TTL_SECS..=now + 60).contains(&t) && same(mac, &self.mac(purpose, t, nonce))
     }
 }
 
@@ -209,6 +223,7 @@ mod tests {
         assert!(!f.check("followup", &t, 1000));
         assert!(!f.check("submit", &t, 1000 + FORM_TTL_SECS + 1));
         assert!(!f.check("submit", "1000.00", 1000));
+        assert_ne!(f.issue("submit", 1000), t, "every form its own token");
         let other = FormTokens::new([8; 32]);
         assert!(!other.check("submit", &t, 1000));
     }

@@ -40,6 +40,10 @@ pub fn routes() -> Router<Shared> {
 /// is read (never in a temporary file), so the in-flight bound in `abuse` also bounds memory.
 pub const SUBMIT_BODY_LIMIT: usize = 40 * 1024 * 1024;
 
+/// Why a text with a NUL byte is refused (no text column of PostgreSQL can hold one).
+const NUL_REFUSED: &str =
+    "The text contains a NUL character (\\0), which cannot be stored; remove it and send again.";
+
 /// The longest report accepted, in characters.
 pub const MAX_REPORT_CHARS: usize = 20_000;
 const MAX_PLACE_CHARS: usize = 200;
@@ -177,10 +181,16 @@ async fn submit(
     let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
     let t = lang.tr();
     let now = Utc::now();
-    let token_ok = f
-        .token
-        .as_deref()
-        .is_some_and(|tok| state.forms.check("submit", tok, now.timestamp()));
+    // A form is good for one submission (see `abuse::UsedForms`): a replayed one is
+    // answered as an expired one.
+    let token_ok = f.token.as_deref().is_some_and(|tok| {
+        state.forms.check("submit", tok, now.timestamp())
+            && state.used_forms.claim(
+                tok,
+                std::time::Instant::now(),
+                std::time::Duration::from_secs(crate::security::FORM_TTL_SECS as u64),
+            )
+    });
     if same_site(&headers).is_err() {
         return Err(AppError::Csrf);
     }
@@ -195,6 +205,9 @@ async fn submit(
     }
     if text.chars().count() > MAX_REPORT_CHARS {
         errors.push(t.text_too_long.to_string());
+    }
+    if text.contains('\0') || f.place.as_deref().is_some_and(|p| p.contains('\0')) {
+        errors.push(NUL_REFUSED.to_string());
     }
     let place = f
         .place
@@ -283,7 +296,7 @@ async fn submit(
             })
             .await?;
     }
-    Ok(page(
+    let mut res = page(
         lang,
         t.thanks_title,
         "/submit",
@@ -295,7 +308,10 @@ async fn submit(
             p { a href=(href("/receipt", lang)) { (t.nav_receipt) } }
         },
     )
-    .into_response())
+    .into_response();
+    // Only an accepted submission counts against the client's limit (see `abuse`).
+    res.extensions_mut().insert(crate::abuse::Accepted);
+    Ok(res)
 }
 
 /// A photo accepted: its file name, the scrubbed copy, and the original when it is to be
@@ -508,6 +524,9 @@ async fn followup(
     let text = f.text.as_deref().unwrap_or("").trim().to_string();
     if text.is_empty() || text.chars().count() > MAX_REPORT_CHARS {
         return Err(AppError::BadRequest(t.text_required.to_string()));
+    }
+    if text.contains('\0') {
+        return Err(AppError::BadRequest(NUL_REFUSED.to_string()));
     }
     let hash = receipt_hash(f.code.as_deref().unwrap_or(""));
     let now = Utc::now();

@@ -109,6 +109,8 @@ async fn login_attempts_per_client_are_limited_beside_the_per_name_back_off() {
 async fn a_flood_of_submissions_is_turned_away_while_analysts_pages_answer() {
     let app = App::start_configured(Backend::Sqlite, |c| {
         c.submissions_in_flight = 1;
+        // The slow sender below holds the one place among bodies being read.
+        c.slow_clients.bodies_in_flight = 1;
         c.submit_limit = RateLimit {
             max: 1000,
             window: Duration::from_secs(60),
