@@ -246,6 +246,14 @@ fn parse_json_line(name: &str, line_no: usize, line: &str) -> Result<Report, Inp
         Some(serde_json::Value::Null) | None => format!("{name}:{line_no}"),
         Some(other) => other.to_string(),
     };
+    // PostgreSQL text cannot hold NUL: one such line would fail the whole batch there.
+    if id.contains('\0') {
+        return Err(error(
+            name,
+            Some(line_no),
+            "the id contains a NUL character (\\u0000); line skipped",
+        ));
+    }
     Ok(Report {
         id,
         text,
@@ -257,6 +265,19 @@ fn parse_json_line(name: &str, line_no: usize, line: &str) -> Result<Report, Inp
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_jsonl_line_with_a_nul_is_named_and_skipped_and_the_rest_is_read() {
+        let src = "{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"b\\u0000\",\"text\":\"y\"}\n{\"id\":\"c\",\"text\":\"z\\u0000\"}\n{\"id\":\"d\",\"text\":\"w\"}\n";
+        let out = read_jsonl("in.jsonl", src.as_bytes());
+        assert_eq!(out.len(), 4);
+        assert_eq!(out[0].as_ref().unwrap().id, "a");
+        let e1 = out[1].as_ref().unwrap_err().to_string();
+        assert!(e1.starts_with("in.jsonl:2: ") && e1.contains("NUL"), "{e1}");
+        let e2 = out[2].as_ref().unwrap_err().to_string();
+        assert!(e2.starts_with("in.jsonl:3: ") && e2.contains("NUL"), "{e2}");
+        assert_eq!(out[3].as_ref().unwrap().id, "d");
+    }
 
     #[test]
     fn a_malformed_jsonl_line_is_named_and_the_rest_is_read() {

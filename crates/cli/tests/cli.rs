@@ -477,3 +477,68 @@ fn push_copies_published_events_without_the_reporters_words_and_the_receipt_says
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("0 events pushed"));
 }
+
+/// A PostgreSQL schema of its own for one test; dropped at the end.
+struct PgSchema {
+    admin: String,
+    name: String,
+}
+
+impl PgSchema {
+    fn new() -> PgSchema {
+        let admin = std::env::var("UNREST_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+        let name = format!(
+            "cli_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        );
+        let mut c = postgres::Client::connect(&admin, postgres::NoTls)
+            .expect("PostgreSQL for this test (scripts/pg-start.sh)");
+        c.batch_execute(&format!("CREATE SCHEMA {name}")).unwrap();
+        PgSchema { admin, name }
+    }
+
+    fn url(&self) -> String {
+        format!("{}?options=-csearch_path%3D{}", self.admin, self.name)
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
+        }
+    }
+}
+
+#[test]
+fn ingest_names_and_skips_a_jsonl_line_with_a_nul_and_stores_the_others_on_both_backends() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let line = |id: &str, text: &str| format!("{{\"id\":\"{id}\",\"text\":\"{text}\"}}\n");
+    let file = [
+        line("a", REPORT),
+        line("b\\u0000", REPORT),
+        line(
+            "c",
+            "Tehran, 6 November: students chanted at the university.",
+        ),
+    ]
+    .concat();
+    write(d, "in.jsonl", file.as_bytes());
+    let pg = PgSchema::new();
+    for db in [d.join("u.db").display().to_string(), pg.url()] {
+        let out = unrest(&["ingest", "--db", &db, "in.jsonl"], d);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("in.jsonl:2") && err.contains("NUL"),
+            "{db}: {err}"
+        );
+        let mut store = unrest_store::Store::open(&db).unwrap();
+        assert_eq!(store.counts().unwrap().reports, 2, "{db}: {err}");
+    }
+}

@@ -618,6 +618,95 @@ fn log_receive(
     Ok(())
 }
 
+/// Stores a new report (whatever else has its text) and its events, coded now, with the
+/// entries of its arrival and coding. Returns its id and how many events it has.
+fn insert_and_code(
+    conn: &mut Conn,
+    chain: &mut audit::Chain,
+    new: &NewReport,
+    sha: &str,
+    coder: &mut dyn Coding,
+) -> BResult<(i64, usize)> {
+    let at = rfc3339(new.received_at);
+    let r = &new.report;
+    let events = coder.code(r, new.received_at);
+    let report_id = conn
+        .query_one(
+            "INSERT INTO reports (sha256, name, text, received_at, channel,
+                reference_date, lang, coded_with)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            &[
+                sha.into(),
+                r.id.as_str().into(),
+                Value::Bytes(r.text.as_bytes().to_vec()),
+                rfc3339(new.received_at).into(),
+                new.channel.as_str().into(),
+                r.reference_date.as_deref().into(),
+                r.lang.as_deref().into(),
+                coder.version().into(),
+            ],
+            |row| row.req_int(0),
+        )?
+        .ok_or_else(|| BackendError::Row("no id for new report".into()))?;
+    index_text(conn, "report_search", report_id, &search_text(&r.text))?;
+    log_receive(conn, chain, report_id, sha, new)?;
+    let mut added = Vec::with_capacity(events.len());
+    for e in &events {
+        if let Some(eid) = insert_event(
+            conn,
+            &INSERT_EVENT,
+            Some(report_id),
+            e,
+            Status::Coded,
+            None,
+            None,
+        )? {
+            added.push((eid, e));
+        }
+    }
+    log_coding(
+        conn,
+        chain,
+        &at,
+        coder.version(),
+        report_id,
+        None,
+        &[],
+        &added,
+    )?;
+    Ok((report_id, events.len()))
+}
+
+/// Creates a new SQLite file readable by its owner only (0600): it holds reports and
+/// password hashes. SQLite gives its `-wal` and `-shm` files the database file's
+/// permissions. An existing file is left as is; a missing folder is an error (a typo), not
+/// created. Keep the folder owner-only (0700) too: SECURITY.md.
+fn create_private(path: &str) -> std::io::Result<()> {
+    let path = std::path::Path::new(path);
+    if path == std::path::Path::new(":memory:") || path.exists() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            // SQLite names what is wrong with the path (a missing folder) itself.
+            Err(_) => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(())
+    }
+}
+
 /// Errors of a streaming read: the store's, or the caller's own from its row callback.
 enum Stop<E> {
     Backend(BackendError),
@@ -656,6 +745,10 @@ impl Store {
 
     fn open_sqlite(path: &str) -> Result<Store> {
         let db = path.to_string();
+        create_private(path).map_err(|e| Error::Open {
+            db: db.clone(),
+            reason: e.to_string(),
+        })?;
         let conn = rusqlite::Connection::open(path).map_err(|e| Error::Open {
             db: db.clone(),
             reason: e.to_string(),
@@ -746,7 +839,7 @@ impl Store {
                 let sha = sha256_hex(new.report.text.as_bytes());
                 let at = rfc3339(new.received_at);
                 let found = conn.query_one(
-                    "SELECT id, coded_with FROM reports WHERE sha256 = $1",
+                    "SELECT id, coded_with FROM reports WHERE sha256 = $1 ORDER BY id LIMIT 1",
                     &[sha.as_str().into()],
                     |r| Ok((r.req_int(0)?, r.text(1)?)),
                 )?;
@@ -757,56 +850,9 @@ impl Store {
                         events: code_stored(conn, report_id, coder, &mut chain, &at)?,
                     },
                     None => {
-                        let r = &new.report;
-                        let events = coder.code(r, new.received_at);
-                        let report_id = conn
-                            .query_one(
-                                "INSERT INTO reports (sha256, name, text, received_at, channel,
-                                    reference_date, lang, coded_with)
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                                &[
-                                    sha.as_str().into(),
-                                    r.id.as_str().into(),
-                                    Value::Bytes(r.text.as_bytes().to_vec()),
-                                    rfc3339(new.received_at).into(),
-                                    new.channel.as_str().into(),
-                                    r.reference_date.as_deref().into(),
-                                    r.lang.as_deref().into(),
-                                    coder.version().into(),
-                                ],
-                                |row| row.req_int(0),
-                            )?
-                            .ok_or_else(|| BackendError::Row("no id for new report".into()))?;
-                        index_text(conn, "report_search", report_id, &search_text(&r.text))?;
-                        log_receive(conn, &mut chain, report_id, &sha, new)?;
-                        let mut added = Vec::with_capacity(events.len());
-                        for e in &events {
-                            if let Some(eid) = insert_event(
-                                conn,
-                                &INSERT_EVENT,
-                                Some(report_id),
-                                e,
-                                Status::Coded,
-                                None,
-                                None,
-                            )? {
-                                added.push((eid, e));
-                            }
-                        }
-                        log_coding(
-                            conn,
-                            &mut chain,
-                            &at,
-                            coder.version(),
-                            report_id,
-                            None,
-                            &[],
-                            &added,
-                        )?;
-                        Ingested::New {
-                            report_id,
-                            events: events.len(),
-                        }
+                        let (report_id, events) =
+                            insert_and_code(conn, &mut chain, new, &sha, coder)?;
+                        Ingested::New { report_id, events }
                     }
                 });
             }
@@ -823,9 +869,18 @@ impl Store {
             for new in batch {
                 let r = &new.report;
                 let sha = sha256_hex(r.text.as_bytes());
+                let found = conn.query_one(
+                    "SELECT id FROM reports WHERE sha256 = $1 ORDER BY id LIMIT 1",
+                    &[sha.as_str().into()],
+                    |row| row.req_int(0),
+                )?;
+                if let Some(id) = found {
+                    done.push((id, false));
+                    continue;
+                }
                 let inserted = conn.query_one(
                     "INSERT INTO reports (sha256, name, text, received_at, channel, reference_date, lang)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sha256) DO NOTHING RETURNING id",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                     &[
                         sha.as_str().into(),
                         r.id.as_str().into(),
@@ -843,19 +898,36 @@ impl Store {
                         log_receive(conn, &mut chain, id, &sha, new)?;
                         done.push((id, true));
                     }
-                    None => {
-                        let id = conn
-                            .query_one(
-                                "SELECT id FROM reports WHERE sha256 = $1",
-                                &[sha.as_str().into()],
-                                |row| row.req_int(0),
-                            )?
-                            .ok_or_else(|| BackendError::Row("report vanished".into()))?;
-                        done.push((id, false));
-                    }
+                    None => return Err(BackendError::Row("no id for new report".into())),
                 }
             }
             Ok(done)
+        })
+    }
+
+    /// A reporter's submission through the web form: the report (always a report of its
+    /// own, even when someone sent the same words before: its receipt must lead to it
+    /// alone), its events, its receipt's hash and its photos (`(media type, bytes)`), with
+    /// their audit entries, in one transaction: all are stored or none is.
+    pub fn submit(
+        &mut self,
+        new: &NewReport,
+        coder: &mut dyn Coding,
+        receipt_hash: &str,
+        photos: &[(&str, &[u8])],
+    ) -> Result<i64> {
+        let sha = sha256_hex(new.report.text.as_bytes());
+        self.write(|conn| {
+            let mut chain = audit::Chain::open(conn)?;
+            let (report_id, _) = insert_and_code(conn, &mut chain, new, &sha, coder)?;
+            conn.execute(
+                "INSERT INTO receipts (receipt_hash, report_id) VALUES ($1, $2)",
+                &[receipt_hash.into(), report_id.into()],
+            )?;
+            for (media_type, bytes) in photos {
+                sealed::insert_media(conn, report_id, media_type, bytes)?;
+            }
+            Ok(report_id)
         })
     }
 
@@ -903,7 +975,7 @@ impl Store {
     pub fn find_report(&mut self, sha256: &str) -> Result<Option<i64>> {
         self.conn
             .query_one(
-                "SELECT id FROM reports WHERE sha256 = $1",
+                "SELECT id FROM reports WHERE sha256 = $1 ORDER BY id LIMIT 1",
                 &[sha256.into()],
                 |r| r.req_int(0),
             )

@@ -8,7 +8,7 @@
 //!
 //! Never edit a migration that has shipped: add the next one.
 
-use crate::conn::{BResult, Conn, Dialect, Value};
+use crate::conn::{BResult, BackendError, Conn, Dialect, Value};
 
 /// The schema version this build writes.
 pub const LATEST: i64 = 8;
@@ -63,9 +63,22 @@ const MIGRATIONS: [Migration; 7] = [
     // whichever build knows it (each migration checks its own version).
     Migration {
         version: 8,
-        why: "public search reads only public fields: events indexed by notes, place and actors",
-        ddl: |_| "DELETE FROM event_search".into(),
-        fill: Some(fill_public_search),
+        why: "public search reads only public fields (events indexed by notes, place and \
+              actors); the same text sent twice through the web form is two reports",
+        ddl: |d| match d {
+            Dialect::Sqlite => "DELETE FROM event_search".into(),
+            Dialect::Postgres => "DELETE FROM event_search;
+                ALTER TABLE reports DROP CONSTRAINT IF EXISTS reports_sha256_key;
+                CREATE INDEX reports_sha256 ON reports (sha256);"
+                .into(),
+        },
+        fill: Some(|conn| {
+            fill_public_search(conn)?;
+            if conn.dialect() == Dialect::Sqlite {
+                sqlite_reports_sha256_not_unique(conn)?;
+            }
+            Ok(())
+        }),
     },
 ];
 
@@ -301,6 +314,49 @@ fn fill_search(conn: &mut Conn) -> BResult<()> {
     Ok(())
 }
 
+/// SQLite cannot drop a column's UNIQUE: the table is rebuilt (SQLite's documented way,
+/// with foreign keys off around the transaction, see [`migrate`]), keeping every column,
+/// index and trigger as they are.
+fn sqlite_reports_sha256_not_unique(conn: &mut Conn) -> BResult<()> {
+    let table: String = conn
+        .query_one(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'reports'",
+            &[],
+            |r| r.req_text(0),
+        )?
+        .ok_or_else(|| BackendError::Row("no reports table".into()))?;
+    let unique = "sha256 TEXT NOT NULL UNIQUE";
+    if !table.contains(unique) {
+        return Ok(());
+    }
+    let others = conn.query_all(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'reports' AND type IN ('index', 'trigger')
+            AND sql IS NOT NULL",
+        &[],
+        |r| r.req_text(0),
+    )?;
+    let new_table = table.replacen(unique, "sha256 TEXT NOT NULL", 1).replacen(
+        "CREATE TABLE reports",
+        "CREATE TABLE reports_new",
+        1,
+    );
+    conn.batch(&new_table)?;
+    conn.batch("INSERT INTO reports_new SELECT * FROM reports; DROP TABLE reports;")?;
+    conn.batch("ALTER TABLE reports_new RENAME TO reports")?;
+    for sql in others {
+        conn.batch(&sql)?;
+    }
+    conn.batch("CREATE INDEX reports_sha256 ON reports (sha256)")?;
+    let broken = conn.query_all("PRAGMA foreign_key_check", &[], |r| r.text(0))?;
+    if !broken.is_empty() {
+        return Err(BackendError::Row(format!(
+            "rebuilding reports broke {} references",
+            broken.len()
+        )));
+    }
+    Ok(())
+}
+
 /// Indexes every event's public fields (notes, place, actors) for public search.
 fn fill_public_search(conn: &mut Conn) -> BResult<()> {
     let mut after = 0i64;
@@ -373,6 +429,25 @@ pub(crate) fn migrate(conn: &mut Conn, target: i64) -> BResult<Outcome> {
         return Ok(Outcome::Current);
     }
     for m in MIGRATIONS.iter().filter(|m| m.version <= target) {
+        // A table rebuild (8 on SQLite) needs foreign keys off, which SQLite allows only
+        // outside a transaction; `PRAGMA foreign_key_check` inside stands in for them.
+        let rebuild = d == Dialect::Sqlite && m.version == 8;
+        if rebuild {
+            conn.batch("PRAGMA foreign_keys = OFF")?;
+        }
+        let done = run_one(conn, m);
+        if rebuild {
+            conn.batch("PRAGMA foreign_keys = ON")?;
+        }
+        done?;
+    }
+    Ok(Outcome::Current)
+}
+
+/// Applies one migration in its own transaction, unless another process already did.
+fn run_one(conn: &mut Conn, m: &Migration) -> BResult<()> {
+    let d = conn.dialect();
+    {
         conn.batch(d.begin_write())?;
         let step = (|| {
             if d == Dialect::Postgres {
@@ -401,5 +476,5 @@ pub(crate) fn migrate(conn: &mut Conn, target: i64) -> BResult<Outcome> {
             }
         }
     }
-    Ok(Outcome::Current)
+    Ok(())
 }

@@ -109,6 +109,30 @@ fn sealed_row(r: &dyn crate::conn::Row) -> std::result::Result<SealedRow, String
     })
 }
 
+/// Stores a photo by its content hash and links it to a report; returns the hash.
+pub(crate) fn insert_media(
+    conn: &mut crate::conn::Conn,
+    report_id: i64,
+    media_type: &str,
+    bytes: &[u8],
+) -> crate::conn::BResult<String> {
+    let sha = crate::sha256_hex(bytes);
+    let conflict = "ON CONFLICT DO NOTHING";
+    conn.execute(
+        &format!("INSERT INTO media (sha256, media_type, bytes) VALUES ($1, $2, $3) {conflict}"),
+        &[
+            sha.as_str().into(),
+            media_type.into(),
+            Value::Bytes(bytes.to_vec()),
+        ],
+    )?;
+    conn.execute(
+        &format!("INSERT INTO report_media (report_id, sha256) VALUES ($1, $2) {conflict}"),
+        &[report_id.into(), sha.as_str().into()],
+    )?;
+    Ok(sha)
+}
+
 impl Store {
     /// Keeps a sealed submission: its ciphertext, the SHA-256 of it, and the hash of the
     /// receipt given for it (`None` for a follow-up, which is reached through its first).
@@ -241,26 +265,7 @@ impl Store {
 
     /// Keeps a scrubbed photo for a report (once per content).
     pub fn add_media(&mut self, report_id: i64, media_type: &str, bytes: &[u8]) -> Result<String> {
-        let sha = crate::sha256_hex(bytes);
-        let conflict = "ON CONFLICT DO NOTHING";
-        self.write(|conn| {
-            conn.execute(
-                &format!(
-                    "INSERT INTO media (sha256, media_type, bytes) VALUES ($1, $2, $3) {conflict}"
-                ),
-                &[
-                    sha.as_str().into(),
-                    media_type.into(),
-                    Value::Bytes(bytes.to_vec()),
-                ],
-            )?;
-            conn.execute(
-                &format!("INSERT INTO report_media (report_id, sha256) VALUES ($1, $2) {conflict}"),
-                &[report_id.into(), sha.as_str().into()],
-            )?;
-            Ok(())
-        })?;
-        Ok(sha)
+        self.write(|conn| insert_media(conn, report_id, media_type, bytes))
     }
 
     /// The SHA-256s and types of a report's photos.

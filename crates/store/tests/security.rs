@@ -122,7 +122,53 @@ fn findings(store: &mut Store) -> Vec<String> {
         .collect()
 }
 
+#[cfg(unix)]
+#[test]
+fn a_new_sqlite_database_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("unrest.db");
+    let mut store = Store::open(&format!("sqlite:{}", file.display())).unwrap();
+    store
+        .ingest(&[new_report("a.txt", NAMED)], &mut LineCoder::new("v1"))
+        .unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&file), 0o600);
+    let wal = dir.path().join("unrest.db-wal");
+    assert_eq!(mode(&wal), 0o600);
+}
+
 both! {
+    fn the_same_text_sent_twice_through_the_form_is_two_reports_with_their_own_receipts(db) {
+        let mut store = db.open();
+        let web = |name: &str| unrest_store::NewReport { channel: "web".into(), ..new_report(name, NAMED) };
+        let mut coder = LineCoder::new("v1");
+        let first = store.submit(&web("web-1"), &mut coder, "receipt-one", &[]).unwrap();
+        let second = store.submit(&web("web-2"), &mut coder, "receipt-two", &[("image/png", b"png")]).unwrap();
+        assert_ne!(first, second);
+        assert_eq!(store.report_by_receipt("receipt-one").unwrap(), Some(first));
+        assert_eq!(store.report_by_receipt("receipt-two").unwrap(), Some(second));
+        assert_eq!(store.media_of_report(second).unwrap().len(), 1);
+        assert!(store.media_of_report(first).unwrap().is_empty());
+        // The CLI's ingest stays idempotent on the text.
+        let again = store.ingest(&[new_report("again.txt", NAMED)], &mut coder).unwrap();
+        assert!(matches!(again[0], unrest_store::Ingested::Duplicate { report_id } if report_id == first));
+        assert!(store.audit_verify(None).unwrap().is_intact());
+    }
+
+    fn a_submission_its_receipt_and_photos_are_stored_together_or_not_at_all(db) {
+        let mut store = db.open();
+        let web = |name: &str| unrest_store::NewReport { channel: "web".into(), ..new_report(name, NAMED) };
+        let mut coder = LineCoder::new("v1");
+        store.submit(&web("web-1"), &mut coder, "same-receipt", &[]).unwrap();
+        let before = store.counts().unwrap();
+        let log = store.audit_verify(None).unwrap().entries;
+        // The receipt cannot be stored (taken): nothing of the submission is.
+        assert!(store.submit(&web("web-2"), &mut coder, "same-receipt", &[("image/png", b"png")]).is_err());
+        assert_eq!(store.counts().unwrap(), before);
+        assert_eq!(store.audit_verify(None).unwrap().entries, log);
+    }
+
     fn a_rejected_event_leaves_the_public_digest_at_once(db) {
         let mut store = db.open();
         let id = published_named(&mut store);

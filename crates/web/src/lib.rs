@@ -90,6 +90,8 @@ pub struct ServeConfig {
     pub trusted_proxy: TrustedProxy,
     /// Timeouts and bounds against slow clients (see `abuse`).
     pub slow_clients: SlowClients,
+    /// Sealed mode: arrival times are stored rounded down to this (default an hour).
+    pub sealed_time_step: std::time::Duration,
 }
 
 impl ServeConfig {
@@ -111,6 +113,7 @@ impl ServeConfig {
             submissions_in_flight: 4,
             trusted_proxy: TrustedProxy::default(),
             slow_clients: SlowClients::default(),
+            sealed_time_step: std::time::Duration::from_secs(3600),
         }
     }
 }
@@ -133,6 +136,7 @@ pub(crate) struct AppState {
     pub trusted_proxy: TrustedProxy,
     pub slow_clients: SlowClients,
     pub used_forms: abuse::UsedForms,
+    pub sealed_time_step: std::time::Duration,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -171,6 +175,7 @@ impl Server {
             trusted_proxy: config.trusted_proxy.clone(),
             slow_clients: config.slow_clients.clone(),
             used_forms: abuse::UsedForms::default(),
+            sealed_time_step: config.sealed_time_step,
         });
         if config.demo {
             demo::seed(&state).await?;

@@ -23,7 +23,7 @@ use serde::Deserialize;
 use unrest_media::MediaError;
 use unrest_model::Report;
 use unrest_seal::{Attachment, Recipient, Submission};
-use unrest_store::{Ingested, NewReport, Status};
+use unrest_store::{NewReport, Status};
 use zeroize::Zeroize;
 
 pub fn routes() -> Router<Shared> {
@@ -260,7 +260,8 @@ async fn submit(
                 })
                 .collect(),
         };
-        store_sealed(&state, recipient, submission, Some(hash), None, received_at).await?;
+        let stored_at = coarse(received_at, state.sealed_time_step);
+        store_sealed(&state, recipient, submission, Some(hash), None, stored_at).await?;
     } else {
         let report = Report {
             id: format!("web-{}", crate::security::hex(&random_bytes::<6>())),
@@ -281,17 +282,13 @@ async fn submit(
                     received_at,
                     channel: "web".into(),
                 };
-                let done = s.ingest(&[new], &mut coder.step(now))?;
-                let report_id = match done.first() {
-                    Some(Ingested::New { report_id, .. })
-                    | Some(Ingested::Coded { report_id, .. })
-                    | Some(Ingested::Duplicate { report_id }) => *report_id,
-                    None => return Err(AppError::Internal("ingest returned nothing".into())),
-                };
-                s.add_receipt(&hash, report_id)?;
-                for p in &photos {
-                    s.add_media(report_id, p.scrubbed.media_type.mime(), &p.scrubbed.bytes)?;
-                }
+                // One transaction: a kill leaves the report with its receipt and photos,
+                // or nothing (the reporter then sees no receipt and sends again).
+                let photos: Vec<(&str, &[u8])> = photos
+                    .iter()
+                    .map(|p| (p.scrubbed.media_type.mime(), p.scrubbed.bytes.as_slice()))
+                    .collect();
+                s.submit(&new, &mut coder.step(now), &hash, &photos)?;
                 Ok(())
             })
             .await?;
@@ -389,6 +386,15 @@ async fn store_sealed(
 }
 
 use chrono::Timelike;
+
+/// `t` rounded down to a multiple of `step` (the hour by default): the only arrival time a
+/// sealed server stores in the clear (the exact one is inside the seal), so that the
+/// database cannot be matched to a connection seen on the network.
+pub fn coarse(t: chrono::DateTime<Utc>, step: std::time::Duration) -> chrono::DateTime<Utc> {
+    let step = step.as_secs().max(1) as i64;
+    let secs = t.timestamp().div_euclid(step) * step;
+    chrono::DateTime::from_timestamp(secs, 0).unwrap_or(t)
+}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ReceiptForm {
@@ -557,7 +563,8 @@ async fn followup(
                 received_at: now,
                 attachments: Vec::new(),
             };
-            store_sealed(&state, recipient, submission, None, followup_of, now).await?;
+            let stored_at = coarse(now, state.sealed_time_step);
+            store_sealed(&state, recipient, submission, None, followup_of, stored_at).await?;
         }
         (Some(Ok(report_id)), None) => {
             state
@@ -598,6 +605,15 @@ mod tests {
         assert_ne!(a, new_receipt());
         let typed = a.to_lowercase().replace('-', " ");
         assert_eq!(receipt_hash(&typed), receipt_hash(&a));
+    }
+
+    #[test]
+    fn a_sealed_arrival_is_stored_to_the_hour() {
+        let t = chrono::DateTime::parse_from_rfc3339("2022-11-12T18:47:31Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let hour = std::time::Duration::from_secs(3600);
+        assert_eq!(coarse(t, hour).to_rfc3339(), "2022-11-12T18:00:00+00:00");
     }
 
     #[test]
