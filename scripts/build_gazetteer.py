@@ -312,7 +312,7 @@ PROVINCES = {
     "IR.05": (
         "Kohgiluyeh and Boyer-Ahmad",
         "Yasuj",
-        ["Kohgiluyeh va Boyer-Ahmad", "Kohkiluyeh and Buyer Ahmad", "Kohgiluyeh-o-Boyer-Ahmad",
+        ["Kohgiluyeh va Boyer-Ahmad", "Kohkiluyeh and Buyer Ahmad", "Kohgiluyeh and Buyer Ahmad", "Kohgiluyeh-o-Boyer-Ahmad",
          "Kohgiluyeh and Boyer Ahmad", "Kohgiluyeh Boyer-Ahmad", "Kohgiluyeh & Boyer-Ahmad"],
         ["کهگیلویه و بویراحمد", "کهگیلویه و بویر احمد", "استان کهگیلویه و بویراحمد"],
     ),
@@ -450,6 +450,26 @@ COUNTY_SEATS = {
     "Sareyn": "Sareyn", "Sirik": "Sirik", "Zirkuh": "Hajjiabad", "Hirmand": "Dust Mohammad",
     "Nimruz": "Adimi", "Karun": "Soveyseh",
 }
+
+# Corrections (ours) of GeoNames rows that are wrong: geonameid -> the fields to set. Each
+# was found by a report coded at the wrong place; the value is the place's true one.
+CORRECTIONS = {
+    # Varzaneh (Isfahan), the town on the Zayandeh Rud east of Isfahan: GeoNames puts it 236 km
+    # to the north-west, near Delijan.
+    112124: dict(lat=32.4187, lon=52.6478),
+    # Kuhsar (Chendar): in Savojbolagh County, Alborz since the province was made (2010).
+    13631356: dict(admin1="Alborz", admin2="Savojbolagh"),
+}
+
+# Places (ours) that cities500 lacks but that reports name as the place of an event: company
+# towns and sites known by their own name. (name, province, county, lat, lon, Latin names,
+# Persian names); coordinates to two decimals, the town's centre.
+EXTRA_PLACES = [
+    ("Haft Tappeh", "Khuzestan", "Shush", 32.08, 48.33, ["Haft Tappeh", "Haft Tapeh", "Haft-Tappeh"],
+     ["هفت تپه", "هفت‌تپه", "هفتتپه"]),
+    ("Alisadr", "Hamadan", "Kabudarahang", 35.30, 48.30, ["Alisadr", "Ali Sadr"], ["علیصدر", "علی صدر"]),
+    ("Asaluyeh", "Bushehr", "Asaluyah", 27.48, 52.61, ["Asaluyeh", "Assaluyeh", "Asaluye"], ["عسلویه"]),
+]
 
 # Sections of cities (ours): GeoNames places that are neighbourhoods of a city, not towns of
 # their own. The packages carry no feature codes, so these are marked by hand, and only where
@@ -755,8 +775,23 @@ def main():
         p.names_latin.append(p.name)
         p.name = display
 
-    # Districts.
     by_id = {p.geonameid: p for p in places}
+    for geonameid, fields in CORRECTIONS.items():
+        p = by_id.get(geonameid)
+        if p is None:
+            sys.exit(f"CORRECTIONS: {geonameid} is not in the data")
+        for k, v in fields.items():
+            setattr(p, k, v)
+    for name, admin1, admin2, lat, lon, latin, fa in EXTRA_PLACES:
+        if find_city(name, admin1) is not None:
+            continue  # the data has it by now
+        p = Place(0, "city", name, lat, lon, admin1, admin2, 0)
+        p.a2 = next((c for c in counties.values() if c.name == admin2 and c.admin1 == admin1), None)
+        p.names_latin = list(latin)
+        p.names_fa = [clean_fa(n) for n in fa]
+        places.append(p)
+
+    # Districts.
     for geonameid, (city, admin1, latin, fa) in DISTRICTS.items():
         p = by_id.get(geonameid)
         if p is None:
@@ -853,7 +888,7 @@ def main():
 The data is provided "as is" without warranty. We changed it: we kept Iran only, kept Latin
 and Persian/Arabic-script names only, dropped names that are common words, stripped
 diacritics from display names, renamed the provinces as ACLED names them, and added spellings
-of our own (the tables `PROVINCES`, `CITY_EXTRAS`, `COUNTY_SEATS`, `DISTRICTS`, `NEIGHBOURHOODS` and `DISPLAY_NAMES` in the script).
+of our own (the tables `PROVINCES`, `CITY_EXTRAS`, `COUNTY_SEATS`, `DISTRICTS`, `NEIGHBOURHOODS`, `EXTRA_PLACES` and `DISPLAY_NAMES` in the script) and corrected a few rows (`CORRECTIONS`).
 
 GeoNames data reached us through these registry packages (only their data files were read;
 nothing of them is committed):

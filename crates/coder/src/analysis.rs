@@ -229,10 +229,21 @@ impl<'a> Doc<'a> {
         let mut out = Vec::new();
         // Asked once: a text with no capitals at all (typed in lowercase) keeps its places.
         let has_capitals = self.tokens.iter().any(|t| t.capitalised);
-        for m in self.gazetteer.find_mentions(self.folded.as_str()) {
-            let Some((first, last)) = self.token_range(m.start, m.end) else {
-                continue;
-            };
+        let mut found: Vec<(usize, usize, Vec<PlaceId>)> = self
+            .gazetteer
+            .find_mentions(self.folded.as_str())
+            .into_iter()
+            .filter_map(|m| {
+                let (first, last) = self.token_range(m.start, m.end)?;
+                Some((first, last, m.candidates))
+            })
+            .collect();
+        if has_capitals {
+            found.extend(self.find_other_spellings(&found));
+            found.sort_by_key(|f| f.0);
+        }
+        let starts: Vec<usize> = found.iter().map(|f| f.0).collect();
+        for (first, last, candidates) in found {
             // A place name inside a rule phrase ("Basij", a weekday) or a date is not a place.
             if (first..last).any(|j| self.in_date(j)) {
                 continue;
@@ -242,6 +253,7 @@ impl<'a> Doc<'a> {
                     let hit = &self.hits[h];
                     !hit.has(Cat::Location)
                         && !hit.has(Cat::Heading)
+                        && !hit.has(Cat::CommonName)
                         && hit.first <= first
                         && hit.last >= last
                 })
@@ -257,23 +269,204 @@ impl<'a> Doc<'a> {
             if latin && !self.tokens[first].capitalised && has_capitals {
                 continue;
             }
+            if !self.may_be_place(first, last, &candidates, &starts) {
+                continue;
+            }
             let province_word = self.province_word_near(first, last);
             let near = first > 0
                 && self
                     .lexicon()
                     .find_ending_at(self.text(), &self.tokens, first, Cat::Near, 3)
                     .is_some();
-            let role = self.role_of(first);
+            let role = if self.buried_at(last) {
+                Role::Origin
+            } else {
+                self.role_of(first)
+            };
             out.push(PlaceMention {
                 first,
                 last,
-                candidates: m.candidates,
+                candidates,
                 role,
                 province_word,
                 near,
             });
         }
+        let mut out = self.keep_placed(out);
+        if out.is_empty() {
+            out.extend(self.capital_institution());
+        }
         out
+    }
+
+    /// Whether a name the gazetteer knows may be a place here. A name that is also a common
+    /// word or a first name ("بهار", "شهریار") needs a word for a kind of place before it
+    /// ("شهر بهار") or a place right after it ("نور مازندران"); a small town needs at least
+    /// a location word ("در املش"); after an institution's word ("بیمارستان نور", "دیوان
+    /// عالی") neither is a place. Names that pass only with a neighbour are settled in
+    /// [`Doc::keep_placed`].
+    fn may_be_place(
+        &self,
+        first: usize,
+        last: usize,
+        candidates: &[PlaceId],
+        starts: &[usize],
+    ) -> bool {
+        let lex = self.lexicon();
+        let before = |cat| {
+            first > 0
+                && self.tokens[first].sep <= Sep::Hyphen
+                && lex
+                    .find_ending_at(self.text(), &self.tokens, first, cat, 2)
+                    .is_some()
+        };
+        let common = self.is_common_name(first, last);
+        let small = self.is_small(candidates);
+        if !common && !small {
+            return true;
+        }
+        if before(Cat::NotPlace) {
+            return false;
+        }
+        before(Cat::PlaceType)
+            || self.province_word_near(first, last)
+            || !common && before(Cat::Location)
+            || self.place_follows(last, starts)
+    }
+
+    fn is_common_name(&self, first: usize, last: usize) -> bool {
+        self.hit_at(first).is_some_and(|h| {
+            let hit = &self.hits[h];
+            hit.has(Cat::CommonName) && hit.first == first && hit.last == last
+        })
+    }
+
+    /// Every reading of the name is a town or village below the language's threshold.
+    fn is_small(&self, candidates: &[PlaceId]) -> bool {
+        let below = self.lang.places.needs_context_below;
+        below > 0
+            && candidates.iter().all(|&id| {
+                let p = self.gazetteer.place(id);
+                p.kind == PlaceKind::City && p.population < below
+            })
+    }
+
+    /// Whether another place name starts right after token `last` ("نور مازندران").
+    fn place_follows(&self, last: usize, starts: &[usize]) -> bool {
+        last < self.tokens.len() && self.tokens[last].sep <= Sep::Comma && starts.contains(&last)
+    }
+
+    /// "گلشهر کرج", "صدف شهریار": a neighbourhood named right before its city is a part
+    /// of that city, not a namesake elsewhere; the city alone stays a place.
+    fn keep_placed(&self, mut out: Vec<PlaceMention>) -> Vec<PlaceMention> {
+        let mut i = 0;
+        while i + 1 < out.len() {
+            let (a, b) = (&out[i], &out[i + 1]);
+            let adjacent = b.first == a.last && self.tokens[b.first].sep <= Sep::Hyphen;
+            let city = b
+                .candidates
+                .iter()
+                .any(|&id| matches!(self.gazetteer.place(id).kind, PlaceKind::City));
+            let part_of_b = a.candidates.iter().any(|&id| {
+                let p = self.gazetteer.place(id);
+                matches!(
+                    p.kind,
+                    PlaceKind::District | PlaceKind::Landmark | PlaceKind::City
+                ) && b.candidates.iter().any(|&c| {
+                    p.parent_city == Some(c)
+                        || p.admin1 == self.gazetteer.place(c).admin1
+                            && p.population < self.gazetteer.place(c).population
+                })
+            });
+            if adjacent && city && !part_of_b && self.lang.places.words_before_place > 0 {
+                out.remove(i);
+                continue;
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// A report that names no place but one of the country's institutions in the capital
+    /// ("in front of the parliament", "the ministry of labour") is set in Tehran.
+    fn capital_institution(&self) -> Option<PlaceMention> {
+        let (_, hit) = self
+            .hits
+            .iter()
+            .enumerate()
+            .find(|(h, hit)| hit.has(Cat::Capital) && !self.negated(*h))?;
+        let capital = self.gazetteer.lookup("Tehran").first().copied()?;
+        Some(PlaceMention {
+            first: hit.first,
+            last: hit.last,
+            candidates: vec![capital],
+            role: Role::Scene,
+            province_word: false,
+            near: false,
+        })
+    }
+
+    /// Capitalised Latin words that no listed name matched but that spell a place's name
+    /// another way ("Doroud" for Dorud): the longest run of up to three words joined by spaces
+    /// or hyphens, the joints "e"/"ye" allowed in lowercase.
+    fn find_other_spellings(
+        &self,
+        found: &[(usize, usize, Vec<PlaceId>)],
+    ) -> Vec<(usize, usize, Vec<PlaceId>)> {
+        let mut covered = vec![false; self.tokens.len()];
+        for (first, last, _) in found {
+            for slot in &mut covered[*first..*last] {
+                *slot = true;
+            }
+        }
+        let free = |j: usize| {
+            !covered[j]
+                && !self.in_date(j)
+                && self.word(j).bytes().all(|b| b.is_ascii_alphabetic())
+                && self
+                    .hit_at(j)
+                    .is_none_or(|h| self.hits[h].has(Cat::Location))
+        };
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.tokens.len() {
+            if !self.tokens[i].capitalised || !free(i) {
+                i += 1;
+                continue;
+            }
+            let mut last = i + 1;
+            while last < self.tokens.len()
+                && last < i + 3
+                && self.tokens[last].sep <= Sep::Hyphen
+                && free(last)
+                && (self.tokens[last].capitalised || matches!(self.word(last), "e" | "ye"))
+            {
+                last += 1;
+            }
+            let hit = (i + 1..=last).rev().find_map(|end| {
+                let words = (i..end).map(|j| self.word(j)).collect::<Vec<_>>().join(" ");
+                let ids = self.gazetteer.lookup_spelling(&words);
+                (!ids.is_empty()).then(|| (end, ids.to_vec()))
+            });
+            match hit {
+                Some((end, ids)) => {
+                    out.push((i, end, ids));
+                    i = end;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    /// "پیکر او در دامغان به خاک سپرده شد": a burial verb later in the place's clause.
+    fn buried_at(&self, last: usize) -> bool {
+        (last..(last + 10).min(self.tokens.len()))
+            .take_while(|&j| j == last || self.tokens[j].sep < Sep::Comma)
+            .any(|j| {
+                self.hit_at(j)
+                    .is_some_and(|h| self.hits[h].has(Cat::Burial))
+            })
     }
 
     fn province_word_near(&self, first: usize, last: usize) -> bool {

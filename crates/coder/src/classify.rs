@@ -103,7 +103,13 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     let counts = counts::count(doc, &hits);
     let killed = counts.killed.filter(|f| f.n > 0);
     let injured = counts.injured.filter(|f| f.n > 0);
-    let arrested_word = counts.mentioned[2] && counts.arrested.is_none_or(|f| f.n > 0);
+    // Court, prison and sentence news tells of arrests as its background, not as events.
+    let judicial = hits.iter().any(|&h| doc.hits[h].has(Cat::Judicial))
+        || doc
+            .hits
+            .iter()
+            .any(|h| h.has(Cat::Judicial) && doc.tokens[h.first].line == 0);
+    let arrested_word = !judicial && counts.mentioned[2] && counts.arrested.is_none_or(|f| f.n > 0);
     let force_used = s.intervention.or(s.lethal);
     let crowd_control = hits.iter().copied().find(|&h| {
         let hit = &doc.hits[h];
@@ -149,6 +155,9 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         let why = counts.arrested.map(|f| (f.first, f.last)).unwrap_or((0, 0));
         ("Strategic developments", "Arrests", why)
     } else if let (Some(l), false) = (s.lethal, s.forces.is_empty()) {
+        ("Violence against civilians", "Attack", l)
+    } else if let (Some(l), true) = (s.lethal, killed.is_some() || injured.is_some()) {
+        // "shot in the street and died": a shooting that harmed someone, by no one named.
         ("Violence against civilians", "Attack", l)
     } else {
         return None;
@@ -331,8 +340,17 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
             cite(field, (f.first, f.last));
         }
     }
+    // "گفته می شود", "unverified": the report itself hedges; the event says so (its
+    // evidence) and is trusted less.
+    let hedge = hits.iter().copied().find(|&h| doc.hits[h].has(Cat::Hedge));
+    if let Some(h) = hedge {
+        cite("hedge", (doc.hits[h].first, doc.hits[h].last));
+    }
     e.evidence = evidence;
     e.confidence = confidence(&e, scene, &s);
+    if hedge.is_some() {
+        e.confidence = (e.confidence - 0.25).max(0.1);
+    }
     Some(e)
 }
 

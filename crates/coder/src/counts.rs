@@ -252,6 +252,21 @@ fn number_at(doc: &Doc, i: usize) -> Option<Num> {
     {
         return None;
     }
+    // "دو جوان ۲۳ و ۳۱ ساله", "aged 23 and 31": the first of two ages joined by "and".
+    if last + 2 < doc.tokens.len()
+        && doc
+            .hit_at(last)
+            .is_some_and(|h| doc.hits[h].has(Cat::Conjunction))
+        && doc.tokens[last + 1].sep <= Sep::Hyphen
+        && doc.word(last + 1).chars().all(|c| c.is_ascii_digit())
+        && doc.tokens[last + 2].sep <= Sep::Hyphen
+        && doc
+            .lexicon()
+            .find_at(doc.text(), &doc.tokens, last + 2, Cat::Age)
+            .is_some()
+    {
+        return None;
+    }
     if article && !person_follows(doc, last) {
         return None;
     }

@@ -159,6 +159,8 @@ pub enum Cat {
     Heading,
     District,
     Province,
+    /// A national institution that sits in the capital.
+    Capital,
     Person,
     ArticleOne,
     Others,
@@ -174,6 +176,23 @@ pub enum Cat {
     Singular,
     CrowdControl,
     OriginFrom,
+    /// A word for a kind of place ("شهر", "روستای"): the name after it is a place.
+    PlaceType,
+    /// A word that makes the name after it an institution's or a street's ("بیمارستان",
+    /// "دیوان"), not a place where something happened.
+    NotPlace,
+    /// A place name that is also a common word or a first name ("بهار", "شهریار"): a place
+    /// only with the context of one.
+    CommonName,
+    /// A burial verb after a place: the place is where someone was buried, not a scene.
+    Burial,
+    /// A phrase that names earlier protests as background ("در جریان اعتراضات"), not a
+    /// report of one.
+    Background,
+    /// Court, prison and sentence words: the report's arrests are its background.
+    Judicial,
+    /// Rumour and hedging ("گفته می شود", "unverified"): lowers confidence.
+    Hedge,
     /// A number word; the value is the number.
     Number,
     /// A vague quantity; the value is the codebook's figure.
@@ -211,6 +230,7 @@ impl Cat {
             "heading" => Cat::Heading,
             "district" => Cat::District,
             "province" => Cat::Province,
+            "capital" => Cat::Capital,
             "person" => Cat::Person,
             "article_one" => Cat::ArticleOne,
             "others" => Cat::Others,
@@ -226,6 +246,13 @@ impl Cat {
             "singular" => Cat::Singular,
             "crowd_control" => Cat::CrowdControl,
             "origin_from" => Cat::OriginFrom,
+            "place_type" => Cat::PlaceType,
+            "not_place" => Cat::NotPlace,
+            "common_name" => Cat::CommonName,
+            "burial" => Cat::Burial,
+            "background" => Cat::Background,
+            "judicial" => Cat::Judicial,
+            "hedge" => Cat::Hedge,
             _ => return None,
         })
     }

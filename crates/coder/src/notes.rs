@@ -93,7 +93,13 @@ pub fn write(e: &Event) -> String {
     } else {
         format!(" [{}]", counts.join(", "))
     };
-    format!("{date}, {what}{tail}")
+    // A report that hedges ("reportedly", "گفته می شود") is unconfirmed: the note says so.
+    let hedge = if e.evidence.iter().any(|ev| ev.field == "hedge") {
+        " The report is unconfirmed."
+    } else {
+        ""
+    };
+    format!("{date}, {what}{tail}{hedge}")
 }
 
 /// Who demonstrated, from the associated actor ("Students (Iran)" → "Students").

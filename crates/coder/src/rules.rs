@@ -34,6 +34,21 @@ struct LanguageFile {
     numbers: BTreeMap<String, u32>,
     vague: BTreeMap<String, u32>,
     actors: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    places: PlaceRules,
+}
+
+/// How a language names places (the `[places]` table; every field may be left out).
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+pub struct PlaceRules {
+    /// A town or village smaller than this (GeoNames population) counts only after a
+    /// location word, a word for a kind of place or next to another place; 0: any counts.
+    #[serde(default)]
+    pub needs_context_below: u32,
+    /// Words that may stand between a location word and its place ("در سبزه میدان
+    /// زنجان": the square's name before its city).
+    #[serde(default)]
+    pub words_before_place: usize,
 }
 
 /// The rules of one language, compiled.
@@ -41,6 +56,7 @@ struct LanguageFile {
 pub struct Language {
     pub code: &'static str,
     pub lexicon: Lexicon,
+    pub places: PlaceRules,
 }
 
 /// Errors in a rules file; the built-in files are checked by the tests.
@@ -122,7 +138,11 @@ impl Language {
                 lexicon.add(p, m, joined_variants);
             }
         }
-        Ok(Language { code, lexicon })
+        Ok(Language {
+            code,
+            lexicon,
+            places: file.places,
+        })
     }
 }
 

@@ -425,16 +425,41 @@ fn place_in(
 }
 
 fn after_location_word(doc: &Doc, first: usize) -> bool {
-    first > 0
-        && doc.tokens[first].sep <= Sep::Hyphen
-        && (doc
-            .lexicon()
-            .find_ending_at(doc.text(), &doc.tokens, first, Cat::Location, 2)
-            .is_some()
-            || doc
+    let right_after = |at: usize| {
+        at > 0
+            && doc.tokens[at].sep <= Sep::Hyphen
+            && (doc
                 .lexicon()
-                .find_ending_at(doc.text(), &doc.tokens, first, Cat::Movement, 3)
-                .is_some())
+                .find_ending_at(doc.text(), &doc.tokens, at, Cat::Location, 2)
+                .is_some()
+                || doc
+                    .lexicon()
+                    .find_ending_at(doc.text(), &doc.tokens, at, Cat::Movement, 3)
+                    .is_some())
+    };
+    if right_after(first) {
+        return true;
+    }
+    // "در سبزه میدان زنجان", "در خیابان حافظ اصفهان": a square's or a street's name may
+    // stand between the location word and its city.
+    let gap = doc.lang.places.words_before_place;
+    let mut at = first;
+    while at > 0 && first - at < gap && doc.tokens[at].sep <= Sep::Hyphen {
+        let j = at - 1;
+        let free = doc
+            .hit_at(j)
+            .is_none_or(|h| !doc.hits[h].has(Cat::Location))
+            && !doc.places.iter().any(|p| p.first <= j && j < p.last)
+            && !doc.in_date(j);
+        if !free {
+            break;
+        }
+        at = j;
+        if right_after(at) {
+            return true;
+        }
+    }
+    false
 }
 
 /// "Report from Naziabad, Tehran": unknown words right before a city, after a comma, in a

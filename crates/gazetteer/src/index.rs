@@ -139,7 +139,11 @@ fn spellings(key: &str) -> Vec<String> {
 }
 
 /// Orders the places of one name, best first (see `Gazetteer::lookup`).
-fn rank(candidates: &mut [PlaceId], places: &[Place], capitals: &HashMap<PlaceId, PlaceId>) {
+pub(crate) fn rank(
+    candidates: &mut [PlaceId],
+    places: &[Place],
+    capitals: &HashMap<PlaceId, PlaceId>,
+) {
     let named_capitals: Vec<PlaceId> = candidates
         .iter()
         .filter_map(|id| capitals.get(id).copied())

@@ -17,6 +17,7 @@
 
 mod data;
 mod index;
+mod spelling;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -122,7 +123,16 @@ pub struct Gazetteer {
     provinces: HashMap<String, PlaceId>,
     /// Province id to its capital city.
     capitals: HashMap<PlaceId, PlaceId>,
+    /// Spelling skeleton (see `spelling`) to its places, best first; built on first use.
+    by_skeleton: OnceLock<HashMap<String, Vec<PlaceId>>>,
 }
+
+/// Skeletons shorter than this find nothing: too many names and words share them.
+const MIN_SKELETON: usize = 4;
+
+/// Cities and districts smaller than this are found by their listed spellings only: a village
+/// is rarely written in a new spelling, and its skeleton is more often some other word's.
+const MIN_SPELLING_POPULATION: u32 = 1000;
 
 const EMBEDDED_TSV: &str = include_str!("../../../data/gazetteer/iran.tsv");
 
@@ -202,7 +212,49 @@ impl Gazetteer {
             index,
             provinces,
             capitals,
+            by_skeleton: OnceLock::new(),
         }
+    }
+
+    /// The places whose romanised name is spelled another way in `folded_words` (folded words
+    /// of a report, joined by spaces): "Doroud" finds Dorud, "Hafttapeh" Haft Tappeh, by the
+    /// rules of `data/gazetteer/spelling.tsv`. Best first, as [`Gazetteer::lookup`]. Empty for
+    /// words in other scripts, for short skeletons, and for villages under
+    /// 1,000 people.
+    pub fn lookup_spelling(&self, folded_words: &str) -> &[PlaceId] {
+        let Some(key) = spelling::skeleton(folded_words) else {
+            return &[];
+        };
+        if key.len() < MIN_SKELETON {
+            return &[];
+        }
+        let map = self.by_skeleton.get_or_init(|| self.build_skeletons());
+        map.get(&key).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn build_skeletons(&self) -> HashMap<String, Vec<PlaceId>> {
+        let mut map: HashMap<String, Vec<PlaceId>> = HashMap::new();
+        for p in &self.places {
+            let small = matches!(p.kind, PlaceKind::City | PlaceKind::District)
+                && p.geonameid != 0
+                && p.population < MIN_SPELLING_POPULATION;
+            if small {
+                continue;
+            }
+            // Only the names a place is found by: the build script leaves out a display name
+            // that is a common word ("Kian"), and so must its spellings.
+            for name in &self.names[p.id as usize] {
+                if let Some(key) = spelling::skeleton(&unrest_text::fold_key(name)) {
+                    map.entry(key).or_default().push(p.id);
+                }
+            }
+        }
+        for ids in map.values_mut() {
+            ids.sort_unstable();
+            ids.dedup();
+            index::rank(ids, &self.places, &self.capitals);
+        }
+        map
     }
 
     /// The place with this id. Panics on an id from another gazetteer that this one lacks.

@@ -463,3 +463,37 @@ fn districts_in_the_data_belong_to_their_city() {
     assert_eq!(tajrish.parent_city, Some(best("Tehran").id));
     assert_eq!(best("Shahrak-e Gharb").parent_city, Some(best("Tehran").id));
 }
+
+fn spelled(words: &str) -> Option<&'static Place> {
+    let ids = gaz().lookup_spelling(&unrest_text::fold_key(words));
+    ids.first().map(|&id| gaz().place(id))
+}
+
+#[test]
+fn other_romanisations_of_a_name_find_its_place() {
+    for (written, name) in [
+        ("Doroud", "Dorud"),
+        ("Boroujerd", "Borujerd"),
+        ("Kazeroon", "Kazerun"),
+        ("Hafttapeh", "Haft Tappeh"),
+        ("Oskou", "Osku"),
+    ] {
+        let place = spelled(written).unwrap_or_else(|| panic!("{written} finds nothing"));
+        assert_eq!(place.name, name, "{written}");
+    }
+}
+
+#[test]
+fn villages_and_short_words_are_not_found_by_other_spellings() {
+    assert!(spelled("Wall").is_none());
+    assert!(spelled("تهران").is_none());
+}
+
+#[test]
+fn corrected_rows_are_where_the_places_are() {
+    let varzaneh = best("Varzaneh");
+    let isfahan = best("Isfahan");
+    let d = unrest_gazetteer::distance_km(varzaneh.lat, varzaneh.lon, isfahan.lat, isfahan.lon);
+    assert!(d < 120.0, "Varzaneh is {d:.0} km from Isfahan");
+    assert_eq!(best("Kuhsar").admin1, "Alborz");
+}

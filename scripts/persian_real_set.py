@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Rebuild the real Persian development set (issue 10) from its pinned public sources.
+
+The texts are real Telegram channel posts mirrored in two public GitHub repositories; they
+are not committed here. This script reads each post from the pinned commit and path of a
+local snapshot (the search tool's `fetch`), joins it with our hand-coded gold in
+scripts/persian_real_gold.jsonl (keyed by source, no texts) and writes the gold format of
+../shared/eval/README.md:
+
+    scripts/persian_real_set.py \
+        --repo ariankarami1999-dev/Telegram=/work/.mirror/ariankarami1999-dev+Telegram/repo \
+        --repo thekukuapp/Mr.LuleKesh=/work/.mirror/thekukuapp+Mr.LuleKesh/repo \
+        [--split dev|check|all] [--out target/persian-real.jsonl]
+
+Two mirror layouts are read: HTML cards (`<div class="tg-post" id="msg-N">`, key = N, date
+in the card's footer in the Solar Hijri calendar) and Markdown blocks (`### 🕒 YYYY-MM-DD |
+HH:MM:SS IRST`, key = that stamp). The reference date is the post's own date.
+`split` is `dev` (tuned on) or `check` (kept aside, never tuned on).
+"""
+
+import argparse
+import datetime as dt
+import html
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MONTHS = ["Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
+          "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand"]
+
+
+def jalali_to_gregorian(y, m, d):
+    """Solar Hijri to Gregorian for the years these posts use (1 Farvardin 1405 = 2026-03-21)."""
+    starts = {1403: dt.date(2024, 3, 20), 1404: dt.date(2025, 3, 21), 1405: dt.date(2026, 3, 21)}
+    if y not in starts:
+        raise ValueError(f"year {y} outside the table")
+    days = sum(31 if i < 6 else 30 for i in range(m - 1)) + d - 1
+    return starts[y] + dt.timedelta(days=days)
+
+
+def show(git_dir, commit, path):
+    out = subprocess.run(["git", "-C", git_dir, "show", f"{commit}:{path}"],
+                         capture_output=True, check=True)
+    return out.stdout.decode("utf-8")
+
+
+def html_card(body, key):
+    m = re.search(r'<div class="tg-post" id="msg-%s">(.*?)<div class="tg-footer">(.*?)</div>'
+                  % re.escape(key), body, re.S)
+    if not m:
+        raise KeyError(key)
+    t = re.search(r'<div class="tg-text">(.*?)</div>', m.group(1), re.S)
+    text = re.sub(r"<br\s*/?>", "\n", t.group(1))
+    text = html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+    d = re.search(r"📅 \d\d:\d\d · (\d\d) (\w+) (\d{4})", m.group(2))
+    date = jalali_to_gregorian(int(d.group(3)), MONTHS.index(d.group(2)) + 1, int(d.group(1)))
+    return text, date
+
+
+def markdown_block(body, key):
+    for block in body.split("\n---\n"):
+        if f"### 🕒 {key.replace(' ', ' | ')} " in block:
+            lines = [ln[1:].strip() for ln in block.split("\n") if ln.startswith(">")]
+            return "\n".join(lines).strip(), dt.date.fromisoformat(key.split()[0])
+    raise KeyError(key)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repo", action="append", default=[], help="OWNER/NAME=GIT_DIR")
+    ap.add_argument("--gold", default=str(HERE / "persian_real_gold.jsonl"))
+    ap.add_argument("--split", choices=["dev", "check", "all"], default="all")
+    ap.add_argument("--out", default="target/persian-real.jsonl")
+    a = ap.parse_args()
+    dirs = dict(r.split("=", 1) for r in a.repo)
+    cache, n = {}, 0
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    with open(a.gold) as g, open(a.out, "w") as out:
+        for line in g:
+            case = json.loads(line)
+            if a.split != "all" and case["split"] != a.split:
+                continue
+            s = case["source"]
+            if s["repo"] not in dirs:
+                sys.exit(f"no --repo given for {s['repo']} (needed by {case['id']})")
+            ck = (s["repo"], s["commit"], s["path"])
+            if ck not in cache:
+                cache[ck] = show(dirs[s["repo"]], s["commit"], s["path"])
+            body = cache[ck]
+            read = html_card if '<div class="tg-post"' in body else markdown_block
+            text, date = read(body, s["key"])
+            out.write(json.dumps({"id": case["id"], "lang": "fa", "reference_date": date.isoformat(),
+                                  "text": text, "events": case["events"]}, ensure_ascii=False) + "\n")
+            n += 1
+    print(f"{n} posts written to {a.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
