@@ -11,7 +11,7 @@
 use crate::conn::{BResult, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 6;
+pub const LATEST: i64 = 7;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 6] = [
+const MIGRATIONS: [Migration; 7] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -57,6 +57,12 @@ const MIGRATIONS: [Migration; 6] = [
         version: 6,
         why: "sealed intake (ciphertext and its SHA-256 only) and scrubbed photos by content hash",
         ddl: crate::sealed::ddl,
+        fill: None,
+    },
+    Migration {
+        version: 7,
+        why: "incidents as the published unit: sources, members and notes per cluster, the incidents view",
+        ddl: crate::incidents::ddl,
         fill: None,
     },
 ];
