@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use unrest_coder::{Coder, Lang, Options};
-use unrest_model::{Event, EventWriter, Format, Report};
+use unrest_model::{Corroboration, Event, EventWriter, Format, Report};
 use unrest_store::{BBox, Coding, Filter, NewReport, Page, Status, Store, StoredEvent};
 
 /// The environment variable naming the dataset when `--db` does not.
@@ -144,6 +144,9 @@ pub struct EventsArgs {
     /// Start after the event with this id (the next page after a previous listing).
     #[arg(long, value_name = "ID")]
     pub after: Option<i64>,
+    /// The events of each report as coded, instead of one row per incident.
+    #[arg(long)]
+    pub reports: bool,
 }
 
 /// `unrest export --format csv > file`
@@ -160,6 +163,9 @@ pub struct ExportArgs {
     /// Write here instead of standard output; the file appears only when complete.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// The events of each report as coded, instead of one row per incident.
+    #[arg(long)]
+    pub reports: bool,
 }
 
 /// `unrest import-acled FILE`
@@ -169,9 +175,14 @@ pub struct ImportAcledArgs {
     pub db: DbArgs,
     /// An ACLED CSV export (current text header or the older numeric one).
     pub file: PathBuf,
-    /// Status of the imported events: published (ACLED has released them), or another.
-    #[arg(long, default_value = "published")]
+    /// Status of the imported events. Default coded: an import is not published until an
+    /// analyst says so (`--status published` when it should be).
+    #[arg(long, default_value = "coded")]
     pub status: Status,
+    /// Only the rows of this country (ACLED's `country`, any case); the others are counted
+    /// and left out.
+    #[arg(long, value_name = "NAME")]
+    pub country: Option<String>,
     /// Who imports them, recorded with each event.
     #[arg(long = "as", value_name = "NAME", default_value = "import-acled")]
     pub by: String,
@@ -385,6 +396,10 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     }
     // What was read before an interruption is committed too: it is one short batch.
     ingest_batch(&mut store, &mut coder, &mut batch, &mut tally)?;
+    // The new events join their incidents (or start them): once, after every batch.
+    if tally.new + tally.coded > 0 {
+        store.corroborate(Utc::now())?;
+    }
     pb.finish_and_clear();
 
     println!("{}", tally.message());
@@ -413,7 +428,11 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// One line per event for people: the id to publish by, then what the event is.
-fn table_row(out: &mut impl Write, e: &StoredEvent) -> std::io::Result<()> {
+fn table_row(
+    out: &mut impl Write,
+    e: &StoredEvent,
+    c: Option<&Corroboration>,
+) -> std::io::Result<()> {
     let notes: String = e.event.notes.chars().take(70).collect();
     let more = if e.event.notes.chars().count() > 70 {
         "…"
@@ -425,21 +444,57 @@ fn table_row(out: &mut impl Write, e: &StoredEvent) -> std::io::Result<()> {
     } else {
         &e.event.location
     };
+    let sources = c.map(|c| format!("{:>3}  ", c.source_count));
     writeln!(
         out,
-        "{:>7}  {:<9}  {}  {:<34}  {:<24}  {:>3}  {notes}{more}",
+        "{:>7}  {:<9}  {}  {:<34}  {:<24}  {:>3}  {}{notes}{more}",
         e.id,
         e.status.as_str(),
         e.event.event_date,
         e.event.sub_event_type,
         place,
         e.event.fatalities,
+        sources.unwrap_or_default(),
     )
 }
 
-/// Streams the events of a filter and page to `out` in `format` (None: the table).
+/// The rows a listing shows: the published unit (incidents) or each report's events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rows {
+    Incidents,
+    Reports,
+}
+
+/// Streams the rows of a filter and page to `each`: per incident, its record and its
+/// corroboration; per report's event, its record alone.
+fn each_row(
+    store: &mut Store,
+    rows: Rows,
+    filter: &Filter,
+    page: &Page,
+    mut each: impl FnMut(&StoredEvent, Option<&Corroboration>) -> Result<()>,
+) -> Result<u64> {
+    match rows {
+        Rows::Incidents => store.incident_rows::<anyhow::Error>(filter, page, |i| {
+            each(&i.stored, Some(&i.corroboration))
+        }),
+        Rows::Reports => store.events::<anyhow::Error>(filter, page, |mut e| {
+            // A report's name can be the path it was read from, which can name a source.
+            e.event.report = report_name(&e.event.report);
+            each(&e, None)
+        }),
+    }
+}
+
+/// A report's name as an export may carry it: without the directories of a file path.
+fn report_name(name: &str) -> String {
+    name.rsplit(['/', '\\']).next().unwrap_or(name).to_string()
+}
+
+/// Streams the rows of a filter and page to `out` in `format` (None: the table).
 fn write_events(
     store: &mut Store,
+    rows: Rows,
     filter: &Filter,
     page: &Page,
     format: Option<Format>,
@@ -452,20 +507,26 @@ fn write_events(
             let mut out = out;
             writeln!(
                 out,
-                "{:>7}  {:<9}  {:<10}  {:<34}  {:<24}  {:>3}  notes",
-                "id", "status", "date", "type", "location", "fat"
+                "{:>7}  {:<9}  {:<10}  {:<34}  {:<24}  {:>3}  {}notes",
+                "id",
+                "status",
+                "date",
+                "type",
+                "location",
+                "fat",
+                if rows == Rows::Incidents { "src  " } else { "" }
             )?;
-            n = store.events::<anyhow::Error>(filter, page, |e| {
+            n = each_row(store, rows, filter, page, |e, c| {
                 last = Some(e.id);
-                Ok(table_row(&mut out, &e)?)
+                Ok(table_row(&mut out, e, c)?)
             })?;
             out.flush()?;
         }
         Some(format) => {
             let mut w = EventWriter::new(format, out)?;
-            n = store.events::<anyhow::Error>(filter, page, |e| {
+            n = each_row(store, rows, filter, page, |e, c| {
                 last = Some(e.id);
-                Ok(w.write(&e.event)?)
+                Ok(w.write_with(&e.event, c)?)
             })?;
             w.finish()?;
         }
@@ -488,7 +549,19 @@ pub fn events(args: EventsArgs) -> Result<ExitCode> {
     };
     let mut store = args.db.open()?;
     let stdout = std::io::stdout().lock();
-    match write_events(&mut store, &filter, &page, format, BufWriter::new(stdout)) {
+    let rows = if args.reports {
+        Rows::Reports
+    } else {
+        Rows::Incidents
+    };
+    match write_events(
+        &mut store,
+        rows,
+        &filter,
+        &page,
+        format,
+        BufWriter::new(stdout),
+    ) {
         Ok((n, last)) => {
             if args.limit == Some(n) && n > 0 && std::io::stderr().is_terminal() {
                 if let Some(last) = last {
@@ -518,11 +591,17 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
         order: unrest_store::Order::Id,
         ..Default::default()
     };
+    let rows = if args.reports {
+        Rows::Reports
+    } else {
+        Rows::Incidents
+    };
     match &args.output {
         None => {
             let stdout = std::io::stdout().lock();
             match write_events(
                 &mut store,
+                rows,
                 &filter,
                 &page,
                 Some(args.format),
@@ -540,6 +619,7 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
                     .with_context(|| format!("cannot create {}", partial.display()))?;
                 let (n, _) = write_events(
                     &mut store,
+                    rows,
                     &filter,
                     &page,
                     Some(args.format),
@@ -587,7 +667,7 @@ pub fn import_acled(args: ImportAcledArgs) -> Result<ExitCode> {
     let mut store = args.db.open()?;
     watch_interrupt();
     let pb = progress();
-    let (mut inserted, mut duplicates, mut skipped) = (0usize, 0usize, 0usize);
+    let (mut inserted, mut duplicates, mut skipped, mut other) = (0usize, 0usize, 0usize, 0usize);
     let mut batch: Vec<Event> = Vec::with_capacity(1000);
     let mut commit = |store: &mut Store, batch: &mut Vec<Event>| -> Result<()> {
         if !batch.is_empty() {
@@ -604,6 +684,12 @@ pub fn import_acled(args: ImportAcledArgs) -> Result<ExitCode> {
     for row in rows {
         match row {
             Ok(event) => {
+                if let Some(c) = &args.country {
+                    if !event.country.trim().eq_ignore_ascii_case(c.trim()) {
+                        other += 1;
+                        continue;
+                    }
+                }
                 batch.push(event);
                 if batch.len() >= 1000 {
                     commit(&mut store, &mut batch)?;
@@ -621,12 +707,22 @@ pub fn import_acled(args: ImportAcledArgs) -> Result<ExitCode> {
     if !interrupted() {
         commit(&mut store, &mut batch)?;
     }
+    if inserted > 0 {
+        store.corroborate(Utc::now())?;
+    }
     pb.finish_and_clear();
     println!(
-        "{} imported from {name} as {}; {duplicates} already in the dataset; {} skipped",
+        "{} imported from {name} as {}; {duplicates} already in the dataset; {} skipped{}",
         plural(inserted, "event"),
         args.status,
         plural(skipped, "row"),
+        match &args.country {
+            Some(c) => format!(
+                "; {} of other countries than {c} left out",
+                plural(other, "row")
+            ),
+            None => String::new(),
+        }
     );
     if interrupted() {
         eprintln!("unrest: interrupted; run the same command again to continue (imported rows are not imported twice)");

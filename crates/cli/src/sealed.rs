@@ -111,6 +111,10 @@ pub fn unseal(args: UnsealArgs) -> Result<ExitCode> {
         done.with_context(|| format!("sealed submission {}", row.id))?;
         pulled.push(row.id);
     }
+    // The opened reports' events join their incidents in the local dataset.
+    if tally.reports > 0 {
+        local.corroborate(Utc::now())?;
+    }
     server.mark_sealed_pulled(&pulled, &args.by, Utc::now())?;
     eprintln!(
         "unrest: {} sealed submissions opened into {}: {} reports ({} events), {} follow-ups, {} photos; marked pulled on the server",
@@ -277,6 +281,9 @@ pub fn push(args: PushArgs) -> Result<ExitCode> {
                 }
             }
         }
+    }
+    if pushed.0 > 0 {
+        server.corroborate(now)?;
     }
     used.sort();
     used.dedup();

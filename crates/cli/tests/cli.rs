@@ -542,3 +542,103 @@ fn ingest_names_and_skips_a_jsonl_line_with_a_nul_and_stores_the_others_on_both_
         assert_eq!(store.counts().unwrap().reports, 2, "{db}: {err}");
     }
 }
+
+const ZAHEDAN_EN: &str = "Zahedan, 30 September 2022: security forces opened fire on worshippers after Friday prayers; at least 40 people were killed.";
+const ZAHEDAN_FA: &str = "زاهدان، ۸ مهر ۱۴۰۱: نیروهای امنیتی پس از نماز جمعه به سوی نمازگزاران تیراندازی کردند و ۴۱ نفر کشته شدند.";
+
+/// The rows of a CSV listing, by column name.
+fn csv_rows(out: &Output) -> Vec<std::collections::HashMap<String, String>> {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut r = csv::Reader::from_reader(&out.stdout[..]);
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records()
+        .map(|row| {
+            header
+                .iter()
+                .cloned()
+                .zip(row.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn events_and_export_list_incidents_and_reports_on_request_without_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("inbox")).unwrap();
+    write(dir.path(), "inbox/zahedan-en.txt", ZAHEDAN_EN.as_bytes());
+    write(dir.path(), "inbox/zahedan-fa.txt", ZAHEDAN_FA.as_bytes());
+    let out = unrest(
+        &["ingest", "--reference-date", "2022-10-01", "inbox"],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // No `unrest cluster`: the two reports are one incident already.
+    let rows = csv_rows(&unrest(&["events", "--format", "csv"], dir.path()));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (
+            rows[0]["fatalities"].as_str(),
+            rows[0]["source_count"].as_str()
+        ),
+        ("40", "2")
+    );
+    assert_eq!(rows[0]["report"], "");
+    assert_eq!(
+        rows[0]["event_ids"].split(' ').count(),
+        2,
+        "analysts see the events' ids"
+    );
+    let export = csv_rows(&unrest(&["export", "--format", "csv"], dir.path()));
+    assert_eq!(export, rows, "export and events agree");
+    let reports = csv_rows(&unrest(
+        &["export", "--format", "csv", "--reports"],
+        dir.path(),
+    ));
+    assert_eq!(reports.len(), 2);
+    for r in &reports {
+        assert!(
+            !r["report"].contains('/') && r["report"].starts_with("zahedan-"),
+            "{r:?}"
+        );
+    }
+}
+
+/// The README's dataset walkthrough, its lines read from the README itself: the ingest, then
+/// the first `events` query, which must list the Kurdistan events of autumn 2022.
+#[test]
+fn the_readmes_dataset_walkthrough_lists_the_kurdistan_events() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let block = readme.split("### The dataset").nth(1).unwrap();
+    let line = |start: &str| -> Vec<String> {
+        let l = block.lines().find(|l| l.starts_with(start)).unwrap();
+        let l = l.split(" #").next().unwrap();
+        l.split_whitespace().skip(1).map(String::from).collect()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("walkthrough.db");
+    let run = |args: &[String]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_unrest"))
+            .args(args)
+            .current_dir(&root)
+            .env("UNREST_DATABASE_URL", db.display().to_string())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&line("unrest ingest"));
+    let listed = run(&line("unrest events --from"));
+    let rows: Vec<&str> = listed.lines().skip(1).collect();
+    assert!(rows.iter().any(|r| r.contains("Sanandaj") && r.contains("2022-11-05")), "{listed}");
+    assert!(!listed.contains("2026-"), "{listed}");
+}

@@ -42,8 +42,54 @@ pub const ACLED_COLUMNS: [&str; 31] = [
     "timestamp",
 ];
 
-/// Our columns, written after ACLED's in CSV (evidence is JSON-only).
-pub const EXTRA_COLUMNS: [&str; 4] = ["report", "injuries", "arrests", "confidence"];
+/// Our columns, written after ACLED's in CSV (evidence is JSON-only). The last three are an
+/// incident's ([`Corroboration`]); a per-report event leaves them blank.
+pub const EXTRA_COLUMNS: [&str; 7] = [
+    "report",
+    "injuries",
+    "arrests",
+    "confidence",
+    "source_count",
+    "grade",
+    "event_ids",
+];
+
+/// What an incident row says beyond its event record: how many independent sources back it,
+/// its Admiralty grade and the ids of the per-report events it joins (analysts only: public
+/// outputs leave `event_ids` empty).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Corroboration {
+    pub source_count: u64,
+    pub grade: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_ids: Vec<i64>,
+}
+
+impl Corroboration {
+    fn csv(c: Option<&Corroboration>) -> [String; 3] {
+        match c {
+            None => Default::default(),
+            Some(c) => [
+                c.source_count.to_string(),
+                c.grade.clone(),
+                c.event_ids
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ],
+        }
+    }
+}
+
+/// An event record with its incident's figures, as JSON lines and GeoJSON carry them.
+#[derive(Serialize)]
+struct Row<'a> {
+    #[serde(flatten)]
+    event: &'a Event,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    incident: Option<&'a Corroboration>,
+}
 
 /// A field report as it arrives: its exact text and what is known about it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,21 +192,16 @@ pub fn spreadsheet_text(s: &str) -> &str {
 }
 
 impl Event {
-    /// The CSV row: ACLED's 31 columns in order, then [`EXTRA_COLUMNS`]. Text cells are
-    /// [`spreadsheet_safe`]; numbers are written as they are.
+    /// The CSV row: ACLED's 31 columns in order, then [`EXTRA_COLUMNS`] (the incident's
+    /// blank). Text cells are [`spreadsheet_safe`]; numbers are written as they are.
     pub fn csv_record(&self) -> Vec<String> {
-        let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
-        let mut cells = self.csv_cells(opt);
-        for i in TEXT_CELLS {
-            if let Some(c) = cells.get_mut(i) {
-                *c = spreadsheet_safe(c);
-            }
-        }
-        cells
+        self.csv_record_with(None)
     }
 
-    fn csv_cells(&self, opt: impl Fn(Option<u32>) -> String) -> Vec<String> {
-        vec![
+    /// The CSV row of an incident (or, with `None`, of a per-report event).
+    pub fn csv_record_with(&self, incident: Option<&Corroboration>) -> Vec<String> {
+        let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
+        let mut row = vec![
             self.event_id_cnty.clone(),
             self.event_date.clone(),
             self.year.to_string(),
@@ -196,19 +237,35 @@ impl Event {
             opt(self.injuries),
             opt(self.arrests),
             format!("{:.2}", self.confidence),
-        ]
+        ];
+        row.extend(Corroboration::csv(incident));
+        for i in TEXT_CELLS {
+            if let Some(c) = row.get_mut(i) {
+                *c = spreadsheet_safe(c);
+            }
+        }
+        row
     }
 }
 
 /// The positions of text (not number) cells in [`Event::csv_record`].
-const TEXT_CELLS: [usize; 24] = [
-    0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21, 25, 26, 27, 29, 31,
+const TEXT_CELLS: [usize; 25] = [
+    0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21, 25, 26, 27, 29, 31, 36,
 ];
 
 impl Event {
     /// The GeoJSON Feature: a point, with every field but the coordinates as properties.
     pub fn geojson_feature(&self) -> serde_json::Value {
-        let mut props = serde_json::to_value(self).unwrap_or_default();
+        self.geojson_feature_with(None)
+    }
+
+    /// The GeoJSON Feature of an incident (or, with `None`, of a per-report event).
+    pub fn geojson_feature_with(&self, incident: Option<&Corroboration>) -> serde_json::Value {
+        let mut props = serde_json::to_value(Row {
+            event: self,
+            incident,
+        })
+        .unwrap_or_default();
         if let Some(map) = props.as_object_mut() {
             map.remove("evidence");
         }
@@ -292,17 +349,26 @@ impl<W: Write> EventWriter<W> {
     }
 
     pub fn write(&mut self, event: &Event) -> io::Result<()> {
+        self.write_with(event, None)
+    }
+
+    /// Writes an incident row: the event record and its [`Corroboration`].
+    pub fn write_with(
+        &mut self,
+        event: &Event,
+        incident: Option<&Corroboration>,
+    ) -> io::Result<()> {
         match (self.format, &mut self.out, &mut self.raw) {
-            (Format::Csv, Some(w), _) => w.write_record(event.csv_record())?,
+            (Format::Csv, Some(w), _) => w.write_record(event.csv_record_with(incident))?,
             (Format::Jsonl, _, Some(w)) => {
-                serde_json::to_writer(&mut *w, event)?;
+                serde_json::to_writer(&mut *w, &Row { event, incident })?;
                 w.write_all(b"\n")?;
             }
             (Format::GeoJson, _, Some(w)) => {
                 if !self.first {
                     w.write_all(b",\n")?;
                 }
-                serde_json::to_writer(&mut *w, &event.geojson_feature())?;
+                serde_json::to_writer(&mut *w, &event.geojson_feature_with(incident))?;
             }
             _ => unreachable!("writer built for its format"),
         }
@@ -358,7 +424,7 @@ mod tests {
         let out = String::from_utf8(w.finish().unwrap()).unwrap();
         let first = out.lines().next().unwrap();
         assert!(first.starts_with(&ACLED_COLUMNS.join(",")));
-        assert!(first.ends_with(",report,injuries,arrests,confidence"));
+        assert!(first.ends_with(",report,injuries,arrests,confidence,source_count,grade,event_ids"));
     }
 
     #[test]

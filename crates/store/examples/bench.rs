@@ -188,11 +188,32 @@ fn target(backend: &'static str, what: &str) -> Target {
     }
 }
 
+/// A coder that finds one synthetic event per report, so that corroboration has work.
+struct OneEvent(Rng, usize);
+
+impl Coding for OneEvent {
+    fn version(&self) -> &str {
+        "bench-one"
+    }
+    fn code(&mut self, _: &Report, _: chrono::DateTime<Utc>) -> Vec<Event> {
+        self.1 += 1;
+        vec![synthetic_event(&mut self.0, self.1)]
+    }
+}
+
 fn bench_ingest(backend: &'static str, reports: usize) {
+    bench_ingest_with(backend, reports, false);
+    bench_ingest_with(backend, reports, true);
+}
+
+/// Ingest as `unrest ingest` does it: 500 reports a transaction, then (with `events`) one
+/// event per report and one corroboration run at the end, which the figure includes.
+fn bench_ingest_with(backend: &'static str, reports: usize, events: bool) {
     let t = target(backend, "ingest");
     let mut store = Store::open(&t.url).unwrap();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let received = Utc.with_ymd_and_hms(2022, 11, 1, 0, 0, 0).unwrap();
+    let mut one = OneEvent(Rng(0x2545_f491_4f6c_dd1d), 0);
     let start = Instant::now();
     for chunk in (0..reports).collect::<Vec<_>>().chunks(500) {
         let batch: Vec<NewReport> = chunk
@@ -208,15 +229,32 @@ fn bench_ingest(backend: &'static str, reports: usize) {
                 channel: "bench".into(),
             })
             .collect();
-        store.ingest(&batch, &mut NoEvents).unwrap();
+        if events {
+            store.ingest(&batch, &mut one).unwrap();
+        } else {
+            store.ingest(&batch, &mut NoEvents).unwrap();
+        }
     }
-    let took = start.elapsed();
-    println!(
-        "{}: ingest {reports} reports (500 a transaction, no-event coder): {:.2} s, {:.0} reports/s",
-        t.name,
-        took.as_secs_f64(),
-        reports as f64 / took.as_secs_f64()
-    );
+    let stored = start.elapsed();
+    if !events {
+        println!(
+            "{}: ingest {reports} reports (500 a transaction, no-event coder): {:.2} s, {:.0} reports/s",
+            t.name,
+            stored.as_secs_f64(),
+            reports as f64 / stored.as_secs_f64()
+        );
+    } else {
+        let run = store.corroborate(received).unwrap();
+        let took = start.elapsed();
+        println!(
+            "{}: ingest {reports} reports (one event each) and corroborate into {} incidents: {:.2} s (corroboration {:.2} s), {:.0} reports/s",
+            t.name,
+            run.clusters,
+            took.as_secs_f64(),
+            (took - stored).as_secs_f64(),
+            reports as f64 / took.as_secs_f64()
+        );
+    }
     drop(store);
     (t.cleanup)();
 }

@@ -164,7 +164,16 @@ impl<R: Read> Reader<R> {
         Ok(Event {
             event_id_cnty: text("event_id_cnty"),
             event_date: date.format("%Y-%m-%d").to_string(),
-            year: self.parse("year")?.unwrap_or(date.year()),
+            year: match self.parse::<i32>("year")? {
+                Some(y) if y != date.year() => {
+                    return Err(format!(
+                        "year {y} disagrees with event_date {:?} ({})",
+                        self.get("event_date"),
+                        date.year()
+                    ))
+                }
+                _ => date.year(),
+            },
             time_precision: precision("time_precision")?,
             disorder_type: text("disorder_type"),
             event_type: text("event_type"),
@@ -203,12 +212,62 @@ impl<R: Read> Reader<R> {
     }
 }
 
-/// ACLED has written dates as `2022-10-16`, `16 October 2022` and `16-October-2022`.
+/// ACLED has written dates as `2020-05-09`, `09 May 2020`, `9-May-20` (its exports opened
+/// in a spreadsheet), `09-May-2020` and `May 9, 2020`. A two-digit year is 19xx from 70 on,
+/// else 20xx (ACLED's data begins in 1997). Anything else is refused: a date read wrong
+/// (year 20 for 2020) is worse than a row refused by line.
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    ["%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%B %d, %Y"]
+    let bad =
+        || format!("event_date {s:?} is not a date (expected 2020-05-09, 09 May 2020 or 9-May-20)");
+    let parts: Vec<&str> = s.split([' ', '-', ',']).filter(|p| !p.is_empty()).collect();
+    let [a, b, c] = parts[..] else {
+        return Err(bad());
+    };
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let (year, month, day) = if a.len() == 4 && digits(a) && digits(b) && digits(c) {
+        (a, b.parse().map_err(|_| bad())?, c)
+    } else if digits(a) {
+        (c, month_number(b).ok_or_else(bad)?, a)
+    } else {
+        (c, month_number(a).ok_or_else(bad)?, b)
+    };
+    if !digits(day) || !digits(year) {
+        return Err(bad());
+    }
+    let n: i32 = year.parse().map_err(|_| bad())?;
+    let year = match year.len() {
+        4 => n,
+        2 if n >= 70 => 1900 + n,
+        2 => 2000 + n,
+        _ => return Err(bad()),
+    };
+    NaiveDate::from_ymd_opt(year, month, day.parse().map_err(|_| bad())?).ok_or_else(bad)
+}
+
+/// `May`, `may`, `Sep`, `Sept`, `September` → the month's number.
+fn month_number(m: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let m = m.to_ascii_lowercase();
+    if m.len() < 3 {
+        return None;
+    }
+    MONTHS
         .iter()
-        .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
-        .ok_or_else(|| format!("event_date {s:?} is not a date (expected e.g. 2022-10-16)"))
+        .position(|full| full.starts_with(&m))
+        .map(|i| i as u32 + 1)
 }
 
 fn inter_name(code: u32) -> Result<&'static str, String> {
@@ -269,6 +328,24 @@ mod tests {
         assert_eq!(parse_date("16 October 2022").unwrap(), d);
         assert_eq!(parse_date("16-October-2022").unwrap(), d);
         assert!(parse_date("16/10/2022").is_err());
+    }
+
+    #[test]
+    fn acleds_date_forms_are_read_with_the_right_century() {
+        let d = NaiveDate::from_ymd_opt(2020, 5, 9).unwrap();
+        for s in [
+            "9-May-20",
+            "09 May 2020",
+            "2020-05-09",
+            "09-May-2020",
+            "May 9, 2020",
+        ] {
+            assert_eq!(parse_date(s).unwrap(), d, "{s}");
+        }
+        assert_eq!(parse_date("1-Jan-97").unwrap().year(), 1997);
+        for s in ["9-Mai-20", "31-Feb-20", "9 May", "9-May-020", "20200509"] {
+            assert!(parse_date(s).is_err(), "{s}");
+        }
     }
 
     #[test]

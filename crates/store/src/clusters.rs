@@ -20,13 +20,12 @@ use crate::audit::{self, NewEntry};
 use crate::conn::{BResult, BackendError, Conn, Row, Value};
 use crate::filter::Sql;
 use crate::{Error, Filter, Result, Status, Store, StoredEvent};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use unrest_corroborate::{
     cluster_with, suggest_grade, Cluster, Clustering, Decision, EventKey, EventRef, Fingerprint,
     Grade, Params, Reliability, SourceParams,
 };
-use unrest_model::Event;
 
 /// The tables of corroboration (migration 5).
 pub(crate) fn ddl(d: crate::Dialect) -> String {
@@ -223,6 +222,8 @@ struct Lean {
     injuries: Option<u32>,
     arrests: Option<u32>,
     published: bool,
+    /// For an event without a report (an ACLED row), its own `source`; else empty.
+    own_source: u32,
 }
 
 /// A report as clustering sees it.
@@ -231,6 +232,9 @@ struct Source {
     key: String,
     fingerprint: Fingerprint,
     channel: Reliability,
+    /// The channel it came through (`cli`, `web`, a Telegram channel…): what an incident's
+    /// `source` names. Never the reporter.
+    channel_name: String,
 }
 
 /// The events, sources and decisions a run clusters, loaded from the store. Strings that
@@ -360,6 +364,57 @@ impl ClusterInput {
             .collect()
     }
 
+    /// The channels an incident's reports came through (an imported row's own `source`), in
+    /// order, each once: the incident's `source`, which names no reporter.
+    fn channels_of(&self, c: &Cluster) -> String {
+        let mut names: Vec<&str> = c
+            .members
+            .iter()
+            .map(|&m| {
+                let e = &self.events[m];
+                let channel = self.reports[e.report].channel_name.as_str();
+                if channel.is_empty() {
+                    self.pool[e.own_source as usize].as_str()
+                } else {
+                    channel
+                }
+            })
+            .filter(|s| !s.is_empty())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names.join("; ")
+    }
+
+    /// The member whose notes the incident carries (see [`Incident::notes_from`]): one that
+    /// tells it as the canonical fields do, those whose counts agree too first, then the
+    /// lead, then the oldest; else the lead. And whether its counts are the incident's.
+    fn notes_member(&self, c: &Cluster) -> (i64, bool) {
+        let k = &c.canonical;
+        let lead = self.events[k.lead].id;
+        let pool = |i: u32| self.pool[i as usize].as_str();
+        let counts = |e: &Lean| {
+            (e.fatalities.unwrap_or(0), e.injuries, e.arrests)
+                == (k.fatalities, k.injuries, k.arrests)
+        };
+        c.members
+            .iter()
+            .map(|&m| &self.events[m])
+            .filter(|e| {
+                e.date == k.event_date
+                    && e.time_precision == k.time_precision
+                    && pool(e.location) == k.location
+                    && e.geo_precision == k.geo_precision
+                    && pool(e.event_type) == k.event_type
+                    && pool(e.sub_event_type) == k.sub_event_type
+            })
+            .min_by_key(|e| (!counts(e), e.id != lead, e.id))
+            .map_or_else(
+                || (lead, counts(&self.events[k.lead])),
+                |e| (e.id, counts(e)),
+            )
+    }
+
     /// Whether the cluster is published: by the latest publish decision that shaped it, else
     /// by any of its events being published.
     fn published(&self, c: &Cluster) -> bool {
@@ -429,10 +484,45 @@ fn insert_rows(conn: &mut Conn, head: &str, width: usize, rows: &[Vec<Value>]) -
     Ok(())
 }
 
-const INCIDENT_COLUMNS: &str = "c.id, c.event_date, c.time_precision, c.location, c.admin1,
-    c.latitude, c.longitude, c.geo_precision, c.event_type, c.sub_event_type, c.fatalities,
-    c.injuries, c.arrests, c.source_count, c.report_count, c.grade, c.graded_by_analyst,
-    c.published, c.conflicts";
+/// A run's rows, ready to store.
+struct SavedRun {
+    rows: Vec<Vec<Value>>,
+    members: Vec<Vec<Value>>,
+    unresolved: String,
+    at: String,
+}
+
+/// Replaces the stored clusters with a run's, inside the caller's transaction.
+fn store_run(conn: &mut Conn, run: &ClusterRun, saved: &SavedRun) -> BResult<()> {
+    conn.execute("DELETE FROM cluster_members", &[])?;
+    conn.execute("DELETE FROM clusters", &[])?;
+    insert_rows(
+        conn,
+        "INSERT INTO clusters (id, lead_event_id, event_date, time_precision, location,
+            admin1, latitude, longitude, geo_precision, event_type, sub_event_type,
+            fatalities, injuries, arrests, source_count, report_count, grade,
+            graded_by_analyst, published, conflicts, sources, members, notes_event_id,
+            notes_counts_agree)",
+        24,
+        &saved.rows,
+    )?;
+    insert_rows(
+        conn,
+        "INSERT INTO cluster_members (event_id, cluster_id)",
+        2,
+        &saved.members,
+    )?;
+    conn.execute(
+        "INSERT INTO cluster_runs (ran_at, events, clusters, unresolved) VALUES ($1, $2, $3, $4)",
+        &[
+            saved.at.as_str().into(),
+            (run.events as i64).into(),
+            (run.clusters as i64).into(),
+            saved.unresolved.as_str().into(),
+        ],
+    )?;
+    Ok(())
+}
 
 impl Store {
     /// Grades a reporting channel (the `channel` reports arrive with) and every report that
@@ -451,8 +541,9 @@ impl Store {
             return Err(Error::Invalid("name the channel to grade".into()));
         }
         let letter = reliability.letter().to_string();
+        let at_time = at;
         let at = crate::rfc3339(at);
-        self.write(|conn| {
+        let reports = self.write(|conn| {
             let before = conn.query_one(
                 "SELECT reliability FROM channels WHERE name = $1",
                 &[channel.as_str().into()],
@@ -482,7 +573,9 @@ impl Store {
                 },
             )?;
             Ok(reports)
-        })
+        })?;
+        self.corroborate(at_time)?;
+        Ok(reports)
     }
 
     /// The key an analyst's decision names event `id` by; `None` when there is no such event.
@@ -504,8 +597,9 @@ impl Store {
         let by = require_name(by)?.to_string();
         let json = serde_json::to_string(decision)
             .map_err(|e| Error::Invalid(format!("decision: {e}")))?;
+        let at_time = at;
         let at = crate::rfc3339(at);
-        self.write(|conn| {
+        let id = self.write(|conn| {
             let id = conn
                 .query_one(
                     "INSERT INTO decisions (decided_at, decided_by, decision) VALUES ($1, $2, $3)
@@ -528,7 +622,20 @@ impl Store {
                 },
             )?;
             Ok(id)
-        })
+        })?;
+        // The decision holds at once, not at the next run.
+        self.corroborate(at_time)?;
+        Ok(id)
+    }
+
+    /// Takes event `id` out of its incident (an analyst's split decision, which holds across
+    /// re-coding and re-clustering) and corroborates at once. Returns the decision's id, or
+    /// `None` when there is no such event.
+    pub fn split_event(&mut self, id: i64, by: &str, at: DateTime<Utc>) -> Result<Option<i64>> {
+        let Some(event) = self.event_key(id)? else {
+            return Ok(None);
+        };
+        self.decide(&Decision::Split { event }, by, at).map(Some)
     }
 
     /// Every decision, in the order taken.
@@ -574,6 +681,12 @@ impl Store {
     pub fn cluster_input(&mut self, filter: &Filter) -> Result<ClusterInput> {
         filter.validate()?;
         self.fill_fingerprints()?;
+        self.load_cluster_input(filter)
+    }
+
+    /// [`Store::cluster_input`] without first fingerprinting old reports: reads only, so it
+    /// can run inside the transaction of a run.
+    fn load_cluster_input(&mut self, filter: &Filter) -> Result<ClusterInput> {
         let mut filter = filter.clone();
         if filter.status.is_empty() {
             filter.status = vec![Status::Coded, Status::Verified, Status::Published];
@@ -584,7 +697,8 @@ impl Store {
                 e.geo_precision, e.location, e.admin1, e.event_type, e.sub_event_type,
                 CASE WHEN e.fatalities > 0 OR e.evidence LIKE '%\"field\":\"fatalities\"%'
                     THEN e.fatalities END,
-                e.injuries, e.arrests, e.status
+                e.injuries, e.arrests, e.status,
+                CASE WHEN e.report_id IS NULL THEN e.source ELSE '' END
              FROM events e",
         );
         crate::filter::where_clause(&mut sql, self.dialect(), &filter, None, &[], common);
@@ -633,6 +747,7 @@ impl Store {
                     injuries: count(r, 12)?,
                     arrests: count(r, 13)?,
                     published: r.req_text(14)? == Status::Published.as_str(),
+                    own_source: pool.put(r.req_text(15)?),
                 });
                 ids.push(id.to_string());
                 Ok(())
@@ -641,12 +756,12 @@ impl Store {
 
         // The reports' fingerprints and channel grades; events without a report are each a
         // source of their own, of an ungraded channel.
-        let mut prints: HashMap<i64, (Fingerprint, Reliability)> = HashMap::new();
+        let mut prints: HashMap<i64, (Fingerprint, Reliability, String)> = HashMap::new();
         let wanted: std::collections::HashSet<i64> =
             report_ids.iter().filter_map(|(_, r)| *r).collect();
         self.conn
             .query_each::<BackendError>(
-                "SELECT id, fingerprint, channel_grade FROM reports ORDER BY id",
+                "SELECT id, fingerprint, channel_grade, channel FROM reports ORDER BY id",
                 &[],
                 &mut |r| {
                     let id = r.req_int(0)?;
@@ -665,7 +780,7 @@ impl Store {
                         .and_then(|g| g.chars().next())
                         .and_then(Reliability::from_letter)
                         .unwrap_or_default();
-                    prints.insert(id, (fp, grade));
+                    prints.insert(id, (fp, grade, r.req_text(3)?));
                     Ok(())
                 },
             )
@@ -673,17 +788,20 @@ impl Store {
         let reports = report_ids
             .into_iter()
             .map(|(key, r)| {
-                let (fingerprint, channel) = r.and_then(|r| prints.remove(&r)).unwrap_or((
-                    Fingerprint {
-                        shingles: 0,
-                        minhash: Vec::new(),
-                    },
-                    Reliability::F,
-                ));
+                let (fingerprint, channel, channel_name) =
+                    r.and_then(|r| prints.remove(&r)).unwrap_or((
+                        Fingerprint {
+                            shingles: 0,
+                            minhash: Vec::new(),
+                        },
+                        Reliability::F,
+                        String::new(),
+                    ));
                 Source {
                     key,
                     fingerprint,
                     channel,
+                    channel_name,
                 }
             })
             .collect();
@@ -697,13 +815,12 @@ impl Store {
         })
     }
 
-    /// Replaces the stored clusters with this run's, in one transaction.
-    pub fn save_clusters(
-        &mut self,
+    /// The rows a run stores, and its summary.
+    fn prepare_run(
         input: &ClusterInput,
         clustering: &Clustering,
         at: DateTime<Utc>,
-    ) -> Result<ClusterRun> {
+    ) -> Result<(ClusterRun, SavedRun)> {
         let mut run = ClusterRun {
             events: input.len(),
             reports: input.reports.len(),
@@ -738,6 +855,10 @@ impl Store {
             run.published += usize::from(published);
             let conflicts = serde_json::to_string(&c.conflicts)
                 .map_err(|e| Error::Invalid(format!("conflicts: {e}")))?;
+            let mut member_ids: Vec<i64> = c.members.iter().map(|&m| input.events[m].id).collect();
+            member_ids.sort_unstable();
+            let member_list: Vec<String> = member_ids.iter().map(i64::to_string).collect();
+            let notes = input.notes_member(c);
             rows.push(vec![
                 id.into(),
                 lead.id.into(),
@@ -762,6 +883,10 @@ impl Store {
                 i64::from(c.graded_by_analyst).into(),
                 i64::from(published).into(),
                 conflicts.into(),
+                input.channels_of(c).into(),
+                member_list.join(",").into(),
+                notes.0.into(),
+                i64::from(notes.1).into(),
             ]);
             for &m in &c.members {
                 members.push(vec![Value::from(input.events[m].id), id.into()]);
@@ -770,218 +895,94 @@ impl Store {
         let unresolved: Vec<i64> = run.unresolved.iter().map(|d| d.id).collect();
         let unresolved = serde_json::to_string(&unresolved).unwrap_or_default();
         let at = crate::rfc3339(at);
-        self.write(|conn| {
-            conn.execute("DELETE FROM cluster_members", &[])?;
-            conn.execute("DELETE FROM clusters", &[])?;
-            insert_rows(
-                conn,
-                "INSERT INTO clusters (id, lead_event_id, event_date, time_precision, location,
-                    admin1, latitude, longitude, geo_precision, event_type, sub_event_type,
-                    fatalities, injuries, arrests, source_count, report_count, grade,
-                    graded_by_analyst, published, conflicts)",
-                20,
-                &rows,
-            )?;
-            insert_rows(
-                conn,
-                "INSERT INTO cluster_members (event_id, cluster_id)",
-                2,
-                &members,
-            )?;
-            conn.execute(
-                "INSERT INTO cluster_runs (ran_at, events, clusters, unresolved) VALUES ($1, $2, $3, $4)",
-                &[
-                    at.as_str().into(),
-                    (run.events as i64).into(),
-                    (run.clusters as i64).into(),
-                    unresolved.as_str().into(),
-                ],
-            )?;
-            Ok(())
-        })?;
+        Ok((
+            run,
+            SavedRun {
+                rows,
+                members,
+                unresolved,
+                at,
+            },
+        ))
+    }
+
+    /// Replaces the stored clusters with this run's, in one transaction.
+    pub fn save_clusters(
+        &mut self,
+        input: &ClusterInput,
+        clustering: &Clustering,
+        at: DateTime<Utc>,
+    ) -> Result<ClusterRun> {
+        let (run, saved) = Self::prepare_run(input, clustering, at)?;
+        self.write(|conn| store_run(conn, &run, &saved))?;
         Ok(run)
     }
 
     /// Clusters the events of `filter` with every decision and keeps the result in place of
-    /// the previous run's: [`Store::cluster_input`], [`ClusterInput::cluster`],
-    /// [`Store::save_clusters`].
+    /// the previous run's, in one transaction that runs alone: a run that started before
+    /// another's change committed cannot save over the later run that saw it.
     pub fn cluster(
         &mut self,
         filter: &Filter,
         params: &Params,
         at: DateTime<Utc>,
     ) -> Result<ClusterRun> {
-        let input = self.cluster_input(filter)?;
+        filter.validate()?;
+        self.fill_fingerprints()?;
+        let d = self.dialect();
+        self.conn.batch(d.begin_write()).map_err(|e| self.err(e))?;
+        let done = self.cluster_in_transaction(filter, params, at);
+        match done {
+            Ok(run) => {
+                self.conn.batch("COMMIT").map_err(|e| self.err(e))?;
+                Ok(run)
+            }
+            Err(e) => {
+                let _ = self.conn.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn cluster_in_transaction(
+        &mut self,
+        filter: &Filter,
+        params: &Params,
+        at: DateTime<Utc>,
+    ) -> Result<ClusterRun> {
+        if self.dialect() == crate::Dialect::Postgres {
+            // Runs take turns; each reads what committed before it began.
+            self.conn
+                .query_one("SELECT pg_advisory_xact_lock(7245012)", &[], |_| Ok(()))
+                .map_err(|e| self.err(e))?;
+        }
+        let input = self.load_cluster_input(filter)?;
         let clustering = input.cluster(params);
-        self.save_clusters(&input, &clustering, at)
+        let (run, saved) = Self::prepare_run(&input, &clustering, at)?;
+        store_run(&mut self.conn, &run, &saved).map_err(|e| self.err(e))?;
+        Ok(run)
     }
 
     /// The incidents of the last run dated `from`..=`to` (all when `None`), published ones
-    /// only when `published_only`, by date then cluster.
+    /// only when `published_only`, by date then id: the rows of [`Store::incident_rows`],
+    /// with what the digest and reviewers need beyond them.
     pub fn incidents(
         &mut self,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
         published_only: bool,
     ) -> Result<Vec<Incident>> {
-        let columns = crate::SELECT_EVENTS
-            .strip_suffix(" FROM events e")
-            .expect("SELECT_EVENTS ends with its table");
-        let mut sql = Sql::new(&format!(
-            "{columns}, {INCIDENT_COLUMNS} FROM clusters c JOIN events e ON e.id = c.lead_event_id"
-        ));
-        let mut conds = Vec::new();
-        if published_only {
-            conds.push(format!("c.published = 1 AND {NOT_RETRACTED}"));
-        }
-        if let Some(from) = from {
-            conds.push(format!("c.event_date >= {}", sql.bind(from.to_string())));
-        }
-        if let Some(to) = to {
-            conds.push(format!("c.event_date <= {}", sql.bind(to.to_string())));
-        }
-        if !conds.is_empty() {
-            sql.text.push_str(" WHERE ");
-            sql.text.push_str(&conds.join(" AND "));
-        }
-        sql.text.push_str(" ORDER BY c.event_date, c.id");
-        let mut incidents = self
-            .conn
-            .query_all(&sql.text, &sql.params, |r| {
-                let mut event = crate::event_from_row(r)?;
-                let at = crate::EVENT_META.len() + crate::EVENT_COLUMNS.len();
-                let c = |i: usize| at + i;
-                let small = |i: usize| -> std::result::Result<u8, String> {
-                    u8::try_from(r.req_int(c(i))?)
-                        .map_err(|_| format!("column {} out of range", c(i)))
-                };
-                let count = |i: usize| -> std::result::Result<Option<u32>, String> {
-                    r.int(c(i))?
-                        .map(|v| {
-                            u32::try_from(v).map_err(|_| format!("column {} out of range", c(i)))
-                        })
-                        .transpose()
-                };
-                let e = &mut event.event;
-                let date = r.req_text(c(1))?;
-                if let Ok(d) = NaiveDate::parse_from_str(&date, "%Y-%m-%d") {
-                    e.year = d.year();
-                    e.event_date = date;
-                }
-                e.time_precision = small(2)?;
-                e.location = r.req_text(c(3))?;
-                e.admin1 = r.req_text(c(4))?;
-                e.latitude = r.real(c(5))?.unwrap_or_default();
-                e.longitude = r.real(c(6))?.unwrap_or_default();
-                e.geo_precision = small(7)?;
-                e.event_type = r.req_text(c(8))?;
-                e.sub_event_type = r.req_text(c(9))?;
-                e.fatalities = count(10)?.unwrap_or_default();
-                e.injuries = count(11)?;
-                e.arrests = count(12)?;
-                Ok(Incident {
-                    cluster_id: r.req_int(c(0))?,
-                    event,
-                    source_count: r.req_int(c(13))? as u64,
-                    report_count: r.req_int(c(14))? as u64,
-                    grade: r.req_text(c(15))?,
-                    graded_by_analyst: r.req_int(c(16))? != 0,
-                    published: r.req_int(c(17))? != 0,
-                    conflicts: r.req_text(c(18))?,
-                    members: Vec::new(),
-                    notes_from: 0,
-                    notes_counts_agree: true,
-                })
-            })
-            .map_err(|e| self.err(e))?;
-        if incidents.is_empty() {
-            return Ok(incidents);
-        }
-        let at: HashMap<i64, usize> = incidents
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.cluster_id, i))
-            .collect();
-        self.conn
-            .query_each::<BackendError>(
-                "SELECT cluster_id, event_id FROM cluster_members ORDER BY cluster_id, event_id",
-                &[],
-                &mut |r| {
-                    if let Some(&i) = at.get(&r.req_int(0)?) {
-                        incidents[i].members.push(r.req_int(1)?);
-                    }
-                    Ok(())
-                },
-            )
-            .map_err(|e| self.err(e))?;
-        self.choose_notes(&mut incidents)?;
-        Ok(incidents)
-    }
-
-    /// Gives each incident the notes of the member that agrees best with its canonical
-    /// fields (see [`Incident::notes_from`]).
-    fn choose_notes(&mut self, incidents: &mut [Incident]) -> Result<()> {
-        let wanted: Vec<i64> = incidents
-            .iter()
-            .filter(|c| c.members.len() > 1)
-            .flat_map(|c| c.members.iter().copied())
-            .collect();
-        let mut members: HashMap<i64, StoredEvent> = HashMap::with_capacity(wanted.len());
-        for chunk in wanted.chunks(500) {
-            let mut sql = Sql::new(&crate::SELECT_EVENTS);
-            let ps: Vec<String> = chunk.iter().map(|&id| sql.bind(id)).collect();
-            sql.text
-                .push_str(&format!(" WHERE e.id IN ({})", ps.join(", ")));
-            let rows = self
-                .conn
-                .query_all(&sql.text, &sql.params, crate::event_from_row)
-                .map_err(|e| self.err(e))?;
-            members.extend(rows.into_iter().map(|e| (e.id, e)));
-        }
-        for c in incidents.iter_mut() {
-            let k = &c.event.event;
-            let tells = |e: &Event| {
-                (
-                    &e.event_date,
-                    e.time_precision,
-                    &e.location,
-                    e.geo_precision,
-                    &e.event_type,
-                    &e.sub_event_type,
-                ) == (
-                    &k.event_date,
-                    k.time_precision,
-                    &k.location,
-                    k.geo_precision,
-                    &k.event_type,
-                    &k.sub_event_type,
-                )
-            };
-            let counts = |e: &Event| {
-                (e.fatalities, e.injuries, e.arrests) == (k.fatalities, k.injuries, k.arrests)
-            };
-            let lead = c.event.id;
-            let mut candidates: Vec<&StoredEvent> = c
-                .members
-                .iter()
-                .filter_map(|id| members.get(id))
-                .filter(|m| tells(&m.event))
-                .collect();
-            // Counts agreeing first, then the lead, then the oldest.
-            candidates.sort_by_key(|m| (!counts(&m.event), m.id != lead, m.id));
-            match candidates.first() {
-                Some(m) => {
-                    c.notes_from = m.id;
-                    c.notes_counts_agree = counts(&m.event);
-                    c.event.event.notes = m.event.notes.clone();
-                }
-                None => {
-                    c.notes_from = lead;
-                    c.notes_counts_agree = members.get(&lead).is_none_or(|m| counts(&m.event));
-                }
-            }
-        }
-        Ok(())
+        let filter = Filter {
+            from,
+            to,
+            status: if published_only {
+                vec![Status::Published]
+            } else {
+                Vec::new()
+            },
+            ..Default::default()
+        };
+        self.incident_details(&filter)
     }
 
     /// The published incidents' figures over `from`..=`to`, summed by the database: what the

@@ -249,6 +249,20 @@ pub(crate) fn where_clause(
     ids: &[i64],
     common_search: bool,
 ) {
+    where_clause_on(sql, d, "events", f, after, ids, common_search)
+}
+
+/// Appends ` WHERE …` (or nothing) selecting the rows of `f` from `table e`: `events`, or
+/// the `incidents` view, whose columns are the events table's.
+pub(crate) fn where_clause_on(
+    sql: &mut Sql,
+    d: Dialect,
+    table: &str,
+    f: &Filter,
+    after: Option<(i64, Order)>,
+    ids: &[i64],
+    common_search: bool,
+) {
     let mut conds: Vec<String> = Vec::new();
     if !ids.is_empty() {
         let ps: Vec<String> = ids.iter().map(|&id| sql.bind(id)).collect();
@@ -308,7 +322,7 @@ pub(crate) fn where_clause(
                 String::new()
             };
             conds.push(format!(
-                "(e.event_date, e.id) > (SELECT a.event_date, a.id FROM events a WHERE a.id = {p}{visible})"
+                "(e.event_date, e.id) > (SELECT a.event_date, a.id FROM {table} a WHERE a.id = {p}{visible})"
             ));
         }
         Some((id, Order::Id)) => {

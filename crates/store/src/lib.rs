@@ -29,6 +29,7 @@ mod clusters;
 mod conn;
 mod error;
 mod filter;
+mod incidents;
 mod schema;
 mod sealed;
 
@@ -40,6 +41,7 @@ pub use clusters::{
 pub use conn::Dialect;
 pub use error::{Error, Result};
 pub use filter::{BBox, Filter, Order, Page, Status};
+pub use incidents::StoredIncident;
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use sealed::{Media, SealedReceipt, SealedRow};
 
@@ -735,6 +737,10 @@ impl Store {
             Location::Postgres(url) => Store::open_postgres(&url)?,
         };
         match schema::migrate(&mut store.conn, version).map_err(|e| store.err(e))? {
+            schema::Outcome::Current if version >= 7 => {
+                store.corroborate_if_never()?;
+                Ok(store)
+            }
             schema::Outcome::Current => Ok(store),
             schema::Outcome::TooNew(found) => Err(Error::SchemaTooNew {
                 found,
@@ -1124,9 +1130,10 @@ impl Store {
             ));
         }
         let d = self.conn.dialect();
+        let at_time = at;
         let at = rfc3339(at);
         let common = self.search_is_common(filter)?;
-        self.write(|conn| {
+        let change = self.write(|conn| {
             let mut change = StatusChange::default();
             // The events to change and their status before, read under the write lock so
             // that the log names exactly the events the update changes.
@@ -1185,7 +1192,12 @@ impl Store {
                 )?;
             }
             Ok(change)
-        })
+        })?;
+        // A rejected event leaves its incident (and its source the count) at once.
+        if change.changed > 0 {
+            self.corroborate(at_time)?;
+        }
+        Ok(change)
     }
 
     /// Replaces an event's record with an analyst's version. Marks it edited, so that
@@ -1198,11 +1210,12 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<bool> {
         let mut params = event_values(event).map_err(|e| self.err(e))?;
+        let at_time = at;
         let at = rfc3339(at);
         params.extend([by.into(), at.as_str().into(), id.into()]);
         let notes = public_search_text(event);
         let select = format!("{} WHERE e.id = $1", *SELECT_EVENTS);
-        self.write(|conn| {
+        let found = self.write(|conn| {
             let Some(before) = conn.query_one(&select, &[id.into()], event_from_row)? else {
                 return Ok(false);
             };
@@ -1239,7 +1252,11 @@ impl Store {
                 },
             )?;
             Ok(true)
-        })
+        })?;
+        if found {
+            self.corroborate(at_time)?;
+        }
+        Ok(found)
     }
 
     /// Stores events that come with no report (ACLED rows) in one transaction, with

@@ -8,7 +8,7 @@ use crate::both;
 use chrono::{DateTime, NaiveDate, Utc};
 use unrest_corroborate::{Decision, Params, Reliability};
 use unrest_model::{Event, Report};
-use unrest_store::{Coding, Filter, Incident, NewReport, Status, Store};
+use unrest_store::{Coding, Filter, Incident, NewReport, Page, Status, Store, StoredIncident};
 
 const SANANDAJ_EN: &str = "Sanandaj, 5 November: Hundreds of people gathered in Azadi square \
     and chanted slogans. Special units attacked them with batons and tear gas; at least 12 \
@@ -94,6 +94,23 @@ fn event_of(store: &mut Store, name: &str) -> i64 {
         .id
 }
 
+const ZAHEDAN_EN: &str = "Zahedan, 30 September: security forces opened fire on worshippers \
+    after Friday prayers; at least 40 people were killed.";
+const ZAHEDAN_FA: &str = "زاهدان، ۸ مهر: نیروهای امنیتی پس از نماز جمعه به سوی نمازگزاران \
+    تیراندازی کردند و ۴۱ نفر کشته شدند.";
+
+/// Every incident row, as `unrest events`, the API and the exports read them.
+fn rows(store: &mut Store) -> Vec<StoredIncident> {
+    let mut out = Vec::new();
+    store
+        .incident_rows::<unrest_store::Error>(&Filter::default(), &Page::default(), |i| {
+            out.push(i);
+            Ok(())
+        })
+        .unwrap();
+    out
+}
+
 fn decide(store: &mut Store, d: Decision) {
     store.decide(&d, "maryam", at(30)).unwrap();
 }
@@ -127,7 +144,8 @@ both! {
         let mut store = db.open();
         ingest(&mut store, &mut RealCoder::new("a"), &[("narmak.txt", NARMAK), ("ekbatan.txt", EKBATAN)]);
         let incidents = cluster(&mut store);
-        let places: Vec<&str> = incidents.iter().map(|c| c.event.event.location.as_str()).collect();
+        let mut places: Vec<&str> = incidents.iter().map(|c| c.event.event.location.as_str()).collect();
+        places.sort_unstable();
         assert_eq!(places, vec!["Tehran - Ekbatan", "Tehran - Narmak"]);
         assert!(incidents.iter().all(|c| c.source_count == 1));
     }
@@ -251,5 +269,79 @@ both! {
         let mut html = Vec::new();
         unrest_digest::render(&digest, unrest_digest::DigestFormat::Html, &mut html).unwrap();
         assert!(String::from_utf8(html).unwrap().contains("Sanandaj"));
+    }
+
+    fn the_zahedan_pair_is_one_row_of_forty_dead_and_two_sources_without_a_clustering_run(db) {
+        let mut store = db.open();
+        let batch: Vec<NewReport> = [("en.txt", ZAHEDAN_EN), ("fa.txt", ZAHEDAN_FA)]
+            .iter()
+            .map(|(name, text)| NewReport {
+                report: Report { id: name.to_string(), text: text.to_string(), reference_date: Some("2022-10-01".into()), lang: None },
+                received_at: at(30),
+                channel: format!("telegram:{name}"),
+            })
+            .collect();
+        store.receive(&batch, &mut RealCoder::new("a"), at(30)).unwrap();
+        assert_eq!(all_events(&mut store).len(), 2, "two reports, two per-report events");
+        let rows = rows(&mut store);
+        assert_eq!(rows.len(), 1, "{rows:#?}");
+        let z = &rows[0];
+        assert_eq!((z.stored.event.fatalities, z.corroboration.source_count), (40, 2));
+        assert_eq!(z.stored.event.location, "Zahedan");
+        assert_eq!(z.stored.event.source, "telegram:en.txt; telegram:fa.txt", "channels, no reporter");
+        assert_eq!(z.stored.event.report, "", "an incident row names no report");
+        assert_eq!(z.corroboration.event_ids.len(), 2);
+        // Either event's id finds the incident.
+        for id in &z.corroboration.event_ids {
+            assert_eq!(store.incident(*id).unwrap().unwrap().id(), z.id());
+        }
+    }
+
+    fn a_rejected_source_lowers_source_count_at_once(db) {
+        let mut store = db.open();
+        ingest(&mut store, &mut RealCoder::new("a"), &[("en.txt", SANANDAJ_EN), ("fa.txt", SANANDAJ_FA)]);
+        store.corroborate(at(30)).unwrap();
+        assert_eq!(rows(&mut store)[0].corroboration.source_count, 2);
+        let fa = event_of(&mut store, "fa.txt");
+        store.set_status(&[fa], &Filter::default(), Status::Rejected, "maryam", at(30)).unwrap();
+        let after = rows(&mut store);
+        assert_eq!(after.len(), 1);
+        assert_eq!(after[0].corroboration.source_count, 1);
+        assert!(store.incident(fa).unwrap().is_none(), "a rejected event is in no incident");
+    }
+
+    fn incremental_corroboration_equals_a_full_run(db) {
+        let mut store = db.open();
+        let mut coder = RealCoder::new("a");
+        // One report at a time, as the web form brings them.
+        for (name, text) in [("en.txt", SANANDAJ_EN), ("narmak.txt", NARMAK), ("fa.txt", SANANDAJ_FA),
+                             ("fwd.txt", SANANDAJ_FORWARDED), ("ekbatan.txt", EKBATAN),
+                             ("m27.txt", MAHABAD_27), ("m29.txt", MAHABAD_29)] {
+            let new = NewReport {
+                report: Report { id: name.into(), text: text.into(), reference_date: Some("2022-11-30".into()), lang: None },
+                received_at: at(30),
+                channel: "web".into(),
+            };
+            store.receive(&[new], &mut coder, at(30)).unwrap();
+        }
+        let narmak = event_of(&mut store, "narmak.txt");
+        store.split_event(narmak, "maryam", at(30)).unwrap();
+        let incremental = rows(&mut store);
+        let full = cluster(&mut store);
+        assert_eq!(rows(&mut store), incremental, "unrest cluster recomputes the same incidents");
+        assert_eq!(full.len(), incremental.len());
+        let sanandaj = incremental.iter().find(|i| i.stored.event.location == "Sanandaj").unwrap();
+        assert_eq!(sanandaj.corroboration.source_count, 2, "the forwarded copy is no new source");
+    }
+
+    fn a_split_on_the_report_page_takes_the_event_out_at_once(db) {
+        let mut store = db.open();
+        ingest(&mut store, &mut RealCoder::new("a"), &[("en.txt", SANANDAJ_EN), ("fa.txt", SANANDAJ_FA)]);
+        store.corroborate(at(30)).unwrap();
+        let fa = event_of(&mut store, "fa.txt");
+        store.split_event(fa, "maryam", at(30)).unwrap();
+        let rows = rows(&mut store);
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.corroboration.source_count == 1));
     }
 }

@@ -1,0 +1,300 @@
+//! The published unit: one row per incident.
+//!
+//! Corroboration (`clusters`) groups the per-report events into incidents; this module keeps
+//! that grouping current as reports arrive and reads it back as rows shaped like events, so
+//! every view (CLI `events` and `export`, the API, the CSV and GeoJSON downloads, the map and
+//! its list, the digest) reads one query and they agree.
+//!
+//! - [`Store::corroborate`] re-clusters the dataset with every analyst's decision and keeps
+//!   the result: the same computation as `unrest cluster` without filters, so the incremental
+//!   result and the batch one are the same by construction. Every path that adds or changes
+//!   events calls it: [`Store::receive`] (one function that stores reports, codes them and
+//!   corroborates: web submissions, unseal, importers), the CLI's `ingest` and
+//!   `import-acled` (once, after their batches), and in the store itself status changes,
+//!   edits, decisions and channel grades.
+//! - The view `incidents` (migration 7) presents each cluster as an event row: its lead
+//!   event's record with the canonical fields written over it (date, place, type, the lowest
+//!   credible counts), `status` `published` when the incident is, `source` naming the
+//!   channels its reports came through (never a reporter), `report` blank (a report's name
+//!   can be a local path), notes from the member that tells the incident as the canonical
+//!   fields do. Its id is the lead event's id; any member's id finds it ([`Store::incident`]).
+//!   The filter layer applies to it unchanged, since its columns are the events table's.
+
+use crate::conn::{BackendError, Dialect, Row};
+use crate::filter::{self, Order, Page, Sql};
+use crate::{Error, Filter, NewReport, Result, Stop, Store, StoredEvent};
+use chrono::{DateTime, Utc};
+use unrest_corroborate::Params;
+use unrest_model::Corroboration;
+
+/// Migration 7: what an incident row needs beyond the run's fields, and the view.
+pub(crate) fn ddl(d: Dialect) -> String {
+    let mut sql = d.ddl(
+        "ALTER TABLE clusters ADD COLUMN sources TEXT NOT NULL DEFAULT '';
+ALTER TABLE clusters ADD COLUMN members TEXT NOT NULL DEFAULT '';
+ALTER TABLE clusters ADD COLUMN notes_event_id BIGINT;
+ALTER TABLE clusters ADD COLUMN notes_counts_agree BIGINT NOT NULL DEFAULT 1;
+CREATE INDEX clusters_lead ON clusters (lead_event_id);
+-- Derived data from before incidents were kept current: the next open rebuilds it.
+DELETE FROM cluster_members;
+DELETE FROM clusters;
+DELETE FROM cluster_runs;
+",
+    );
+    sql.push_str(&view());
+    sql
+}
+
+/// `CREATE VIEW incidents`: the events table's columns, in its order, then the incident's.
+fn view() -> String {
+    let column = |c: &str| -> String {
+        let over = match c {
+            "status" => "CASE WHEN c.published = 1 THEN 'published' ELSE e.status END",
+            "event_date" => "CASE WHEN c.event_date = '' THEN e.event_date ELSE c.event_date END",
+            "year" => {
+                "CASE WHEN c.event_date = '' THEN e.year
+                    ELSE CAST(substr(c.event_date, 1, 4) AS BIGINT) END"
+            }
+            "time_precision" | "location" | "admin1" | "latitude" | "longitude"
+            | "geo_precision" | "event_type" | "sub_event_type" | "fatalities" | "injuries"
+            | "arrests" => return format!("c.{c} AS {c}"),
+            "source" => "CASE WHEN c.sources = '' THEN e.source ELSE c.sources END",
+            "notes" => {
+                "COALESCE((SELECT n.notes FROM events n WHERE n.id = c.notes_event_id), e.notes)"
+            }
+            "report" => "''",
+            _ => return format!("e.{c}"),
+        };
+        format!("{over} AS {c}")
+    };
+    let cols: Vec<String> = crate::EVENT_META
+        .iter()
+        .chain(crate::EVENT_COLUMNS.iter())
+        .map(|c| column(c))
+        .collect();
+    format!(
+        "CREATE VIEW incidents AS SELECT {},
+            c.source_count AS source_count, c.grade AS grade, c.members AS members,
+            c.id AS cluster_id, c.report_count AS report_count,
+            c.graded_by_analyst AS graded_by_analyst, c.conflicts AS conflicts,
+            COALESCE(c.notes_event_id, c.lead_event_id) AS notes_event_id,
+            c.notes_counts_agree AS notes_counts_agree
+         FROM clusters c JOIN events e ON e.id = c.lead_event_id;\n",
+        cols.join(",\n    ")
+    )
+}
+
+/// One incident as every view shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredIncident {
+    /// The incident as an event row (see the module's documentation); `id` is the lead
+    /// event's.
+    pub stored: StoredEvent,
+    pub corroboration: Corroboration,
+}
+
+impl StoredIncident {
+    /// The id an incident is shown and linked by: its lead event's.
+    pub fn id(&self) -> i64 {
+        self.stored.id
+    }
+}
+
+static SELECT_INCIDENTS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let events = crate::SELECT_EVENTS
+        .strip_suffix(" FROM events e")
+        .expect("SELECT_EVENTS ends with its table");
+    format!("{events}, e.source_count, e.grade, e.members FROM incidents e")
+});
+
+fn incident_from_row(r: &dyn Row) -> std::result::Result<StoredIncident, String> {
+    let stored = crate::event_from_row(r)?;
+    let at = crate::EVENT_META.len() + crate::EVENT_COLUMNS.len();
+    let event_ids = r
+        .req_text(at + 2)?
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    Ok(StoredIncident {
+        stored,
+        corroboration: Corroboration {
+            source_count: u64::try_from(r.req_int(at)?).unwrap_or_default(),
+            grade: r.req_text(at + 1)?,
+            event_ids,
+        },
+    })
+}
+
+impl Store {
+    /// Re-clusters every event but the rejected ones with every analyst's decision and keeps
+    /// the result in place of the last run's: what each arrival or change calls, and what
+    /// `unrest cluster` without filters does.
+    pub fn corroborate(&mut self, at: DateTime<Utc>) -> Result<crate::ClusterRun> {
+        self.cluster(&Filter::default(), &Params::default(), at)
+    }
+
+    /// Stores a batch of reports, codes them ([`Store::ingest`]) and corroborates them with
+    /// the dataset: the one call for a path where reports arrive a few at a time (the web
+    /// form, unseal, message importers). A bulk load calls `ingest` per batch and
+    /// [`Store::corroborate`] once at the end instead.
+    pub fn receive(
+        &mut self,
+        batch: &[NewReport],
+        coder: &mut dyn crate::Coding,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<crate::Ingested>> {
+        let done = self.ingest(batch, coder)?;
+        let changed = done
+            .iter()
+            .any(|d| !matches!(d, crate::Ingested::Duplicate { .. }));
+        if changed {
+            self.corroborate(at)?;
+        }
+        Ok(done)
+    }
+
+    /// Rebuilds the incidents when this database has events but none were ever clustered
+    /// (a new database, or one upgraded to migration 7).
+    pub(crate) fn corroborate_if_never(&mut self) -> Result<()> {
+        let never = self
+            .conn
+            .query_one(
+                "SELECT 1 WHERE EXISTS (SELECT 1 FROM events)
+                    AND NOT EXISTS (SELECT 1 FROM cluster_runs)",
+                &[],
+                |r| r.req_int(0),
+            )
+            .map_err(|e| self.err(e))?;
+        if never.is_some() {
+            // The caller gives no time: the database's clock dates the run.
+            let now = crate::audit::db_now(&mut self.conn).map_err(|e| self.err(e))?;
+            let at = DateTime::parse_from_rfc3339(&now)
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_default();
+            self.corroborate(at)?;
+        }
+        Ok(())
+    }
+
+    /// Streams the incidents of `filter` (applied to the incident's own fields; `status`
+    /// `published` means a published incident) in the page's order to `each`. Returns how
+    /// many were handed over.
+    pub fn incident_rows<E: From<Error>>(
+        &mut self,
+        filter: &Filter,
+        page: &Page,
+        mut each: impl FnMut(StoredIncident) -> std::result::Result<(), E>,
+    ) -> std::result::Result<u64, E> {
+        filter.validate()?;
+        if let Some(after) = page.after {
+            if self.incident(after)?.is_none_or(|i| i.id() != after) {
+                return Err(
+                    Error::Invalid(format!("no incident with id {after} to page after")).into(),
+                );
+            }
+        }
+        let mut sql = Sql::new(&SELECT_INCIDENTS);
+        let after = page.after.map(|id| (id, page.order));
+        let common = self.search_is_common(filter)?;
+        filter::where_clause_on(
+            &mut sql,
+            self.dialect(),
+            "incidents",
+            filter,
+            after,
+            &[],
+            common,
+        );
+        sql.text.push_str(match page.order {
+            Order::Date => " ORDER BY e.event_date, e.id",
+            Order::Id => " ORDER BY e.id",
+        });
+        if page.limit.is_some() || page.offset > 0 {
+            let limit = page
+                .limit
+                .map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
+            let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
+            let (l, o) = (sql.bind(limit), sql.bind(offset));
+            sql.text.push_str(&format!(" LIMIT {l} OFFSET {o}"));
+        }
+        let mut n = 0u64;
+        let read = self
+            .conn
+            .query_each::<Stop<E>>(&sql.text, &sql.params, &mut |row| {
+                let incident =
+                    incident_from_row(row).map_err(|e| Stop::Backend(BackendError::Row(e)))?;
+                n += 1;
+                each(incident).map_err(Stop::Caller)
+            });
+        match read {
+            Ok(()) => Ok(n),
+            Err(Stop::Caller(e)) => Err(e),
+            Err(Stop::Backend(e)) => Err(self.err(e).into()),
+        }
+    }
+
+    /// The incident event `id` belongs to (its lead or any member), if it is in one.
+    pub fn incident(&mut self, id: i64) -> Result<Option<StoredIncident>> {
+        let sql = format!(
+            "{} WHERE e.cluster_id = (SELECT m.cluster_id FROM cluster_members m WHERE m.event_id = $1)",
+            *SELECT_INCIDENTS
+        );
+        self.conn
+            .query_one(&sql, &[id.into()], incident_from_row)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The incidents of `filter` by date then id, with their run's details.
+    pub(crate) fn incident_details(&mut self, filter: &Filter) -> Result<Vec<crate::Incident>> {
+        filter.validate()?;
+        let mut sql = Sql::new(&format!(
+            "{}, e.cluster_id, e.report_count, e.graded_by_analyst, e.conflicts,
+                e.notes_event_id, e.notes_counts_agree",
+            SELECT_INCIDENTS
+                .strip_suffix(" FROM incidents e")
+                .expect("ends with its view")
+        ));
+        sql.text.push_str(" FROM incidents e");
+        let common = self.search_is_common(filter)?;
+        filter::where_clause_on(
+            &mut sql,
+            self.dialect(),
+            "incidents",
+            filter,
+            None,
+            &[],
+            common,
+        );
+        sql.text.push_str(" ORDER BY e.event_date, e.id");
+        self.conn
+            .query_all(&sql.text, &sql.params, |r| {
+                let i = incident_from_row(r)?;
+                let at = crate::EVENT_META.len() + crate::EVENT_COLUMNS.len() + 3;
+                Ok(crate::Incident {
+                    cluster_id: r.req_int(at)?,
+                    published: i.stored.status == crate::Status::Published,
+                    event: i.stored,
+                    grade: i.corroboration.grade,
+                    graded_by_analyst: r.req_int(at + 2)? != 0,
+                    source_count: i.corroboration.source_count,
+                    report_count: u64::try_from(r.req_int(at + 1)?).unwrap_or_default(),
+                    conflicts: r.req_text(at + 3)?,
+                    members: i.corroboration.event_ids,
+                    notes_from: r.req_int(at + 4)?,
+                    notes_counts_agree: r.req_int(at + 5)? != 0,
+                })
+            })
+            .map_err(|e| self.err(e))
+    }
+
+    /// The per-report events an incident joins, by id.
+    pub fn incident_members(&mut self, incident: &StoredIncident) -> Result<Vec<StoredEvent>> {
+        let mut out = Vec::new();
+        for &id in &incident.corroboration.event_ids {
+            if let Some(e) = self.event(id)? {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+}
