@@ -12,9 +12,30 @@
 use std::io::{BufWriter, Write};
 
 const PLACES: [&str; 24] = [
-    "Sanandaj", "Mahabad", "Saqqez", "Bukan", "Marivan", "Zahedan", "Khash", "Iranshahr",
-    "Tehran", "Karaj", "Rasht", "Tabriz", "Isfahan", "Shiraz", "Mashhad", "Ahvaz", "Kermanshah",
-    "Urmia", "Qazvin", "Arak", "Hamadan", "Yazd", "Kerman", "Piranshahr",
+    "Sanandaj",
+    "Mahabad",
+    "Saqqez",
+    "Bukan",
+    "Marivan",
+    "Zahedan",
+    "Khash",
+    "Iranshahr",
+    "Tehran",
+    "Karaj",
+    "Rasht",
+    "Tabriz",
+    "Isfahan",
+    "Shiraz",
+    "Mashhad",
+    "Ahvaz",
+    "Kermanshah",
+    "Urmia",
+    "Qazvin",
+    "Arak",
+    "Hamadan",
+    "Yazd",
+    "Kerman",
+    "Piranshahr",
 ];
 const TEMPLATES: [&str; 8] = [
     "{p}, {d} November: Hundreds of people gathered in the main square and chanted slogans. Special units attacked them with batons and tear gas; at least {n} people were arrested.",

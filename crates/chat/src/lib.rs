@@ -178,9 +178,16 @@ pub(crate) fn local_date(at: DateTime<Utc>, tz: chrono_tz::Tz) -> NaiveDate {
     at.with_timezone(&tz).date_naive()
 }
 
+/// A name or id from an export, without NUL (no database text column can hold it) and
+/// without marks or blanks at either end.
+pub(crate) fn clean(s: &str) -> String {
+    trim_marks(s).replace('\0', "")
+}
+
 /// Keeps each link once, in order of appearance.
 pub(crate) fn push_url(urls: &mut Vec<String>, url: &str) {
-    let url = url.trim();
+    let url = clean(url);
+    let url = url.as_str();
     if !url.is_empty() && !urls.iter().any(|u| u == url) {
         urls.push(url.to_string());
     }

@@ -15,8 +15,8 @@
 //! read as UTC only when an old export lacks `date_unixtime`.
 
 use crate::{
-    local_date, push_url, trim_marks, Attachment, Bad, Chat, Error, Flow, Item, Message, Skip,
-    MAX_TEXT_BYTES,
+    clean, local_date, push_url, trim_marks, Attachment, Bad, Chat, Error, Flow, Item, Message,
+    Skip, MAX_TEXT_BYTES,
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -255,7 +255,7 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
 /// A JSON scalar as text: strings as they are, numbers written out, null and the rest empty.
 fn scalar(v: Value) -> String {
     match v {
-        Value::String(s) => s,
+        Value::String(s) => clean(&s),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         _ => String::new(),
@@ -264,7 +264,7 @@ fn scalar(v: Value) -> String {
 
 fn text_field(v: Option<&Value>) -> Option<String> {
     match v? {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(clean(s)),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
@@ -274,7 +274,7 @@ fn text_field(v: Option<&Value>) -> Option<String> {
 fn message(v: Value, options: Options) -> Item {
     let id = match v.get("id") {
         Some(Value::Number(n)) => n.to_string(),
-        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+        Some(Value::String(s)) if !clean(s).is_empty() => clean(s),
         _ => {
             return Item::Bad(Bad {
                 at: "a message".into(),
@@ -522,5 +522,21 @@ mod tests {
         r.unwrap();
         assert!(matches!(&items[1], Item::Bad(b) if b.at == "message 1"));
         assert!(matches!(&items[2], Item::Message(m) if m.id == "2"));
+    }
+
+    #[test]
+    fn nul_bytes_never_reach_names_or_links() {
+        let (items, r) = items(
+            r#"{"id":7,"name":"a\u0000b","messages":[{"id":1,"date_unixtime":"1668281400","from":"R\u0000eza","text":["x ",{"type":"link","text":"https://x\u0000y"}]}]}"#,
+        );
+        r.unwrap();
+        assert!(matches!(&items[0], Item::Chat(c) if c.name == "ab"));
+        let Item::Message(m) = &items[1] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(
+            (m.sender.as_deref(), m.urls.as_slice()),
+            (Some("Reza"), &["https://xy".to_string()][..])
+        );
     }
 }

@@ -475,7 +475,7 @@ impl Reading {
                 let text = &body[i + 2..];
                 // iOS writes system lines as `Chat name: ‎text`, attachments alike.
                 let marked = h.ios && text.starts_with('\u{200E}');
-                (Some(trim_marks(&body[..i]).to_string()), text, marked)
+                (Some(crate::clean(&body[..i])), text, marked)
             }
             None => (None, body, true),
         };
@@ -750,5 +750,14 @@ mod tests {
     fn a_file_with_no_header_is_named_by_its_first_line() {
         let (_, r) = read_str("\nhello\nworld\n");
         assert!(matches!(r, Err(Error::Malformed { at, .. }) if at == "line 2"));
+    }
+
+    #[test]
+    fn arabic_indic_digits_and_arabic_am_pm_are_read() {
+        let (items, r) = read_str("١٣/١١/٢٠٢٢، ٢:٠٥ م - أحمد: تظاهرة في زاهدان\n");
+        r.unwrap();
+        let m = messages(&items);
+        assert_eq!(m[0].id, "2022-11-13T14:05:00#0");
+        assert_eq!(m[0].text, "تظاهرة في زاهدان");
     }
 }
