@@ -209,7 +209,7 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// After the first Ctrl-C the running command stops once its current batch has committed;
 /// a second one exits at once (the open transaction is rolled back by the database).
-fn watch_interrupt() {
+pub(crate) fn watch_interrupt() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let _ = ctrlc::set_handler(|| {
@@ -220,7 +220,7 @@ fn watch_interrupt() {
     });
 }
 
-fn interrupted() -> bool {
+pub(crate) fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 

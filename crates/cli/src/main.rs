@@ -3,6 +3,7 @@
 //! rejected (the rest was processed), 2 the command could not run.
 
 mod audit;
+mod chat;
 mod code;
 mod corroborate;
 mod dataset;
@@ -40,6 +41,9 @@ enum Command {
     Export(dataset::ExportArgs),
     /// Bring rows of an ACLED CSV file (current or older numeric header) into the dataset.
     ImportAcled(dataset::ImportAcledArgs),
+    /// Bring a chat export in: every message a report, coded, known by chat and id.
+    #[command(subcommand)]
+    Import(chat::ImportCommand),
     /// Mark events published, by id or by the same filters as `events`.
     Publish(dataset::StatusArgs),
     /// Mark events verified.
@@ -87,6 +91,7 @@ fn main() -> ExitCode {
         Command::Events(args) => dataset::events(args),
         Command::Export(args) => dataset::export(args),
         Command::ImportAcled(args) => dataset::import_acled(args),
+        Command::Import(command) => chat::run(command),
         Command::Publish(args) => dataset::publish(args),
         Command::Verify(args) => dataset::verify(args),
         Command::Reject(args) => dataset::reject(args),

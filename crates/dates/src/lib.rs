@@ -110,3 +110,9 @@ pub fn find_dates(folded: &str, reference: NaiveDate) -> Vec<DateMention> {
     }
     mentions
 }
+
+/// The Gregorian day of a Solar Hijri (Iran's civil calendar) date, if that day exists:
+/// for readers of numeric dates that are known to be Solar Hijri (a Persian phone's export).
+pub fn solar_hijri_date(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    calendar::Calendar::Persian.date(year, month, day)
+}

@@ -114,6 +114,8 @@ pub struct NewPlace {
 pub struct QueueItem {
     pub report_id: i64,
     pub received_at: String,
+    /// How it came in (`web`, `cli`, `telegram:…`).
+    pub channel: String,
     pub lang: Option<String>,
     /// Events still `coded` or `verified`.
     pub open_events: u64,
@@ -471,20 +473,22 @@ impl Store {
                     (SELECT COUNT(*) FROM events e WHERE e.report_id = r.id
                         AND e.status IN ('coded', 'verified')) AS open,
                     (SELECT COUNT(*) FROM events e WHERE e.report_id = r.id) AS total,
-                    (SELECT COUNT(*) FROM followups f WHERE f.report_id = r.id) AS fups
+                    (SELECT COUNT(*) FROM followups f WHERE f.report_id = r.id) AS fups,
+                    r.channel
                  FROM reports r
-                 WHERE EXISTS (SELECT 1 FROM events e WHERE e.report_id = r.id
+                 WHERE r.superseded_by IS NULL AND (EXISTS (SELECT 1 FROM events e WHERE e.report_id = r.id
                         AND e.status IN ('coded', 'verified'))
                     OR NOT EXISTS (SELECT 1 FROM events e WHERE e.report_id = r.id)
                     OR EXISTS (SELECT 1 FROM followups f WHERE f.report_id = r.id
                         AND f.received_at > COALESCE((SELECT MAX(c.changed_at) FROM changes c
-                            WHERE c.report_id = r.id), ''))
+                            WHERE c.report_id = r.id), '')))
                  ORDER BY r.id DESC LIMIT $1",
                 &[limit.into()],
                 |r| {
                     Ok(QueueItem {
                         report_id: r.req_int(0)?,
                         received_at: r.req_text(1)?,
+                        channel: r.req_text(6)?,
                         lang: r.text(2)?,
                         open_events: r.req_int(3)? as u64,
                         events: r.req_int(4)? as u64,

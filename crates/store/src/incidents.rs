@@ -187,7 +187,11 @@ impl Store {
     ) -> std::result::Result<u64, E> {
         filter.validate()?;
         if let Some(after) = page.after {
-            if self.incident(after)?.is_none_or(|i| i.id() != after) {
+            // The public learns of an unpublished incident exactly what of a missing one.
+            let visible = self.incident(after)?.filter(|i| {
+                i.id() == after && (!filter.public || i.stored.status == crate::Status::Published)
+            });
+            if visible.is_none() {
                 return Err(
                     Error::Invalid(format!("no incident with id {after} to page after")).into(),
                 );

@@ -25,6 +25,7 @@
 mod accounts;
 pub mod acled;
 pub mod audit;
+mod chat;
 mod clusters;
 mod conn;
 mod error;
@@ -35,6 +36,7 @@ mod sealed;
 
 pub use accounts::{Change, Followup, NewPlace, QueueItem, Role, Session, User};
 pub use audit::{Anchor, Entry as AuditEntry, Finding, Verification};
+pub use chat::{ChatMessage, ChatRecorded, KnownMessage};
 pub use clusters::{
     parse_grade, ClusterInput, ClusterRun, Incident, IncidentTotals, StoredDecision,
 };
@@ -951,7 +953,8 @@ impl Store {
             let limit = i64::try_from(limit).unwrap_or(i64::MAX);
             let ids = if recode {
                 conn.query_all(
-                    "SELECT id FROM reports WHERE coded_with IS NULL OR coded_with <> $1
+                    "SELECT id FROM reports
+                     WHERE (coded_with IS NULL OR coded_with <> $1) AND superseded_by IS NULL
                      ORDER BY id LIMIT $2",
                     &[version.into(), limit.into()],
                     |r| r.req_int(0),

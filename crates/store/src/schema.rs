@@ -11,7 +11,7 @@
 use crate::conn::{BResult, BackendError, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 8;
+pub const LATEST: i64 = 9;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 8] = [
+const MIGRATIONS: [Migration; 9] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -83,6 +83,12 @@ const MIGRATIONS: [Migration; 8] = [
             }
             Ok(())
         }),
+    },
+    Migration {
+        version: 9,
+        why: "chat exports: each message by chat and id, and reports superseded by an edit",
+        ddl: crate::chat::ddl,
+        fill: None,
     },
 ];
 

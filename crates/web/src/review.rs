@@ -274,7 +274,7 @@ async fn queue(
                 @for i in &items {
                     tr {
                         td { a href=(href(&format!("/review/reports/{}", i.report_id), lang)) { (t.report) " #" (i.report_id) } }
-                        td { bdi { (i.received_at) } }
+                        td { bdi { (i.received_at) } " · " bdi { (i.channel) } }
                         td { (i.open_events) " / " (i.events) }
                         td { (i.followups) }
                     }
