@@ -740,6 +740,19 @@ impl Custody {
 }
 
 impl Store {
+    /// The newest entry of the log: its sequence number and hash, `None` while the log is
+    /// empty. What a mirror signs beside its files, so a reader can tie a copy of the
+    /// public site to a point of the log.
+    pub fn audit_head(&mut self) -> Result<Option<(i64, String)>> {
+        self.conn
+            .query_one(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                &[],
+                |r| Ok((r.req_int(0)?, r.req_text(1)?)),
+            )
+            .map_err(|e| self.err(e))
+    }
+
     /// Walks the audit log and re-hashes every report: the first broken link of the chain,
     /// then every report whose bytes or hash changed. `anchor`: an entry that must still be
     /// in the log (see the module documentation).

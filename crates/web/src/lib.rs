@@ -48,6 +48,15 @@ pub use submit::report_text;
 pub use unrest_media::Limits as MediaLimits;
 pub use unrest_seal::Recipient;
 
+/// What the static mirror (`unrest-site`) shares with the server, so that both show the
+/// same words, the same assets and the same JSON for an event.
+pub mod mirror {
+    pub use crate::api::PublicEvent;
+    pub use crate::assets::all as assets;
+    pub use crate::i18n::{Lang, Tr};
+    pub use crate::public::{digest_event, event_article, place_name, province_name, timeline_svg};
+}
+
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use std::net::SocketAddr;
