@@ -39,6 +39,10 @@ pub struct ServeArgs {
     /// Submissions handled at once; more are answered "busy, retry" at once.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub in_flight: usize,
+    /// Serve only the public site and API (e.g. from a streaming replica or through a
+    /// read-only role); submissions, logins and review are refused with a page saying so.
+    #[arg(long)]
+    pub read_only: bool,
 }
 
 /// `10/10` → 10 per 10 minutes.
@@ -85,6 +89,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     config.submit_limit = args.submit_limit;
     config.login_limit = args.login_limit;
     config.submissions_in_flight = args.in_flight.max(1);
+    config.read_only = args.read_only;
     let seal_to = args.seal_to.or_else(|| {
         std::env::var(SEAL_TO_ENV)
             .ok()

@@ -293,8 +293,18 @@ fn fill_search(conn: &mut Conn) -> BResult<()> {
     Ok(())
 }
 
-/// The highest applied version, 0 for an empty database.
+/// The highest applied version, 0 for an empty database. Reads first and creates the
+/// table only when there is none, so a current database opens through a read-only role or
+/// on a streaming replica (`serve --read-only`).
 pub(crate) fn version(conn: &mut Conn) -> BResult<i64> {
+    let read = |conn: &mut Conn| {
+        conn.query_one("SELECT MAX(version) FROM schema_migrations", &[], |r| {
+            r.int(0)
+        })
+    };
+    if let Ok(found) = read(conn) {
+        return Ok(found.flatten().unwrap_or(0));
+    }
     conn.batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY, why TEXT NOT NULL, applied_at TEXT NOT NULL)",

@@ -28,6 +28,7 @@ mod abuse;
 mod api;
 mod assets;
 mod auth;
+mod cache;
 mod coding;
 mod db;
 mod demo;
@@ -37,6 +38,7 @@ mod i18n;
 mod intake;
 mod public;
 mod query;
+mod replica;
 mod review;
 mod security;
 mod submit;
@@ -93,6 +95,9 @@ pub struct ServeConfig {
     pub login_limit: RateLimit,
     /// Submissions handled at once; one more is answered 503 at once. Default 4.
     pub submissions_in_flight: usize,
+    /// Serve only what reads (the public site and API), e.g. from a streaming replica;
+    /// everything that would write gets a page saying so (see `replica`).
+    pub read_only: bool,
 }
 
 impl ServeConfig {
@@ -112,6 +117,7 @@ impl ServeConfig {
             submit_limit: RateLimit::per_minutes(10, 10),
             login_limit: RateLimit::per_minutes(20, 10),
             submissions_in_flight: 4,
+            read_only: false,
         }
     }
 }
@@ -162,6 +168,9 @@ impl Server {
                 config.submissions_in_flight.max(1),
             )),
         });
+        if config.demo && config.read_only {
+            anyhow::bail!("--demo writes sample reports: it cannot run with --read-only");
+        }
         if config.demo {
             demo::seed(&state).await?;
         }
@@ -201,12 +210,18 @@ fn router(state: Shared, config: &ServeConfig) -> Router {
         .merge(review::routes())
         .merge(api::routes())
         .merge(assets::routes())
+        .merge(replica::routes())
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             abuse::limits,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            config.read_only,
+            replica::read_only,
+        ))
         .with_state(state)
+        .layer(axum::middleware::from_fn(cache::public_cache))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             security::Headers::new(tile_origin.as_deref()),

@@ -9,4 +9,5 @@ mod browser;
 mod flows;
 mod hostile;
 mod media;
+mod replica;
 mod sealed;
