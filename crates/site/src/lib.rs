@@ -82,8 +82,8 @@ pub struct Built {
     pub removed: usize,
     pub events: usize,
     pub months: usize,
-    /// The audit log's head: sequence number and hash.
-    pub audit_head: Option<(i64, String)>,
+    /// The audit log's head, `SEQ:HASH`.
+    pub audit_head: Option<String>,
     pub signed: bool,
 }
 
@@ -138,7 +138,7 @@ pub fn build(store: &mut Store, dir: &Path, key: Option<&SigningKey>) -> Result<
     )?;
     built.audit_head = store.audit_head()?;
     let head = match &built.audit_head {
-        Some((seq, hash)) => format!("{seq} {hash}\n"),
+        Some(head) => format!("{head}\n"),
         None => "none\n".to_string(),
     };
     out.put("audit-head.txt", head.as_bytes())?;

@@ -740,19 +740,6 @@ impl Custody {
 }
 
 impl Store {
-    /// The newest entry of the log: its sequence number and hash, `None` while the log is
-    /// empty. What a mirror signs beside its files, so a reader can tie a copy of the
-    /// public site to a point of the log.
-    pub fn audit_head(&mut self) -> Result<Option<(i64, String)>> {
-        self.conn
-            .query_one(
-                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                &[],
-                |r| Ok((r.req_int(0)?, r.req_text(1)?)),
-            )
-            .map_err(|e| self.err(e))
-    }
-
     /// Walks the audit log and re-hashes every report: the first broken link of the chain,
     /// then every report whose bytes or hash changed. `anchor`: an entry that must still be
     /// in the log (see the module documentation).
@@ -850,6 +837,18 @@ impl Store {
         v.reports = reports;
         v.findings.extend(findings);
         Ok(v)
+    }
+
+    /// The log's last entry as `SEQ:HASH`: what to publish (digests print it) so that a
+    /// later rewrite of the whole chain is caught by `unrest audit verify --anchor`.
+    pub fn audit_head(&mut self) -> Result<Option<String>> {
+        self.conn
+            .query_one(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                &[],
+                |r| Ok(format!("{}:{}", r.req_int(0)?, r.req_text(1)?)),
+            )
+            .map_err(|e| self.err(e))
     }
 
     /// Streams the log, oldest first, to `each`. Returns how many entries were handed over.
