@@ -11,7 +11,7 @@
 use crate::conn::{BResult, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 6;
+pub const LATEST: i64 = 10;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 6] = [
+const MIGRATIONS: [Migration; 7] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -59,7 +59,25 @@ const MIGRATIONS: [Migration; 6] = [
         ddl: crate::sealed::ddl,
         fill: None,
     },
+    Migration {
+        version: 10,
+        why: "secrets every replica of the web app shares (the key of reporters' form tokens)",
+        ddl: shared_secrets,
+        fill: None,
+    },
 ];
+
+/// Keys the web app's replicas must agree on, so a form served by one is accepted by
+/// another. Written once by whichever replica starts first.
+fn shared_secrets(d: Dialect) -> String {
+    d.ddl(
+        "CREATE TABLE shared_secrets (
+    name TEXT PRIMARY KEY,
+    secret TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);",
+    )
+}
 
 /// The audit log (see `audit`): one row per entry, numbered without gaps, each hash
 /// chained from the one before.

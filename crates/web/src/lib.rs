@@ -152,9 +152,10 @@ impl Server {
         let (url, size) = (config.db.clone(), config.pool_size);
         let db = tokio::task::spawn_blocking(move || db::Db::open(&url, size)).await??;
         let coder = coding::WebCoder::load(&db).await?;
+        let form_key = replica::form_key(&db, config.read_only).await?;
         let state = Arc::new(AppState {
             db,
-            forms: security::FormTokens::new(security::random_bytes()),
+            forms: security::FormTokens::new(form_key),
             coder: RwLock::new(Arc::new(coder)),
             tile_url: config.tile_url.clone(),
             secure_cookies: config.secure_cookies,

@@ -15,6 +15,27 @@ use axum::routing::get;
 use axum::Router;
 use maud::html;
 
+/// The key of reporters' form tokens, shared through the database by every replica (so a
+/// form served by one is accepted by another). A read-only replica takes no forms: if the
+/// database holds no key yet it uses one of its own.
+pub async fn form_key(
+    db: &std::sync::Arc<crate::db::Db>,
+    read_only: bool,
+) -> anyhow::Result<[u8; 32]> {
+    use sha2::{Digest, Sha256};
+    let fresh = crate::security::random_token();
+    let mine = fresh.clone();
+    let secret = match db
+        .run(move |s| Ok(s.shared_secret("form-tokens", &mine)?))
+        .await
+    {
+        Ok(secret) => secret,
+        Err(_) if read_only => fresh,
+        Err(e) => anyhow::bail!("reading the shared form key: {}", e.message()),
+    };
+    Ok(Sha256::digest(secret.as_bytes()).into())
+}
+
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))

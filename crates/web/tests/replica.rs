@@ -144,3 +144,46 @@ async fn a_read_only_replica_serves_the_map_and_refuses_a_submission() {
     drop(replica);
     pg(format!("DROP OWNED BY {role}; DROP ROLE {role};"));
 }
+
+/// Two processes on one database behave as one server: a reporter's form served by one is
+/// taken by the other, and an analyst's login on one is valid on the other.
+async fn two_replicas_share_forms_and_logins(backend: Backend) {
+    let a = App::start(backend).await;
+    let b = App::start_configured(Backend::Sqlite, |c| c.db = a.db.url.clone()).await;
+    let (_, form) = a.get_text("/submit").await;
+    let token = value_of(&form, "token");
+    let r = b
+        .post(
+            "/submit",
+            &[
+                ("token", token.as_str()),
+                ("lang", "en"),
+                ("text", "Protesters gathered in Karaj today."),
+                ("place", ""),
+                ("date", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200, "a form of one replica is taken by the other");
+    assert!(r.text().await.unwrap().contains("id=\"receipt\""));
+
+    let analyst = a.login_as("maryam", "analyst").await;
+    let on_b = b
+        .http
+        .get(b.url("/review"))
+        .header("cookie", &analyst.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on_b.status(), 200, "a login on one replica is valid on the other");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_share_forms_and_logins_sqlite() {
+    two_replicas_share_forms_and_logins(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_share_forms_and_logins_postgres() {
+    two_replicas_share_forms_and_logins(Backend::Postgres).await;
+}
