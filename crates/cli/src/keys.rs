@@ -1,6 +1,10 @@
 //! `unrest keygen`: the organisation's sealing key. The secret goes to a file on the
 //! analysts' offline machine (mode 0600, never overwritten); only the public key
 //! (`age1…`) goes to the server, as `--seal-to`.
+//!
+//! `unrest keygen --sign`: the key that signs static mirrors (`unrest site build
+//! --sign-key`), a minisign key pair; the public key (the last line printed) is what readers
+//! check a mirror with, with `unrest site verify` or `minisign -V`.
 
 use anyhow::{bail, Context, Result};
 use std::io::Write;
@@ -9,20 +13,39 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct KeygenArgs {
-    /// Where to write the secret identity file (refused if it exists).
-    #[arg(long, short, default_value = "unrest-identity.txt")]
-    pub output: PathBuf,
+    /// Where to write the secret file (refused if it exists). Default
+    /// `unrest-identity.txt`, or `unrest-sign.key` with `--sign`.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Make the key that signs static mirrors instead of the sealing key.
+    #[arg(long)]
+    pub sign: bool,
 }
 
 pub fn keygen(args: KeygenArgs) -> Result<ExitCode> {
-    if args.output.exists() {
+    let output = args.output.unwrap_or_else(|| {
+        PathBuf::from(if args.sign {
+            "unrest-sign.key"
+        } else {
+            "unrest-identity.txt"
+        })
+    });
+    if output.exists() {
         bail!(
             "{} exists; unrest never overwrites a key (move it away first)",
-            args.output.display()
+            output.display()
         );
     }
-    let pair = unrest_seal::generate_identity();
-    let file = pair.identity_file(chrono::Utc::now());
+    let (file, public) = if args.sign {
+        let (secret, public) = unrest_site::sign::generate()?;
+        (zeroize::Zeroizing::new(secret), public)
+    } else {
+        let pair = unrest_seal::generate_identity();
+        (
+            pair.identity_file(chrono::Utc::now()),
+            pair.recipient.to_string(),
+        )
+    };
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -31,15 +54,15 @@ pub fn keygen(args: KeygenArgs) -> Result<ExitCode> {
         options.mode(0o600);
     }
     let mut out = options
-        .open(&args.output)
-        .with_context(|| format!("creating {}", args.output.display()))?;
+        .open(&output)
+        .with_context(|| format!("creating {}", output.display()))?;
     out.write_all(file.as_bytes())
         .and_then(|()| out.sync_all())
-        .with_context(|| format!("writing {}", args.output.display()))?;
+        .with_context(|| format!("writing {}", output.display()))?;
     eprintln!(
         "unrest: secret key written to {} — keep it offline, with the analysts",
-        args.output.display()
+        output.display()
     );
-    println!("{}", pair.recipient);
+    println!("{public}");
     Ok(ExitCode::SUCCESS)
 }

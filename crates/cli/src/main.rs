@@ -11,6 +11,7 @@ mod digest;
 mod input;
 mod keys;
 mod sealed;
+mod site;
 mod web;
 
 use clap::{Parser, Subcommand};
@@ -64,12 +65,15 @@ enum Command {
     Digest(digest::DigestArgs),
     /// Verify or export the tamper-evident audit log.
     Audit(audit::AuditArgs),
-    /// Make the organisation's sealing key: prints the public key, writes the secret file.
+    /// Make the organisation's sealing key (or with --sign its site signing key): prints the
+    /// public key, writes the secret file.
     Keygen(keys::KeygenArgs),
     /// Open the sealed submissions of a server with the identity, into the local dataset.
     Unseal(sealed::UnsealArgs),
     /// Copy verified and published events to the server, without evidence or report names.
     Push(sealed::PushArgs),
+    /// Build the public site as signed static files (a mirror), or verify a mirror.
+    Site(site::SiteArgs),
     /// Serve the web app: anonymous submission, analyst review, the public map and API.
     Serve(web::ServeArgs),
     /// Manage analysts' and admins' accounts.
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
         Command::Unseal(args) => sealed::unseal(args),
         Command::Push(args) => sealed::push(args),
         Command::Serve(args) => web::serve(args),
+        Command::Site(args) => site::run(args),
         Command::User(command) => web::user(command),
         Command::Bench(args) => code::bench(args),
         Command::Ingest(args) => dataset::ingest(args),

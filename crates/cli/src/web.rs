@@ -51,6 +51,10 @@ pub struct ServeArgs {
     /// Open connections at most; more wait in the listen backlog.
     #[arg(long, value_name = "N", default_value_t = 512)]
     pub max_connections: usize,
+    /// Serve only the public site and API (e.g. from a streaming replica or through a
+    /// read-only role); submissions, logins and review are refused with a page saying so.
+    #[arg(long)]
+    pub read_only: bool,
 }
 
 /// `10/10` → 10 per 10 minutes.
@@ -107,6 +111,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         proxies: args.trusted_proxy,
     };
     config.slow_clients.max_connections = args.max_connections.max(1);
+    config.read_only = args.read_only;
     let seal_to = args.seal_to.or_else(|| {
         std::env::var(SEAL_TO_ENV)
             .ok()

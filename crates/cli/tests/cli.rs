@@ -240,6 +240,76 @@ fn keygen_writes_a_private_identity_once_and_prints_the_public_key() {
     assert_eq!(again.status.code(), Some(2));
 }
 
+#[test]
+fn a_signed_mirror_verifies_until_one_byte_of_one_file_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "r.txt", REPORT.as_bytes());
+    let ok = |out: &Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    ok(&unrest(
+        &[
+            "ingest",
+            "--db",
+            "m.db",
+            "--reference-date",
+            "2022-11-30",
+            "r.txt",
+        ],
+        d,
+    ));
+    ok(&unrest(
+        &[
+            "publish", "--db", "m.db", "--as", "maryam", "--status", "coded",
+        ],
+        d,
+    ));
+    let key = unrest(&["keygen", "--sign", "--output", "sign.key"], d);
+    ok(&key);
+    let stdout = String::from_utf8(key.stdout).unwrap();
+    let public = stdout.lines().last().unwrap().to_string();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.join("sign.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    ok(&unrest(
+        &[
+            "site",
+            "build",
+            "--db",
+            "m.db",
+            "--sign-key",
+            "sign.key",
+            "site",
+        ],
+        d,
+    ));
+    let verified = unrest(&["site", "verify", "site", "--key", &public], d);
+    ok(&verified);
+    assert!(String::from_utf8_lossy(&verified.stdout).starts_with("ok: "));
+
+    let page = d.join("site/events/1.html");
+    let mut bytes = std::fs::read(&page).unwrap();
+    bytes[100] ^= 0x20;
+    std::fs::write(&page, bytes).unwrap();
+    let broken = unrest(&["site", "verify", "site", "--key", &public], d);
+    assert_eq!(broken.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(broken.stdout).unwrap(),
+        "events/1.html: changed (its SHA-256 is not the manifest's)\n"
+    );
+}
+
 /// A server's dataset holding `texts` sealed to `recipient` (the second, if any, a
 /// follow-up of the first), as `unrest serve --seal-to` stores them.
 fn sealed_server(dir: &Path, recipient: &unrest_seal::Recipient, texts: &[&str]) -> String {

@@ -205,6 +205,34 @@ fn user_row(conn: &mut Conn, id: i64) -> BResult<crate::audit::RowState> {
 }
 
 impl Store {
+    /// The secret named `name` that every process on this database shares: the stored one,
+    /// or `fresh` (random, from the caller) stored now if there is none. Two processes
+    /// starting at once agree on whichever was stored first.
+    pub fn shared_secret(&mut self, name: &str, fresh: &str) -> Result<String> {
+        let select = "SELECT secret FROM shared_secrets WHERE name = $1";
+        let read = |s: &mut Store| {
+            s.conn
+                .query_one(select, &[Value::from(name)], |r| r.req_text(0))
+                .map_err(|e| s.err(e))
+        };
+        if let Some(found) = read(self)? {
+            return Ok(found);
+        }
+        let now = self.conn.dialect().now_utc();
+        self.conn
+            .execute(
+                &format!(
+                    "INSERT INTO shared_secrets (name, secret, created_at) VALUES ($1, $2, {now})
+                     ON CONFLICT (name) DO NOTHING"
+                ),
+                &[Value::from(name), Value::from(fresh)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(read(self)?.unwrap_or_else(|| fresh.to_string()))
+    }
+}
+
+impl Store {
     // ---- users ------------------------------------------------------------------------
 
     /// Creates an account, or, when `name` exists, sets its role and password and enables

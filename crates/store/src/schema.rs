@@ -11,7 +11,7 @@
 use crate::conn::{BResult, BackendError, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 9;
+pub const LATEST: i64 = 10;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 9] = [
+const MIGRATIONS: [Migration; 10] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -90,7 +90,25 @@ const MIGRATIONS: [Migration; 9] = [
         ddl: crate::chat::ddl,
         fill: None,
     },
+    Migration {
+        version: 10,
+        why: "secrets every replica of the web app shares (the key of reporters' form tokens)",
+        ddl: shared_secrets,
+        fill: None,
+    },
 ];
+
+/// Keys the web app's replicas must agree on, so a form served by one is accepted by
+/// another. Written once by whichever replica starts first.
+fn shared_secrets(d: Dialect) -> String {
+    d.ddl(
+        "CREATE TABLE shared_secrets (
+    name TEXT PRIMARY KEY,
+    secret TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);",
+    )
+}
 
 /// The audit log (see `audit`): one row per entry, numbered without gaps, each hash
 /// chained from the one before.
@@ -407,7 +425,19 @@ fn fill_public_search(conn: &mut Conn) -> BResult<()> {
 }
 
 /// The highest applied version, 0 for an empty database.
+
+/// The highest applied version, 0 for an empty database. Reads first and creates the
+/// table only when there is none, so a current database opens through a read-only role or
+/// on a streaming replica (`serve --read-only`).
 pub(crate) fn version(conn: &mut Conn) -> BResult<i64> {
+    let read = |conn: &mut Conn| {
+        conn.query_one("SELECT MAX(version) FROM schema_migrations", &[], |r| {
+            r.int(0)
+        })
+    };
+    if let Ok(found) = read(conn) {
+        return Ok(found.flatten().unwrap_or(0));
+    }
     conn.batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY, why TEXT NOT NULL, applied_at TEXT NOT NULL)",

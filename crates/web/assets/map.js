@@ -13,9 +13,15 @@
     return e;
   }
 
-  function popup(p, id, lang) {
+  // A static mirror names its event pages itself (data-event-href, "{id}" in it).
+  function eventHref(div, id, lang) {
+    var t = div.dataset.eventHref;
+    return t ? t.replace("{id}", id) : "/events/" + id + "?lang=" + lang;
+  }
+
+  function popup(div, p, id, lang) {
     var box = el("div");
-    var a = el("a", (p.sub_event_type || p.event_type) + " — " + p.location, { href: "/events/" + id + "?lang=" + lang });
+    var a = el("a", (p.sub_event_type || p.event_type) + " — " + p.location, { href: eventHref(div, id, lang) });
     box.appendChild(a);
     box.appendChild(el("div", p.event_date));
     if (p.fatalities > 0) box.appendChild(el("div", (lang === "fa" ? "کشته‌ها: " : "Fatalities: ") + p.fatalities));
@@ -47,7 +53,7 @@
     (events.features || []).forEach(function (f) {
       var c = f.geometry.coordinates;
       var m = L.circleMarker([c[1], c[0]], { radius: 6, color: "#fff", weight: 1, fillColor: "#b3261e", fillOpacity: 0.85 });
-      m.bindPopup(popup(f.properties, f.id, lang));
+      m.bindPopup(popup(div, f.properties, f.id, lang));
       group.addLayer(m);
     });
     map.addLayer(group);
@@ -80,7 +86,7 @@
     (events.features || []).forEach(function (f) {
       var q = px(f.geometry.coordinates[0], f.geometry.coordinates[1]);
       var a = document.createElementNS(NS, "a");
-      a.setAttribute("href", "/events/" + f.id + "?lang=" + lang);
+      a.setAttribute("href", eventHref(div, f.id, lang));
       var c = document.createElementNS(NS, "circle");
       c.setAttribute("cx", q[0].toFixed(1)); c.setAttribute("cy", q[1].toFixed(1)); c.setAttribute("r", "5");
       c.setAttribute("class", "event-dot");
@@ -97,7 +103,10 @@
     var div = document.getElementById("map");
     if (!div) return;
     var lang = div.dataset.lang || "en";
-    Promise.all([getJSON(div.dataset.provinces), getJSON(div.dataset.geojson)]).then(function (r) {
+    // From file:// a page may not fetch: a static mirror loads its data as scripts that
+    // set these two globals before this one runs.
+    function load(url, preset) { return preset ? Promise.resolve(preset) : getJSON(url); }
+    Promise.all([load(div.dataset.provinces, window.UNREST_PROVINCES), load(div.dataset.geojson, window.UNREST_EVENTS)]).then(function (r) {
       if (window.L && L.markerClusterGroup) leafletMap(div, r[0], r[1], lang);
       else svgMap(div, r[0], r[1], lang);
     }).catch(function (e) {

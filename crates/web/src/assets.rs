@@ -28,6 +28,11 @@ const OWN: [(&str, &[u8]); 6] = [
     ),
 ];
 
+/// Every asset: our own files, then the map library when the build found it.
+pub fn all() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    OWN.iter().chain(vendor::VENDOR.iter()).copied()
+}
+
 pub fn routes() -> Router<Shared> {
     Router::new().route("/assets/{*path}", get(asset))
 }

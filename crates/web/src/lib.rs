@@ -28,6 +28,7 @@ mod abuse;
 mod api;
 mod assets;
 mod auth;
+mod cache;
 mod coding;
 mod db;
 mod demo;
@@ -38,6 +39,7 @@ mod intake;
 mod listen;
 mod public;
 mod query;
+mod replica;
 mod review;
 mod security;
 mod submit;
@@ -48,6 +50,15 @@ pub use security::AccessLog;
 pub use submit::report_text;
 pub use unrest_media::Limits as MediaLimits;
 pub use unrest_seal::Recipient;
+
+/// What the static mirror (`unrest-site`) shares with the server, so that both show the
+/// same words, the same assets and the same JSON for an event.
+pub mod mirror {
+    pub use crate::api::PublicEvent;
+    pub use crate::assets::all as assets;
+    pub use crate::i18n::{Lang, Tr};
+    pub use crate::public::{digest_event, event_article, place_name, province_name, timeline_svg};
+}
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
@@ -92,6 +103,9 @@ pub struct ServeConfig {
     pub slow_clients: SlowClients,
     /// Sealed mode: arrival times are stored rounded down to this (default an hour).
     pub sealed_time_step: std::time::Duration,
+    /// Serve only what reads (the public site and API), e.g. from a streaming replica;
+    /// everything that would write gets a page saying so (see `replica`).
+    pub read_only: bool,
 }
 
 impl ServeConfig {
@@ -114,6 +128,7 @@ impl ServeConfig {
             trusted_proxy: TrustedProxy::default(),
             slow_clients: SlowClients::default(),
             sealed_time_step: std::time::Duration::from_secs(3600),
+            read_only: false,
         }
     }
 }
@@ -154,9 +169,10 @@ impl Server {
         let (url, size) = (config.db.clone(), config.pool_size);
         let db = tokio::task::spawn_blocking(move || db::Db::open(&url, size)).await??;
         let coder = coding::WebCoder::load(&db).await?;
+        let form_key = replica::form_key(&db, config.read_only).await?;
         let state = Arc::new(AppState {
             db,
-            forms: security::FormTokens::new(security::random_bytes()),
+            forms: security::FormTokens::new(form_key),
             coder: RwLock::new(Arc::new(coder)),
             tile_url: config.tile_url.clone(),
             secure_cookies: config.secure_cookies,
@@ -177,6 +193,9 @@ impl Server {
             used_forms: abuse::UsedForms::default(),
             sealed_time_step: config.sealed_time_step,
         });
+        if config.demo && config.read_only {
+            anyhow::bail!("--demo writes sample reports: it cannot run with --read-only");
+        }
         if config.demo {
             demo::seed(&state).await?;
         }
@@ -213,12 +232,18 @@ fn router(state: Shared, config: &ServeConfig) -> Router {
         .merge(review::routes())
         .merge(api::routes())
         .merge(assets::routes())
+        .merge(replica::routes())
         .fallback(public::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             abuse::limits,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            config.read_only,
+            replica::read_only,
+        ))
         .with_state(state)
+        .layer(axum::middleware::from_fn(cache::public_cache))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             security::Headers::new(tile_origin.as_deref()),

@@ -56,23 +56,7 @@ async fn digest_page(
         .db
         .run(move |s| Ok((s.incidents(Some(from), Some(to), true)?, s.audit_head()?)))
         .await?;
-    let events = incidents
-        .into_iter()
-        .map(|c| {
-            let mut event = c.event.event;
-            if !c.notes_counts_agree {
-                event.notes = unrest_digest::notes_with_counts(&event.notes, &event);
-            }
-            // The public never sees which report an event came from, nor its evidence.
-            event.report.clear();
-            event.evidence.clear();
-            unrest_digest::DigestEvent {
-                event,
-                grade: c.grade,
-                source_count: c.source_count as usize,
-            }
-        })
-        .collect();
+    let events = incidents.into_iter().map(digest_event).collect();
     let input = unrest_digest::DigestInput {
         from,
         to,
@@ -103,6 +87,22 @@ async fn digest_page(
         ),
     );
     Ok(res)
+}
+
+/// A published incident as the public digest shows it.
+pub fn digest_event(c: unrest_store::Incident) -> unrest_digest::DigestEvent {
+    let mut event = c.event.event;
+    if !c.notes_counts_agree {
+        event.notes = unrest_digest::notes_with_counts(&event.notes, &event);
+    }
+    // The public never sees which report an event came from, nor its evidence.
+    event.report.clear();
+    event.evidence.clear();
+    unrest_digest::DigestEvent {
+        event,
+        grade: c.grade,
+        source_count: c.source_count as usize,
+    }
 }
 
 /// The codebook's event types (value, Persian label), for the type filter.
@@ -258,7 +258,7 @@ async fn map_page(
 
 /// The histogram of events per day, drawn on the server: it needs no script and counts
 /// exactly what the list and the downloads hold.
-fn timeline_svg(lang: Lang, days: &[(String, u64)]) -> Markup {
+pub fn timeline_svg(lang: Lang, days: &[(String, u64)]) -> Markup {
     let t = lang.tr();
     let (w, h) = (300.0_f64, 80.0_f64);
     let max = days.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
@@ -296,32 +296,57 @@ async fn event_page(
     viewer: MaybeViewer,
 ) -> Result<Markup, AppError> {
     let lang = Lang::pick(q.lang.as_deref(), &headers);
-    let t = lang.tr();
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let stored = state.db.run(move |s| Ok(s.event(id)?)).await?;
     let Some(stored) = stored.filter(|e| e.status == Status::Published) else {
         return Err(AppError::NotFound);
     };
-    let e = public_event(&stored);
     let gaz = state
         .coder
         .read()
         .unwrap_or_else(|p| p.into_inner())
         .clone();
+    let title = format!("{} — {}", stored.event.location, stored.event.event_date);
+    let body = event_article(
+        gaz.gazetteer(),
+        lang,
+        &stored,
+        &format!("/api/events/{}", stored.id),
+    );
+    Ok(Frame {
+        lang,
+        title: &title,
+        path: &format!("/events/{}", stored.id),
+        viewer: viewer.0.as_ref(),
+        scripts: &[],
+        styles: &[],
+        body_class: "",
+    }
+    .render(body))
+}
+
+/// The body of a published event's page: on the server and in a static mirror alike.
+pub fn event_article(
+    gaz: &unrest_gazetteer::Gazetteer,
+    lang: Lang,
+    stored: &StoredEvent,
+    json_href: &str,
+) -> Markup {
+    let t = lang.tr();
+    let e = public_event(stored);
     let count = |v: Option<u32>| match v {
         Some(n) => lang.num(n),
         None => t.not_given.to_string(),
     };
-    let title = format!("{} — {}", e.location, e.event_date);
-    let body = html! {
+    html! {
         article.event {
-            h1 { (e.sub_event_type) ": " (place_name(gaz.gazetteer(), lang, &e.location)) }
+            h1 { (e.sub_event_type) ": " (place_name(gaz, lang, &e.location)) }
             p.sub { (e.event_type) " · " (e.disorder_type) }
             dl {
                 dt { (t.date) } dd { time datetime=(e.event_date) { (e.event_date) } " (" (t.precision) " " (e.time_precision) ")" }
-                dt { (t.location) } dd { (place_name(gaz.gazetteer(), lang, &e.location))
+                dt { (t.location) } dd { (place_name(gaz, lang, &e.location))
                     @if !e.admin2.is_empty() && e.admin2 != e.location { ", " (e.admin2) }
-                    ", " (province_name(gaz.gazetteer(), lang, &e.admin1)) " — "
+                    ", " (province_name(gaz, lang, &e.admin1)) " — "
                     (format!("{:.4}, {:.4}", e.latitude, e.longitude)) " (" (t.precision) " " (e.geo_precision) ")" }
                 dt { (t.actors) } dd dir="auto" {
                     (e.actor1) @if !e.assoc_actor_1.is_empty() { " (" (e.assoc_actor_1) ")" }
@@ -334,19 +359,9 @@ async fn event_page(
             }
             h2 { (t.notes) }
             p.notes dir="auto" { (e.notes) }
-            p { a href=(format!("/api/events/{}", stored.id)) { "JSON" } }
+            p { a href=(json_href) { "JSON" } }
         }
-    };
-    Ok(Frame {
-        lang,
-        title: &title,
-        path: &format!("/events/{}", stored.id),
-        viewer: viewer.0.as_ref(),
-        scripts: &[],
-        styles: &[],
-        body_class: "",
     }
-    .render(body))
 }
 
 /// A place as the page's language names it: on Persian pages the gazetteer's Persian name

@@ -9,5 +9,6 @@ mod browser;
 mod flows;
 mod hostile;
 mod media;
+mod replica;
 mod sealed;
 mod security;
