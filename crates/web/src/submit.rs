@@ -268,7 +268,8 @@ async fn submit(
                     received_at,
                     channel: "web".into(),
                 };
-                let done = s.ingest(&[new], &mut coder.step(now))?;
+                // Stored, coded and joined to its incident before the reporter is answered.
+                let done = s.receive(&[new], &mut coder.step(now), now)?;
                 let report_id = match done.first() {
                     Some(Ingested::New { report_id, .. })
                     | Some(Ingested::Coded { report_id, .. })

@@ -8,5 +8,6 @@ mod abuse;
 mod browser;
 mod flows;
 mod hostile;
+mod incidents;
 mod media;
 mod sealed;
