@@ -722,6 +722,8 @@ async fn edit(
         let page = render_report(&state, &analyst, report, lang, Some(msg)).await?;
         return Ok((StatusCode::BAD_REQUEST, page).into_response());
     }
+    // Generated notes say what the fields now say; an analyst's own notes stay as written.
+    event.notes = unrest_coder::notes_after_edit(&stored.event, &event);
     let changed = describe_changes(&stored.event, &event);
     let by = analyst.name.clone();
     let report_id = stored.report_id;

@@ -190,3 +190,68 @@ on_both!(
     the_four_totals_agree_for_three_periods_on_the_demo_data,
     true
 );
+
+async fn generated_notes_follow_an_edit_and_hand_written_ones_stay(app: App) {
+    app.submit_ok(crate::flows::KARAJ).await;
+    app.submit_ok(ZAHEDAN_EN).await;
+    let analyst = app.login_as("maryam", "analyst").await;
+    let reports = analyst.queue().await;
+    let notes_of = |page: &str, id: i64| -> String {
+        let card = between(page, &format!("id=\"event-{id}\""), "</article>").to_string();
+        between(&card, "name=\"notes\"", "</textarea>")
+            .split('>')
+            .nth(1)
+            .unwrap_or("")
+            .to_string()
+    };
+    // Karaj: the type changes, the notes are left alone: they follow.
+    let karaj = reports[1];
+    let id = analyst.event_ids(karaj).await[0];
+    let (_, page) = analyst.get_text(&format!("/review/reports/{karaj}")).await;
+    let before = notes_of(&page, id);
+    assert!(
+        !before.contains("held a protest"),
+        "coded as more than a peaceful protest: {before}"
+    );
+    let form = crate::flows::edit_form(&page, id, &[("sub_event_type", "Peaceful protest")]);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = analyst
+        .post(&format!("/review/events/{id}/edit"), &form)
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    let (_, page) = analyst.get_text(&format!("/review/reports/{karaj}")).await;
+    let notes = notes_of(&page, id);
+    assert!(notes.contains("held a protest in Karaj"), "{notes}");
+
+    // Zahedan: the analyst writes the notes and changes the count: the words stay.
+    let zahedan = reports[0];
+    let id = analyst.event_ids(zahedan).await[0];
+    let (_, page) = analyst
+        .get_text(&format!("/review/reports/{zahedan}"))
+        .await;
+    let form = crate::flows::edit_form(
+        &page,
+        id,
+        &[
+            ("fatalities", "41"),
+            ("notes", "Worshippers were shot at after prayers."),
+        ],
+    );
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = analyst
+        .post(&format!("/review/events/{id}/edit"), &form)
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    let (_, page) = analyst
+        .get_text(&format!("/review/reports/{zahedan}"))
+        .await;
+    assert_eq!(
+        notes_of(&page, id),
+        "Worshippers were shot at after prayers."
+    );
+}
+
+on_both!(
+    generated_notes_follow_an_edit_and_hand_written_ones_stay,
+    false
+);
