@@ -703,12 +703,20 @@ fn the_readmes_dataset_walkthrough_lists_the_kurdistan_events() {
             .env("UNREST_DATABASE_URL", db.display().to_string())
             .output()
             .unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     };
     run(&line("unrest ingest"));
     let listed = run(&line("unrest events --from"));
     let rows: Vec<&str> = listed.lines().skip(1).collect();
-    assert!(rows.iter().any(|r| r.contains("Sanandaj") && r.contains("2022-11-05")), "{listed}");
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("Sanandaj") && r.contains("2022-11-05")),
+        "{listed}"
+    );
     assert!(!listed.contains("2026-"), "{listed}");
 }

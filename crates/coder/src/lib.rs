@@ -17,6 +17,10 @@ mod scenes;
 
 pub use rules::RulesError;
 
+/// Notes after an analyst's edit (see [`notes::after_edit`]): generated notes follow the
+/// changed fields, hand-written ones are kept.
+pub use notes::after_edit as notes_after_edit;
+
 use chrono::NaiveDate;
 use std::borrow::Cow;
 use unrest_gazetteer::Gazetteer;

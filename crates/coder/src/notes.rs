@@ -20,6 +20,17 @@ const MONTHS: [&str; 12] = [
 ];
 use unrest_model::Event;
 
+/// The notes of an event an analyst edited: written again from the new fields when the
+/// notes were the coder's and the analyst left them as they were; otherwise the analyst's
+/// own words, kept as written.
+pub fn after_edit(before: &Event, after: &Event) -> String {
+    if after.notes == before.notes && before.notes == write(before) {
+        write(after)
+    } else {
+        after.notes.clone()
+    }
+}
+
 pub fn write(e: &Event) -> String {
     let date = NaiveDate::parse_from_str(&e.event_date, "%Y-%m-%d")
         .map(|d| {

@@ -33,7 +33,7 @@ pub mod sign;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
-use unrest_store::{Filter, Order, Page, Status, Store, StoredEvent};
+use unrest_store::{Filter, Order, Page, Status, Store, StoredIncident};
 
 pub use sign::{verify, Difference, SigningKey};
 
@@ -87,22 +87,22 @@ pub struct Built {
     pub signed: bool,
 }
 
-/// Every published event, by id, to `each`: the one query the mirror's map, list, pages,
-/// downloads and API files read. (When the published unit becomes the incident, this is the
-/// function that changes.)
+/// Every published incident, by id, to `each`: the one query the mirror's map, list, pages,
+/// downloads and API files read, the same the web app's public views read.
 pub fn public_events(
     store: &mut Store,
-    each: impl FnMut(StoredEvent) -> Result<()>,
+    each: impl FnMut(StoredIncident) -> Result<()>,
 ) -> Result<u64> {
     let filter = Filter {
         status: vec![Status::Published],
+        public: true,
         ..Filter::default()
     };
     let page = Page {
         order: Order::Id,
         ..Page::default()
     };
-    store.events::<Error>(&filter, &page, each)
+    store.incident_rows::<Error>(&filter, &page, each)
 }
 
 /// The published incidents, as the digests show them.

@@ -6,7 +6,7 @@ use maud::{html, Markup, DOCTYPE};
 use std::collections::{BTreeMap, BTreeSet};
 use unrest_gazetteer::Gazetteer;
 use unrest_model::{Event, EventWriter, Format};
-use unrest_store::{Incident, StoredEvent};
+use unrest_store::{Incident, StoredIncident};
 use unrest_web::mirror::{event_article, place_name, timeline_svg, Lang, PublicEvent};
 
 /// How many of the latest events the map page lists (as the server's).
@@ -96,12 +96,20 @@ impl Site {
         }
     }
 
-    /// One published event: its pages and JSON, and its share of the map, list and files.
-    pub(crate) fn event(&mut self, out: &mut Out, stored: &StoredEvent) -> Result<()> {
+    /// One published incident: its pages and JSON, and its share of the map, list and files.
+    pub(crate) fn event(&mut self, out: &mut Out, incident: &StoredIncident) -> Result<()> {
+        let stored = &incident.stored;
+        let sources = unrest_web::mirror::public_corroboration(incident);
         let id = stored.id;
         for lang in LANGS {
             let title = format!("{} — {}", stored.event.location, stored.event.event_date);
-            let body = event_article(self.gaz, lang, stored, &format!("../api/events/{id}.json"));
+            let body = event_article(
+                self.gaz,
+                lang,
+                stored,
+                Some(&sources),
+                &format!("../api/events/{id}.json"),
+            );
             let page = frame(
                 lang,
                 &title,
@@ -116,7 +124,7 @@ impl Site {
                 page.into_string().as_bytes(),
             )?;
         }
-        let json = serde_json::to_vec(&PublicEvent::of(stored)).unwrap_or_default();
+        let json = serde_json::to_vec(&PublicEvent::of(incident)).unwrap_or_default();
         out.put(&format!("api/events/{id}.json"), &json)?;
         if self.api_page.len() == API_PAGE {
             self.flush_api(out, true)?;
@@ -128,8 +136,8 @@ impl Site {
             path: "data/events.csv".into(),
             error,
         };
-        self.csv.write(&e).map_err(io)?;
-        let mut f = e.geojson_feature();
+        self.csv.write_with(&e, Some(&sources)).map_err(io)?;
+        let mut f = e.geojson_feature_with(Some(&sources));
         if let Some(m) = f.as_object_mut() {
             m.insert("id".into(), id.into());
         }

@@ -17,8 +17,8 @@ use axum::{Json, Router};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use unrest_model::{Event, EventWriter, Format};
-use unrest_store::{Order, Page, Status, StoredEvent};
+use unrest_model::{Corroboration, Event, EventWriter, Format};
+use unrest_store::{Order, Page, Status, StoredEvent, StoredIncident};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -48,6 +48,24 @@ pub fn public_event(stored: &StoredEvent) -> Event {
     e.report = String::new();
     e.evidence = Vec::new();
     e
+}
+
+/// An incident's corroboration as the public may see it: without its events' ids (they
+/// lead to reports).
+pub fn public_corroboration(i: &StoredIncident) -> Corroboration {
+    Corroboration {
+        event_ids: Vec::new(),
+        ..i.corroboration.clone()
+    }
+}
+
+/// The published incident event `id` belongs to (any of its events' ids finds it).
+pub fn published_incident(
+    s: &mut unrest_store::Store,
+    id: i64,
+) -> Result<Option<StoredIncident>, AppError> {
+    Ok(s.incident(id)?
+        .filter(|i| i.stored.status == Status::Published))
 }
 
 /// A public event as JSON: its id and page, then the record without `report` and
@@ -90,10 +108,14 @@ pub struct PublicEvent<'a> {
     injuries: Option<u32>,
     arrests: Option<u32>,
     confidence: f32,
+    /// Independent sources behind the incident.
+    source_count: u64,
+    grade: &'a str,
 }
 
 impl<'a> PublicEvent<'a> {
-    pub fn of(stored: &'a StoredEvent) -> PublicEvent<'a> {
+    pub fn of(incident: &'a StoredIncident) -> PublicEvent<'a> {
+        let stored = &incident.stored;
         let e = &stored.event;
         let r4 = |x: f64| (x * 10_000.0).round() / 10_000.0;
         PublicEvent {
@@ -133,12 +155,14 @@ impl<'a> PublicEvent<'a> {
             injuries: e.injuries,
             arrests: e.arrests,
             confidence: e.confidence,
+            source_count: incident.corroboration.source_count,
+            grade: &incident.corroboration.grade,
         }
     }
 }
 
-pub fn public_json(stored: &StoredEvent) -> Value {
-    serde_json::to_value(PublicEvent::of(stored)).unwrap_or_default()
+pub fn public_json(incident: &StoredIncident) -> Value {
+    serde_json::to_value(PublicEvent::of(incident)).unwrap_or_default()
 }
 
 /// A JSON response from bytes already serialised.
@@ -168,7 +192,7 @@ async fn list(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Result<Re
         .db
         .run(move |s| {
             let mut out = Vec::with_capacity(limit);
-            s.events::<AppError>(&filter, &page, |e| {
+            s.incident_rows::<AppError>(&filter, &page, |e| {
                 out.push(e);
                 Ok(())
             })?;
@@ -176,7 +200,7 @@ async fn list(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Result<Re
         })
         .await?;
     let next = (events.len() == limit)
-        .then(|| events.last().map(|e| e.id))
+        .then(|| events.last().map(|e| e.id()))
         .flatten();
     let fq = q.filter_query();
     let next_url = next.map(|id| {
@@ -195,9 +219,9 @@ async fn list(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Result<Re
 
 async fn one(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let stored = state.db.run(move |s| Ok(s.event(id)?)).await?;
-    match stored.filter(|e| e.status == Status::Published) {
-        Some(e) => Ok(Json(public_json(&e)).into_response()),
+    let incident = state.db.run(move |s| published_incident(s, id)).await?;
+    match incident {
+        Some(i) => Ok(Json(public_json(&i)).into_response()),
         None => Err(AppError::NotFound.into()),
     }
 }
@@ -221,17 +245,21 @@ async fn download(
             let io = |e: std::io::Error| AppError::Internal(e.to_string());
             if format == Format::Csv {
                 let mut w = EventWriter::new(format, Vec::new()).map_err(io)?;
-                s.events::<AppError>(&filter, &page, |e| w.write(&public_event(&e)).map_err(io))?;
+                s.incident_rows::<AppError>(&filter, &page, |i| {
+                    w.write_with(&public_event(&i.stored), Some(&public_corroboration(&i)))
+                        .map_err(io)
+                })?;
                 return w.finish().map_err(io);
             }
             // GeoJSON by hand: each Feature carries the event's id (for links to its page),
             // which the model's writer does not know.
             let mut out = b"{\"type\":\"FeatureCollection\",\"features\":[\n".to_vec();
             let mut first = true;
-            s.events::<AppError>(&filter, &page, |e| {
-                let mut f = public_event(&e).geojson_feature();
+            s.incident_rows::<AppError>(&filter, &page, |i| {
+                let mut f =
+                    public_event(&i.stored).geojson_feature_with(Some(&public_corroboration(&i)));
                 if let Some(m) = f.as_object_mut() {
-                    m.insert("id".into(), json!(e.id));
+                    m.insert("id".into(), json!(i.id()));
                 }
                 if let Some(p) = f.get_mut("properties").and_then(Value::as_object_mut) {
                     p.remove("report");
@@ -299,8 +327,8 @@ async fn timeline(
         .db
         .run(move |s| {
             let mut days: BTreeMap<String, u64> = BTreeMap::new();
-            s.events::<AppError>(&filter, &Page::default(), |e| {
-                *days.entry(e.event.event_date).or_default() += 1;
+            s.incident_rows::<AppError>(&filter, &Page::default(), |i| {
+                *days.entry(i.stored.event.event_date).or_default() += 1;
                 Ok(())
             })?;
             Ok(days)
@@ -441,7 +469,19 @@ mod tests {
                 ..Default::default()
             },
         };
-        let v = public_json(&stored).to_string();
+        let incident = StoredIncident {
+            stored,
+            corroboration: Corroboration {
+                source_count: 2,
+                grade: "B2".into(),
+                event_ids: vec![7, 98765],
+            },
+        };
+        let v = public_json(&incident).to_string();
         assert!(!v.contains("web-secret") && !v.contains("evidence") && !v.contains("maryam"));
+        assert!(
+            !v.contains("98765"),
+            "an incident's event ids are for analysts: {v}"
+        );
     }
 }

@@ -54,7 +54,7 @@ pub use unrest_seal::Recipient;
 /// What the static mirror (`unrest-site`) shares with the server, so that both show the
 /// same words, the same assets and the same JSON for an event.
 pub mod mirror {
-    pub use crate::api::PublicEvent;
+    pub use crate::api::{public_corroboration, PublicEvent};
     pub use crate::assets::all as assets;
     pub use crate::i18n::{Lang, Tr};
     pub use crate::public::{digest_event, event_article, place_name, province_name, timeline_svg};

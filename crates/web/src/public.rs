@@ -19,7 +19,7 @@ use axum::routing::get;
 use axum::Router;
 use maud::{html, Markup};
 use std::collections::VecDeque;
-use unrest_store::{Order, Page, Status, StoredEvent};
+use unrest_store::{Order, Page, StoredEvent};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -127,10 +127,10 @@ async fn map_page(
     let lang = Lang::pick(q.lang.as_deref(), &headers);
     let t = lang.tr();
     let filter = q.filter();
-    let (error, days, latest, total) = match filter {
-        Err(e) => (Some(e.message()), Vec::new(), Vec::new(), 0),
+    let (error, days, latest, (total, fatalities)) = match filter {
+        Err(e) => (Some(e.message()), Vec::new(), Vec::new(), (0, 0)),
         Ok(filter) => {
-            let (days, latest, total) = state
+            let (days, latest, totals) = state
                 .db
                 .run(move |s| {
                     let mut days = std::collections::BTreeMap::new();
@@ -139,19 +139,23 @@ async fn map_page(
                         order: Order::Date,
                         ..Page::default()
                     };
-                    let total = s.events::<AppError>(&filter, &page, |e| {
-                        *days.entry(e.event.event_date.clone()).or_insert(0u64) += 1;
+                    let mut fatalities = 0u64;
+                    let total = s.incident_rows::<AppError>(&filter, &page, |i| {
+                        fatalities += u64::from(i.stored.event.fatalities);
+                        *days
+                            .entry(i.stored.event.event_date.clone())
+                            .or_insert(0u64) += 1;
                         if latest.len() == LIST_LEN {
                             latest.pop_front();
                         }
-                        latest.push_back(e);
+                        latest.push_back(i.stored);
                         Ok(())
                     })?;
-                    Ok((days, latest, total))
+                    Ok((days, latest, (total, fatalities)))
                 })
                 .await?;
             let latest: Vec<StoredEvent> = latest.into_iter().rev().collect();
-            (None, days.into_iter().collect::<Vec<_>>(), latest, total)
+            (None, days.into_iter().collect::<Vec<_>>(), latest, totals)
         }
     };
     let fq = q.filter_query();
@@ -207,7 +211,7 @@ async fn map_page(
                     button type="submit" { (t.apply) }
                 }
                 @if let Some(e) = &error { p.error role="alert" { (e) } }
-                p.count { strong #event-count data-count=(total) { (lang.num(total)) } " " (t.events_shown) }
+                p.count { strong #event-count data-count=(total) data-fatalities=(fatalities) { (lang.num(total)) } " " (t.events_shown) }
                 p.downloads {
                     a href={"/api/events.csv?" (fq)} download="unrest-events.csv" { (t.download_csv) }
                     br;
@@ -297,10 +301,14 @@ async fn event_page(
 ) -> Result<Markup, AppError> {
     let lang = Lang::pick(q.lang.as_deref(), &headers);
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let stored = state.db.run(move |s| Ok(s.event(id)?)).await?;
-    let Some(stored) = stored.filter(|e| e.status == Status::Published) else {
+    let incident = state
+        .db
+        .run(move |s| crate::api::published_incident(s, id))
+        .await?;
+    let Some(incident) = incident else {
         return Err(AppError::NotFound);
     };
+    let stored = &incident.stored;
     let gaz = state
         .coder
         .read()
@@ -310,7 +318,8 @@ async fn event_page(
     let body = event_article(
         gaz.gazetteer(),
         lang,
-        &stored,
+        stored,
+        Some(&incident.corroboration),
         &format!("/api/events/{}", stored.id),
     );
     Ok(Frame {
@@ -325,11 +334,13 @@ async fn event_page(
     .render(body))
 }
 
-/// The body of a published event's page: on the server and in a static mirror alike.
+/// The body of a published incident's page: on the server and in a static mirror alike.
+/// `sources` is the incident's corroboration (source count and grade) when known.
 pub fn event_article(
     gaz: &unrest_gazetteer::Gazetteer,
     lang: Lang,
     stored: &StoredEvent,
+    sources: Option<&unrest_model::Corroboration>,
     json_href: &str,
 ) -> Markup {
     let t = lang.tr();
@@ -353,6 +364,9 @@ pub fn event_article(
                     @if !e.actor2.is_empty() { " — " (e.actor2) @if !e.assoc_actor_2.is_empty() { " (" (e.assoc_actor_2) ")" } }
                 }
                 dt { (t.fatalities) } dd { (lang.num(e.fatalities)) }
+                @if let Some(c) = sources {
+                    dt { (t.sources) } dd { (lang.num(c.source_count as u32)) " · " (c.grade) }
+                }
                 dt { (t.injuries) } dd { (count(e.injuries)) }
                 dt { (t.arrests) } dd { (count(e.arrests)) }
                 dt { "ACLED" } dd { bdi { code { (e.event_id_cnty) } " · " (e.interaction) " · " (e.source_scale) } }

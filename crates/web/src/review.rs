@@ -35,6 +35,7 @@ pub fn routes() -> Router<Shared> {
         .route("/review/events/{id}/edit", post(edit))
         .route("/review/events/{id}/status", post(set_status))
         .route("/review/events/{id}/merge", post(merge))
+        .route("/review/events/{id}/split", post(split))
         .route("/review/places", get(places_page).post(add_place))
         .route("/admin/users", get(users_page).post(add_user))
         .route("/admin/users/{id}", post(update_user))
@@ -340,14 +341,31 @@ async fn render_report(
         .run(move |s| {
             let report = s.report(id)?.ok_or(AppError::NotFound)?;
             let events = s.events_of_report(id)?;
+            let mut incidents = Vec::with_capacity(events.len());
+            for e in &events {
+                incidents.push(match s.incident(e.id)? {
+                    Some(i) => {
+                        let members = s.incident_members(&i)?;
+                        Some((i, members))
+                    }
+                    None => None,
+                });
+            }
             let followups = s.followups(id)?;
             let changes = s.changes(None, Some(id))?;
             let photos = s.media_of_report(id)?;
-            Ok((report, events, followups, changes, photos))
+            Ok((
+                report,
+                events.into_iter().zip(incidents).collect::<Vec<_>>(),
+                followups,
+                changes,
+                photos,
+            ))
         })
         .await?;
     let spans: Vec<(usize, usize, String)> = events
         .iter()
+        .map(|(e, _)| e)
         .flat_map(|e| {
             e.event
                 .evidence
@@ -404,7 +422,10 @@ async fn render_report(
         section.events {
             h2 { (t.events) }
             @if events.is_empty() { p { "—" } }
-            @for e in &events { (event_form(lang, &viewer.csrf, e)) }
+            @for (e, incident) in &events {
+                (event_form(lang, &viewer.csrf, e))
+                (incident_box(lang, &viewer.csrf, e, incident.as_ref()))
+            }
         }
         @if !changes.is_empty() {
             section.history {
@@ -416,6 +437,43 @@ async fn render_report(
             }
         }
     }))
+}
+
+/// The incident an event joined: its published row, its other events (with their
+/// reports) and, when it has any, a button to split this event off.
+fn incident_box(
+    lang: Lang,
+    csrf: &str,
+    se: &StoredEvent,
+    incident: Option<&(unrest_store::StoredIncident, Vec<StoredEvent>)>,
+) -> Markup {
+    let t = lang.tr();
+    let Some((i, members)) = incident else {
+        return html! { p.incident.meta id={"incident-of-" (se.id)} { (t.no_incident) } };
+    };
+    let e = &i.stored.event;
+    let others: Vec<&StoredEvent> = members.iter().filter(|m| m.id != se.id).collect();
+    html! {
+        section.incident id={"incident-of-" (se.id)} data-incident=(i.id()) data-sources=(i.corroboration.source_count) {
+            h4 { (t.incident) " " bdi { "#" (i.id()) " · " (e.sub_event_type) " · " (e.location) " · " (e.event_date) } }
+            p.meta { bdi { (t.fatalities) " " (e.fatalities) " · " (t.sources) " " (i.corroboration.source_count)
+                " · " (i.corroboration.grade) " · " (e.source) } }
+            @if !others.is_empty() {
+                ul.members { @for m in &others {
+                    li { @match m.report_id {
+                        Some(r) => a href=(href(&format!("/review/reports/{r}#event-{}", m.id), lang)) {
+                            bdi { "#" (m.id) " · " (m.event.location) " · " (m.event.event_date) " · " (m.event.fatalities) } },
+                        None => bdi { "#" (m.id) " · " (m.event.event_id_cnty) " · " (m.event.location) " · " (m.event.event_date) },
+                    } }
+                } }
+                form.split method="post" action={"/review/events/" (se.id) "/split"} {
+                    input type="hidden" name="csrf" value=(csrf);
+                    input type="hidden" name="lang" value=(lang.code());
+                    button type="submit" { (t.split_off) }
+                }
+            }
+        }
+    }
 }
 
 fn event_form(lang: Lang, csrf: &str, se: &StoredEvent) -> Markup {
@@ -664,6 +722,8 @@ async fn edit(
         let page = render_report(&state, &analyst, report, lang, Some(msg)).await?;
         return Ok((StatusCode::BAD_REQUEST, page).into_response());
     }
+    // Generated notes say what the fields now say; an analyst's own notes stay as written.
+    event.notes = unrest_coder::notes_after_edit(&stored.event, &event);
     let changed = describe_changes(&stored.event, &event);
     let by = analyst.name.clone();
     let report_id = stored.report_id;
@@ -773,6 +833,44 @@ async fn merge(
         })
         .await?;
     back_to_report(&state, into, lang).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SplitForm {
+    pub csrf: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// Takes an event out of the incident it joined: it stands alone from now on (also after
+/// re-coding and re-clustering) unless merged again.
+async fn split(
+    State(state): State<Shared>,
+    analyst: Analyst,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<SplitForm>,
+) -> Result<Response, AppError> {
+    analyst.check_csrf(&headers, f.csrf.as_deref())?;
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let by = analyst.name.clone();
+    state
+        .db
+        .run(move |s| {
+            let now = Utc::now();
+            let ev = s.event(id)?.ok_or(AppError::NotFound)?;
+            s.split_event(id, &by, now)?;
+            s.record_change(
+                &by,
+                now,
+                "split",
+                Some(id),
+                ev.report_id,
+                "split off its incident",
+            )?;
+            Ok(())
+        })
+        .await?;
+    back_to_report(&state, id, lang).await
 }
 
 // ---- places -----------------------------------------------------------------------------

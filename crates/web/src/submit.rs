@@ -289,6 +289,8 @@ async fn submit(
                     .map(|p| (p.scrubbed.media_type.mime(), p.scrubbed.bytes.as_slice()))
                     .collect();
                 s.submit(&new, &mut coder.step(now), &hash, &photos)?;
+                // Joined to its incident before the reporter is answered.
+                s.corroborate(now)?;
                 Ok(())
             })
             .await?;

@@ -8,6 +8,7 @@ mod abuse;
 mod browser;
 mod flows;
 mod hostile;
+mod incidents;
 mod media;
 mod replica;
 mod sealed;
