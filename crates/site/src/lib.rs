@@ -123,7 +123,9 @@ pub fn build(store: &mut Store, dir: &Path, key: Option<&SigningKey>) -> Result<
     })?;
     let incidents = public_incidents(store)?;
     built.audit_head = store.audit_head()?;
-    built.months = site.digests(&mut out, incidents, built.audit_head.as_deref())?;
+    // The mirror's digests leave the audit head to `audit-head.txt` and the signed manifest:
+    // printed in every month's pages, it would rewrite them all on each rebuild.
+    built.months = site.digests(&mut out, incidents, None)?;
     site.finish(&mut out)?;
     // The analysts' script has no place on a public mirror.
     for (name, bytes) in unrest_web::mirror::assets().filter(|(n, _)| *n != "review.js") {
