@@ -375,3 +375,34 @@ both!(
         assert_eq!(status, 400);
     }
 );
+
+both!(
+    the_review_queue_names_the_channel_a_report_came_from,
+    |app: App| async move {
+        let url = app.db.url.clone();
+        tokio::task::spawn_blocking(move || {
+            unrest_store::Store::open(&url)
+                .unwrap()
+                .store_reports(&[unrest_store::NewReport {
+                    report: unrest_model::Report {
+                        id: "telegram:1001/2".into(),
+                        text: KARAJ.into(),
+                        reference_date: Some("2022-11-12".into()),
+                        lang: None,
+                    },
+                    received_at: chrono::Utc::now(),
+                    channel: "telegram:Kurdistan <Watch>".into(),
+                }])
+                .unwrap();
+        })
+        .await
+        .unwrap();
+        let analyst = app.login_as("maryam", "analyst").await;
+        let (status, page) = analyst.get_text("/review").await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("telegram:Kurdistan &lt;Watch&gt;"),
+            "the channel, escaped: {page}"
+        );
+    }
+);
