@@ -409,3 +409,32 @@ async fn a_sealed_server_stores_arrival_times_only_to_the_hour() {
     assert!(!times.is_empty());
     assert!(times.iter().all(|t| t.ends_with(":00:00Z")), "{times:?}");
 }
+
+both!(
+    the_same_text_sent_again_is_a_new_report_with_its_own_receipt,
+    |app: App| async move {
+        let first = app.submit_ok(KARAJ).await;
+        let second = app.submit_ok(KARAJ).await;
+        assert_ne!(first, second);
+        let a = app.login_as("maryam", "analyst").await;
+        let queue = a.queue().await;
+        assert_eq!(queue.len(), 2, "two reports: {queue:?}");
+        let url = app.db.url.clone();
+        let (one, two) = tokio::task::spawn_blocking(move || {
+            let mut s = unrest_store::Store::open(&url).unwrap();
+            let hash = |code: &str| {
+                let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+                unrest_store::sha256_hex(format!("receipt:{}", code.to_uppercase()).as_bytes())
+            };
+            (
+                s.report_by_receipt(&hash(&first)).unwrap(),
+                s.report_by_receipt(&hash(&second)).unwrap(),
+            )
+        })
+        .await
+        .unwrap();
+        let (one, two) = (one.expect("first receipt"), two.expect("second receipt"));
+        assert_ne!(one, two, "each receipt leads to its own report");
+        assert!(queue.contains(&one) && queue.contains(&two));
+    }
+);
