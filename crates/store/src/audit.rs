@@ -237,6 +237,7 @@ pub(crate) fn append(conn: &mut Conn, e: NewEntry) -> BResult<i64> {
 /// merges, and the edits and status changes it notes beside the store's own entries). The
 /// object is the event or report named, else what the action is about; the change is the
 /// history's own description of it.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn append_history(
     conn: &mut Conn,
     who: &str,
