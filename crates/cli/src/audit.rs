@@ -65,6 +65,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
 const LISTED: usize = 50;
 
 fn verify(args: VerifyArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
     let (what, v) = match &args.file {
         Some(path) => {
             let file = std::fs::File::open(path)
@@ -80,6 +81,7 @@ fn verify(args: VerifyArgs) -> Result<ExitCode> {
         }
     };
     print_verification(&what, &v, args.file.is_none());
+    println!("verified in {:.1} s", started.elapsed().as_secs_f64());
     Ok(if v.is_intact() {
         ExitCode::SUCCESS
     } else {
@@ -89,7 +91,10 @@ fn verify(args: VerifyArgs) -> Result<ExitCode> {
 
 fn print_verification(what: &str, v: &Verification, with_reports: bool) {
     let reports = if with_reports {
-        format!(", {} reports re-hashed", v.reports)
+        format!(
+            ", {} reports re-hashed, {} events, users and places compared with the log",
+            v.reports, v.rows
+        )
     } else {
         String::new()
     };
@@ -101,7 +106,8 @@ fn print_verification(what: &str, v: &Verification, with_reports: bool) {
         println!(
             "intact: every entry chains from the one before it{}",
             if with_reports {
-                " and every report's bytes give the SHA-256 logged on arrival"
+                ", every report's bytes give the SHA-256 logged on arrival, and every event, \
+                 status, user and place is what the log last wrote"
             } else {
                 ""
             }

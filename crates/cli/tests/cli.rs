@@ -719,4 +719,56 @@ fn the_readmes_dataset_walkthrough_lists_the_kurdistan_events() {
         "{listed}"
     );
     assert!(!listed.contains("2026-"), "{listed}");
+
+#[test]
+fn audit_verify_names_rows_changed_behind_the_logs_back_and_a_missing_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "r.txt", REPORT.as_bytes());
+    let db = d.join("u.db").display().to_string();
+    assert!(unrest(&["ingest", "--db", &db, "r.txt"], d)
+        .status
+        .success());
+    assert!(unrest(
+        &[
+            "publish",
+            "--db",
+            &db,
+            "--from",
+            "2000-01-01",
+            "--as",
+            "maryam"
+        ],
+        d
+    )
+    .status
+    .success());
+    let out = unrest(&["audit", "verify", "--db", &db], d);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("verified in"), "{text}");
+    let export = unrest(&["audit", "export", "--db", &db], d);
+    assert!(String::from_utf8_lossy(&export.stderr).contains("unrest: head "));
+
+    let mut store = unrest_store::Store::open(&db).unwrap();
+    store
+        .execute_raw("UPDATE events SET fatalities = 0, notes = 'nothing happened' WHERE id = 1; UPDATE events SET status = 'coded' WHERE id = 1")
+        .unwrap();
+    let out = unrest(&["audit", "verify", "--db", &db], d);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("event 1: its record is not the one entry"),
+        "{text}"
+    );
+    assert!(
+        text.contains("event 1: its status is coded, but entry"),
+        "{text}"
+    );
+
+    store.execute_raw("DROP TABLE audit_log").unwrap();
+    let out = unrest(&["audit", "verify", "--db", &db], d);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("the audit log is missing"), "{text}");
 }

@@ -237,6 +237,7 @@ pub(crate) fn append(conn: &mut Conn, e: NewEntry) -> BResult<i64> {
 /// merges, and the edits and status changes it notes beside the store's own entries). The
 /// object is the event or report named, else what the action is about; the change is the
 /// history's own description of it.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn append_history(
     conn: &mut Conn,
     who: &str,
@@ -623,6 +624,9 @@ pub struct Verification {
     pub head: Option<(i64, String)>,
     /// Reports re-hashed (0 for an export, which holds no reports).
     pub reports: u64,
+    /// Events, users and places compared with what the log last wrote of them (0 for an
+    /// export).
+    pub rows: u64,
     /// The first chain problem (later ones follow from it), then every report problem.
     pub findings: Vec<Finding>,
 }
@@ -936,13 +940,15 @@ impl Replay {
     }
 
     /// Compares the replayed state with the tables' rows.
-    fn compare(mut self, conn: &mut Conn) -> BResult<Vec<Finding>> {
+    fn compare(mut self, conn: &mut Conn) -> BResult<(Vec<Finding>, u64)> {
         let mut findings = Vec::new();
+        let mut rows = 0u64;
         let events = &mut self.events;
         let early = self.early_events;
         conn.query_each::<BackendError>(crate::SELECT_EVENTS.as_str(), &[], &mut |r| {
             let stored = crate::event_from_row(r).map_err(BackendError::Row)?;
             let id = stored.id;
+            rows += 1;
             let Some(x) = events.remove(&id).filter(|x| x.gone.is_none()) else {
                 if !early {
                     findings.push(Finding::EventUnlogged { event: id });
@@ -982,6 +988,7 @@ impl Replay {
             Ok((r.req_int(0)?, r.req_text(1)?))
         })?;
         for (id, name) in users {
+            rows += 1;
             let state = user_state(conn, id)?;
             match self.users.get(&id) {
                 Some((logged, entry)) if *logged != state => findings.push(Finding::UserAltered {
@@ -995,6 +1002,7 @@ impl Replay {
         }
         let places = conn.query_all("SELECT id FROM places ORDER BY id", &[], |r| r.req_int(0))?;
         for id in places {
+            rows += 1;
             let state = place_state(conn, id)?;
             match self.places.get(&id) {
                 Some((logged, entry)) if *logged != state => findings.push(Finding::PlaceAltered {
@@ -1006,7 +1014,7 @@ impl Replay {
                 None => findings.push(Finding::PlaceUnlogged { place: id }),
             }
         }
-        Ok(findings)
+        Ok((findings, rows))
     }
 }
 
@@ -1180,8 +1188,9 @@ impl Store {
         );
         v.reports = reports;
         v.findings.extend(findings);
-        let rows = replay.compare(&mut self.conn).map_err(|e| self.err(e))?;
+        let (rows, compared) = replay.compare(&mut self.conn).map_err(|e| self.err(e))?;
         v.findings.extend(rows);
+        v.rows = compared;
         Ok(v)
     }
 

@@ -187,12 +187,12 @@ both! {
     }
 
     fn audit_verify_is_green_after_every_kind_of_logged_change(db) {
-        let mut store = busy(&db);
+        let mut store = busy(db);
         assert_eq!(findings(&mut store), Vec::<String>::new());
     }
 
     fn audit_verify_names_an_event_edited_in_the_database(db) {
-        let mut store = busy(&db);
+        let mut store = busy(db);
         let id = all_events(&mut store)[0].id;
         store
             .execute_raw(&format!("UPDATE events SET fatalities = 0, notes = 'nothing happened' WHERE id = {id}"))
@@ -205,7 +205,7 @@ both! {
     }
 
     fn audit_verify_names_a_status_flipped_in_the_database(db) {
-        let mut store = busy(&db);
+        let mut store = busy(db);
         let id = all_events(&mut store)[0].id;
         store
             .execute_raw(&format!("UPDATE events SET status = 'coded' WHERE id = {id}"))
@@ -217,7 +217,7 @@ both! {
     }
 
     fn audit_verify_names_a_role_changed_in_the_database(db) {
-        let mut store = busy(&db);
+        let mut store = busy(db);
         store.execute_raw("UPDATE users SET role = 'admin' WHERE name = 'reza'").unwrap();
         let f = findings(&mut store);
         assert_eq!(f.len(), 1, "{f:?}");
@@ -225,7 +225,7 @@ both! {
     }
 
     fn audit_verify_names_a_password_hash_swapped_in_the_database(db) {
-        let mut store = busy(&db);
+        let mut store = busy(db);
         store
             .execute_raw("UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE name = 'reza') WHERE name = 'maryam'")
             .unwrap();
@@ -235,7 +235,7 @@ both! {
     }
 
     fn audit_verify_names_places_and_rows_added_behind_its_back(db) {
-        let mut store = busy(&db);
+        let mut store = busy(db);
         store.execute_raw("UPDATE places SET lat = 30.0").unwrap();
         store
             .execute_raw("INSERT INTO users (name, role, password_hash, disabled, created_at) VALUES ('mallory', 'admin', 'x', 0, 'now')")
@@ -247,7 +247,7 @@ both! {
     }
 
     fn audit_verify_says_the_log_is_missing_when_its_table_is_dropped(db) {
-        let mut store = busy(&db);
+        let mut store = busy(db);
         store.execute_raw("DROP TABLE audit_log").unwrap();
         let v = store.audit_verify(None).unwrap();
         assert_eq!(v.findings, vec![Finding::LogMissing]);

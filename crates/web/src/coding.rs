@@ -26,13 +26,16 @@ impl WebCoder {
     }
 
     pub fn with_places(tsv: &str) -> Result<WebCoder, AppError> {
+        WebCoder::try_places(tsv).map_err(|e| AppError::Internal(format!("stored places: {e}")))
+    }
+
+    /// A coder with these places, or what is wrong with them (an unknown city, a bad
+    /// coordinate) as the gazetteer says it: for an analyst adding a place.
+    pub fn try_places(tsv: &str) -> Result<WebCoder, unrest_gazetteer::PlaceError> {
         let coder = if tsv.trim().is_empty() {
             Coder::new()
         } else {
-            let g = Gazetteer::embedded()
-                .with_user_places(tsv)
-                .map_err(|e| AppError::Internal(format!("stored places: {e}")))?;
-            Coder::with_gazetteer(g)
+            Coder::with_gazetteer(Gazetteer::embedded().with_user_places(tsv)?)
         };
         Ok(WebCoder {
             coder,

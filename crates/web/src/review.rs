@@ -660,8 +660,17 @@ fn apply_edit(
             }
         }
     } else if let (Some(la), Some(lo)) = (lat, lon) {
+        let moved = (la - event.latitude).abs() + (lo - event.longitude).abs() > 1e-4;
         event.latitude = la;
         event.longitude = lo;
+        // The province and county follow the point (those of its nearest city), so the
+        // map and a province filter agree on where the event is.
+        if moved {
+            if let Some(c) = gaz.nearest_city(la, lo) {
+                event.admin1 = c.admin1.clone();
+                event.admin2 = c.admin2.clone();
+            }
+        }
     }
     event.location = location;
     event.event_date = date.to_string();
@@ -968,9 +977,10 @@ async fn add_place(
                 place.kind,
                 place.alt_names.join("|")
             );
-            let coder = match crate::coding::WebCoder::with_places(&format!("{tsv}{line}")) {
+            let coder = match crate::coding::WebCoder::try_places(&format!("{tsv}{line}")) {
                 Ok(c) => c,
-                Err(e) => return Ok(Err(e.message())),
+                // The new place is the last line: say what is wrong with it.
+                Err(e) => return Ok(Err(format!("the place was not added: {}", e.message))),
             };
             s.add_place(&place, &by, Utc::now())?;
             Ok(Ok(coder))

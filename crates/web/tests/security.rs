@@ -334,3 +334,107 @@ both!(
         assert!(r.text().await.unwrap().contains("NUL"));
     }
 );
+
+both!(
+    moving_an_event_moves_its_province_with_it,
+    |app: App| async move {
+        app.submit_ok(crate::flows::KARAJ).await;
+        let a = app.login_as("maryam", "analyst").await;
+        let report = a.queue().await[0];
+        let id = a.event_ids(report).await[0];
+        let (_, page) = a.get_text(&format!("/review/reports/{report}")).await;
+        // Only the coordinates change: to Tabriz, East Azerbaijan.
+        let form = crate::flows::edit_form(
+            &page,
+            id,
+            &[("latitude", "38.0800"), ("longitude", "46.2919")],
+        );
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = a.post(&format!("/review/events/{id}/edit"), &form).await;
+        assert_eq!(r.status().as_u16(), 303);
+        a.set_status(id, "published").await;
+        let (_, v) = app.get_json(&format!("/api/events/{id}")).await;
+        assert_eq!(v["admin1"], "East Azerbaijan", "{v}");
+    }
+);
+
+both!(
+    adding_a_place_with_an_unknown_city_says_what_is_wrong,
+    |app: App| async move {
+        let a = app.login_as("maryam", "analyst").await;
+        let r = a
+            .post(
+                "/review/places",
+                &[
+                    ("name", "Azadi Gate"),
+                    ("lat", "35.70"),
+                    ("lon", "51.34"),
+                    ("city", "Nowhereabad"),
+                    ("kind", "landmark"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 400);
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("city &#39;Nowhereabad&#39; is not in the gazetteer")
+                || page.contains("city 'Nowhereabad' is not in the gazetteer"),
+            "{page}"
+        );
+        assert!(!page.contains("Something went wrong"));
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sealed_server_stores_arrival_times_only_to_the_hour() {
+    let key = unrest_seal::generate_identity();
+    let recipient = key.recipient.clone();
+    let app = App::start_configured(Backend::Sqlite, |c| c.seal_to = Some(recipient)).await;
+    app.submit_ok(KARAJ).await;
+    let url = app.db.url.clone();
+    let times = tokio::task::spawn_blocking(move || {
+        let mut s = unrest_store::Store::open(&url).unwrap();
+        let mut at = Vec::new();
+        s.audit_entries::<unrest_store::Error>(|e| {
+            if e.kind == "sealed" {
+                at.push(e.at);
+            }
+            Ok(())
+        })
+        .unwrap();
+        at
+    })
+    .await
+    .unwrap();
+    assert!(!times.is_empty());
+    assert!(times.iter().all(|t| t.ends_with(":00:00Z")), "{times:?}");
+}
+
+both!(
+    the_same_text_sent_again_is_a_new_report_with_its_own_receipt,
+    |app: App| async move {
+        let first = app.submit_ok(KARAJ).await;
+        let second = app.submit_ok(KARAJ).await;
+        assert_ne!(first, second);
+        let a = app.login_as("maryam", "analyst").await;
+        let queue = a.queue().await;
+        assert_eq!(queue.len(), 2, "two reports: {queue:?}");
+        let url = app.db.url.clone();
+        let (one, two) = tokio::task::spawn_blocking(move || {
+            let mut s = unrest_store::Store::open(&url).unwrap();
+            let hash = |code: &str| {
+                let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+                unrest_store::sha256_hex(format!("receipt:{}", code.to_uppercase()).as_bytes())
+            };
+            (
+                s.report_by_receipt(&hash(&first)).unwrap(),
+                s.report_by_receipt(&hash(&second)).unwrap(),
+            )
+        })
+        .await
+        .unwrap();
+        let (one, two) = (one.expect("first receipt"), two.expect("second receipt"));
+        assert_ne!(one, two, "each receipt leads to its own report");
+        assert!(queue.contains(&one) && queue.contains(&two));
+    }
+);
