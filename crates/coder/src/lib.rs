@@ -142,6 +142,12 @@ impl Coder {
             for mut e in std::iter::once(Some(e)).chain(listed).flatten() {
                 e.report = report.id.clone();
                 e.timestamp = options.timestamp;
+                // A day the report does not name is not known to the day: the reporting date
+                // stands for it, approximately (ACLED's precision 2), and the notes say
+                // "Around" rather than "On".
+                if e.time_precision == 1 && !e.evidence.iter().any(|x| x.field == "event_date") {
+                    e.time_precision = 2;
+                }
                 e.notes = notes::write(&e);
                 events.push(e);
             }
