@@ -719,6 +719,7 @@ fn the_readmes_dataset_walkthrough_lists_the_kurdistan_events() {
         "{listed}"
     );
     assert!(!listed.contains("2026-"), "{listed}");
+}
 
 #[test]
 fn audit_verify_names_rows_changed_behind_the_logs_back_and_a_missing_log() {
