@@ -424,8 +424,6 @@ fn fill_public_search(conn: &mut Conn) -> BResult<()> {
     Ok(())
 }
 
-/// The highest applied version, 0 for an empty database.
-
 /// The highest applied version, 0 for an empty database. Reads first and creates the
 /// table only when there is none, so a current database opens through a read-only role or
 /// on a streaming replica (`serve --read-only`).
