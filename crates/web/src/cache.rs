@@ -68,7 +68,12 @@ pub async fn public_cache(req: Request, next: Next) -> Response {
         return res;
     }
     // A body too big to hash in memory goes out as it is, without a validator.
-    if res.body().size_hint().upper().is_none_or(|n| n > MAX_HASHED as u64) {
+    if res
+        .body()
+        .size_hint()
+        .upper()
+        .is_none_or(|n| n > MAX_HASHED as u64)
+    {
         return res;
     }
     let (mut parts, body) = res.into_parts();

@@ -46,7 +46,7 @@ mod submit;
 pub use abuse::RateLimit;
 pub use error::{AppError, ERROR_TABLE};
 pub use security::AccessLog;
-pub use submit::report_text;
+pub use submit::{receipt_hash, report_text};
 pub use unrest_media::Limits as MediaLimits;
 pub use unrest_seal::Recipient;
 

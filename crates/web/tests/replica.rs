@@ -164,7 +164,11 @@ async fn two_replicas_share_forms_and_logins(backend: Backend) {
             ],
         )
         .await;
-    assert_eq!(r.status(), 200, "a form of one replica is taken by the other");
+    assert_eq!(
+        r.status(),
+        200,
+        "a form of one replica is taken by the other"
+    );
     assert!(r.text().await.unwrap().contains("id=\"receipt\""));
 
     let analyst = a.login_as("maryam", "analyst").await;
@@ -175,7 +179,11 @@ async fn two_replicas_share_forms_and_logins(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(on_b.status(), 200, "a login on one replica is valid on the other");
+    assert_eq!(
+        on_b.status(),
+        200,
+        "a login on one replica is valid on the other"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
