@@ -230,6 +230,70 @@ impl Store {
             .map_err(|e| self.err(e))?;
         Ok(read(self)?.unwrap_or_else(|| fresh.to_string()))
     }
+
+    /// Whether `name` (as the caller keys it) failed to log in `limit` times in a row, the
+    /// last time less than `pause` before `now`.
+    pub fn login_locked(
+        &mut self,
+        name: &str,
+        now: DateTime<Utc>,
+        limit: u32,
+        pause: chrono::Duration,
+    ) -> Result<bool> {
+        let since = rfc3339(now - pause);
+        let found = self
+            .conn
+            .query_one(
+                "SELECT failures FROM login_failures WHERE name = $1 AND last_at > $2",
+                &[Value::from(name), Value::from(since)],
+                |r| r.req_int(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(found.is_some_and(|n| n >= i64::from(limit)))
+    }
+
+    /// Counts a failed login of `name` at `now`: one more in the row, or the first of a new
+    /// row when the last failure is older than `pause`. Forgets rows older than that.
+    pub fn login_failed(
+        &mut self,
+        name: &str,
+        now: DateTime<Utc>,
+        pause: chrono::Duration,
+    ) -> Result<()> {
+        let (at, since) = (rfc3339(now), rfc3339(now - pause));
+        self.conn
+            .execute(
+                "INSERT INTO login_failures (name, failures, last_at) VALUES ($1, 1, $2)
+                 ON CONFLICT (name) DO UPDATE SET
+                   failures = CASE WHEN login_failures.last_at > $3
+                                   THEN login_failures.failures + 1 ELSE 1 END,
+                   last_at = $2",
+                &[
+                    Value::from(name),
+                    Value::from(at),
+                    Value::from(since.clone()),
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .execute(
+                "DELETE FROM login_failures WHERE last_at <= $1",
+                &[Value::from(since)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// A successful login of `name` ends its row of failures.
+    pub fn login_succeeded(&mut self, name: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "DELETE FROM login_failures WHERE name = $1",
+                &[Value::from(name)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
 }
 
 impl Store {

@@ -92,20 +92,26 @@ const MIGRATIONS: [Migration; 10] = [
     },
     Migration {
         version: 10,
-        why: "secrets every replica of the web app shares (the key of reporters' form tokens)",
+        why: "what every replica of the web app shares: the key of reporters' form tokens, failed logins",
         ddl: shared_secrets,
         fill: None,
     },
 ];
 
-/// Keys the web app's replicas must agree on, so a form served by one is accepted by
-/// another. Written once by whichever replica starts first.
+/// What the web app's replicas must agree on: keys (a form served by one is accepted by
+/// another; written once by whichever starts first) and failed logins per account name (the
+/// back-off holds across replicas).
 fn shared_secrets(d: Dialect) -> String {
     d.ddl(
         "CREATE TABLE shared_secrets (
     name TEXT PRIMARY KEY,
     secret TEXT NOT NULL,
     created_at TEXT NOT NULL
+);
+CREATE TABLE login_failures (
+    name TEXT PRIMARY KEY,
+    failures BIGINT NOT NULL,
+    last_at TEXT NOT NULL
 );",
     )
 }

@@ -25,44 +25,37 @@ pub const COOKIE: &str = "unrest_session";
 
 /// Failed logins in a row, per user name (never per address: none is kept). After
 /// [`Throttle::LIMIT`] failures that name is refused for [`Throttle::PAUSE`], so that a
-/// password cannot be guessed at the server's speed. In memory: a restart forgets it.
-#[derive(Default)]
-pub struct Throttle {
-    failures: std::sync::Mutex<std::collections::HashMap<String, (u32, std::time::Instant)>>,
-}
+/// password cannot be guessed at the server's speed. Kept in the database, so the back-off
+/// holds across every replica and a restart.
+pub struct Throttle;
 
 impl Throttle {
     pub const LIMIT: u32 = 5;
     pub const PAUSE: std::time::Duration = std::time::Duration::from_secs(60);
 
-    fn key(name: &str) -> String {
+    pub fn key(name: &str) -> String {
         name.trim().to_lowercase()
     }
 
-    pub fn locked(&self, name: &str) -> bool {
-        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(&Self::key(name))
-            .is_some_and(|(n, at)| *n >= Self::LIMIT && at.elapsed() < Self::PAUSE)
+    fn pause() -> chrono::Duration {
+        chrono::Duration::from_std(Self::PAUSE).unwrap_or_else(|_| chrono::Duration::minutes(1))
     }
 
-    pub fn failed(&self, name: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 10_000 {
-            map.retain(|_, (_, at)| at.elapsed() < Self::PAUSE);
-        }
-        let e = map
-            .entry(Self::key(name))
-            .or_insert((0, std::time::Instant::now()));
-        if e.1.elapsed() >= Self::PAUSE {
-            e.0 = 0;
-        }
-        e.0 += 1;
-        e.1 = std::time::Instant::now();
+    pub fn locked(s: &mut Store, name: &str) -> unrest_store::Result<bool> {
+        s.login_locked(
+            &Self::key(name),
+            chrono::Utc::now(),
+            Self::LIMIT,
+            Self::pause(),
+        )
     }
 
-    pub fn succeeded(&self, name: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&Self::key(name));
+    pub fn failed(s: &mut Store, name: &str) -> unrest_store::Result<()> {
+        s.login_failed(&Self::key(name), chrono::Utc::now(), Self::pause())
+    }
+
+    pub fn succeeded(s: &mut Store, name: &str) -> unrest_store::Result<()> {
+        s.login_succeeded(&Self::key(name))
     }
 }
 const SESSION_HOURS: i64 = 12;

@@ -8,7 +8,7 @@
 //! their name and CSRF token), any answer that sets a cookie, errors, and every route not
 //! listed here (`security` marks them `no-store`).
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -65,6 +65,15 @@ pub async fn public_cache(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     let Some(age) = age else { return res };
     if res.status() != StatusCode::OK || res.headers().contains_key(header::SET_COOKIE) {
+        return res;
+    }
+    // A body too big to hash in memory goes out as it is, without a validator.
+    if res
+        .body()
+        .size_hint()
+        .upper()
+        .is_none_or(|n| n > MAX_HASHED as u64)
+    {
         return res;
     }
     let (mut parts, body) = res.into_parts();

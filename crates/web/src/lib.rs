@@ -47,7 +47,7 @@ mod submit;
 pub use abuse::{RateLimit, SlowClients, TrustedProxy};
 pub use error::{AppError, ERROR_TABLE};
 pub use security::AccessLog;
-pub use submit::report_text;
+pub use submit::{receipt_hash, report_text};
 pub use unrest_media::Limits as MediaLimits;
 pub use unrest_seal::Recipient;
 
@@ -140,7 +140,6 @@ pub(crate) struct AppState {
     pub coder: RwLock<Arc<coding::WebCoder>>,
     pub tile_url: Option<String>,
     pub secure_cookies: bool,
-    pub login_throttle: auth::Throttle,
     pub seal_to: Option<Recipient>,
     pub media_limits: MediaLimits,
     pub keep_originals: bool,
@@ -176,7 +175,6 @@ impl Server {
             coder: RwLock::new(Arc::new(coder)),
             tile_url: config.tile_url.clone(),
             secure_cookies: config.secure_cookies,
-            login_throttle: auth::Throttle::default(),
             seal_to: config.seal_to.clone(),
             media_limits: config.media_limits.clone(),
             keep_originals: config.keep_originals,

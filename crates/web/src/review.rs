@@ -205,30 +205,31 @@ async fn login(
     if password.len() > 1024 || name.len() > 256 {
         return Ok((StatusCode::UNAUTHORIZED, login_markup(lang, true)).into_response());
     }
-    if state.login_throttle.locked(&name) {
-        return Ok((StatusCode::TOO_MANY_REQUESTS, login_markup(lang, true)).into_response());
-    }
-    let who = name.clone();
     let token = state
         .db
-        .run(move |s| auth::login(s, &name, &password))
+        .run(move |s| {
+            if auth::Throttle::locked(s, &name)? {
+                return Ok(Err(()));
+            }
+            let token = auth::login(s, &name, &password)?;
+            match token {
+                None => auth::Throttle::failed(s, &name)?,
+                Some(_) => auth::Throttle::succeeded(s, &name)?,
+            }
+            Ok(Ok(token))
+        })
         .await?;
     match token {
-        None => {
-            state.login_throttle.failed(&who);
-            Ok((StatusCode::UNAUTHORIZED, login_markup(lang, true)).into_response())
-        }
-        Some(token) => {
-            state.login_throttle.succeeded(&who);
-            Ok((
-                [(
-                    header::SET_COOKIE,
-                    auth::cookie(&token, state.secure_cookies),
-                )],
-                Redirect::to(&href("/review", lang)),
-            )
-                .into_response())
-        }
+        Err(()) => Ok((StatusCode::TOO_MANY_REQUESTS, login_markup(lang, true)).into_response()),
+        Ok(None) => Ok((StatusCode::UNAUTHORIZED, login_markup(lang, true)).into_response()),
+        Ok(Some(token)) => Ok((
+            [(
+                header::SET_COOKIE,
+                auth::cookie(&token, state.secure_cookies),
+            )],
+            Redirect::to(&href("/review", lang)),
+        )
+            .into_response()),
     }
 }
 

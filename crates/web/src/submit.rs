@@ -156,7 +156,8 @@ pub fn normalize_receipt(code: &str) -> String {
         .collect()
 }
 
-fn receipt_hash(code: &str) -> String {
+/// What the store keeps of a receipt: the hash of its normalised code, never the code.
+pub fn receipt_hash(code: &str) -> String {
     token_hash(&format!("receipt:{}", normalize_receipt(code)))
 }
 

@@ -195,3 +195,44 @@ async fn two_replicas_share_forms_and_logins_sqlite() {
 async fn two_replicas_share_forms_and_logins_postgres() {
     two_replicas_share_forms_and_logins(Backend::Postgres).await;
 }
+
+/// The login back-off counts failures on every replica together.
+async fn the_login_back_off_holds_across_replicas(backend: Backend) {
+    let a = App::start(backend).await;
+    let b = App::start_configured(Backend::Sqlite, |c| c.db = a.db.url.clone()).await;
+    let url = a.db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        unrest_web::add_user(&url, "maryam", "analyst", "correct horse battery staple")
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    for i in 0..5 {
+        let on = if i % 2 == 0 { &a } else { &b };
+        let r = on
+            .post("/login", &[("name", "maryam"), ("password", "wrong")])
+            .await;
+        assert_eq!(r.status(), 401);
+    }
+    let right = [
+        ("name", "maryam"),
+        ("password", "correct horse battery staple"),
+    ];
+    for on in [&a, &b] {
+        assert_eq!(
+            on.post("/login", &right).await.status(),
+            429,
+            "five failures spread over two replicas lock the name on both"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_login_back_off_holds_across_replicas_sqlite() {
+    the_login_back_off_holds_across_replicas(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_login_back_off_holds_across_replicas_postgres() {
+    the_login_back_off_holds_across_replicas(Backend::Postgres).await;
+}
