@@ -275,7 +275,12 @@ pub(crate) fn where_clause_on(
         conds.push(format!("e.event_date <= {}", sql.bind(to.to_string())));
     }
     if let Some(a) = &f.admin1 {
-        conds.push(format!("lower(e.admin1) = {}", sql.bind(a.to_lowercase())));
+        // Any spelling of a province finds it (ACLED's `Kordestan` as our `Kurdistan`).
+        let ps: Vec<String> = unrest_model::admin1_spellings(a)
+            .into_iter()
+            .map(|s| sql.bind(s))
+            .collect();
+        conds.push(format!("lower(e.admin1) IN ({})", ps.join(", ")));
     }
     if let Some(t) = &f.event_type {
         let p = sql.bind(t.to_lowercase());

@@ -189,6 +189,21 @@ both! {
         assert_eq!(store.report(before[0].report_id.unwrap()).unwrap().unwrap().coded_with.as_deref(), Some("v2"));
     }
 
+    fn a_province_filter_finds_it_by_acleds_spelling_and_ours(db) {
+        let mut store = db.open();
+        ingest(&mut store, &mut LineCoder::new("v1"), &[("a", SANANDAJ), ("t", TEHRAN), ("z", ZAHEDAN)]);
+        let all = all_events(&mut store);
+        let kurd = all.iter().find(|e| e.event.admin1 == "Kurdistan").unwrap().id;
+        for spelling in ["Kurdistan", "Kordestan", "KORDESTAN", " kurdistan "] {
+            let f = Filter { admin1: Some(spelling.into()), ..Default::default() };
+            assert_eq!(ids(&mut store, &f, &Page::default()), vec![kurd], "{spelling}");
+        }
+        let f = Filter { admin1: Some("Sistan and Baluchistan".into()), ..Default::default() };
+        assert_eq!(ids(&mut store, &f, &Page::default()).len(), 1);
+        let f = Filter { admin1: Some("Kord".into()), ..Default::default() };
+        assert!(ids(&mut store, &f, &Page::default()).is_empty(), "a spelling, not a prefix");
+    }
+
     fn filters_select_by_date_province_type_status_and_bbox(db) {
         let mut store = db.open();
         ingest(&mut store, &mut LineCoder::new("v1"), &[("a", SANANDAJ), ("t", TEHRAN), ("z", ZAHEDAN)]);
