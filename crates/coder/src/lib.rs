@@ -116,6 +116,9 @@ impl Coder {
             .or_else(|| dateline(text, options.today))
             .unwrap_or(options.today);
         let doc = analysis::Doc::read(text, lang, &self.gazetteer, reference);
+        if doc.is_court_news() {
+            return Vec::new();
+        }
         let scenes = scenes::scenes(&doc, reference);
         let mut events = Vec::new();
         for scene in &scenes {
