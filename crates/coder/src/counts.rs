@@ -262,12 +262,16 @@ fn number_at(doc: &Doc, i: usize) -> Option<Num> {
     {
         return None;
     }
-    // "پس از ۱۲ روز": a stretch of time counts nobody.
+    // "پس از ۱۲ روز", "با دو گلوله": a stretch of time or rounds fired count nobody.
     if last < doc.tokens.len()
         && doc.tokens[last].sep <= Sep::Hyphen
         && doc
             .lexicon()
             .find_at(doc.text(), &doc.tokens, last, Cat::Duration)
+            .or_else(|| {
+                doc.lexicon()
+                    .find_at(doc.text(), &doc.tokens, last, Cat::Unit)
+            })
             .is_some()
     {
         return None;

@@ -197,6 +197,8 @@ pub enum Cat {
     Residence,
     /// A running tally ("تا کنون", "so far"): its figures are not one event's.
     Tally,
+    /// What a number after which counts things, not people ("سه تیر", "دو گلوله").
+    Unit,
     /// Rumour and hedging ("گفته می شود", "unverified"): lowers confidence.
     Hedge,
     /// A number word; the value is the number.
@@ -258,6 +260,7 @@ impl Cat {
             "background" => Cat::Background,
             "judicial" => Cat::Judicial,
             "hedge" => Cat::Hedge,
+            "unit" => Cat::Unit,
             "residence" => Cat::Residence,
             "tally" => Cat::Tally,
             "duration" => Cat::Duration,

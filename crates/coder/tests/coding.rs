@@ -1026,3 +1026,51 @@ fn a_date_of_background_protests_does_not_date_todays_gathering() {
     );
     assert_eq!(e.event_date, "2026-05-23");
 }
+
+#[test]
+fn places_listed_after_including_are_each_an_event_once() {
+    let events = code(
+        "دانش‌آموزان اصفهان امروز تجمع کردند.\nصدها دانش‌آموز امروز در شهرهای مختلف از جمله تهران، اصفهان و شیراز تجمع کردند.",
+        "2026-06-06",
+    );
+    let mut places: Vec<&str> = events.iter().map(|e| e.location.as_str()).collect();
+    places.sort();
+    assert_eq!(places, ["Isfahan", "Shiraz", "Tehran"], "{events:#?}");
+}
+
+#[test]
+fn court_news_still_tells_of_a_shooting() {
+    let e = one(
+        "دادگاه انقلاب ایذه خانه خانواده یک نوجوان را مصادره کرد.\nاین نوجوان ۲۵ آبان ۱۴۰۱ در ایذه با شلیک ماموران کشته شد.",
+        "2026-04-26",
+    );
+    assert_eq!(e.location, "Izeh");
+    assert_eq!(e.event_date, "2022-11-16");
+}
+
+#[test]
+fn rounds_metres_and_months_are_not_counts() {
+    for text in [
+        "دیروز در اراک ماموران به سوی معترضان شلیک کردند و جوانی با دو گلوله کشته شد.",
+        "دیروز در بلوار ۴۵ متری اراک ماموران به سوی معترضان شلیک کردند و جوانی کشته شد.",
+        "دیروز در اراک ماموران به سوی معترضان شلیک کردند و جوانی که همسرش سه ماهه باردار است کشته شد.",
+    ] {
+        assert_eq!(one(text, "2026-02-01").fatalities, 1, "{text}");
+    }
+}
+
+#[test]
+fn a_killing_by_a_named_force_in_the_protests_is_excessive_force() {
+    let e = one(
+        "دانش‌آموز ۱۷ ساله روز ۱۸ دی‌ماه به دست نیروهای امنیتی در اعتراضات اراک جان باخت.",
+        "2026-04-26",
+    );
+    assert_eq!(kind(&e), ("Protests", "Excessive force against protesters"));
+    assert_eq!(e.fatalities, 1);
+    // A force member dead in an accident is no attack.
+    let events = code(
+        "یکی از فرماندهان سپاه در سانحه رانندگی در جاده اراک کشته شد.",
+        "2026-04-26",
+    );
+    assert!(events.is_empty(), "{events:#?}");
+}
