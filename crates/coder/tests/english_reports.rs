@@ -54,3 +54,23 @@ fn a_national_institution_and_no_place_is_set_in_the_capital() {
         ["Shiraz"]
     );
 }
+
+#[test]
+fn a_town_named_with_its_province_is_the_town() {
+    assert_eq!(
+        places("Bakers of Izeh town in Khuzestan Province held a rally on Monday."),
+        ["Izeh"]
+    );
+    assert_eq!(
+        places("Nurses rallied in Bukan city, West Azarbaijan Province, over their contracts."),
+        ["Bukan"]
+    );
+}
+
+#[test]
+fn where_protesters_come_from_is_not_where_they_protest() {
+    assert_eq!(
+        places("Pensioners from Khomein gathered in Arak to demand their arrears."),
+        ["Arak"]
+    );
+}
