@@ -284,15 +284,21 @@ impl<'a> Doc<'a> {
         let mut out = Vec::new();
         // Asked once: a text with no capitals at all (typed in lowercase) keeps its places.
         let has_capitals = self.tokens.iter().any(|t| t.capitalised);
-        let mentions = self.gazetteer.find_mentions(self.folded.as_str());
-        let starts: Vec<usize> = mentions
-            .iter()
-            .filter_map(|m| self.token_range(m.start, m.end).map(|(f, _)| f))
+        let mut found: Vec<(usize, usize, Vec<PlaceId>)> = self
+            .gazetteer
+            .find_mentions(self.folded.as_str())
+            .into_iter()
+            .filter_map(|m| {
+                let (first, last) = self.token_range(m.start, m.end)?;
+                Some((first, last, m.candidates))
+            })
             .collect();
-        for m in mentions {
-            let Some((first, last)) = self.token_range(m.start, m.end) else {
-                continue;
-            };
+        if has_capitals {
+            found.extend(self.find_other_spellings(&found));
+            found.sort_by_key(|f| f.0);
+        }
+        let starts: Vec<usize> = found.iter().map(|f| f.0).collect();
+        for (first, last, candidates) in found {
             // A place name inside a rule phrase ("Basij", a weekday) or a date is not a place.
             if (first..last).any(|j| self.in_date(j)) {
                 continue;
@@ -318,7 +324,7 @@ impl<'a> Doc<'a> {
             if latin && !self.tokens[first].capitalised && has_capitals {
                 continue;
             }
-            if !self.may_be_place(first, last, &m.candidates, &starts) {
+            if !self.may_be_place(first, last, &candidates, &starts) {
                 continue;
             }
             let province_word = self.province_word_near(first, last);
@@ -335,13 +341,17 @@ impl<'a> Doc<'a> {
             out.push(PlaceMention {
                 first,
                 last,
-                candidates: m.candidates,
+                candidates,
                 role,
                 province_word,
                 near,
             });
         }
-        self.keep_placed(out)
+        let mut out = self.keep_placed(out);
+        if out.is_empty() {
+            out.extend(self.capital_institution());
+        }
+        out
     }
 
     /// Whether a name the gazetteer knows may be a place here. A name that is also a common
@@ -428,6 +438,78 @@ impl<'a> Doc<'a> {
                 continue;
             }
             i += 1;
+        }
+        out
+    }
+
+    /// A report that names no place but one of the country's institutions in the capital
+    /// ("in front of the parliament", "the ministry of labour") is set in Tehran.
+    fn capital_institution(&self) -> Option<PlaceMention> {
+        let (_, hit) = self
+            .hits
+            .iter()
+            .enumerate()
+            .find(|(h, hit)| hit.has(Cat::Capital) && !self.negated(*h))?;
+        let capital = self.gazetteer.lookup("Tehran").first().copied()?;
+        Some(PlaceMention {
+            first: hit.first,
+            last: hit.last,
+            candidates: vec![capital],
+            role: Role::Scene,
+            province_word: false,
+            near: false,
+        })
+    }
+
+    /// Capitalised Latin words that no listed name matched but that spell a place's name
+    /// another way ("Doroud" for Dorud): the longest run of up to three words joined by spaces
+    /// or hyphens, the joints "e"/"ye" allowed in lowercase.
+    fn find_other_spellings(
+        &self,
+        found: &[(usize, usize, Vec<PlaceId>)],
+    ) -> Vec<(usize, usize, Vec<PlaceId>)> {
+        let mut covered = vec![false; self.tokens.len()];
+        for (first, last, _) in found {
+            for slot in &mut covered[*first..*last] {
+                *slot = true;
+            }
+        }
+        let free = |j: usize| {
+            !covered[j]
+                && !self.in_date(j)
+                && self.word(j).bytes().all(|b| b.is_ascii_alphabetic())
+                && self
+                    .hit_at(j)
+                    .is_none_or(|h| self.hits[h].has(Cat::Location))
+        };
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.tokens.len() {
+            if !self.tokens[i].capitalised || !free(i) {
+                i += 1;
+                continue;
+            }
+            let mut last = i + 1;
+            while last < self.tokens.len()
+                && last < i + 3
+                && self.tokens[last].sep <= Sep::Hyphen
+                && free(last)
+                && (self.tokens[last].capitalised || matches!(self.word(last), "e" | "ye"))
+            {
+                last += 1;
+            }
+            let hit = (i + 1..=last).rev().find_map(|end| {
+                let words = (i..end).map(|j| self.word(j)).collect::<Vec<_>>().join(" ");
+                let ids = self.gazetteer.lookup_spelling(&words);
+                (!ids.is_empty()).then(|| (end, ids.to_vec()))
+            });
+            match hit {
+                Some((end, ids)) => {
+                    out.push((i, end, ids));
+                    i = end;
+                }
+                None => i += 1,
+            }
         }
         out
     }

@@ -159,6 +159,8 @@ pub enum Cat {
     Heading,
     District,
     Province,
+    /// A national institution that sits in the capital.
+    Capital,
     Person,
     ArticleOne,
     Others,
@@ -238,6 +240,7 @@ impl Cat {
             "heading" => Cat::Heading,
             "district" => Cat::District,
             "province" => Cat::Province,
+            "capital" => Cat::Capital,
             "person" => Cat::Person,
             "article_one" => Cat::ArticleOne,
             "others" => Cat::Others,

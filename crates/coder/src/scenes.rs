@@ -412,9 +412,31 @@ fn place_in(
             })
             .copied()?
     } else {
-        mentions
+        // One after "in"/"at" is the venue; a province there qualifies a town named in it
+        // ("Dezful town in Khuzestan Province", "in Tehran City ... from Gilan Province").
+        let is_province = |m: &PlaceMention| {
+            m.province_word
+                || doc.gazetteer.place(doc.choose(m, &local_context)).kind == PlaceKind::Province
+        };
+        let after: Vec<&PlaceMention> = mentions
             .iter()
-            .find(|m| after_location_word(doc, m.first))
+            .filter(|m| after_location_word(doc, m.first))
+            .copied()
+            .collect();
+        after
+            .iter()
+            .find(|m| !is_province(m))
+            .or_else(|| {
+                let province = doc
+                    .gazetteer
+                    .place(doc.choose(after.first()?, &local_context));
+                mentions.iter().find(|m| {
+                    !is_province(m)
+                        && doc.gazetteer.place(doc.choose(m, &local_context)).admin1
+                            == province.admin1
+                })
+            })
+            .or_else(|| after.first())
             .or_else(|| mentions.first())
             .copied()?
     };

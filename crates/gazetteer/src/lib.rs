@@ -241,7 +241,9 @@ impl Gazetteer {
             if small {
                 continue;
             }
-            for name in std::iter::once(&p.name).chain(&self.names[p.id as usize]) {
+            // Only the names a place is found by: the build script leaves out a display name
+            // that is a common word ("Kian"), and so must its spellings.
+            for name in &self.names[p.id as usize] {
                 if let Some(key) = spelling::skeleton(&unrest_text::fold_key(name)) {
                     map.entry(key).or_default().push(p.id);
                 }

@@ -97,7 +97,8 @@ mod tests {
         same("Saghez", "Saqez");
         same("Hafttappeh", "Haft Tapeh");
         same("Sarpol-e Zahab", "Sarpol Zahab");
-        same("Naghadeh", "Naqada");
+        same("Naghadeh", "Naqadeh");
+        same("Shahriyar", "Shahriar");
     }
 
     #[test]

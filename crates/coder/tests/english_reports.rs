@@ -1,0 +1,76 @@
+//! Rules for English reports written as real ones are (short notes of labour protests, names
+//! spelled many ways, institutions instead of places), each pinned by a report of our own.
+
+use chrono::NaiveDate;
+use std::sync::OnceLock;
+use unrest_coder::{Coder, Lang};
+use unrest_model::{Event, Report};
+
+fn code(text: &str) -> Vec<Event> {
+    static CODER: OnceLock<Coder> = OnceLock::new();
+    let report = Report {
+        id: "t".into(),
+        text: text.into(),
+        reference_date: None,
+        lang: None,
+    };
+    let reference = NaiveDate::from_ymd_opt(2021, 5, 20).unwrap();
+    CODER
+        .get_or_init(Coder::new)
+        .code(&report, reference, Lang::Auto)
+}
+
+fn places(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = code(text).into_iter().map(|e| e.location).collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_name_in_another_common_romanisation_finds_its_place() {
+    assert_eq!(
+        places("Retired staff of the Boroujerd cement factory rallied over their pensions."),
+        ["Borujerd"]
+    );
+    assert_eq!(
+        places("Nurses of Kazeroon hospital staged a sit-in over unpaid overtime."),
+        ["Kazerun"]
+    );
+}
+
+#[test]
+fn a_national_institution_and_no_place_is_set_in_the_capital() {
+    let events =
+        code("Teachers on short contracts gathered in front of the Ministry of Education.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].location, "Tehran");
+    assert!(events[0]
+        .evidence
+        .iter()
+        .any(|ev| ev.field == "location" && ev.text.starts_with("Ministry of")));
+    // A place named in the report wins over the institution.
+    assert_eq!(
+        places("Farmers protested outside the parliament's liaison office in Shiraz."),
+        ["Shiraz"]
+    );
+}
+
+#[test]
+fn a_town_named_with_its_province_is_the_town() {
+    assert_eq!(
+        places("Bakers of Izeh town in Khuzestan Province held a rally on Monday."),
+        ["Izeh"]
+    );
+    assert_eq!(
+        places("Nurses rallied in Bukan city, West Azarbaijan Province, over their contracts."),
+        ["Bukan"]
+    );
+}
+
+#[test]
+fn where_protesters_come_from_is_not_where_they_protest() {
+    assert_eq!(
+        places("Pensioners from Khomein gathered in Arak to demand their arrears."),
+        ["Arak"]
+    );
+}
