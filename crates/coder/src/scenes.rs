@@ -372,11 +372,21 @@ fn place_in(
     context: &[String],
     heading: bool,
 ) -> Option<PlaceChoice> {
-    let mentions: Vec<&PlaceMention> = doc
+    let mut mentions: Vec<&PlaceMention> = doc
         .places
         .iter()
         .filter(|p| p.first >= first && p.last <= last && p.role == Role::Scene)
         .collect();
+    // "X, ساکن مشهد, … کشته شد": a killing or wounding with no place but the victim's
+    // home is coded there.
+    if mentions.is_empty() && !heading && doc.has_cue(first, last, &[Cat::Kill, Cat::Injure]) {
+        mentions.extend(
+            doc.places
+                .iter()
+                .filter(|p| p.first >= first && p.last <= last && p.role == Role::Residence)
+                .take(1),
+        );
+    }
     if mentions.is_empty() {
         return None;
     }
@@ -681,12 +691,13 @@ fn is_capital_namesake(doc: &Doc, p: &unrest_gazetteer::Place) -> bool {
         .is_some_and(|prov| unrest_text::fold_key(&prov.name) == unrest_text::fold_key(&p.name))
 }
 
-/// The first usable date of tokens `first..last`.
+/// The first usable date of tokens `first..last`. A date told of background protests
+/// ("در جریان اعتراضات سراسری در دی ماه") dates no other sentence's event.
 fn date_in(doc: &Doc, first: usize, last: usize) -> Option<DateChoice> {
     doc.dates
         .iter()
         .filter(|d| d.first >= first && d.last <= last)
-        .filter(|d| !date_of_earlier_event(doc, d.first))
+        .filter(|d| !date_of_earlier_event(doc, d.first) && !of_background(doc, d.first))
         .find_map(|d| choose_date(doc, d))
 }
 
@@ -747,5 +758,13 @@ fn date_of_earlier_event(doc: &Doc, first: usize) -> bool {
             let hit = &doc.hits[h];
             hit.has(Cat::Past) || hit.has(Cat::Kill)
         })
+    })
+}
+
+fn of_background(doc: &Doc, first: usize) -> bool {
+    let floor = first.saturating_sub(5).max(doc.clause_start(first));
+    (floor..first).any(|j| {
+        doc.hit_at(j)
+            .is_some_and(|h| doc.hits[h].has(Cat::Background))
     })
 }
