@@ -161,6 +161,8 @@ pub enum Cat {
     Province,
     /// A national institution that sits in the capital.
     Capital,
+    Since,
+    DayCount,
     Person,
     ArticleOne,
     Others,
@@ -241,6 +243,8 @@ impl Cat {
             "district" => Cat::District,
             "province" => Cat::Province,
             "capital" => Cat::Capital,
+            "since" => Cat::Since,
+            "day_count" => Cat::DayCount,
             "person" => Cat::Person,
             "article_one" => Cat::ArticleOne,
             "others" => Cat::Others,

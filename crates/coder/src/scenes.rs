@@ -697,12 +697,41 @@ fn date_in(doc: &Doc, first: usize, last: usize) -> Option<DateChoice> {
     doc.dates
         .iter()
         .filter(|d| d.first >= first && d.last <= last)
-        .find(|d| !date_of_earlier_event(doc, d.first) && !of_background(doc, d.first))
-        .map(|d| DateChoice {
-            date: d.mention.date,
-            precision: d.mention.precision,
-            tokens: Some((d.first, d.last)),
+        .filter(|d| !date_of_earlier_event(doc, d.first) && !of_background(doc, d.first))
+        .find_map(|d| choose_date(doc, d))
+}
+
+/// A date as the event's day. "since December 14" is when an ongoing action began: with a
+/// count of its days after it ("Day 28") the event is on that day, else on the report's.
+fn choose_date(doc: &Doc, d: &crate::analysis::DateAt) -> Option<DateChoice> {
+    let plain = DateChoice {
+        date: d.mention.date,
+        precision: d.mention.precision,
+        tokens: Some((d.first, d.last)),
+    };
+    let since = d.first > 0
+        && doc
+            .hit_at(d.first - 1)
+            .is_some_and(|h| doc.hits[h].has(Cat::Since));
+    if !since {
+        return Some(plain);
+    }
+    let end = (d.last + 8).min(doc.tokens.len());
+    (d.last..end.saturating_sub(1)).find_map(|j| {
+        let counts = doc
+            .hit_at(j)
+            .is_some_and(|h| doc.hits[h].has(Cat::DayCount));
+        let n: i64 = doc
+            .word(j + 1)
+            .parse()
+            .ok()
+            .filter(|n| (1..=366).contains(n))?;
+        counts.then(|| DateChoice {
+            date: d.mention.date + chrono::Duration::days(n - 1),
+            precision: 1,
+            tokens: Some((d.first, j + 2)),
         })
+    })
 }
 
 /// A date opening a sentence ("On Tuesday, …", "The next day…") starts a new scene; for a
@@ -716,12 +745,8 @@ fn sentence_date(doc: &Doc, first: usize, last: usize, anywhere: bool) -> Option
     doc.dates
         .iter()
         .filter(|d| d.first >= first && d.first < limit && d.last <= last)
-        .find(|d| !date_of_earlier_event(doc, d.first))
-        .map(|d| DateChoice {
-            date: d.mention.date,
-            precision: d.mention.precision,
-            tokens: Some((d.first, d.last)),
-        })
+        .filter(|d| !date_of_earlier_event(doc, d.first))
+        .find_map(|d| choose_date(doc, d))
 }
 
 /// "a man killed on 3 October", "the funeral … held on Friday": a date right after a

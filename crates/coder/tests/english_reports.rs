@@ -74,3 +74,15 @@ fn where_protesters_come_from_is_not_where_they_protest() {
         ["Arak"]
     );
 }
+
+#[test]
+fn a_count_of_days_since_a_start_dates_the_event_on_that_day() {
+    let events = code(
+        "Dock workers of Bushehr port have been on strike since March 3rd. Day 12 of the strike.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_date, "2021-03-14");
+    // Without a count, the action goes on: the event is on the report's day.
+    let events = code("Dock workers of Bushehr port have been on strike since March 3rd.");
+    assert_eq!(events[0].event_date, "2021-05-20");
+}
