@@ -92,11 +92,14 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
     let stdout = std::io::stdout().lock();
     let mut writer = EventWriter::new(format, BufWriter::new(stdout))?;
     let mut rejected = 0usize;
+    let mut silence = Silence::default();
     for report in read_reports(&args.inputs) {
         match report {
             Ok(report) => {
                 let options = options_for(&report, reference, lang, today, timestamp);
-                for event in coder.code_with(&report, &options) {
+                let events = coder.code_with(&report, &options);
+                silence.count(&coder, &report, events.is_empty());
+                for event in events {
                     writer.write(&event)?;
                 }
             }
@@ -107,11 +110,39 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
         }
     }
     writer.finish()?.flush()?;
+    if silence.silent > 0 {
+        eprintln!(
+            "unrest: {} of {} reports gave no event ({} of them name a place the gazetteer knows)",
+            silence.silent, silence.coded, silence.placed
+        );
+    }
     if rejected > 0 {
         eprintln!("unrest: {rejected} input(s) rejected; the others were coded");
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reports that gave no event, so that none passes silently: a report that names a known
+/// place and yields nothing is the coder's miss more often than a report of no event.
+#[derive(Default)]
+struct Silence {
+    coded: usize,
+    silent: usize,
+    placed: usize,
+}
+
+impl Silence {
+    fn count(&mut self, coder: &Coder, report: &Report, no_event: bool) {
+        self.coded += 1;
+        if no_event {
+            self.silent += 1;
+            let folded = unrest_text::fold(&report.text);
+            if !coder.gazetteer().find_mentions(&folded).is_empty() {
+                self.placed += 1;
+            }
+        }
+    }
 }
 
 fn report_error(e: &InputError) {

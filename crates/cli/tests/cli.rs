@@ -41,6 +41,33 @@ fn csv_output_starts_with_acleds_header_exactly() {
 }
 
 #[test]
+fn reports_that_give_no_event_are_counted_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "r.txt", REPORT.as_bytes());
+    write(
+        dir.path(),
+        "quiet.txt",
+        b"The weather in Rasht was mild and the markets were busy all week.",
+    );
+    let out = unrest(
+        &[
+            "code",
+            "--reference-date",
+            "2022-11-30",
+            "r.txt",
+            "quiet.txt",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("1 of 2 reports gave no event (1 of them name a place the gazetteer knows)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn bad_inputs_are_named_and_the_rest_is_still_coded() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

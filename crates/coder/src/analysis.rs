@@ -16,6 +16,9 @@ pub enum Role {
     Scene,
     /// A person's origin, a reporter's seat, a city others show solidarity with.
     Origin,
+    /// Where a person lives ("ساکن مشهد"): the scene of a killing or wounding that names
+    /// no other place.
+    Residence,
 }
 
 /// A place named in the report.
@@ -207,12 +210,64 @@ impl<'a> Doc<'a> {
             .first
             .saturating_sub(8)
             .max(self.clause_start(hit.first));
-        let before =
-            (floor..hit.first).any(|j| self.hit_at(j).is_some_and(|p| self.hits[p].has(Cat::Past)));
+        // "پس از ۱۰ روز … جان باخت": "after" with a stretch of time is a delay, not an
+        // earlier event.
+        let delay = |p: usize| {
+            let end = self.hits[p].last;
+            (end..(end + 4).min(self.tokens.len()))
+                .take_while(|&j| self.tokens[j].sep < Sep::Comma)
+                .any(|j| {
+                    self.hit_at(j)
+                        .is_some_and(|d| self.hits[d].has(Cat::Duration))
+                })
+        };
+        let before = (floor..hit.first).any(|j| {
+            self.hit_at(j)
+                .is_some_and(|p| self.hits[p].has(Cat::Past) && !delay(p))
+        });
         let after = (hit.last..(hit.last + 5).min(self.tokens.len()))
             .take_while(|&j| self.tokens[j].sep < Sep::Comma)
             .any(|j| self.hit_at(j).is_some_and(|p| self.hits[p].has(Cat::Past)));
         before || after
+    }
+
+    /// Court and prison news: the report's first line tells of a sentence, an execution,
+    /// a court or a prison, and of no gathering. Its arrests and protests are background
+    /// (the codebook codes neither a sentence nor an execution as a protest).
+    pub fn is_court_news(&self) -> bool {
+        let Some(line) = self.tokens.first().map(|t| t.line) else {
+            return false;
+        };
+        let end = self.tokens.partition_point(|t| t.line == line);
+        let judicial = self.hits[..]
+            .iter()
+            .any(|h| h.last <= end && h.has(Cat::Judicial));
+        // "معترض ۱۸ ساله": a protester named is no gathering.
+        let gathering = self.hits.iter().enumerate().any(|(h, hit)| {
+            hit.last <= end
+                && (hit.has(Cat::Protest) && !hit.has(Cat::Person)
+                    || hit.has(Cat::Strike)
+                    || hit.has(Cat::Riot))
+                && !self.negated(h)
+        });
+        judicial && !gathering
+    }
+
+    /// Whether a casualty word stands in a sentence that keeps a running tally ("تا کنون
+    /// ۱۳۸ نفر … کشته"): a national figure, not this event's count.
+    pub fn in_tally(&self, h: usize) -> bool {
+        let hit = &self.hits[h];
+        let mut a = hit.first;
+        while a > 0 && self.tokens[a].sep < Sep::Colon {
+            a -= 1;
+        }
+        let mut b = hit.last;
+        while b < self.tokens.len() && self.tokens[b].sep < Sep::Colon {
+            b += 1;
+        }
+        self.hits
+            .iter()
+            .any(|t| t.first >= a && t.last <= b && t.has(Cat::Tally))
     }
 
     /// Whether a cue of any of `cats` stands in tokens `first..last` and is not negated.
@@ -487,6 +542,12 @@ impl<'a> Doc<'a> {
 
     fn role_of(&self, first: usize) -> Role {
         let floor = first.saturating_sub(4).max(self.clause_start(first));
+        if (floor..first).any(|j| {
+            self.hit_at(j)
+                .is_some_and(|h| self.hits[h].has(Cat::Residence))
+        }) {
+            return Role::Residence;
+        }
         if (floor..first).any(|j| {
             self.hit_at(j)
                 .is_some_and(|h| self.hits[h].has(Cat::Origin))

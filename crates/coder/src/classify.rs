@@ -122,6 +122,7 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         .or(s.strike)
         .or(crowd_control)
         .or(force_used.filter(|_| scene.continued));
+    let background = hits.iter().any(|&h| doc.hits[h].has(Cat::Background));
     let harmed =
         killed.is_some() || injured.is_some() || counts.mentioned[0] && counts.killed.is_none();
 
@@ -156,6 +157,10 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         ("Strategic developments", "Arrests", why)
     } else if let (Some(l), false) = (s.lethal, s.forces.is_empty()) {
         ("Violence against civilians", "Attack", l)
+    } else if let (Some(&(_, a, b)), Some(_), true) = (s.forces.first(), killed, background) {
+        // "killed by security forces in the Zanjan protests": a killing by a named force in
+        // protests the report names as its background.
+        ("Protests", "Excessive force against protesters", (a, b))
     } else if let (Some(l), true) = (s.lethal, killed.is_some() || injured.is_some()) {
         // "shot in the street and died": a shooting that harmed someone, by no one named.
         ("Violence against civilians", "Attack", l)

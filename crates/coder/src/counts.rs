@@ -123,7 +123,7 @@ pub fn count(doc: &Doc, hits: &[usize]) -> Counts {
             counts.offer_zero(kind, first, last);
             continue;
         }
-        if doc.of_earlier_event(h) {
+        if doc.of_earlier_event(h) || doc.in_tally(h) {
             continue;
         }
         let passive_before = hit.first > 0
@@ -237,6 +237,16 @@ fn number_at(doc: &Doc, i: usize) -> Option<Num> {
         return None;
     };
     let last = i + len;
+    // "خیابان ۲۰۲", "بند ۲۰۹", "ساعت ۲۳": a number after a label word names, not counts.
+    if i > 0
+        && doc.tokens[i].sep <= Sep::Hyphen
+        && doc
+            .lexicon()
+            .find_ending_at(doc.text(), &doc.tokens, i, Cat::Label, 2)
+            .is_some()
+    {
+        return None;
+    }
     // An age ("nine-year-old", "۱۶ ساله") is a description of one person, not a count.
     if doc
         .lexicon()
@@ -249,6 +259,20 @@ fn number_at(doc: &Doc, i: usize) -> Option<Num> {
         .is_some()
         && last < doc.tokens.len()
         && doc.tokens[last].sep <= Sep::Hyphen
+    {
+        return None;
+    }
+    // "پس از ۱۲ روز", "با دو گلوله": a stretch of time or rounds fired count nobody.
+    if last < doc.tokens.len()
+        && doc.tokens[last].sep <= Sep::Hyphen
+        && doc
+            .lexicon()
+            .find_at(doc.text(), &doc.tokens, last, Cat::Duration)
+            .or_else(|| {
+                doc.lexicon()
+                    .find_at(doc.text(), &doc.tokens, last, Cat::Unit)
+            })
+            .is_some()
     {
         return None;
     }

@@ -161,6 +161,8 @@ pub enum Cat {
     Province,
     /// A national institution that sits in the capital.
     Capital,
+    Since,
+    DayCount,
     Person,
     ArticleOne,
     Others,
@@ -191,6 +193,16 @@ pub enum Cat {
     Background,
     /// Court, prison and sentence words: the report's arrests are its background.
     Judicial,
+    /// A stretch of time ("روز", "ساعت"): after "after" it is a delay.
+    Duration,
+    /// A word after which a number is a name or a label ("خیابان ۲۰۲", "بند ۲۰۹").
+    Label,
+    /// Where a person lives ("ساکن"): see `Role::Residence`.
+    Residence,
+    /// A running tally ("تا کنون", "so far"): its figures are not one event's.
+    Tally,
+    /// What a number after which counts things, not people ("سه تیر", "دو گلوله").
+    Unit,
     /// Rumour and hedging ("گفته می شود", "unverified"): lowers confidence.
     Hedge,
     /// A number word; the value is the number.
@@ -231,6 +243,8 @@ impl Cat {
             "district" => Cat::District,
             "province" => Cat::Province,
             "capital" => Cat::Capital,
+            "since" => Cat::Since,
+            "day_count" => Cat::DayCount,
             "person" => Cat::Person,
             "article_one" => Cat::ArticleOne,
             "others" => Cat::Others,
@@ -253,6 +267,11 @@ impl Cat {
             "background" => Cat::Background,
             "judicial" => Cat::Judicial,
             "hedge" => Cat::Hedge,
+            "unit" => Cat::Unit,
+            "residence" => Cat::Residence,
+            "tally" => Cat::Tally,
+            "duration" => Cat::Duration,
+            "label" => Cat::Label,
             _ => return None,
         })
     }

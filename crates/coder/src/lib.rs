@@ -120,12 +120,22 @@ impl Coder {
             .or_else(|| dateline(text, options.today))
             .unwrap_or(options.today);
         let doc = analysis::Doc::read(text, lang, &self.gazetteer, reference);
+        // Court and prison news yields only the shootings it tells of ("killed by three
+        // bullets in Izeh in 2022"), never its arrests or the protests they came from.
+        let court_news = doc.is_court_news();
         let scenes = scenes::scenes(&doc, reference);
         let mut events = Vec::new();
         for scene in &scenes {
             let Some(e) = classify::code_scene(&doc, scene, &self.rules.actors) else {
                 continue;
             };
+            let shooting = scene
+                .ranges
+                .iter()
+                .any(|&(a, b)| doc.has_cue(a, b, &[lexicon::Cat::Lethal]));
+            if court_news && !(shooting && is_killing(&e)) {
+                continue;
+            }
             let listed: Vec<_> = scene
                 .also
                 .iter()
@@ -140,6 +150,14 @@ impl Coder {
                 })
                 .collect();
             for mut e in std::iter::once(Some(e)).chain(listed).flatten() {
+                // One event per place and day: a listed place already coded on that day
+                // (from an earlier sentence) is not coded twice.
+                if events
+                    .iter()
+                    .any(|o: &Event| o.location == e.location && o.event_date == e.event_date)
+                {
+                    continue;
+                }
                 e.report = report.id.clone();
                 e.timestamp = options.timestamp;
                 // A day the report does not name is not known to the day: the reporting date
@@ -157,6 +175,15 @@ impl Coder {
         }
         events
     }
+}
+
+/// A killing by force: someone killed in an attack or by excessive force.
+fn is_killing(e: &Event) -> bool {
+    e.fatalities > 0
+        && matches!(
+            e.sub_event_type.as_str(),
+            "Attack" | "Excessive force against protesters"
+        )
 }
 
 impl Default for Coder {

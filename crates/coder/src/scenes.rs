@@ -372,11 +372,21 @@ fn place_in(
     context: &[String],
     heading: bool,
 ) -> Option<PlaceChoice> {
-    let mentions: Vec<&PlaceMention> = doc
+    let mut mentions: Vec<&PlaceMention> = doc
         .places
         .iter()
         .filter(|p| p.first >= first && p.last <= last && p.role == Role::Scene)
         .collect();
+    // "X, ساکن مشهد, … کشته شد": a killing or wounding with no place but the victim's
+    // home is coded there.
+    if mentions.is_empty() && !heading && doc.has_cue(first, last, &[Cat::Kill, Cat::Injure]) {
+        mentions.extend(
+            doc.places
+                .iter()
+                .filter(|p| p.first >= first && p.last <= last && p.role == Role::Residence)
+                .take(1),
+        );
+    }
     if mentions.is_empty() {
         return None;
     }
@@ -402,9 +412,31 @@ fn place_in(
             })
             .copied()?
     } else {
-        mentions
+        // One after "in"/"at" is the venue; a province there qualifies a town named in it
+        // ("Dezful town in Khuzestan Province", "in Tehran City ... from Gilan Province").
+        let is_province = |m: &PlaceMention| {
+            m.province_word
+                || doc.gazetteer.place(doc.choose(m, &local_context)).kind == PlaceKind::Province
+        };
+        let after: Vec<&PlaceMention> = mentions
             .iter()
-            .find(|m| after_location_word(doc, m.first))
+            .filter(|m| after_location_word(doc, m.first))
+            .copied()
+            .collect();
+        after
+            .iter()
+            .find(|m| !is_province(m))
+            .or_else(|| {
+                let province = doc
+                    .gazetteer
+                    .place(doc.choose(after.first()?, &local_context));
+                mentions.iter().find(|m| {
+                    !is_province(m)
+                        && doc.gazetteer.place(doc.choose(m, &local_context)).admin1
+                            == province.admin1
+                })
+            })
+            .or_else(|| after.first())
             .or_else(|| mentions.first())
             .copied()?
     };
@@ -659,17 +691,47 @@ fn is_capital_namesake(doc: &Doc, p: &unrest_gazetteer::Place) -> bool {
         .is_some_and(|prov| unrest_text::fold_key(&prov.name) == unrest_text::fold_key(&p.name))
 }
 
-/// The first usable date of tokens `first..last`.
+/// The first usable date of tokens `first..last`. A date told of background protests
+/// ("در جریان اعتراضات سراسری در دی ماه") dates no other sentence's event.
 fn date_in(doc: &Doc, first: usize, last: usize) -> Option<DateChoice> {
     doc.dates
         .iter()
         .filter(|d| d.first >= first && d.last <= last)
-        .find(|d| !date_of_earlier_event(doc, d.first))
-        .map(|d| DateChoice {
-            date: d.mention.date,
-            precision: d.mention.precision,
-            tokens: Some((d.first, d.last)),
+        .filter(|d| !date_of_earlier_event(doc, d.first) && !of_background(doc, d.first))
+        .find_map(|d| choose_date(doc, d))
+}
+
+/// A date as the event's day. "since December 14" is when an ongoing action began: with a
+/// count of its days after it ("Day 28") the event is on that day, else on the report's.
+fn choose_date(doc: &Doc, d: &crate::analysis::DateAt) -> Option<DateChoice> {
+    let plain = DateChoice {
+        date: d.mention.date,
+        precision: d.mention.precision,
+        tokens: Some((d.first, d.last)),
+    };
+    let since = d.first > 0
+        && doc
+            .hit_at(d.first - 1)
+            .is_some_and(|h| doc.hits[h].has(Cat::Since));
+    if !since {
+        return Some(plain);
+    }
+    let end = (d.last + 8).min(doc.tokens.len());
+    (d.last..end.saturating_sub(1)).find_map(|j| {
+        let counts = doc
+            .hit_at(j)
+            .is_some_and(|h| doc.hits[h].has(Cat::DayCount));
+        let n: i64 = doc
+            .word(j + 1)
+            .parse()
+            .ok()
+            .filter(|n| (1..=366).contains(n))?;
+        counts.then(|| DateChoice {
+            date: d.mention.date + chrono::Duration::days(n - 1),
+            precision: 1,
+            tokens: Some((d.first, j + 2)),
         })
+    })
 }
 
 /// A date opening a sentence ("On Tuesday, …", "The next day…") starts a new scene; for a
@@ -683,12 +745,8 @@ fn sentence_date(doc: &Doc, first: usize, last: usize, anywhere: bool) -> Option
     doc.dates
         .iter()
         .filter(|d| d.first >= first && d.first < limit && d.last <= last)
-        .find(|d| !date_of_earlier_event(doc, d.first))
-        .map(|d| DateChoice {
-            date: d.mention.date,
-            precision: d.mention.precision,
-            tokens: Some((d.first, d.last)),
-        })
+        .filter(|d| !date_of_earlier_event(doc, d.first))
+        .find_map(|d| choose_date(doc, d))
 }
 
 /// "a man killed on 3 October", "the funeral … held on Friday": a date right after a
@@ -700,5 +758,13 @@ fn date_of_earlier_event(doc: &Doc, first: usize) -> bool {
             let hit = &doc.hits[h];
             hit.has(Cat::Past) || hit.has(Cat::Kill)
         })
+    })
+}
+
+fn of_background(doc: &Doc, first: usize) -> bool {
+    let floor = first.saturating_sub(5).max(doc.clause_start(first));
+    (floor..first).any(|j| {
+        doc.hit_at(j)
+            .is_some_and(|h| doc.hits[h].has(Cat::Background))
     })
 }

@@ -956,3 +956,130 @@ fn a_hedged_report_is_trusted_less_and_says_so() {
     assert!(evidence(&hedged, "hedge").is_some());
     assert!(hedged.notes.contains("unconfirmed"), "{}", hedged.notes);
 }
+
+#[test]
+fn a_report_that_opens_with_a_sentence_or_an_execution_is_court_news() {
+    for text in [
+        "یک معترض ۲۰ ساله از سوی دادگاه انقلاب شیراز به ده سال حبس محکوم شد.\nاو در جریان اعتراضات در شیراز بازداشت شده بود و ماموران به او شلیک کرده بودند.",
+        "دو زندانی سیاسی بامداد امروز در زندان قزلحصار کرج اعدام شدند.\nآنها سال گذشته در کرج در تجمع اعتراضی بازداشت شده بودند.",
+    ] {
+        let events = code(text, "2026-06-15");
+        assert!(events.is_empty(), "{text}: {events:#?}");
+    }
+    // A gathering in the first line is news of a protest, court words or not.
+    let e = one(
+        "خانواده‌های محکومان به اعدام امروز مقابل دادگستری اصفهان تجمع کردند.",
+        "2026-06-15",
+    );
+    assert_eq!(e.location, "Isfahan");
+}
+
+#[test]
+fn a_number_after_a_street_or_a_ward_word_is_no_count() {
+    let e = one(
+        "دیروز در خیابان ۲۰۲ تهرانپارس تهران ماموران به سوی معترضان شلیک کردند و یک جوان کشته شد.",
+        "2026-01-09",
+    );
+    assert_eq!(e.fatalities, 1);
+}
+
+#[test]
+fn dying_days_after_a_shooting_is_not_an_earlier_event() {
+    let e = one(
+        "نوجوانی روز ۱۹ دی در شهر املش هدف شلیک ماموران قرار گرفت و پس از ۱۲ روز در بیمارستان جان باخت.",
+        "2026-04-01",
+    );
+    assert_eq!(e.fatalities, 1);
+    assert_eq!(e.event_date, "2026-01-09");
+}
+
+#[test]
+fn a_killing_with_only_the_victims_home_is_coded_there() {
+    let e = one(
+        "«کاوه» ۳۰ ساله، ساکن شهر کرمانشاه، شامگاه ۱۸ دی‌ماه ۱۴۰۴ با شلیک گلوله کشته شد.",
+        "2026-06-01",
+    );
+    assert_eq!(e.location, "Kermanshah");
+    assert_eq!(e.event_date, "2026-01-08");
+    // Without a killing the home is no scene.
+    let events = code(
+        "«کاوه» ۳۰ ساله، ساکن شهر کرمانشاه، امروز به دادسرا احضار شد.",
+        "2026-06-01",
+    );
+    assert!(events.is_empty(), "{events:#?}");
+}
+
+#[test]
+fn a_running_tally_is_not_the_local_count() {
+    let e = one(
+        "دیروز در اراک ماموران به سوی معترضان شلیک کردند و یک جوان کشته شد.\nسازمان‌های حقوق بشری تا کنون ۴۰۰ نفر از کشته‌شدگان این اعتراضات را ثبت کرده‌اند.",
+        "2026-01-09",
+    );
+    assert_eq!(e.fatalities, 1);
+}
+
+#[test]
+fn a_date_of_background_protests_does_not_date_todays_gathering() {
+    let e = one(
+        "دانش‌آموزان در شهر یاسوج مقابل اداره آموزش و پرورش تجمع کردند.\nدر جریان اعتراضات سراسری در دی ماه ۱۴۰۴ مدارس تعطیل شد.",
+        "2026-05-23",
+    );
+    assert_eq!(e.event_date, "2026-05-23");
+}
+
+#[test]
+fn places_listed_after_including_are_each_an_event_once() {
+    let events = code(
+        "دانش‌آموزان اصفهان امروز تجمع کردند.\nصدها دانش‌آموز امروز در شهرهای مختلف از جمله تهران، اصفهان و شیراز تجمع کردند.",
+        "2026-06-06",
+    );
+    let mut places: Vec<&str> = events.iter().map(|e| e.location.as_str()).collect();
+    places.sort();
+    assert_eq!(places, ["Isfahan", "Shiraz", "Tehran"], "{events:#?}");
+}
+
+#[test]
+fn court_news_still_tells_of_a_shooting() {
+    let e = one(
+        "دادگاه انقلاب ایذه خانه خانواده یک نوجوان را مصادره کرد.\nاین نوجوان ۲۵ آبان ۱۴۰۱ در ایذه با شلیک ماموران کشته شد.",
+        "2026-04-26",
+    );
+    assert_eq!(e.location, "Izeh");
+    assert_eq!(e.event_date, "2022-11-16");
+}
+
+#[test]
+fn rounds_metres_and_months_are_not_counts() {
+    for text in [
+        "دیروز در اراک ماموران به سوی معترضان شلیک کردند و جوانی با دو گلوله کشته شد.",
+        "دیروز در بلوار ۴۵ متری اراک ماموران به سوی معترضان شلیک کردند و جوانی کشته شد.",
+        "دیروز در اراک ماموران به سوی معترضان شلیک کردند و جوانی که همسرش سه ماهه باردار است کشته شد.",
+    ] {
+        assert_eq!(one(text, "2026-02-01").fatalities, 1, "{text}");
+    }
+}
+
+#[test]
+fn a_killing_by_a_named_force_in_the_protests_is_excessive_force() {
+    let e = one(
+        "دانش‌آموز ۱۷ ساله روز ۱۸ دی‌ماه به دست نیروهای امنیتی در اعتراضات اراک جان باخت.",
+        "2026-04-26",
+    );
+    assert_eq!(kind(&e), ("Protests", "Excessive force against protesters"));
+    assert_eq!(e.fatalities, 1);
+    // A force member dead in an accident is no attack.
+    let events = code(
+        "یکی از فرماندهان سپاه در سانحه رانندگی در جاده اراک کشته شد.",
+        "2026-04-26",
+    );
+    assert!(events.is_empty(), "{events:#?}");
+}
+
+#[test]
+fn a_persian_report_naming_only_a_national_institution_is_set_in_tehran() {
+    let e = one(
+        "زنان کفن‌پوش امروز در برابر وزارت خارجه تجمع کردند و شعار دادند.",
+        "2026-06-13",
+    );
+    assert_eq!(e.location, "Tehran");
+}

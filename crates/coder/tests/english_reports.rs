@@ -54,3 +54,35 @@ fn a_national_institution_and_no_place_is_set_in_the_capital() {
         ["Shiraz"]
     );
 }
+
+#[test]
+fn a_town_named_with_its_province_is_the_town() {
+    assert_eq!(
+        places("Bakers of Izeh town in Khuzestan Province held a rally on Monday."),
+        ["Izeh"]
+    );
+    assert_eq!(
+        places("Nurses rallied in Bukan city, West Azarbaijan Province, over their contracts."),
+        ["Bukan"]
+    );
+}
+
+#[test]
+fn where_protesters_come_from_is_not_where_they_protest() {
+    assert_eq!(
+        places("Pensioners from Khomein gathered in Arak to demand their arrears."),
+        ["Arak"]
+    );
+}
+
+#[test]
+fn a_count_of_days_since_a_start_dates_the_event_on_that_day() {
+    let events = code(
+        "Dock workers of Bushehr port have been on strike since March 3rd. Day 12 of the strike.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_date, "2021-03-14");
+    // Without a count, the action goes on: the event is on the report's day.
+    let events = code("Dock workers of Bushehr port have been on strike since March 3rd.");
+    assert_eq!(events[0].event_date, "2021-05-20");
+}
