@@ -86,3 +86,11 @@ fn a_count_of_days_since_a_start_dates_the_event_on_that_day() {
     let events = code("Dock workers of Bushehr port have been on strike since March 3rd.");
     assert_eq!(events[0].event_date, "2021-05-20");
 }
+
+#[test]
+fn a_street_named_after_a_town_is_not_the_town() {
+    assert_eq!(
+        places("Shareholders of a failed credit union protested on Shiraz Street in Tehran."),
+        ["Tehran"]
+    );
+}
