@@ -94,3 +94,15 @@ fn a_street_named_after_a_town_is_not_the_town() {
         ["Tehran"]
     );
 }
+
+#[test]
+fn a_hedged_report_is_trusted_less_and_says_why() {
+    let plain = code("Bus drivers protested outside the depot in Tabriz on Monday.");
+    let hedged = code("Bus drivers reportedly protested outside the depot in Tabriz on Monday.");
+    assert_eq!((plain.len(), hedged.len()), (1, 1), "{hedged:#?}");
+    assert!(hedged[0].confidence < plain[0].confidence);
+    assert!(hedged[0]
+        .evidence
+        .iter()
+        .any(|ev| ev.field == "hedge" && ev.text == "reportedly"));
+}
