@@ -327,6 +327,15 @@ impl<'a> Doc<'a> {
             if !self.may_be_place(first, last, &candidates, &starts) {
                 continue;
             }
+            // "Valiasr street", "Tabriz Street in Tehran": a street named after a place.
+            if last < self.tokens.len()
+                && self.tokens[last].sep <= Sep::Hyphen
+                && self
+                    .hit_at(last)
+                    .is_some_and(|h| self.hits[h].first == last && self.hits[h].has(Cat::Street))
+            {
+                continue;
+            }
             let province_word = self.province_word_near(first, last);
             let near = first > 0
                 && self

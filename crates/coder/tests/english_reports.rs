@@ -86,3 +86,23 @@ fn a_count_of_days_since_a_start_dates_the_event_on_that_day() {
     let events = code("Dock workers of Bushehr port have been on strike since March 3rd.");
     assert_eq!(events[0].event_date, "2021-05-20");
 }
+
+#[test]
+fn a_street_named_after_a_town_is_not_the_town() {
+    assert_eq!(
+        places("Shareholders of a failed credit union protested on Shiraz Street in Tehran."),
+        ["Tehran"]
+    );
+}
+
+#[test]
+fn a_hedged_report_is_trusted_less_and_says_why() {
+    let plain = code("Bus drivers protested outside the depot in Tabriz on Monday.");
+    let hedged = code("Bus drivers reportedly protested outside the depot in Tabriz on Monday.");
+    assert_eq!((plain.len(), hedged.len()), (1, 1), "{hedged:#?}");
+    assert!(hedged[0].confidence < plain[0].confidence);
+    assert!(hedged[0]
+        .evidence
+        .iter()
+        .any(|ev| ev.field == "hedge" && ev.text == "reportedly"));
+}
