@@ -106,3 +106,11 @@ fn a_hedged_report_is_trusted_less_and_says_why() {
         .iter()
         .any(|ev| ev.field == "hedge" && ev.text == "reportedly"));
 }
+
+#[test]
+fn with_no_venue_named_protesters_from_a_town_protest_there() {
+    assert_eq!(
+        places("Villagers from Saqqez rallied on Sunday against the new dam."),
+        ["Saqqez"]
+    );
+}
