@@ -114,3 +114,11 @@ fn with_no_venue_named_protesters_from_a_town_protest_there() {
         ["Saqqez"]
     );
 }
+
+#[test]
+fn a_name_the_gazetteer_does_not_know_does_not_end_a_list_of_places() {
+    assert_eq!(
+        places("Truck drivers went on strike in Qazvin, Zzyzxabad, Zanjan and Tabriz on Monday."),
+        ["Qazvin", "Tabriz", "Zanjan"]
+    );
+}
