@@ -1074,3 +1074,12 @@ fn a_killing_by_a_named_force_in_the_protests_is_excessive_force() {
     );
     assert!(events.is_empty(), "{events:#?}");
 }
+
+#[test]
+fn a_persian_report_naming_only_a_national_institution_is_set_in_tehran() {
+    let e = one(
+        "زنان کفن‌پوش امروز در برابر وزارت خارجه تجمع کردند و شعار دادند.",
+        "2026-06-13",
+    );
+    assert_eq!(e.location, "Tehran");
+}
