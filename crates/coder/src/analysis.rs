@@ -360,6 +360,22 @@ impl<'a> Doc<'a> {
         if out.is_empty() {
             out.extend(self.capital_institution());
         }
+        // "Farmers from Varzaneh protested over water": with no venue named, the place the
+        // protesters come from is where they protested. Latin script only: Persian "از" is
+        // too many other things.
+        let latin = |m: &PlaceMention| self.word(m.first).bytes().all(|b| b.is_ascii_alphabetic());
+        if !out.iter().any(|m| m.role == Role::Scene) {
+            for m in &mut out {
+                let from = m.first > 0
+                    && self.tokens[m.first].sep <= Sep::Hyphen
+                    && self
+                        .hit_at(m.first - 1)
+                        .is_some_and(|h| self.hits[h].has(Cat::OriginFrom));
+                if m.role == Role::Origin && from && latin(m) {
+                    m.role = Role::Scene;
+                }
+            }
+        }
         out
     }
 

@@ -187,7 +187,18 @@ fn listed_with(doc: &Doc, place: &PlaceChoice) -> Vec<PlaceChoice> {
                 && doc
                     .hit_at(prev.last)
                     .is_some_and(|h| doc.hits[h].has(Cat::Conjunction));
-        if !joined || next.role != Role::Scene || next.province_word {
+        // "Isfahan, Fooabad, Semnan and Damghan": a name the gazetteer does not know keeps
+        // the list going.
+        let conjunction = |j: usize| {
+            doc.hit_at(j)
+                .is_some_and(|h| doc.hits[h].has(Cat::Conjunction))
+        };
+        let through_unknown = next.first > prev.last
+            && next.first - prev.last <= 3
+            && doc.tokens[prev.last].sep == Sep::Comma
+            && (prev.last..next.first).all(|j| doc.tokens[j].capitalised || conjunction(j))
+            && (doc.tokens[next.first].sep == Sep::Comma || conjunction(next.first - 1));
+        if !(joined || through_unknown) || next.role != Role::Scene || next.province_word {
             break;
         }
         // "Javanrud (Kermanshah)": a name in brackets after a place qualifies it.

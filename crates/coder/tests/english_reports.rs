@@ -106,3 +106,19 @@ fn a_hedged_report_is_trusted_less_and_says_why() {
         .iter()
         .any(|ev| ev.field == "hedge" && ev.text == "reportedly"));
 }
+
+#[test]
+fn with_no_venue_named_protesters_from_a_town_protest_there() {
+    assert_eq!(
+        places("Villagers from Saqqez rallied on Sunday against the new dam."),
+        ["Saqqez"]
+    );
+}
+
+#[test]
+fn a_name_the_gazetteer_does_not_know_does_not_end_a_list_of_places() {
+    assert_eq!(
+        places("Truck drivers went on strike in Qazvin, Zzyzxabad, Zanjan and Tabriz on Monday."),
+        ["Qazvin", "Tabriz", "Zanjan"]
+    );
+}
