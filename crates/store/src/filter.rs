@@ -341,6 +341,23 @@ pub(crate) fn where_clause_on(
     }
 }
 
+/// Appends the page's order and, when it has one, its LIMIT and OFFSET: the same for every
+/// listing of rows shaped like events (`events e`, the `incidents` view).
+pub(crate) fn order_and_page(sql: &mut Sql, page: &Page) {
+    sql.text.push_str(match page.order {
+        Order::Date => " ORDER BY e.event_date, e.id",
+        Order::Id => " ORDER BY e.id",
+    });
+    if page.limit.is_some() || page.offset > 0 {
+        let limit = page
+            .limit
+            .map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
+        let (l, o) = (sql.bind(limit), sql.bind(offset));
+        sql.text.push_str(&format!(" LIMIT {l} OFFSET {o}"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,7 @@
 //!   The filter layer applies to it unchanged, since its columns are the events table's.
 
 use crate::conn::{BackendError, Dialect, Row};
-use crate::filter::{self, Order, Page, Sql};
+use crate::filter::{self, Page, Sql};
 use crate::{Error, Filter, NewReport, Result, Stop, Store, StoredEvent};
 use chrono::{DateTime, Utc};
 use unrest_corroborate::Params;
@@ -209,18 +209,7 @@ impl Store {
             &[],
             common,
         );
-        sql.text.push_str(match page.order {
-            Order::Date => " ORDER BY e.event_date, e.id",
-            Order::Id => " ORDER BY e.id",
-        });
-        if page.limit.is_some() || page.offset > 0 {
-            let limit = page
-                .limit
-                .map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
-            let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
-            let (l, o) = (sql.bind(limit), sql.bind(offset));
-            sql.text.push_str(&format!(" LIMIT {l} OFFSET {o}"));
-        }
+        filter::order_and_page(&mut sql, page);
         let mut n = 0u64;
         let read = self
             .conn

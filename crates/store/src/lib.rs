@@ -1051,18 +1051,7 @@ impl Store {
         let after = page.after.map(|id| (id, page.order));
         let common = self.search_is_common(filter)?;
         filter::where_clause(&mut sql, self.conn.dialect(), filter, after, &[], common);
-        sql.text.push_str(match page.order {
-            Order::Date => " ORDER BY e.event_date, e.id",
-            Order::Id => " ORDER BY e.id",
-        });
-        if page.limit.is_some() || page.offset > 0 {
-            let limit = page
-                .limit
-                .map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
-            let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
-            let (l, o) = (sql.bind(limit), sql.bind(offset));
-            sql.text.push_str(&format!(" LIMIT {l} OFFSET {o}"));
-        }
+        filter::order_and_page(&mut sql, page);
         let mut n = 0u64;
         let read = self
             .conn
