@@ -232,10 +232,7 @@ impl Site {
                 let input = unrest_digest::DigestInput {
                     from,
                     to,
-                    lang: match lang {
-                        Lang::Fa => unrest_digest::Lang::Fa,
-                        Lang::En => unrest_digest::Lang::En,
-                    },
+                    lang: lang.into(),
                     title: None,
                     place_names: match lang {
                         Lang::Fa => fa_names.clone(),

@@ -13,6 +13,16 @@ pub enum Lang {
     Fa,
 }
 
+/// The digest's language for a page's.
+impl From<Lang> for unrest_digest::Lang {
+    fn from(lang: Lang) -> unrest_digest::Lang {
+        match lang {
+            Lang::Fa => unrest_digest::Lang::Fa,
+            Lang::En => unrest_digest::Lang::En,
+        }
+    }
+}
+
 impl Lang {
     pub fn code(self) -> &'static str {
         match self {

@@ -60,10 +60,7 @@ async fn digest_page(
     let input = unrest_digest::DigestInput {
         from,
         to,
-        lang: match lang {
-            Lang::Fa => unrest_digest::Lang::Fa,
-            Lang::En => unrest_digest::Lang::En,
-        },
+        lang: lang.into(),
         title: None,
         place_names: match lang {
             Lang::Fa => unrest_gazetteer::Gazetteer::embedded().persian_names(),
