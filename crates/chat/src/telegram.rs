@@ -24,6 +24,9 @@ use serde_json::Value;
 use std::fmt;
 use std::io::Read;
 
+/// A venue's name or address longer than this is not put over the text.
+const MAX_VENUE_BYTES: usize = 512;
+
 /// How to read an export.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -337,6 +340,28 @@ fn message(v: Value, options: Options) -> Item {
         let lon = l.get("longitude")?.as_f64()?;
         ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
     });
+    // A shared point (and a venue's name and address, when it is one) heads the report's
+    // text, where the coder reads it as the place when the words name none.
+    let text = match location {
+        Some((lat, lon)) => {
+            let mut head = format!("📍 {lat:.5}, {lon:.5}");
+            for key in ["place_name", "address"] {
+                if let Some(s) = v.get(key).and_then(Value::as_str) {
+                    let s = trim_marks(s);
+                    if !s.is_empty() && s.len() <= MAX_VENUE_BYTES {
+                        head.push('\n');
+                        head.push_str(s);
+                    }
+                }
+            }
+            if trim_marks(&text).is_empty() {
+                head
+            } else {
+                format!("{head}\n{text}")
+            }
+        }
+        None => text,
+    };
     if trim_marks(&text).is_empty() {
         return Item::Skipped {
             id,

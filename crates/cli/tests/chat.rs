@@ -133,6 +133,7 @@ fn counts(db: &Db) -> (u64, u64) {
 
 const CHAT: &str = "telegram-chat/result.json";
 const LATER: &str = "telegram-chat-later/result.json";
+const LOCATION: &str = "telegram-location/result.json";
 const ACCOUNT: &str = "telegram-account/result.json";
 const ANDROID: &str = "whatsapp/WhatsApp Chat with Kurdistan reports.txt";
 const ANDROID_LATER: &str = "whatsapp/later/WhatsApp Chat with Kurdistan reports.txt";
@@ -174,6 +175,30 @@ both! {
         assert!(q.iter().any(|i| i.report_id == r && i.channel == "telegram:Kurdistan Watch"));
         let receive = s.audit_history("report", &r.to_string()).unwrap();
         assert_eq!((receive[0].action.as_str(), receive[0].actor.as_str()), ("receive", "telegram:Kurdistan Watch"));
+    }
+
+    fn a_shared_point_places_a_message_whose_words_name_no_place(db) {
+        let out = db.import(&["import", "telegram", &path(LOCATION)]);
+        assert!(out.contains("3 messages read: 3 reports stored"), "{out}");
+        let mut s = db.store();
+        let chat = "telegram:2002";
+        // No place in the words: the point (in Sanandaj) is the place, and its evidence.
+        let here = report_of(&mut s, chat, "1");
+        let events = s.events_of_report(here).unwrap();
+        assert_eq!(events.len(), 1, "{events:?}");
+        let e = &events[0].event;
+        assert!(e.location.starts_with("Sanandaj"), "{}", e.location);
+        let text = s.report(here).unwrap().unwrap().report.text;
+        assert!(text.starts_with("📍 35.31010, 46.99890\n"), "{text}");
+        assert!(e.evidence.iter().any(|ev| ev.field == "location" && ev.text == "35.31010, 46.99890"));
+        // The words name Marivan: the words win over where the sender stood.
+        let named = report_of(&mut s, chat, "2");
+        assert_eq!(s.events_of_report(named).unwrap()[0].event.location, "Marivan");
+        // A venue shared with no words is kept as a report (nothing lost); it tells of no event.
+        let venue = report_of(&mut s, chat, "3");
+        let text = s.report(venue).unwrap().unwrap().report.text;
+        assert!(text.ends_with("\nAzadi Square\nSanandaj"), "{text}");
+        assert!(s.events_of_report(venue).unwrap().is_empty());
     }
 
     fn reimporting_a_telegram_export_adds_nothing(db) {

@@ -356,6 +356,9 @@ impl<'a> Doc<'a> {
                 near,
             });
         }
+        // A point written as coordinates, as a chat export's shared location is.
+        out.extend(self.coordinate_places());
+        out.sort_by_key(|m| m.first);
         let mut out = self.keep_placed(out);
         if out.is_empty() {
             out.extend(self.capital_institution());
@@ -434,6 +437,33 @@ impl<'a> Doc<'a> {
     /// Whether another place name starts right after token `last` ("نور مازندران").
     fn place_follows(&self, last: usize, starts: &[usize]) -> bool {
         last < self.tokens.len() && self.tokens[last].sep <= Sep::Comma && starts.contains(&last)
+    }
+
+    /// Coordinates in decimal degrees ("📍 35.68920, 51.38900", the line a chat import
+    /// writes for a shared location): the settlement nearest the point, when one lies within
+    /// [`POINT_RADIUS_KM`]; beyond [`POINT_AT_KM`] it is "near" that place (precision 2).
+    fn coordinate_places(&self) -> Vec<PlaceMention> {
+        let mut out = Vec::new();
+        for (start, end, lat, lon) in coordinate_pairs(self.folded.as_str()) {
+            let Some((first, last)) = self.token_range(start, end) else {
+                continue;
+            };
+            let Some((place, km)) = self.gazetteer.nearest_settlement(lat, lon) else {
+                continue;
+            };
+            if km > POINT_RADIUS_KM {
+                continue;
+            }
+            out.push(PlaceMention {
+                first,
+                last,
+                candidates: vec![place.id],
+                role: Role::Scene,
+                province_word: false,
+                near: km > POINT_AT_KM,
+            });
+        }
+        out
     }
 
     /// "گلشهر کرج", "صدف شهریار": a neighbourhood named right before its city is a part
@@ -643,4 +673,81 @@ impl<'a> Doc<'a> {
             })
             .unwrap_or(pool[0])
     }
+}
+
+/// A point farther than this from every settlement the gazetteer knows names no place.
+const POINT_RADIUS_KM: f64 = 30.0;
+/// A point within this distance of a settlement is in it (precision 1).
+const POINT_AT_KM: f64 = 5.0;
+
+/// Every "lat, lon" pair in decimal degrees with at least two decimals each ("35.6892,
+/// 51.389", "-33.45 , -70.66"), with its byte span, where both are in range. Fewer decimals
+/// are too often prices, scores or versions to be read as a point.
+fn coordinate_pairs(text: &str) -> Vec<(usize, usize, f64, f64)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let boundary = i == 0 || !(b[i - 1].is_ascii_digit() || b[i - 1] == b'.');
+        let Some((lat, after_lat)) = boundary.then(|| decimal(b, i)).flatten() else {
+            i += 1;
+            continue;
+        };
+        let mut j = after_lat;
+        while j < b.len() && b[j] == b' ' {
+            j += 1;
+        }
+        let comma = if b[j..].starts_with(b",") {
+            1
+        } else if b[j..].starts_with("،".as_bytes()) {
+            "،".len()
+        } else {
+            0
+        };
+        if comma == 0 {
+            i = after_lat;
+            continue;
+        }
+        j += comma;
+        while j < b.len() && b[j] == b' ' {
+            j += 1;
+        }
+        match decimal(b, j) {
+            Some((lon, end))
+                if (-90.0..=90.0).contains(&lat)
+                    && (-180.0..=180.0).contains(&lon)
+                    && !b.get(end).is_some_and(|c| c.is_ascii_digit() || *c == b'.') =>
+            {
+                out.push((i, end, lat, lon));
+                i = end;
+            }
+            _ => i = after_lat,
+        }
+    }
+    out
+}
+
+/// A decimal number at `i` with one to three integer digits and at least two decimals.
+fn decimal(b: &[u8], i: usize) -> Option<(f64, usize)> {
+    let mut j = i;
+    if b.get(j) == Some(&b'-') {
+        j += 1;
+    }
+    let int = j;
+    while j < b.len() && b[j].is_ascii_digit() {
+        j += 1;
+    }
+    if !(1..=3).contains(&(j - int)) || b.get(j) != Some(&b'.') {
+        return None;
+    }
+    j += 1;
+    let frac = j;
+    while j < b.len() && b[j].is_ascii_digit() {
+        j += 1;
+    }
+    if j - frac < 2 {
+        return None;
+    }
+    let v: f64 = std::str::from_utf8(&b[i..j]).ok()?.parse().ok()?;
+    Some((v, j))
 }

@@ -58,6 +58,13 @@ pub fn tokenize(folded: &Folded, original: &str) -> Vec<Token> {
                 continue;
             }
         }
+        // "35.6892": a decimal point stays inside the number; it ends no clause.
+        if c == '.'
+            && word_start.is_some_and(|s| text[s..i].bytes().all(|b| b.is_ascii_digit()))
+            && text.as_bytes().get(i + 1).is_some_and(u8::is_ascii_digit)
+        {
+            continue;
+        }
         if unrest_text::is_word_char(c) {
             if word_start.is_none() {
                 word_start = Some(i);

@@ -677,7 +677,15 @@ fn district_of(current: &Scene, name: &str, m: &PlaceMention) -> PlaceChoice {
 /// a more precise place inside the heading's: a town of the heading's province, or a
 /// district of its city. Only a place after "in"/"at" counts.
 fn refines(doc: &Doc, lead: &PlaceChoice, body: &PlaceChoice) -> bool {
-    if !after_location_word(doc, body.first) || body.id == lead.id {
+    if body.id == lead.id {
+        return false;
+    }
+    // A shared point ("📍 35.68920, 51.38900" over the text) places the report only when
+    // its words name no place of their own.
+    if is_point(doc, lead) {
+        return true;
+    }
+    if !after_location_word(doc, body.first) {
         return false;
     }
     let (l, b) = (doc.gazetteer.place(lead.id), doc.gazetteer.place(body.id));
@@ -692,6 +700,14 @@ fn refines(doc: &Doc, lead: &PlaceChoice, body: &PlaceChoice) -> bool {
             b.kind,
             PlaceKind::City | PlaceKind::District | PlaceKind::Landmark
         )
+}
+
+/// A place read from coordinates rather than a name: its evidence starts with a digit.
+fn is_point(doc: &Doc, p: &PlaceChoice) -> bool {
+    doc.word(p.first)
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || b == b'-')
 }
 
 /// A city that shares its name with its province (Yazd, Tehran, Kerman): a heading naming

@@ -122,3 +122,35 @@ fn a_name_the_gazetteer_does_not_know_does_not_end_a_list_of_places() {
         ["Qazvin", "Tabriz", "Zanjan"]
     );
 }
+
+#[test]
+fn coordinates_over_a_report_place_it_at_the_nearest_settlement() {
+    // A shared point, written over the text as a chat import writes it, with no place named.
+    let events = code("📍 38.08010, 46.29200\nRight now people are chanting in the street and police fired tear gas.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert!(
+        events[0].location.starts_with("Tabriz"),
+        "{}",
+        events[0].location
+    );
+    assert!(events[0]
+        .evidence
+        .iter()
+        .any(|ev| ev.field == "location" && ev.text == "38.08010, 46.29200"));
+    // A place named in the words wins over the point.
+    assert_eq!(
+        places("📍 38.08010, 46.29200\nWorkers in Urmia protested over unpaid wages today."),
+        ["Urmia"]
+    );
+    // A point far from every place (here, the Atlantic) names none.
+    assert!(code("📍 30.00000, -40.00000\nPeople are chanting in the street.").is_empty());
+}
+
+#[test]
+fn numbers_with_a_decimal_point_are_not_coordinates_or_clause_ends() {
+    // One decimal, or no comma between: prices and sizes, not a point.
+    assert_eq!(
+        places("Bazaar merchants in Tabriz went on strike as the dollar passed 35.5, the third rise this week."),
+        ["Tabriz"]
+    );
+}

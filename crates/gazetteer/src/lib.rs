@@ -302,6 +302,21 @@ impl Gazetteer {
         self.index.find_mentions(folded_text)
     }
 
+    /// The settlement nearest to a point (a city, a neighbourhood or a user's landmark; not a
+    /// province or county), with its distance in kilometres.
+    pub fn nearest_settlement(&self, lat: f64, lon: f64) -> Option<(&Place, f64)> {
+        self.places
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p.kind,
+                    PlaceKind::City | PlaceKind::District | PlaceKind::Landmark
+                )
+            })
+            .map(|p| (p, distance_km(lat, lon, p.lat, p.lon)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
     /// The city nearest to a point (great-circle distance).
     pub fn nearest_city(&self, lat: f64, lon: f64) -> Option<&Place> {
         self.places
