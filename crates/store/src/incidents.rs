@@ -125,6 +125,10 @@ fn incident_from_row(r: &dyn Row) -> std::result::Result<StoredIncident, String>
     })
 }
 
+/// Beyond this many changed events, re-clustering everything costs less than searching
+/// each one's neighbourhood.
+const BULK_SEEDS: usize = 20_000;
+
 impl Store {
     /// Re-clusters every event but the rejected ones with every analyst's decision and keeps
     /// the result in place of the last run's: what each arrival or change calls, and what
@@ -144,13 +148,54 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Vec<crate::Ingested>> {
         let done = self.ingest(batch, coder)?;
-        let changed = done
+        let reports: Vec<i64> = done
             .iter()
-            .any(|d| !matches!(d, crate::Ingested::Duplicate { .. }));
-        if changed {
-            self.corroborate(at)?;
+            .filter_map(|d| match d {
+                crate::Ingested::Duplicate { .. } => None,
+                crate::Ingested::New { report_id, .. }
+                | crate::Ingested::Coded { report_id, .. } => Some(*report_id),
+            })
+            .collect();
+        if !reports.is_empty() {
+            let mut seeds = Vec::new();
+            for r in reports {
+                seeds.extend(self.report_event_ids(r)?);
+            }
+            self.corroborate_after(&seeds, at)?;
         }
         Ok(done)
+    }
+
+    /// Brings the incidents up to date after the events `seeds` arrived, changed or left:
+    /// their neighbourhood only ([`Store::corroborate_events`]), or everything when the
+    /// dataset was never clustered or the change is a bulk one.
+    pub fn corroborate_after(&mut self, seeds: &[i64], at: DateTime<Utc>) -> Result<()> {
+        let never = self
+            .conn
+            .query_one(
+                "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM cluster_runs)",
+                &[],
+                |r| r.req_int(0),
+            )
+            .map_err(|e| self.err(e))?
+            .is_some();
+        if never || seeds.len() > BULK_SEEDS {
+            self.corroborate(at)?;
+        } else {
+            self.corroborate_events(seeds, at)?;
+        }
+        Ok(())
+    }
+
+    /// The ids of a report's events.
+    fn report_event_ids(&mut self, report_id: i64) -> Result<Vec<i64>> {
+        self.conn
+            .query_all(
+                "SELECT id FROM events WHERE report_id = $1",
+                &[report_id.into()],
+                |r| r.req_int(0),
+            )
+            .map_err(|e| self.err(e))
     }
 
     /// Rebuilds the incidents when this database has events but none were ever clustered

@@ -1183,11 +1183,13 @@ impl Store {
                     },
                 )?;
             }
-            Ok(change)
+            let ids: Vec<i64> = targets.iter().map(|t| t.0).collect();
+            Ok((change, ids))
         })?;
+        let (change, ids) = change;
         // A rejected event leaves its incident (and its source the count) at once.
         if change.changed > 0 {
-            self.corroborate(at_time)?;
+            self.corroborate_after(&ids, at_time)?;
         }
         Ok(change)
     }
@@ -1246,7 +1248,7 @@ impl Store {
             Ok(true)
         })?;
         if found {
-            self.corroborate(at_time)?;
+            self.corroborate_after(&[id], at_time)?;
         }
         Ok(found)
     }
