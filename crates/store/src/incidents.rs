@@ -187,6 +187,13 @@ impl Store {
         Ok(())
     }
 
+    /// Joins a stored report's events to their incidents (or starts them): what a path that
+    /// stores one report itself (the web form's [`Store::submit`]) calls after it.
+    pub fn corroborate_report(&mut self, report_id: i64, at: DateTime<Utc>) -> Result<()> {
+        let seeds = self.report_event_ids(report_id)?;
+        self.corroborate_after(&seeds, at)
+    }
+
     /// The ids of a report's events.
     fn report_event_ids(&mut self, report_id: i64) -> Result<Vec<i64>> {
         self.conn
