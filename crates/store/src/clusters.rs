@@ -468,6 +468,15 @@ struct InputBuilder {
 }
 
 impl InputBuilder {
+    /// Puts the events in id order (the order a whole run reads them in), when they were
+    /// read in several queries.
+    fn sort_by_id(&mut self) {
+        let mut order: Vec<usize> = (0..self.events.len()).collect();
+        order.sort_by_key(|&i| self.events[i].id);
+        self.events = order.iter().map(|&i| self.events[i].clone()).collect();
+        self.ids = order.iter().map(|&i| self.ids[i].clone()).collect();
+    }
+
     fn row(&mut self, r: &dyn Row) -> BResult<()> {
         self.read(r).map_err(BackendError::Row)
     }
@@ -869,6 +878,37 @@ impl Store {
         self.finish_input(builder)
     }
 
+    /// The input of the clustered events dated within any of `ranges` (inclusive), by id.
+    fn load_cluster_input_in(&mut self, ranges: &[(String, String)]) -> Result<ClusterInput> {
+        let mut builder = InputBuilder::default();
+        let statuses: Vec<String> = CLUSTERED
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        for chunk in ranges.chunks(200) {
+            let mut sql = Sql::new(SELECT_LEAN);
+            let conditions: Vec<String> = chunk
+                .iter()
+                .map(|(from, to)| {
+                    let (a, b) = (sql.bind(from.as_str()), sql.bind(to.as_str()));
+                    format!("(e.event_date >= {a} AND e.event_date <= {b})")
+                })
+                .collect();
+            sql.text.push_str(&format!(
+                " WHERE ({}) AND e.status IN ({}) ORDER BY e.id",
+                conditions.join(" OR "),
+                statuses.join(", ")
+            ));
+            self.conn
+                .query_each::<BackendError>(&sql.text, &sql.params, &mut |r| builder.row(r))
+                .map_err(|e| self.err(e))?;
+        }
+        if ranges.len() > 200 {
+            builder.sort_by_id();
+        }
+        self.finish_input(builder)
+    }
+
     /// Adds the reports' fingerprints, channels and grades, and every decision.
     fn finish_input(&mut self, builder: InputBuilder) -> Result<ClusterInput> {
         let InputBuilder {
@@ -1084,11 +1124,218 @@ impl Store {
                 .query_one("SELECT pg_advisory_xact_lock(7245012)", &[], |_| Ok(()))
                 .map_err(|e| self.err(e))?;
         }
+        if filter.is_empty() {
+            return self.cluster_by_periods(params, at);
+        }
         let input = self.load_cluster_input(filter)?;
         let clustering = input.cluster(params);
         let (run, saved) = Self::prepare_run(&input, &clustering, at, 1)?;
         store_run(&mut self.conn, &run, &saved).map_err(|e| self.err(e))?;
         Ok(run)
+    }
+
+    /// The whole run, one period at a time: the dataset's dates are cut where no event's
+    /// date window reaches across ([`Store::periods`]), so no event of one period can weigh
+    /// on the grouping of another's, and each period is loaded, grouped and saved alone.
+    /// Periods holding events of the reports one decision names are grouped together. The
+    /// result is a single run's; the time grows with the events, the memory with the largest
+    /// period.
+    fn cluster_by_periods(&mut self, params: &Params, at: DateTime<Utc>) -> Result<ClusterRun> {
+        let periods = self.periods(params)?;
+        self.conn
+            .execute("DELETE FROM cluster_members", &[])
+            .and_then(|_| self.conn.execute("DELETE FROM clusters", &[]))
+            .map_err(|e| self.err(e))?;
+        let decisions = self.decisions()?;
+        let mut run = ClusterRun {
+            decisions: decisions.len(),
+            ..Default::default()
+        };
+        let mut applied = vec![false; decisions.len()];
+        let mut next_id = 1i64;
+        for group in periods {
+            let input = self.load_cluster_input_in(&group)?;
+            if input.is_empty() {
+                continue;
+            }
+            let clustering = input.cluster(params);
+            let unresolved: std::collections::HashSet<usize> =
+                clustering.unresolved.iter().copied().collect();
+            for (d, a) in applied.iter_mut().enumerate() {
+                *a |= !unresolved.contains(&d);
+            }
+            let (part, saved) = Self::prepare_run(&input, &clustering, at, next_id)?;
+            next_id += part.clusters as i64;
+            insert_clusters(&mut self.conn, &saved).map_err(|e| self.err(e))?;
+            run.events += part.events;
+            run.sources += part.sources;
+            run.clusters += part.clusters;
+            run.corroborated += part.corroborated;
+            run.with_conflicts += part.with_conflicts;
+            run.published += part.published;
+        }
+        run.reports = self
+            .conn
+            .query_one(
+                "SELECT COUNT(DISTINCT report_id) + COUNT(*) - COUNT(report_id) FROM events
+                 WHERE status <> 'rejected'",
+                &[],
+                |r| r.req_int(0),
+            )
+            .map_err(|e| self.err(e))?
+            .unwrap_or(0) as usize;
+        run.unresolved = decisions
+            .into_iter()
+            .zip(&applied)
+            .filter(|(_, a)| !**a)
+            .map(|(d, _)| d)
+            .collect();
+        let unresolved: Vec<i64> = run.unresolved.iter().map(|d| d.id).collect();
+        let unresolved = serde_json::to_string(&unresolved).unwrap_or_default();
+        self.conn
+            .execute(
+                "INSERT INTO cluster_runs (ran_at, events, clusters, unresolved) VALUES ($1, $2, $3, $4)",
+                &[
+                    crate::rfc3339(at).into(),
+                    (run.events as i64).into(),
+                    (run.clusters as i64).into(),
+                    unresolved.into(),
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(run)
+    }
+
+    /// The periods a whole run groups one at a time, each a list of date ranges (`event_date`
+    /// from, to) in date order. The days each date's events may have happened on (the widest
+    /// precision given on that date) are merged where they overlap; each merged span is a
+    /// period. Dates that are not dates stand alone and form one period. Periods holding
+    /// events of the reports one decision names are one group.
+    fn periods(&mut self, params: &Params) -> Result<Vec<Vec<(String, String)>>> {
+        let dates = self
+            .conn
+            .query_all(
+                "SELECT event_date, MAX(time_precision) FROM events WHERE status <> 'rejected'
+                 GROUP BY event_date ORDER BY event_date",
+                &[],
+                |r| Ok((r.req_text(0)?, r.req_int(1)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        let mut spans: Vec<(i32, i32, String, String)> = Vec::new();
+        let mut undated: Vec<(String, String)> = Vec::new();
+        let mut windows: Vec<(i32, i32, String)> = Vec::new();
+        for (date, tp) in dates {
+            match NaiveDate::parse_from_str(&date, "%Y-%m-%d") {
+                Ok(d) => {
+                    let (lo, hi) = unrest_corroborate::date_window(
+                        d,
+                        u8::try_from(tp.clamp(1, 3)).unwrap_or(1),
+                        params,
+                    );
+                    windows.push((lo, hi, date));
+                }
+                Err(_) => undated.push((date.clone(), date)),
+            }
+        }
+        windows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        for (lo, hi, date) in windows {
+            match spans.last_mut() {
+                Some(last) if lo <= last.1 => {
+                    last.1 = last.1.max(hi);
+                    if date < last.2 {
+                        last.2 = date.clone();
+                    }
+                    if date > last.3 {
+                        last.3 = date;
+                    }
+                }
+                _ => spans.push((lo, hi, date.clone(), date)),
+            }
+        }
+        // Loaded by date text: spans whose text ranges overlap (a date written otherwise
+        // than YYYY-MM-DD) are one period, so no event is read twice.
+        spans.sort_by(|a, b| a.2.cmp(&b.2));
+        let mut ranges: Vec<(String, String)> = Vec::new();
+        for (_, _, from, to) in spans {
+            match ranges.last_mut() {
+                Some(last) if from <= last.1 => {
+                    if to > last.1 {
+                        last.1 = to;
+                    }
+                }
+                _ => ranges.push((from, to)),
+            }
+        }
+        undated.retain(|(d, _)| !ranges.iter().any(|(from, to)| from <= d && d <= to));
+        let mut periods: Vec<Vec<(String, String)>> = ranges.into_iter().map(|r| vec![r]).collect();
+        if !undated.is_empty() {
+            periods.push(undated);
+        }
+        // Decisions tie the periods of the reports they name.
+        let mut parent: Vec<usize> = (0..periods.len()).collect();
+        fn find(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        let period_of = |date: &str, periods: &[Vec<(String, String)>]| -> Option<usize> {
+            periods.iter().position(|p| {
+                p.iter()
+                    .any(|(from, to)| from.as_str() <= date && date <= to.as_str())
+            })
+        };
+        for d in self.decisions()? {
+            let keys: Vec<&EventKey> = match &d.decision {
+                Decision::Merge { a, b } => vec![a, b],
+                Decision::Split { event }
+                | Decision::Grade { event, .. }
+                | Decision::Publish { event, .. } => vec![event],
+            };
+            let mut tied: Vec<usize> = Vec::new();
+            for k in keys {
+                for date in self.event_dates_of_report_key(&k.report)? {
+                    tied.extend(period_of(&date, &periods));
+                }
+            }
+            for w in tied.windows(2) {
+                let (a, b) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+        let mut groups: Vec<Vec<(String, String)>> = Vec::new();
+        let mut slot: HashMap<usize, usize> = HashMap::new();
+        for i in 0..periods.len() {
+            let root = find(&mut parent, i);
+            let at = *slot.entry(root).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            let ranges = std::mem::take(&mut periods[i]);
+            groups[at].extend(ranges);
+        }
+        Ok(groups)
+    }
+
+    /// The dates of the clustered events of a report key.
+    fn event_dates_of_report_key(&mut self, key: &str) -> Result<Vec<String>> {
+        let (sql, id) = match key.strip_prefix('e') {
+            Some(e) => (
+                "SELECT event_date FROM events WHERE id = $1 AND status <> 'rejected'",
+                e.parse::<i64>().ok(),
+            ),
+            None => (
+                "SELECT event_date FROM events WHERE report_id = $1 AND status <> 'rejected'",
+                key.parse::<i64>().ok(),
+            ),
+        };
+        let Some(id) = id else { return Ok(Vec::new()) };
+        self.conn
+            .query_all(sql, &[id.into()], |r| r.req_text(0))
+            .map_err(|e| self.err(e))
     }
 
     /// Corroborates the events `seeds` (new, changed, rejected or re-decided) with their

@@ -423,12 +423,17 @@ fn generated_reports(seed: u64, n: usize) -> Vec<NewReport> {
         for _ in 0..1 + rng.below(2) {
             let (admin1, town, lon, lat) = places[rng.below(places.len() as u64) as usize];
             let (t, s) = kinds[rng.below(kinds.len() as u64) as usize];
-            let tp = [1, 1, 1, 2, 3][rng.below(5) as usize];
+            let tp = [1, 1, 1, 1, 2, 2, 1, 1, 1, 1, 1, 3][rng.below(12) as usize];
             let gp = [1, 1, 2, 3][rng.below(4) as usize];
-            let day = 1 + rng.below(9);
+            let month = 10 + rng.below(3);
+            let day = if month == 10 {
+                1 + rng.below(9)
+            } else {
+                1 + rng.below(28)
+            };
             let location = if gp == 3 { admin1 } else { town };
             text.push_str(&format!(
-                "@2022-10-{day:02};{admin1};{location};{lon};{lat};{tp};{gp};{t};{s};{}\n",
+                "@2022-{month}-{day:02};{admin1};{location};{lon};{lat};{tp};{gp};{t};{s};{}\n",
                 rng.below(4)
             ));
         }
@@ -480,11 +485,20 @@ both! {
             "and some of several reports"
         );
         let details = store.incidents(None, None, false).unwrap();
-        store.corroborate(at(3)).unwrap();
-        assert_eq!(rows(&mut store), incremental, "the full run gives the incremental incidents");
         let strip = |v: Vec<Incident>| -> Vec<Incident> {
             v.into_iter().map(|mut i| { i.cluster_id = 0; i }).collect()
         };
+        // The whole run, period by period (what `unrest cluster` runs).
+        let run = store.corroborate(at(3)).unwrap();
+        assert_eq!(run.clusters, incremental.len());
+        assert!(run.unresolved.is_empty());
+        assert_eq!(rows(&mut store), incremental, "the full run gives the incremental incidents");
+        assert_eq!(strip(store.incidents(None, None, false).unwrap()), strip(details.clone()));
+        // And every event grouped at once, in one load.
+        let input = store.cluster_input(&Filter::default()).unwrap();
+        let clustering = input.cluster(&Params::default());
+        store.save_clusters(&input, &clustering, at(3)).unwrap();
+        assert_eq!(rows(&mut store), incremental, "one load gives the same incidents");
         assert_eq!(strip(store.incidents(None, None, false).unwrap()), strip(details));
     }
 }
