@@ -8,9 +8,10 @@
 //!   [`Decision`] JSON, in the order taken, with who and when, each logged in the audit log.
 //!   They name events by [`EventKey`] (report, date, place), not by id, so they hold when a
 //!   report is re-coded and its events get new ids.
-//! - The clusters of the last run ([`Store::cluster`]): each incident's canonical fields,
-//!   source count, grade, conflicts and members. A run replaces the previous one whole; the
-//!   clusters are derived data, so replacing them is not a change the audit log records.
+//! - The clusters ([`Store::cluster`], kept current by [`Store::corroborate_events`]): each
+//!   incident's canonical fields, source count, grade, conflicts and members. A whole run
+//!   replaces them all, an incremental one those of a neighbourhood; the clusters are
+//!   derived data, so replacing them is not a change the audit log records.
 //!
 //! An incident is *published* when an analyst's publish decision says so, or, without one,
 //! when any of its events is `published`: publishing one report's event publishes the

@@ -5,13 +5,20 @@
 //! every view (CLI `events` and `export`, the API, the CSV and GeoJSON downloads, the map and
 //! its list, the digest) reads one query and they agree.
 //!
-//! - [`Store::corroborate`] re-clusters the dataset with every analyst's decision and keeps
-//!   the result: the same computation as `unrest cluster` without filters, so the incremental
-//!   result and the batch one are the same by construction. Every path that adds or changes
-//!   events calls it: [`Store::receive`] (one function that stores reports, codes them and
-//!   corroborates: web submissions, unseal, importers), the CLI's `ingest` and
-//!   `import-acled` (once, after their batches), and in the store itself status changes,
-//!   edits, decisions and channel grades.
+//! - [`Store::corroborate_after`] keeps the incidents current after events arrive, change or
+//!   leave: it re-groups only their neighbourhood ([`Store::corroborate_events`]: the events
+//!   whose date windows overlap and whose places may fit, followed transitively, the other
+//!   members of their incidents, and the reports a decision names beside theirs) and
+//!   replaces the incidents that neighbourhood was in. Grouping an event looks at nothing
+//!   outside it, so the result is the whole run's; a test receives a generated dataset in
+//!   random order and compares. [`Store::receive`] (web submissions through
+//!   [`Store::corroborate_report`], unseal, importers), status changes, edits and decisions
+//!   call it; a bulk change (more than `BULK_SEEDS` events) and a never-clustered dataset
+//!   get the whole run.
+//! - [`Store::corroborate`] is the whole run (`unrest cluster` without filters, and the
+//!   CLI's `ingest` and `import-acled` once after their batches): every event but the
+//!   rejected ones with every decision, a period of dates at a time (`clusters`), so its
+//!   memory is bounded by the largest period, not the dataset.
 //! - The view `incidents` (migration 7) presents each cluster as an event row: its lead
 //!   event's record with the canonical fields written over it (date, place, type, the lowest
 //!   credible counts), `status` `published` when the incident is, `source` naming the
