@@ -348,9 +348,9 @@ impl ClusterInput {
             }
         }
         let mut name: HashMap<usize, &str> = HashMap::new();
-        for x in 0..reports.len() {
+        for (x, &report) in reports.iter().enumerate() {
             let root = find(&mut parent, x);
-            let key = self.reports[reports[x]].key.as_str();
+            let key = self.reports[report].key.as_str();
             let best = name.entry(root).or_insert(key);
             if key < *best {
                 *best = key;
@@ -1238,7 +1238,7 @@ impl Store {
                 Err(_) => undated.push((date.clone(), date)),
             }
         }
-        windows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        windows.sort_by_key(|w| (w.0, w.1));
         for (lo, hi, date) in windows {
             match spans.last_mut() {
                 Some(last) if lo <= last.1 => {
@@ -1309,13 +1309,12 @@ impl Store {
         }
         let mut groups: Vec<Vec<(String, String)>> = Vec::new();
         let mut slot: HashMap<usize, usize> = HashMap::new();
-        for i in 0..periods.len() {
+        for (i, ranges) in periods.into_iter().enumerate() {
             let root = find(&mut parent, i);
             let at = *slot.entry(root).or_insert_with(|| {
                 groups.push(Vec::new());
                 groups.len() - 1
             });
-            let ranges = std::mem::take(&mut periods[i]);
             groups[at].extend(ranges);
         }
         Ok(groups)
