@@ -387,6 +387,15 @@ impl Import {
                 Some(_) => true,
                 None => false,
             };
+            // A forward is the post it forwards: when that post's text is already held (from
+            // another chat, on its own day), the forward is that report, not a new one. The
+            // store keeps the same wording on another day or channel apart otherwise.
+            if m.forwarded_from.is_some() && !edited {
+                if let Some(report_id) = self.store.find_report(&sha)? {
+                    fresh.push((m, edited, Some(report_id)));
+                    continue;
+                }
+            }
             batch.push(NewReport {
                 report: Report {
                     id: format!("{key}/{}", m.id),
@@ -397,14 +406,25 @@ impl Import {
                 received_at: now,
                 channel: channel.clone(),
             });
-            fresh.push((m, edited));
+            fresh.push((m, edited, None));
         }
-        if batch.is_empty() {
+        if fresh.is_empty() {
             return Ok(());
         }
-        let done = store_reports(&mut self.store, &batch, &mut self.coder)?;
-        let mut rows = Vec::with_capacity(done.len());
-        for ((m, edited), outcome) in fresh.into_iter().zip(done) {
+        let done = if batch.is_empty() {
+            Vec::new()
+        } else {
+            store_reports(&mut self.store, &batch, &mut self.coder)?
+        };
+        let mut done = done.into_iter();
+        let mut rows = Vec::with_capacity(fresh.len());
+        for (m, edited, held) in fresh {
+            let outcome = match held {
+                Some(report_id) => Ingested::Duplicate { report_id },
+                None => done.next().ok_or_else(|| {
+                    anyhow::anyhow!("the store answered for fewer reports than given")
+                })?,
+            };
             let report_id = match outcome {
                 Ingested::New { report_id, events } | Ingested::Coded { report_id, events } => {
                     self.tally.stored += 1;

@@ -615,6 +615,43 @@ fn window(d: NaiveDate, precision: u8, params: &Params) -> (i32, i32) {
 }
 
 /// Great-circle distance in km.
+/// The days an event of `date` at `time_precision` may have happened on (days from the
+/// common era, inclusive): the day, the day ± [`Params::span_days`], or the month.
+pub fn date_window(date: NaiveDate, time_precision: u8, params: &Params) -> (i32, i32) {
+    window(date, time_precision.clamp(1, 3), params)
+}
+
+/// The furthest apart, in days, two event dates can be when their windows overlap: a
+/// month's window reaches 30 days past its date.
+pub const NEIGHBOUR_DAYS: i64 = 31;
+
+/// The furthest apart two events can be placed and still be one incident, when neither is
+/// named by the same place or province: [`Params::max_km`] and both reaches.
+pub fn neighbour_km(params: &Params) -> f64 {
+    params.max_km + 2.0 * params.near_km
+}
+
+/// Whether grouping could ever put `a` and `b` in one cluster, or let one weigh on where the
+/// other goes: both dated, their date windows overlap, and their places may fit (the same
+/// place, the same province when one is placed only by it, or within [`neighbour_km`]). A superset of what grouping
+/// compares, checked without types or reports: an event's cluster depends only on the
+/// events it reaches through this relation (and on decisions), so re-grouping such a
+/// neighbourhood gives what grouping everything gives it.
+pub fn may_interact(a: &EventRef, b: &EventRef, params: &Params) -> bool {
+    let (Some(da), Some(db)) = (a.date, b.date) else {
+        return false;
+    };
+    let (alo, ahi) = date_window(da, a.time_precision, params);
+    let (blo, bhi) = date_window(db, b.time_precision, params);
+    if alo.max(blo) > ahi.min(bhi) {
+        return false;
+    }
+    let same = |x: &str, y: &str| !x.is_empty() && fold_key(x) == fold_key(y);
+    same(a.location, b.location)
+        || ((a.geo_precision >= 3 || b.geo_precision >= 3) && same(a.admin1, b.admin1))
+        || distance_km(a.latitude, a.longitude, b.latitude, b.longitude) <= neighbour_km(params)
+}
+
 pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
     let dp = p2 - p1;

@@ -25,8 +25,9 @@ pub mod grade;
 pub mod sources;
 
 pub use cluster::{
-    cluster, cluster_with, distance_km, Canonical, Cluster, Clustering, Conflict, ConflictValue,
-    Decision, EventKey, EventRef, Field, Params,
+    cluster, cluster_with, date_window, distance_km, may_interact, neighbour_km, Canonical,
+    Cluster, Clustering, Conflict, ConflictValue, Decision, EventKey, EventRef, Field, Params,
+    NEIGHBOUR_DAYS,
 };
 pub use grade::{suggest_grade, Credibility, Grade, Reliability};
 pub use sources::{source_groups, source_groups_of, Fingerprint, Similarity, SourceParams};

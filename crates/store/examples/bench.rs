@@ -389,10 +389,45 @@ fn export(url: &str) {
     );
 }
 
+/// `bench arrive URL N`: N reports arriving one at a time (one event each, corroborated
+/// with its neighbourhood as the web form does) into an existing dataset.
+fn arrive(url: &str, n: usize) {
+    let mut store = Store::open(url).unwrap();
+    let mut one = OneEvent(Rng(0x51f1_5eed), 0);
+    let mut rng = Rng(0x1234_5678);
+    let at = Utc.with_ymd_and_hms(2022, 11, 1, 0, 0, 0).unwrap();
+    let start = Instant::now();
+    for i in 0..n {
+        let new = NewReport {
+            report: Report {
+                id: format!("arrival{i}"),
+                text: format!("{} arrival {i}", report_text(&mut rng, i)),
+                reference_date: Some("2022-10-30".into()),
+                lang: None,
+            },
+            received_at: at,
+            channel: "web".into(),
+        };
+        store.receive(&[new], &mut one, at).unwrap();
+    }
+    let took = start.elapsed();
+    println!(
+        "{n} reports received one at a time (one event each, corroborated with its neighbourhood): {:.2} s, {:.1} ms a report",
+        took.as_secs_f64(),
+        took.as_secs_f64() * 1000.0 / n as f64
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("export") {
         return export(&args[1]);
+    }
+    if args.first().map(String::as_str) == Some("arrive") {
+        return arrive(
+            &args[1],
+            args.get(2).and_then(|s| s.parse().ok()).unwrap_or(200),
+        );
     }
     let backends: Vec<&'static str> = match args.first().map(String::as_str) {
         Some("sqlite") => vec!["sqlite"],

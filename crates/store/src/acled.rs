@@ -7,6 +7,13 @@
 //! actor-type columns are read: the current text ("State forces", "State forces-Protesters")
 //! and the older numbers (`inter1` 1–8, `interaction` 16); numbers become the text.
 //!
+//! Event types are read into ACLED's current codebook ([`CODEBOOK`]): the names of older
+//! files ([`LEGACY_TYPES`]: `Riots/Protests`, `Strategic development`, `Battle-No change of
+//! territory`, `Remote violence`…) are mapped to today's type and sub-type where the row
+//! says enough (`Riots/Protests` by its first actor's type), and a blank `disorder_type` is
+//! derived from the type, as ACLED derives it. A type the codebook does not know, or a
+//! legacy one the row cannot place, is refused by name.
+//!
 //! A row that cannot be read is an `Err` naming its line and the reason; the reader goes on
 //! with the next row. This module parses only: it knows nothing of the database.
 
@@ -28,6 +35,177 @@ pub const INTER_NAMES: [&str; 9] = [
     "Civilians",
     "External/Other forces",
 ];
+
+/// ACLED's current codebook (2019 on): each event type with its sub-event types and the
+/// disorder type each one belongs to.
+pub const CODEBOOK: [(&str, &[(&str, &str)]); 6] = [
+    (
+        "Battles",
+        &[
+            ("Armed clash", "Political violence"),
+            ("Government regains territory", "Political violence"),
+            ("Non-state actor overtakes territory", "Political violence"),
+        ],
+    ),
+    (
+        "Explosions/Remote violence",
+        &[
+            ("Chemical weapon", "Political violence"),
+            ("Air/drone strike", "Political violence"),
+            ("Suicide bomb", "Political violence"),
+            ("Shelling/artillery/missile attack", "Political violence"),
+            ("Remote explosive/landmine/IED", "Political violence"),
+            ("Grenade", "Political violence"),
+        ],
+    ),
+    (
+        "Violence against civilians",
+        &[
+            ("Sexual violence", "Political violence"),
+            ("Attack", "Political violence"),
+            ("Abduction/forced disappearance", "Political violence"),
+        ],
+    ),
+    (
+        "Protests",
+        &[
+            ("Peaceful protest", "Demonstrations"),
+            ("Protest with intervention", "Demonstrations"),
+            (
+                "Excessive force against protesters",
+                "Political violence; Demonstrations",
+            ),
+        ],
+    ),
+    (
+        "Riots",
+        &[
+            ("Violent demonstration", "Demonstrations"),
+            ("Mob violence", "Political violence"),
+        ],
+    ),
+    (
+        "Strategic developments",
+        &[
+            ("Agreement", "Strategic developments"),
+            ("Arrests", "Strategic developments"),
+            ("Change to group/activity", "Strategic developments"),
+            ("Disrupted weapons use", "Strategic developments"),
+            ("Headquarters or base established", "Strategic developments"),
+            ("Looting/property destruction", "Strategic developments"),
+            (
+                "Non-violent transfer of territory",
+                "Strategic developments",
+            ),
+            ("Other", "Strategic developments"),
+        ],
+    ),
+];
+
+/// Event types of ACLED's files before 2019, with the current type and sub-type each one
+/// became. An empty sub-type means the old name does not say it: the row's own
+/// `sub_event_type` must, or (for `Riots/Protests`) its first actor's type.
+pub const LEGACY_TYPES: [(&str, &str, &str); 10] = [
+    ("Riots/Protests", "", ""),
+    ("Battle-No change of territory", "Battles", "Armed clash"),
+    (
+        "Battle-Government regains territory",
+        "Battles",
+        "Government regains territory",
+    ),
+    (
+        "Battle-Non-state actor overtakes territory",
+        "Battles",
+        "Non-state actor overtakes territory",
+    ),
+    ("Remote violence", "Explosions/Remote violence", ""),
+    (
+        "Violence against civilians",
+        "Violence against civilians",
+        "",
+    ),
+    ("Strategic development", "Strategic developments", "Other"),
+    (
+        "Headquarters or base established",
+        "Strategic developments",
+        "Headquarters or base established",
+    ),
+    (
+        "Non-violent transfer of territory",
+        "Strategic developments",
+        "Non-violent transfer of territory",
+    ),
+    ("Non-violent activity", "Strategic developments", "Other"),
+];
+
+/// An event's type, sub-type and disorder type in the current codebook, from a row's
+/// `event_type`, `sub_event_type`, first and second actor types (as text) and fatalities.
+/// Names are matched without regard to case or spacing and written as the codebook spells
+/// them. Refuses, naming it, a type it cannot place.
+pub fn codebook_type(
+    event_type: &str,
+    sub_event_type: &str,
+    inter1: &str,
+    inter2: &str,
+    fatalities: u32,
+) -> Result<(&'static str, &'static str, &'static str), String> {
+    let key = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let (t, s) = (key(event_type), key(sub_event_type));
+    let in_codebook = |t: &str, s: &str| -> Option<(&'static str, &'static str, &'static str)> {
+        let (name, subs) = CODEBOOK.iter().find(|(name, _)| key(name) == t)?;
+        let (sub, disorder) = subs.iter().find(|(sub, _)| key(sub) == s)?;
+        Some((name, sub, disorder))
+    };
+    if let Some(found) = in_codebook(&t, &s) {
+        return Ok(found);
+    }
+    let current = CODEBOOK.iter().find(|(name, _)| key(name) == t);
+    let legacy = LEGACY_TYPES.iter().find(|(old, _, _)| key(old) == t);
+    match (current, legacy) {
+        (_, Some((old, "", ""))) => {
+            // Riots/Protests: the first actor says which.
+            let (new, sub) = match key(inter1).as_str() {
+                "protesters" if inter2.trim().is_empty() => ("protests", "peaceful protest"),
+                "protesters" if fatalities > 0 && key(inter2) == "state forces" => {
+                    ("protests", "excessive force against protesters")
+                }
+                "protesters" => ("protests", "protest with intervention"),
+                "rioters" => ("riots", "violent demonstration"),
+                _ => {
+                    return Err(format!(
+                        "event_type {old:?} is ACLED's old name for protests and riots; its                          first actor type {inter1:?} does not say which (Protesters or Rioters)"
+                    ))
+                }
+            };
+            in_codebook(new, sub).ok_or_else(|| format!("event_type {old:?} is not mapped"))
+        }
+        (_, Some((old, new, sub))) => {
+            let sub = if sub.is_empty() { s.clone() } else { key(sub) };
+            in_codebook(&key(new), &sub).ok_or_else(|| {
+                format!(
+                    "event_type {old:?} is ACLED's old name for {new:?}, whose sub-event types                      do not include {sub_event_type:?}"
+                )
+            })
+        }
+        (Some((name, subs)), None) => Err(format!(
+            "sub_event_type {sub_event_type:?} is not one of {name:?}'s in ACLED's codebook ({})",
+            subs.iter().map(|(s, _)| *s).collect::<Vec<_>>().join(", ")
+        )),
+        (None, None) => Err(format!(
+            "event_type {event_type:?} is not in ACLED's codebook ({})",
+            CODEBOOK
+                .iter()
+                .map(|(t, _)| *t)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
 
 /// A row that could not be read: where and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +339,19 @@ impl<R: Read> Reader<R> {
         };
         // Our own CSV escapes formula-like cells (see `spreadsheet_safe`): read them back.
         let text = |column: &str| unrest_model::spreadsheet_text(self.get(column)).to_string();
+        let (inter1, inter2) = (inter(self.get("inter1"))?, inter(self.get("inter2"))?);
+        let fatalities = self.parse("fatalities")?.unwrap_or(0);
+        let (event_type, sub_event_type, disorder) = codebook_type(
+            &text("event_type"),
+            &text("sub_event_type"),
+            &inter1,
+            &inter2,
+            fatalities,
+        )?;
+        let disorder_type = match text("disorder_type") {
+            d if d.trim().is_empty() => disorder.to_string(),
+            d => d,
+        };
         Ok(Event {
             event_id_cnty: text("event_id_cnty"),
             event_date: date.format("%Y-%m-%d").to_string(),
@@ -175,15 +366,15 @@ impl<R: Read> Reader<R> {
                 _ => date.year(),
             },
             time_precision: precision("time_precision")?,
-            disorder_type: text("disorder_type"),
-            event_type: text("event_type"),
-            sub_event_type: text("sub_event_type"),
+            disorder_type,
+            event_type: event_type.to_string(),
+            sub_event_type: sub_event_type.to_string(),
             actor1: text("actor1"),
             assoc_actor_1: text("assoc_actor_1"),
-            inter1: inter(self.get("inter1"))?,
+            inter1,
             actor2: text("actor2"),
             assoc_actor_2: text("assoc_actor_2"),
-            inter2: inter(self.get("inter2"))?,
+            inter2,
             interaction: interaction(self.get("interaction"))?,
             civilian_targeting: text("civilian_targeting"),
             iso: self.parse("iso")?.unwrap_or(0),
@@ -199,7 +390,7 @@ impl<R: Read> Reader<R> {
             source: text("source"),
             source_scale: text("source_scale"),
             notes: text("notes"),
-            fatalities: self.parse("fatalities")?.unwrap_or(0),
+            fatalities,
             tags: text("tags"),
             timestamp: self.parse("timestamp")?.unwrap_or(0),
             report: text("report"),
@@ -346,6 +537,101 @@ mod tests {
         for s in ["9-Mai-20", "31-Feb-20", "9 May", "9-May-020", "20200509"] {
             assert!(parse_date(s).is_err(), "{s}");
         }
+    }
+
+    #[test]
+    fn legacy_acled_types_are_mapped_to_the_current_codebook_or_named() {
+        let t = |e: &str, s: &str, i1: &str, i2: &str, f: u32| codebook_type(e, s, i1, i2, f);
+        assert_eq!(
+            t("Riots/Protests", "", "Protesters", "", 0).unwrap(),
+            ("Protests", "Peaceful protest", "Demonstrations")
+        );
+        assert_eq!(
+            t("Riots/Protests", "", "Protesters", "State forces", 0).unwrap(),
+            ("Protests", "Protest with intervention", "Demonstrations")
+        );
+        assert_eq!(
+            t("Riots/Protests", "", "Protesters", "State forces", 2).unwrap(),
+            (
+                "Protests",
+                "Excessive force against protesters",
+                "Political violence; Demonstrations"
+            )
+        );
+        assert_eq!(
+            t("riots/protests", "", "Rioters", "", 0).unwrap(),
+            ("Riots", "Violent demonstration", "Demonstrations")
+        );
+        assert_eq!(
+            t("Strategic development", "", "State forces", "", 0).unwrap(),
+            ("Strategic developments", "Other", "Strategic developments")
+        );
+        assert_eq!(
+            t(
+                "Battle-No change of territory",
+                "",
+                "State forces",
+                "Rebel groups",
+                1
+            )
+            .unwrap(),
+            ("Battles", "Armed clash", "Political violence")
+        );
+        assert_eq!(
+            t("Remote violence", "Grenade", "", "", 0).unwrap().0,
+            "Explosions/Remote violence"
+        );
+        let refused = t("Riots/Protests", "", "Civilians", "", 0).unwrap_err();
+        assert!(
+            refused.contains("\"Riots/Protests\"") && refused.contains("Civilians"),
+            "{refused}"
+        );
+        let refused = t("Remote violence", "", "", "", 0).unwrap_err();
+        assert!(refused.contains("\"Remote violence\""), "{refused}");
+        let refused = t(
+            "Violence against civilians",
+            "",
+            "State forces",
+            "Civilians",
+            1,
+        )
+        .unwrap_err();
+        assert!(refused.contains("sub-event types"), "{refused}");
+        let refused = t("Skirmish", "", "", "", 0).unwrap_err();
+        assert!(
+            refused.contains("\"Skirmish\" is not in ACLED's codebook"),
+            "{refused}"
+        );
+        let refused = t("Protests", "Sit-in", "Protesters", "", 0).unwrap_err();
+        assert!(
+            refused.contains("\"Sit-in\" is not one of \"Protests\"'s"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn a_legacy_row_is_read_in_the_current_codebook_and_a_row_it_cannot_place_is_named_by_line() {
+        let file = "event_date,year,event_type,sub_event_type,inter1,inter2,interaction,latitude,longitude,fatalities\n\
+            2016-01-05,2016,Riots/Protests,,6,,60,35.3,47.0,0\n\
+            2016-01-06,2016,Riots/Protests,,7,,70,35.3,47.0,0\n\
+            2016-01-07,2016,Strategic development,,1,,10,35.3,47.0,0\n";
+        let rows: Vec<_> = read(file.as_bytes()).unwrap().collect();
+        let first = rows[0].as_ref().unwrap();
+        assert_eq!(
+            (
+                first.event_type.as_str(),
+                first.sub_event_type.as_str(),
+                first.disorder_type.as_str()
+            ),
+            ("Protests", "Peaceful protest", "Demonstrations")
+        );
+        let err = rows[1].as_ref().unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.to_string().contains("Riots/Protests"), "{err}");
+        assert_eq!(
+            rows[2].as_ref().unwrap().event_type,
+            "Strategic developments"
+        );
     }
 
     #[test]

@@ -8,9 +8,10 @@
 //!   [`Decision`] JSON, in the order taken, with who and when, each logged in the audit log.
 //!   They name events by [`EventKey`] (report, date, place), not by id, so they hold when a
 //!   report is re-coded and its events get new ids.
-//! - The clusters of the last run ([`Store::cluster`]): each incident's canonical fields,
-//!   source count, grade, conflicts and members. A run replaces the previous one whole; the
-//!   clusters are derived data, so replacing them is not a change the audit log records.
+//! - The clusters ([`Store::cluster`], kept current by [`Store::corroborate_events`]): each
+//!   incident's canonical fields, source count, grade, conflicts and members. A whole run
+//!   replaces them all, an incremental one those of a neighbourhood; the clusters are
+//!   derived data, so replacing them is not a change the audit log records.
 //!
 //! An incident is *published* when an analyst's publish decision says so, or, without one,
 //! when any of its events is `published`: publishing one report's event publishes the
@@ -83,6 +84,12 @@ CREATE TABLE cluster_runs (
 );
 "#,
     )
+}
+
+/// Migration 11: what the neighbourhood search of incremental corroboration needs beyond
+/// `events_date` (events dated only to a month reach a month around their date).
+pub(crate) fn neighbourhood_ddl(_: crate::Dialect) -> String {
+    "CREATE INDEX events_month ON events (time_precision, event_date);".into()
 }
 
 const FINGERPRINT_BYTES: usize = 4 + 4 * unrest_corroborate::sources::SIGNATURE_LEN;
@@ -290,23 +297,16 @@ impl ClusterInput {
     /// copied whom matters only to count an incident's sources, and comparing every pair of
     /// reports that share boilerplate (a channel's header, a template) is quadratic —
     /// `source_groups_of` over 250,000 templated reports ran for minutes and 8 GB. Each
-    /// incident's pairs are compared with [`Fingerprint::is_copy_of`]; copies found in any
-    /// incident are one source everywhere, named by the smallest report key among them, as
-    /// `source_groups_of` names them. Then each incident's sources, count and suggested
-    /// grade are set from those keys (grouping itself does not depend on sources).
+    /// incident's pairs are compared with [`Fingerprint::is_copy_of`], and its copies are one
+    /// source, named by the smallest report key among them. An incident's sources depend on
+    /// its own reports only, so re-clustering a neighbourhood (the incremental path) gives
+    /// the counts a whole run gives. Then each incident's grade is suggested from them
+    /// (grouping itself does not depend on sources).
     pub fn cluster(&self, params: &Params) -> Clustering {
         let decisions: Vec<Decision> = self.decisions.iter().map(|d| d.decision.clone()).collect();
         let mut clustering = cluster_with(&self.refs(), &decisions, params);
-        let sources = self.source_keys(&clustering);
         for c in &mut clustering.clusters {
-            let mut keys: Vec<&str> = c
-                .members
-                .iter()
-                .map(|&m| sources[self.events[m].report].as_str())
-                .collect();
-            keys.sort_unstable();
-            keys.dedup();
-            c.sources = keys.into_iter().map(String::from).collect();
+            c.sources = self.sources_of(c);
             c.source_count = c.sources.len();
             if !c.graded_by_analyst {
                 let channels: Vec<Reliability> = c
@@ -320,11 +320,14 @@ impl ClusterInput {
         clustering
     }
 
-    /// The source key of each report: copies among the reports of any one incident share the
-    /// smallest key of their group.
-    fn source_keys(&self, clustering: &Clustering) -> Vec<String> {
+    /// An incident's independent sources, sorted: its reports, copies among them counted
+    /// once under the smallest key of their group.
+    fn sources_of(&self, c: &Cluster) -> Vec<String> {
         let params = SourceParams::default();
-        let mut parent: Vec<usize> = (0..self.reports.len()).collect();
+        let mut reports: Vec<usize> = c.members.iter().map(|&m| self.events[m].report).collect();
+        reports.sort_unstable();
+        reports.dedup();
+        let mut parent: Vec<usize> = (0..reports.len()).collect();
         fn find(parent: &mut [usize], mut i: usize) -> usize {
             while parent[i] != i {
                 parent[i] = parent[parent[i]];
@@ -332,36 +335,30 @@ impl ClusterInput {
             }
             i
         }
-        let mut reports: Vec<usize> = Vec::new();
-        for c in clustering.clusters.iter().filter(|c| c.reports.len() > 1) {
-            reports.clear();
-            reports.extend(c.members.iter().map(|&m| self.events[m].report));
-            reports.sort_unstable();
-            reports.dedup();
-            for (x, &i) in reports.iter().enumerate() {
-                for &j in &reports[x + 1..] {
-                    let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-                    if ri != rj
-                        && self.reports[i]
-                            .fingerprint
-                            .is_copy_of(&self.reports[j].fingerprint, &params)
-                    {
-                        parent[ri.max(rj)] = ri.min(rj);
-                    }
+        for x in 0..reports.len() {
+            for y in x + 1..reports.len() {
+                let (rx, ry) = (find(&mut parent, x), find(&mut parent, y));
+                if rx != ry
+                    && self.reports[reports[x]]
+                        .fingerprint
+                        .is_copy_of(&self.reports[reports[y]].fingerprint, &params)
+                {
+                    parent[rx.max(ry)] = rx.min(ry);
                 }
             }
         }
-        let mut name: HashMap<usize, usize> = HashMap::new();
-        for i in 0..self.reports.len() {
-            let root = find(&mut parent, i);
-            let best = name.entry(root).or_insert(i);
-            if self.reports[i].key < self.reports[*best].key {
-                *best = i;
+        let mut name: HashMap<usize, &str> = HashMap::new();
+        for (x, &report) in reports.iter().enumerate() {
+            let root = find(&mut parent, x);
+            let key = self.reports[report].key.as_str();
+            let best = name.entry(root).or_insert(key);
+            if key < *best {
+                *best = key;
             }
         }
-        (0..self.reports.len())
-            .map(|i| self.reports[name[&find(&mut parent, i)]].key.clone())
-            .collect()
+        let mut out: Vec<String> = name.into_values().map(String::from).collect();
+        out.sort_unstable();
+        out
     }
 
     /// The channels an incident's reports came through (an imported row's own `source`), in
@@ -449,6 +446,149 @@ impl Pool {
     }
 }
 
+/// The statuses clustering takes: every one but `rejected`.
+const CLUSTERED: [Status; 3] = [Status::Coded, Status::Verified, Status::Published];
+
+/// What clustering reads of an event, in [`InputBuilder::row`]'s order.
+const SELECT_LEAN: &str = "SELECT e.id, e.report_id, e.event_date, e.time_precision, e.latitude,
+        e.longitude, e.geo_precision, e.location, e.admin1, e.event_type, e.sub_event_type,
+        CASE WHEN e.fatalities > 0 OR e.evidence LIKE '%\"field\":\"fatalities\"%'
+            THEN e.fatalities END,
+        e.injuries, e.arrests, e.status,
+        CASE WHEN e.report_id IS NULL THEN e.source ELSE '' END
+     FROM events e";
+
+/// Collects the rows of [`SELECT_LEAN`] into a [`ClusterInput`]'s events.
+#[derive(Default)]
+struct InputBuilder {
+    pool: Pool,
+    events: Vec<Lean>,
+    ids: Vec<String>,
+    report_index: HashMap<String, usize>,
+    report_ids: Vec<(String, Option<i64>)>,
+}
+
+impl InputBuilder {
+    /// Puts the events in id order (the order a whole run reads them in), when they were
+    /// read in several queries.
+    fn sort_by_id(&mut self) {
+        let mut order: Vec<usize> = (0..self.events.len()).collect();
+        order.sort_by_key(|&i| self.events[i].id);
+        self.events = order.iter().map(|&i| self.events[i].clone()).collect();
+        self.ids = order.iter().map(|&i| self.ids[i].clone()).collect();
+    }
+
+    fn row(&mut self, r: &dyn Row) -> BResult<()> {
+        self.read(r).map_err(BackendError::Row)
+    }
+
+    fn read(&mut self, r: &dyn Row) -> std::result::Result<(), String> {
+        if self.pool.strings.is_empty() {
+            self.pool.put(String::new());
+        }
+        let count = |i: usize| -> std::result::Result<Option<u32>, String> {
+            r.int(i)?
+                .map(|v| u32::try_from(v).map_err(|_| format!("column {i} out of range")))
+                .transpose()
+        };
+        let small = |i: usize| -> std::result::Result<u8, String> {
+            u8::try_from(r.req_int(i)?).map_err(|_| format!("column {i} out of range"))
+        };
+        let id = r.req_int(0)?;
+        let report_id = r.int(1)?;
+        let key = report_key(report_id, id);
+        let report = match self.report_index.get(&key) {
+            Some(&i) => i,
+            None => {
+                self.report_ids.push((key.clone(), report_id));
+                self.report_index.insert(key, self.report_ids.len() - 1);
+                self.report_ids.len() - 1
+            }
+        };
+        let pool = &mut self.pool;
+        self.events.push(Lean {
+            id,
+            report,
+            date: NaiveDate::parse_from_str(&r.req_text(2)?, "%Y-%m-%d").ok(),
+            time_precision: small(3)?,
+            latitude: r.real(4)?.unwrap_or_default(),
+            longitude: r.real(5)?.unwrap_or_default(),
+            geo_precision: small(6)?,
+            location: pool.put(r.req_text(7)?),
+            admin1: pool.put(r.req_text(8)?),
+            event_type: pool.put(r.req_text(9)?),
+            sub_event_type: pool.put(r.req_text(10)?),
+            fatalities: count(11)?,
+            injuries: count(12)?,
+            arrests: count(13)?,
+            published: r.req_text(14)? == Status::Published.as_str(),
+            own_source: pool.put(r.req_text(15)?),
+        });
+        self.ids.push(id.to_string());
+        Ok(())
+    }
+}
+
+/// What the neighbourhood search reads of an event, in [`Near::from_row`]'s order.
+const SELECT_NEAR: &str = "SELECT e.id, e.report_id, e.event_date, e.time_precision,
+        e.latitude, e.longitude, e.geo_precision, e.location, e.admin1, e.status
+     FROM events e";
+
+/// An event as the neighbourhood search sees it.
+struct Near {
+    id: i64,
+    report_id: Option<i64>,
+    date: Option<NaiveDate>,
+    time_precision: u8,
+    latitude: f64,
+    longitude: f64,
+    geo_precision: u8,
+    location: String,
+    admin1: String,
+    status_clustered: bool,
+}
+
+impl Near {
+    fn from_row(r: &dyn Row) -> std::result::Result<Near, String> {
+        let small = |i: usize| -> std::result::Result<u8, String> {
+            Ok(u8::try_from(r.req_int(i)?.clamp(0, 255)).unwrap_or_default())
+        };
+        Ok(Near {
+            id: r.req_int(0)?,
+            report_id: r.int(1)?,
+            date: NaiveDate::parse_from_str(&r.req_text(2)?, "%Y-%m-%d").ok(),
+            time_precision: small(3)?,
+            latitude: r.real(4)?.unwrap_or_default(),
+            longitude: r.real(5)?.unwrap_or_default(),
+            geo_precision: small(6)?,
+            location: r.req_text(7)?,
+            admin1: r.req_text(8)?,
+            status_clustered: r.req_text(9)? != Status::Rejected.as_str(),
+        })
+    }
+
+    fn as_ref(&self) -> EventRef<'_> {
+        EventRef {
+            id: "",
+            report: "",
+            source: "",
+            channel: Reliability::F,
+            date: self.date,
+            time_precision: self.time_precision,
+            latitude: self.latitude,
+            longitude: self.longitude,
+            geo_precision: self.geo_precision,
+            location: &self.location,
+            admin1: &self.admin1,
+            event_type: "",
+            sub_event_type: "",
+            fatalities: None,
+            injuries: None,
+            arrests: None,
+        }
+    }
+}
+
 fn decision_from_row(r: &dyn Row) -> std::result::Result<StoredDecision, String> {
     let json = r.req_text(3)?;
     Ok(StoredDecision {
@@ -496,6 +636,21 @@ struct SavedRun {
 fn store_run(conn: &mut Conn, run: &ClusterRun, saved: &SavedRun) -> BResult<()> {
     conn.execute("DELETE FROM cluster_members", &[])?;
     conn.execute("DELETE FROM clusters", &[])?;
+    insert_clusters(conn, saved)?;
+    conn.execute(
+        "INSERT INTO cluster_runs (ran_at, events, clusters, unresolved) VALUES ($1, $2, $3, $4)",
+        &[
+            saved.at.as_str().into(),
+            (run.events as i64).into(),
+            (run.clusters as i64).into(),
+            saved.unresolved.as_str().into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Inserts a run's incidents and their members.
+fn insert_clusters(conn: &mut Conn, saved: &SavedRun) -> BResult<()> {
     insert_rows(
         conn,
         "INSERT INTO clusters (id, lead_event_id, event_date, time_precision, location,
@@ -511,17 +666,7 @@ fn store_run(conn: &mut Conn, run: &ClusterRun, saved: &SavedRun) -> BResult<()>
         "INSERT INTO cluster_members (event_id, cluster_id)",
         2,
         &saved.members,
-    )?;
-    conn.execute(
-        "INSERT INTO cluster_runs (ran_at, events, clusters, unresolved) VALUES ($1, $2, $3, $4)",
-        &[
-            saved.at.as_str().into(),
-            (run.events as i64).into(),
-            (run.clusters as i64).into(),
-            saved.unresolved.as_str().into(),
-        ],
-    )?;
-    Ok(())
+    )
 }
 
 impl Store {
@@ -623,8 +768,18 @@ impl Store {
             )?;
             Ok(id)
         })?;
-        // The decision holds at once, not at the next run.
-        self.corroborate(at_time)?;
+        // The decision holds at once, not at the next run: around the events it names.
+        let keys: Vec<&EventKey> = match decision {
+            Decision::Merge { a, b } => vec![a, b],
+            Decision::Split { event }
+            | Decision::Grade { event, .. }
+            | Decision::Publish { event, .. } => vec![event],
+        };
+        let mut seeds = Vec::new();
+        for k in keys {
+            seeds.extend(self.events_of_report_key(&k.report)?);
+        }
+        self.corroborate_after(&seeds, at_time)?;
         Ok(id)
     }
 
@@ -689,102 +844,115 @@ impl Store {
     fn load_cluster_input(&mut self, filter: &Filter) -> Result<ClusterInput> {
         let mut filter = filter.clone();
         if filter.status.is_empty() {
-            filter.status = vec![Status::Coded, Status::Verified, Status::Published];
+            filter.status = CLUSTERED.to_vec();
         }
         let common = self.search_is_common(&filter)?;
-        let mut sql = Sql::new(
-            "SELECT e.id, e.report_id, e.event_date, e.time_precision, e.latitude, e.longitude,
-                e.geo_precision, e.location, e.admin1, e.event_type, e.sub_event_type,
-                CASE WHEN e.fatalities > 0 OR e.evidence LIKE '%\"field\":\"fatalities\"%'
-                    THEN e.fatalities END,
-                e.injuries, e.arrests, e.status,
-                CASE WHEN e.report_id IS NULL THEN e.source ELSE '' END
-             FROM events e",
-        );
+        let mut sql = Sql::new(SELECT_LEAN);
         crate::filter::where_clause(&mut sql, self.dialect(), &filter, None, &[], common);
         sql.text.push_str(" ORDER BY e.id");
-
-        let mut pool = Pool::default();
-        pool.put(String::new());
-        let mut events = Vec::new();
-        let mut ids = Vec::new();
-        let mut report_index: HashMap<String, usize> = HashMap::new();
-        let mut report_ids: Vec<(String, Option<i64>)> = Vec::new();
-        let count = |r: &dyn Row, i: usize| -> std::result::Result<Option<u32>, String> {
-            r.int(i)?
-                .map(|v| u32::try_from(v).map_err(|_| format!("column {i} out of range")))
-                .transpose()
-        };
+        let mut builder = InputBuilder::default();
         self.conn
-            .query_each::<BackendError>(&sql.text, &sql.params, &mut |r| {
-                let id = r.req_int(0)?;
-                let report_id = r.int(1)?;
-                let key = report_key(report_id, id);
-                let report = match report_index.get(&key) {
-                    Some(&i) => i,
-                    None => {
-                        report_ids.push((key.clone(), report_id));
-                        report_index.insert(key, report_ids.len() - 1);
-                        report_ids.len() - 1
-                    }
-                };
-                let small = |i: usize| -> std::result::Result<u8, String> {
-                    u8::try_from(r.req_int(i)?).map_err(|_| format!("column {i} out of range"))
-                };
-                events.push(Lean {
-                    id,
-                    report,
-                    date: NaiveDate::parse_from_str(&r.req_text(2)?, "%Y-%m-%d").ok(),
-                    time_precision: small(3)?,
-                    latitude: r.real(4)?.unwrap_or_default(),
-                    longitude: r.real(5)?.unwrap_or_default(),
-                    geo_precision: small(6)?,
-                    location: pool.put(r.req_text(7)?),
-                    admin1: pool.put(r.req_text(8)?),
-                    event_type: pool.put(r.req_text(9)?),
-                    sub_event_type: pool.put(r.req_text(10)?),
-                    fatalities: count(r, 11)?,
-                    injuries: count(r, 12)?,
-                    arrests: count(r, 13)?,
-                    published: r.req_text(14)? == Status::Published.as_str(),
-                    own_source: pool.put(r.req_text(15)?),
-                });
-                ids.push(id.to_string());
-                Ok(())
-            })
+            .query_each::<BackendError>(&sql.text, &sql.params, &mut |r| builder.row(r))
             .map_err(|e| self.err(e))?;
+        self.finish_input(builder)
+    }
 
+    /// The input of the events `ids` that clustering takes (not rejected), by id.
+    fn load_cluster_input_of(&mut self, ids: &[i64]) -> Result<ClusterInput> {
+        let mut builder = InputBuilder::default();
+        let statuses: Vec<String> = CLUSTERED
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        for chunk in ids.chunks(500) {
+            let mut sql = Sql::new(SELECT_LEAN);
+            let ps: Vec<String> = chunk.iter().map(|&id| sql.bind(id)).collect();
+            sql.text.push_str(&format!(
+                " WHERE e.id IN ({}) AND e.status IN ({}) ORDER BY e.id",
+                ps.join(", "),
+                statuses.join(", ")
+            ));
+            self.conn
+                .query_each::<BackendError>(&sql.text, &sql.params, &mut |r| builder.row(r))
+                .map_err(|e| self.err(e))?;
+        }
+        self.finish_input(builder)
+    }
+
+    /// The input of the clustered events dated within any of `ranges` (inclusive), by id.
+    fn load_cluster_input_in(&mut self, ranges: &[(String, String)]) -> Result<ClusterInput> {
+        let mut builder = InputBuilder::default();
+        let statuses: Vec<String> = CLUSTERED
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        for chunk in ranges.chunks(200) {
+            let mut sql = Sql::new(SELECT_LEAN);
+            let conditions: Vec<String> = chunk
+                .iter()
+                .map(|(from, to)| {
+                    let (a, b) = (sql.bind(from.as_str()), sql.bind(to.as_str()));
+                    format!("(e.event_date >= {a} AND e.event_date <= {b})")
+                })
+                .collect();
+            sql.text.push_str(&format!(
+                " WHERE ({}) AND e.status IN ({}) ORDER BY e.id",
+                conditions.join(" OR "),
+                statuses.join(", ")
+            ));
+            self.conn
+                .query_each::<BackendError>(&sql.text, &sql.params, &mut |r| builder.row(r))
+                .map_err(|e| self.err(e))?;
+        }
+        if ranges.len() > 200 {
+            builder.sort_by_id();
+        }
+        self.finish_input(builder)
+    }
+
+    /// Adds the reports' fingerprints, channels and grades, and every decision.
+    fn finish_input(&mut self, builder: InputBuilder) -> Result<ClusterInput> {
+        let InputBuilder {
+            pool,
+            events,
+            ids,
+            report_ids,
+            ..
+        } = builder;
         // The reports' fingerprints and channel grades; events without a report are each a
         // source of their own, of an ungraded channel.
         let mut prints: HashMap<i64, (Fingerprint, Reliability, String)> = HashMap::new();
-        let wanted: std::collections::HashSet<i64> =
-            report_ids.iter().filter_map(|(_, r)| *r).collect();
-        self.conn
-            .query_each::<BackendError>(
-                "SELECT id, fingerprint, channel_grade, channel FROM reports ORDER BY id",
-                &[],
-                &mut |r| {
-                    let id = r.req_int(0)?;
-                    if !wanted.contains(&id) {
-                        return Ok(());
-                    }
-                    let fp = r
-                        .bytes(1)?
-                        .and_then(|b| fingerprint_of_bytes(&b))
-                        .unwrap_or(Fingerprint {
-                            shingles: 0,
-                            minhash: Vec::new(),
-                        });
-                    let grade = r
-                        .text(2)?
-                        .and_then(|g| g.chars().next())
-                        .and_then(Reliability::from_letter)
-                        .unwrap_or_default();
-                    prints.insert(id, (fp, grade, r.req_text(3)?));
-                    Ok(())
-                },
-            )
-            .map_err(|e| self.err(e))?;
+        let mut wanted: Vec<i64> = report_ids.iter().filter_map(|(_, r)| *r).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut read = |r: &dyn Row| -> std::result::Result<(), String> {
+            let id = r.req_int(0)?;
+            let fp = r
+                .bytes(1)?
+                .and_then(|b| fingerprint_of_bytes(&b))
+                .unwrap_or(Fingerprint {
+                    shingles: 0,
+                    minhash: Vec::new(),
+                });
+            let grade = r
+                .text(2)?
+                .and_then(|g| g.chars().next())
+                .and_then(Reliability::from_letter)
+                .unwrap_or_default();
+            prints.insert(id, (fp, grade, r.req_text(3)?));
+            Ok(())
+        };
+        for chunk in wanted.chunks(500) {
+            let mut sql = Sql::new("SELECT id, fingerprint, channel_grade, channel FROM reports");
+            let ps: Vec<String> = chunk.iter().map(|&id| sql.bind(id)).collect();
+            sql.text
+                .push_str(&format!(" WHERE id IN ({})", ps.join(", ")));
+            self.conn
+                .query_each::<BackendError>(&sql.text, &sql.params, &mut |r| {
+                    read(r).map_err(BackendError::Row)
+                })
+                .map_err(|e| self.err(e))?;
+        }
         let reports = report_ids
             .into_iter()
             .map(|(key, r)| {
@@ -820,6 +988,7 @@ impl Store {
         input: &ClusterInput,
         clustering: &Clustering,
         at: DateTime<Utc>,
+        first_id: i64,
     ) -> Result<(ClusterRun, SavedRun)> {
         let mut run = ClusterRun {
             events: input.len(),
@@ -846,7 +1015,7 @@ impl Store {
         let mut rows = Vec::with_capacity(clustering.clusters.len());
         let mut members = Vec::with_capacity(input.len());
         for (n, c) in clustering.clusters.iter().enumerate() {
-            let id = n as i64 + 1;
+            let id = first_id + n as i64;
             let k = &c.canonical;
             let lead = &input.events[k.lead];
             let published = input.published(c);
@@ -913,7 +1082,7 @@ impl Store {
         clustering: &Clustering,
         at: DateTime<Utc>,
     ) -> Result<ClusterRun> {
-        let (run, saved) = Self::prepare_run(input, clustering, at)?;
+        let (run, saved) = Self::prepare_run(input, clustering, at, 1)?;
         self.write(|conn| store_run(conn, &run, &saved))?;
         Ok(run)
     }
@@ -956,11 +1125,495 @@ impl Store {
                 .query_one("SELECT pg_advisory_xact_lock(7245012)", &[], |_| Ok(()))
                 .map_err(|e| self.err(e))?;
         }
+        if filter.is_empty() {
+            return self.cluster_by_periods(params, at);
+        }
         let input = self.load_cluster_input(filter)?;
         let clustering = input.cluster(params);
-        let (run, saved) = Self::prepare_run(&input, &clustering, at)?;
+        let (run, saved) = Self::prepare_run(&input, &clustering, at, 1)?;
         store_run(&mut self.conn, &run, &saved).map_err(|e| self.err(e))?;
         Ok(run)
+    }
+
+    /// The whole run, one period at a time: the dataset's dates are cut where no event's
+    /// date window reaches across ([`Store::periods`]), so no event of one period can weigh
+    /// on the grouping of another's, and each period is loaded, grouped and saved alone.
+    /// Periods holding events of the reports one decision names are grouped together. The
+    /// result is a single run's; the time grows with the events, the memory with the largest
+    /// period.
+    fn cluster_by_periods(&mut self, params: &Params, at: DateTime<Utc>) -> Result<ClusterRun> {
+        let periods = self.periods(params)?;
+        self.conn
+            .execute("DELETE FROM cluster_members", &[])
+            .and_then(|_| self.conn.execute("DELETE FROM clusters", &[]))
+            .map_err(|e| self.err(e))?;
+        let decisions = self.decisions()?;
+        let mut run = ClusterRun {
+            decisions: decisions.len(),
+            ..Default::default()
+        };
+        let mut applied = vec![false; decisions.len()];
+        let mut next_id = 1i64;
+        for group in periods {
+            let input = self.load_cluster_input_in(&group)?;
+            if input.is_empty() {
+                continue;
+            }
+            let clustering = input.cluster(params);
+            let unresolved: std::collections::HashSet<usize> =
+                clustering.unresolved.iter().copied().collect();
+            for (d, a) in applied.iter_mut().enumerate() {
+                *a |= !unresolved.contains(&d);
+            }
+            let (part, saved) = Self::prepare_run(&input, &clustering, at, next_id)?;
+            next_id += part.clusters as i64;
+            insert_clusters(&mut self.conn, &saved).map_err(|e| self.err(e))?;
+            run.events += part.events;
+            run.sources += part.sources;
+            run.clusters += part.clusters;
+            run.corroborated += part.corroborated;
+            run.with_conflicts += part.with_conflicts;
+            run.published += part.published;
+        }
+        run.reports = self
+            .conn
+            .query_one(
+                "SELECT COUNT(DISTINCT report_id) + COUNT(*) - COUNT(report_id) FROM events
+                 WHERE status <> 'rejected'",
+                &[],
+                |r| r.req_int(0),
+            )
+            .map_err(|e| self.err(e))?
+            .unwrap_or(0) as usize;
+        run.unresolved = decisions
+            .into_iter()
+            .zip(&applied)
+            .filter(|(_, a)| !**a)
+            .map(|(d, _)| d)
+            .collect();
+        let unresolved: Vec<i64> = run.unresolved.iter().map(|d| d.id).collect();
+        let unresolved = serde_json::to_string(&unresolved).unwrap_or_default();
+        self.conn
+            .execute(
+                "INSERT INTO cluster_runs (ran_at, events, clusters, unresolved) VALUES ($1, $2, $3, $4)",
+                &[
+                    crate::rfc3339(at).into(),
+                    (run.events as i64).into(),
+                    (run.clusters as i64).into(),
+                    unresolved.into(),
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(run)
+    }
+
+    /// The periods a whole run groups one at a time, each a list of date ranges (`event_date`
+    /// from, to) in date order. The days each date's events may have happened on (the widest
+    /// precision given on that date) are merged where they overlap; each merged span is a
+    /// period. Dates that are not dates stand alone and form one period. Periods holding
+    /// events of the reports one decision names are one group.
+    fn periods(&mut self, params: &Params) -> Result<Vec<Vec<(String, String)>>> {
+        let dates = self
+            .conn
+            .query_all(
+                "SELECT event_date, MAX(time_precision) FROM events WHERE status <> 'rejected'
+                 GROUP BY event_date ORDER BY event_date",
+                &[],
+                |r| Ok((r.req_text(0)?, r.req_int(1)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        let mut spans: Vec<(i32, i32, String, String)> = Vec::new();
+        let mut undated: Vec<(String, String)> = Vec::new();
+        let mut windows: Vec<(i32, i32, String)> = Vec::new();
+        for (date, tp) in dates {
+            match NaiveDate::parse_from_str(&date, "%Y-%m-%d") {
+                Ok(d) => {
+                    let (lo, hi) = unrest_corroborate::date_window(
+                        d,
+                        u8::try_from(tp.clamp(1, 3)).unwrap_or(1),
+                        params,
+                    );
+                    windows.push((lo, hi, date));
+                }
+                Err(_) => undated.push((date.clone(), date)),
+            }
+        }
+        windows.sort_by_key(|w| (w.0, w.1));
+        for (lo, hi, date) in windows {
+            match spans.last_mut() {
+                Some(last) if lo <= last.1 => {
+                    last.1 = last.1.max(hi);
+                    if date < last.2 {
+                        last.2 = date.clone();
+                    }
+                    if date > last.3 {
+                        last.3 = date;
+                    }
+                }
+                _ => spans.push((lo, hi, date.clone(), date)),
+            }
+        }
+        // Loaded by date text: spans whose text ranges overlap (a date written otherwise
+        // than YYYY-MM-DD) are one period, so no event is read twice.
+        spans.sort_by(|a, b| a.2.cmp(&b.2));
+        let mut ranges: Vec<(String, String)> = Vec::new();
+        for (_, _, from, to) in spans {
+            match ranges.last_mut() {
+                Some(last) if from <= last.1 => {
+                    if to > last.1 {
+                        last.1 = to;
+                    }
+                }
+                _ => ranges.push((from, to)),
+            }
+        }
+        undated.retain(|(d, _)| !ranges.iter().any(|(from, to)| from <= d && d <= to));
+        let mut periods: Vec<Vec<(String, String)>> = ranges.into_iter().map(|r| vec![r]).collect();
+        if !undated.is_empty() {
+            periods.push(undated);
+        }
+        // Decisions tie the periods of the reports they name.
+        let mut parent: Vec<usize> = (0..periods.len()).collect();
+        fn find(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        let period_of = |date: &str, periods: &[Vec<(String, String)>]| -> Option<usize> {
+            periods.iter().position(|p| {
+                p.iter()
+                    .any(|(from, to)| from.as_str() <= date && date <= to.as_str())
+            })
+        };
+        for d in self.decisions()? {
+            let keys: Vec<&EventKey> = match &d.decision {
+                Decision::Merge { a, b } => vec![a, b],
+                Decision::Split { event }
+                | Decision::Grade { event, .. }
+                | Decision::Publish { event, .. } => vec![event],
+            };
+            let mut tied: Vec<usize> = Vec::new();
+            for k in keys {
+                for date in self.event_dates_of_report_key(&k.report)? {
+                    tied.extend(period_of(&date, &periods));
+                }
+            }
+            for w in tied.windows(2) {
+                let (a, b) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+        let mut groups: Vec<Vec<(String, String)>> = Vec::new();
+        let mut slot: HashMap<usize, usize> = HashMap::new();
+        for (i, ranges) in periods.into_iter().enumerate() {
+            let root = find(&mut parent, i);
+            let at = *slot.entry(root).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[at].extend(ranges);
+        }
+        Ok(groups)
+    }
+
+    /// The dates of the clustered events of a report key.
+    fn event_dates_of_report_key(&mut self, key: &str) -> Result<Vec<String>> {
+        let (sql, id) = match key.strip_prefix('e') {
+            Some(e) => (
+                "SELECT event_date FROM events WHERE id = $1 AND status <> 'rejected'",
+                e.parse::<i64>().ok(),
+            ),
+            None => (
+                "SELECT event_date FROM events WHERE report_id = $1 AND status <> 'rejected'",
+                key.parse::<i64>().ok(),
+            ),
+        };
+        let Some(id) = id else { return Ok(Vec::new()) };
+        self.conn
+            .query_all(sql, &[id.into()], |r| r.req_text(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Corroborates the events `seeds` (new, changed, rejected or re-decided) with their
+    /// neighbourhood only, in one transaction: the events that could weigh on their
+    /// grouping ([`unrest_corroborate::may_interact`], followed transitively), the other
+    /// members of the incidents they were in, and the events of the reports an analyst's
+    /// decision names beside theirs. That neighbourhood is re-grouped with every decision and
+    /// its incidents replace the ones it was in. Grouping an event looks at no event outside
+    /// its neighbourhood, so the result is the one [`Store::corroborate`] would give, at a
+    /// cost that grows with the neighbourhood, not the dataset.
+    pub fn corroborate_events(&mut self, seeds: &[i64], at: DateTime<Utc>) -> Result<usize> {
+        if seeds.is_empty() {
+            return Ok(0);
+        }
+        let d = self.dialect();
+        self.conn.batch(d.begin_write()).map_err(|e| self.err(e))?;
+        let done = self.corroborate_events_in_transaction(seeds, at);
+        match done {
+            Ok(n) => {
+                self.conn.batch("COMMIT").map_err(|e| self.err(e))?;
+                Ok(n)
+            }
+            Err(e) => {
+                let _ = self.conn.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn corroborate_events_in_transaction(
+        &mut self,
+        seeds: &[i64],
+        at: DateTime<Utc>,
+    ) -> Result<usize> {
+        if self.dialect() == crate::Dialect::Postgres {
+            self.conn
+                .query_one("SELECT pg_advisory_xact_lock(7245012)", &[], |_| Ok(()))
+                .map_err(|e| self.err(e))?;
+        }
+        let params = Params::default();
+        let decisions = self.decisions()?;
+        // Report key -> the report keys decisions name beside it (itself included).
+        let mut decided: HashMap<String, Vec<String>> = HashMap::new();
+        for d in &decisions {
+            let keys: Vec<&EventKey> = match &d.decision {
+                Decision::Merge { a, b } => vec![a, b],
+                Decision::Split { event }
+                | Decision::Grade { event, .. }
+                | Decision::Publish { event, .. } => vec![event],
+            };
+            for k in &keys {
+                let named = decided.entry(k.report.clone()).or_default();
+                named.extend(keys.iter().map(|k| k.report.clone()));
+            }
+        }
+        let mut set: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
+        let mut seen_reports: std::collections::HashSet<String> = Default::default();
+        let mut frontier: Vec<i64> = seeds.to_vec();
+        while !frontier.is_empty() {
+            frontier.retain(|id| set.insert(*id));
+            if frontier.is_empty() {
+                break;
+            }
+            let batch = std::mem::take(&mut frontier);
+            // The other members of the incidents these events were in.
+            frontier.extend(self.co_members(&batch)?);
+            for n in self.neighbour_rows(&batch)? {
+                // Every event of a report some decision names, and of the reports it names
+                // with it: a decision's key resolves among its report's events.
+                let key = report_key(n.report_id, n.id);
+                if let Some(named) = decided.get(&key) {
+                    for r in named {
+                        if seen_reports.insert(r.clone()) {
+                            frontier.extend(self.events_of_report_key(r)?);
+                        }
+                    }
+                }
+                frontier.extend(
+                    self.near(&n, &params)?
+                        .into_iter()
+                        .filter(|id| !set.contains(id)),
+                );
+            }
+        }
+        let ids: Vec<i64> = set.into_iter().collect();
+        let input = self.load_cluster_input_of(&ids)?;
+        let clustering = input.cluster(&params);
+        let old = self.co_cluster_ids(&ids)?;
+        let first_id = self
+            .conn
+            .query_one("SELECT COALESCE(MAX(id), 0) FROM clusters", &[], |r| {
+                r.req_int(0)
+            })
+            .map_err(|e| self.err(e))?
+            .unwrap_or(0)
+            + 1;
+        let (_, saved) = Self::prepare_run(&input, &clustering, at, first_id)?;
+        let conn = &mut self.conn;
+        let write = (|| -> BResult<()> {
+            for chunk in old.chunks(500) {
+                let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                let params: Vec<Value> = chunk.iter().map(|&c| c.into()).collect();
+                conn.execute(
+                    &format!(
+                        "DELETE FROM cluster_members WHERE cluster_id IN ({})",
+                        list.join(", ")
+                    ),
+                    &params,
+                )?;
+                conn.execute(
+                    &format!("DELETE FROM clusters WHERE id IN ({})", list.join(", ")),
+                    &params,
+                )?;
+            }
+            // Members no longer clustered (rejected, deleted) leave their rows.
+            for chunk in ids.chunks(500) {
+                let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                let params: Vec<Value> = chunk.iter().map(|&c| c.into()).collect();
+                conn.execute(
+                    &format!(
+                        "DELETE FROM cluster_members WHERE event_id IN ({})",
+                        list.join(", ")
+                    ),
+                    &params,
+                )?;
+            }
+            insert_clusters(conn, &saved)
+        })();
+        write.map_err(|e| self.err(e))?;
+        Ok(clustering.clusters.len())
+    }
+
+    /// The events that share a stored incident with any of `ids`.
+    fn co_members(&mut self, ids: &[i64]) -> Result<Vec<i64>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let params: Vec<Value> = chunk.iter().map(|&c| c.into()).collect();
+            let found = self
+                .conn
+                .query_all(
+                    &format!(
+                        "SELECT o.event_id FROM cluster_members m
+                         JOIN cluster_members o ON o.cluster_id = m.cluster_id
+                         WHERE m.event_id IN ({})",
+                        list.join(", ")
+                    ),
+                    &params,
+                    |r| r.req_int(0),
+                )
+                .map_err(|e| self.err(e))?;
+            out.extend(found);
+        }
+        Ok(out)
+    }
+
+    /// The stored incidents any of `ids` is in.
+    fn co_cluster_ids(&mut self, ids: &[i64]) -> Result<Vec<i64>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let params: Vec<Value> = chunk.iter().map(|&c| c.into()).collect();
+            let found = self
+                .conn
+                .query_all(
+                    &format!(
+                        "SELECT DISTINCT cluster_id FROM cluster_members WHERE event_id IN ({})",
+                        list.join(", ")
+                    ),
+                    &params,
+                    |r| r.req_int(0),
+                )
+                .map_err(|e| self.err(e))?;
+            out.extend(found);
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// The clustered events of a report key (`e12` names an event without a report).
+    fn events_of_report_key(&mut self, key: &str) -> Result<Vec<i64>> {
+        let (sql, id) = match key.strip_prefix('e') {
+            Some(e) => ("SELECT id FROM events WHERE id = $1", e.parse::<i64>().ok()),
+            None => (
+                "SELECT id FROM events WHERE report_id = $1",
+                key.parse::<i64>().ok(),
+            ),
+        };
+        let Some(id) = id else { return Ok(Vec::new()) };
+        self.conn
+            .query_all(sql, &[id.into()], |r| r.req_int(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// What the neighbourhood search reads of the clustered events among `ids`.
+    fn neighbour_rows(&mut self, ids: &[i64]) -> Result<Vec<Near>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let mut sql = Sql::new(SELECT_NEAR);
+            let ps: Vec<String> = chunk.iter().map(|&id| sql.bind(id)).collect();
+            sql.text.push_str(&format!(
+                " WHERE e.id IN ({}) AND e.status <> 'rejected'",
+                ps.join(", ")
+            ));
+            let rows = self
+                .conn
+                .query_all(&sql.text, &sql.params, Near::from_row)
+                .map_err(|e| self.err(e))?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    /// The clustered events that may interact with `n`: found by date (through
+    /// `events_date`, and `events_month` for month-wide dates) and place, then checked with
+    /// [`unrest_corroborate::may_interact`].
+    fn near(&mut self, n: &Near, params: &Params) -> Result<Vec<i64>> {
+        let Some(date) = n.date else {
+            return Ok(Vec::new());
+        };
+        let (lo, hi) = unrest_corroborate::date_window(date, n.time_precision, params);
+        let day = |d: i32| {
+            NaiveDate::from_num_days_from_ce_opt(d)
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        };
+        let km = unrest_corroborate::neighbour_km(params);
+        let dlat = km / 111.2;
+        let dlon = km / (111.32 * n.latitude.to_radians().cos().abs().max(0.01));
+        let place = "AND ((e.latitude >= $3 AND e.latitude <= $4 AND e.longitude >= $5
+                AND e.longitude <= $6) OR e.location = $7 OR (e.admin1 = $8 AND (e.geo_precision >= 3 OR $9 >= 3)))";
+        let span = params.span_days;
+        let month = unrest_corroborate::NEIGHBOUR_DAYS as i32;
+        let queries = [
+            (
+                format!("{SELECT_NEAR} WHERE e.event_date >= $1 AND e.event_date <= $2 {place}"),
+                (lo - span, hi + span),
+            ),
+            (
+                format!(
+                    "{SELECT_NEAR} WHERE e.time_precision >= 3 AND e.event_date >= $1
+                        AND e.event_date <= $2 {place}"
+                ),
+                (lo - month, hi + month),
+            ),
+        ];
+        let me = n.as_ref();
+        let mut out = Vec::new();
+        for (sql, (from, to)) in queries {
+            let rows = self
+                .conn
+                .query_all(
+                    &sql,
+                    &[
+                        day(from).into(),
+                        day(to).into(),
+                        (n.latitude - dlat).into(),
+                        (n.latitude + dlat).into(),
+                        (n.longitude - dlon).into(),
+                        (n.longitude + dlon).into(),
+                        n.location.as_str().into(),
+                        n.admin1.as_str().into(),
+                        i64::from(n.geo_precision).into(),
+                    ],
+                    Near::from_row,
+                )
+                .map_err(|e| self.err(e))?;
+            out.extend(
+                rows.iter()
+                    .filter(|o| {
+                        o.status_clustered
+                            && unrest_corroborate::may_interact(&me, &o.as_ref(), params)
+                    })
+                    .map(|o| o.id),
+            );
+        }
+        Ok(out)
     }
 
     /// The incidents of the last run dated `from`..=`to` (all when `None`), published ones

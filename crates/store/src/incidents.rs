@@ -5,13 +5,20 @@
 //! every view (CLI `events` and `export`, the API, the CSV and GeoJSON downloads, the map and
 //! its list, the digest) reads one query and they agree.
 //!
-//! - [`Store::corroborate`] re-clusters the dataset with every analyst's decision and keeps
-//!   the result: the same computation as `unrest cluster` without filters, so the incremental
-//!   result and the batch one are the same by construction. Every path that adds or changes
-//!   events calls it: [`Store::receive`] (one function that stores reports, codes them and
-//!   corroborates: web submissions, unseal, importers), the CLI's `ingest` and
-//!   `import-acled` (once, after their batches), and in the store itself status changes,
-//!   edits, decisions and channel grades.
+//! - [`Store::corroborate_after`] keeps the incidents current after events arrive, change or
+//!   leave: it re-groups only their neighbourhood ([`Store::corroborate_events`]: the events
+//!   whose date windows overlap and whose places may fit, followed transitively, the other
+//!   members of their incidents, and the reports a decision names beside theirs) and
+//!   replaces the incidents that neighbourhood was in. Grouping an event looks at nothing
+//!   outside it, so the result is the whole run's; a test receives a generated dataset in
+//!   random order and compares. [`Store::receive`] (web submissions through
+//!   [`Store::corroborate_report`], unseal, importers), status changes, edits and decisions
+//!   call it; a bulk change (more than `BULK_SEEDS` events) and a never-clustered dataset
+//!   get the whole run.
+//! - [`Store::corroborate`] is the whole run (`unrest cluster` without filters, and the
+//!   CLI's `ingest` and `import-acled` once after their batches): every event but the
+//!   rejected ones with every decision, a period of dates at a time (`clusters`), so its
+//!   memory is bounded by the largest period, not the dataset.
 //! - The view `incidents` (migration 7) presents each cluster as an event row: its lead
 //!   event's record with the canonical fields written over it (date, place, type, the lowest
 //!   credible counts), `status` `published` when the incident is, `source` naming the
@@ -125,6 +132,10 @@ fn incident_from_row(r: &dyn Row) -> std::result::Result<StoredIncident, String>
     })
 }
 
+/// Beyond this many changed events, re-clustering everything costs less than searching
+/// each one's neighbourhood.
+const BULK_SEEDS: usize = 20_000;
+
 impl Store {
     /// Re-clusters every event but the rejected ones with every analyst's decision and keeps
     /// the result in place of the last run's: what each arrival or change calls, and what
@@ -144,13 +155,61 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Vec<crate::Ingested>> {
         let done = self.ingest(batch, coder)?;
-        let changed = done
+        let reports: Vec<i64> = done
             .iter()
-            .any(|d| !matches!(d, crate::Ingested::Duplicate { .. }));
-        if changed {
-            self.corroborate(at)?;
+            .filter_map(|d| match d {
+                crate::Ingested::Duplicate { .. } => None,
+                crate::Ingested::New { report_id, .. }
+                | crate::Ingested::Coded { report_id, .. } => Some(*report_id),
+            })
+            .collect();
+        if !reports.is_empty() {
+            let mut seeds = Vec::new();
+            for r in reports {
+                seeds.extend(self.report_event_ids(r)?);
+            }
+            self.corroborate_after(&seeds, at)?;
         }
         Ok(done)
+    }
+
+    /// Brings the incidents up to date after the events `seeds` arrived, changed or left:
+    /// their neighbourhood only ([`Store::corroborate_events`]), or everything when the
+    /// dataset was never clustered or the change is a bulk one.
+    pub fn corroborate_after(&mut self, seeds: &[i64], at: DateTime<Utc>) -> Result<()> {
+        let never = self
+            .conn
+            .query_one(
+                "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM cluster_runs)",
+                &[],
+                |r| r.req_int(0),
+            )
+            .map_err(|e| self.err(e))?
+            .is_some();
+        if never || seeds.len() > BULK_SEEDS {
+            self.corroborate(at)?;
+        } else {
+            self.corroborate_events(seeds, at)?;
+        }
+        Ok(())
+    }
+
+    /// Joins a stored report's events to their incidents (or starts them): what a path that
+    /// stores one report itself (the web form's [`Store::submit`]) calls after it.
+    pub fn corroborate_report(&mut self, report_id: i64, at: DateTime<Utc>) -> Result<()> {
+        let seeds = self.report_event_ids(report_id)?;
+        self.corroborate_after(&seeds, at)
+    }
+
+    /// The ids of a report's events.
+    fn report_event_ids(&mut self, report_id: i64) -> Result<Vec<i64>> {
+        self.conn
+            .query_all(
+                "SELECT id FROM events WHERE report_id = $1",
+                &[report_id.into()],
+                |r| r.req_int(0),
+            )
+            .map_err(|e| self.err(e))
     }
 
     /// Rebuilds the incidents when this database has events but none were ever clustered

@@ -79,6 +79,23 @@ pub struct NewReport {
     pub channel: String,
 }
 
+/// The stored report a new one repeats: the same bytes (SHA-256), through the same channel,
+/// on the same day (the report's own date, else the day it was received). The same wording
+/// on another day ("workers gathered again today") or in another channel is another report.
+const SAME_REPORT: &str = "WHERE sha256 = $1 AND channel = $2
+    AND (CASE WHEN reference_date IS NULL OR reference_date = ''
+        THEN substr(received_at, 1, 10) ELSE substr(reference_date, 1, 10) END) = $3
+    ORDER BY id LIMIT 1";
+
+/// The values [`SAME_REPORT`] binds for a new report.
+fn same_report_params(new: &NewReport, sha: &str) -> [Value; 3] {
+    let day = match new.report.reference_date.as_deref().map(str::trim) {
+        Some(d) if !d.is_empty() => d.chars().take(10).collect(),
+        _ => new.received_at.date_naive().to_string(),
+    };
+    [sha.into(), new.channel.as_str().into(), day.into()]
+}
+
 /// What [`Store::ingest`] did with one report, in the order given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ingested {
@@ -837,8 +854,8 @@ impl Store {
 
     /// Stores a batch of reports and codes the new ones, all in one transaction: when this
     /// returns `Ok`, every report of the batch and all its events are durable; on `Err`,
-    /// none of the batch is. A report whose text (by SHA-256) is already stored and coded
-    /// is not stored again.
+    /// none of the batch is. A report that repeats a stored and coded one (the same bytes
+    /// through the same channel on the same day, see [`SAME_REPORT`]) is not stored again.
     pub fn ingest(&mut self, batch: &[NewReport], coder: &mut dyn Coding) -> Result<Vec<Ingested>> {
         self.write(|conn| {
             let mut chain = audit::Chain::open(conn)?;
@@ -847,8 +864,8 @@ impl Store {
                 let sha = sha256_hex(new.report.text.as_bytes());
                 let at = rfc3339(new.received_at);
                 let found = conn.query_one(
-                    "SELECT id, coded_with FROM reports WHERE sha256 = $1 ORDER BY id LIMIT 1",
-                    &[sha.as_str().into()],
+                    &format!("SELECT id, coded_with FROM reports {SAME_REPORT}"),
+                    &same_report_params(new, &sha),
                     |r| Ok((r.req_int(0)?, r.text(1)?)),
                 )?;
                 done.push(match found {
@@ -878,8 +895,8 @@ impl Store {
                 let r = &new.report;
                 let sha = sha256_hex(r.text.as_bytes());
                 let found = conn.query_one(
-                    "SELECT id FROM reports WHERE sha256 = $1 ORDER BY id LIMIT 1",
-                    &[sha.as_str().into()],
+                    &format!("SELECT id FROM reports {SAME_REPORT}"),
+                    &same_report_params(new, &sha),
                     |row| row.req_int(0),
                 )?;
                 if let Some(id) = found {
@@ -1183,11 +1200,13 @@ impl Store {
                     },
                 )?;
             }
-            Ok(change)
+            let ids: Vec<i64> = targets.iter().map(|t| t.0).collect();
+            Ok((change, ids))
         })?;
+        let (change, ids) = change;
         // A rejected event leaves its incident (and its source the count) at once.
         if change.changed > 0 {
-            self.corroborate(at_time)?;
+            self.corroborate_after(&ids, at_time)?;
         }
         Ok(change)
     }
@@ -1246,7 +1265,7 @@ impl Store {
             Ok(true)
         })?;
         if found {
-            self.corroborate(at_time)?;
+            self.corroborate_after(&[id], at_time)?;
         }
         Ok(found)
     }

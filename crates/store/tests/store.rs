@@ -21,6 +21,44 @@ fn ingest(store: &mut Store, coder: &mut LineCoder, texts: &[(&str, &str)]) -> V
 }
 
 both! {
+    fn the_same_wording_on_another_day_or_in_another_channel_is_another_report(db) {
+        let mut store = db.open();
+        let mut coder = LineCoder::new("v1");
+        let daily = |day: &str, channel: &str| {
+            let mut r = new_report("strike.txt", "Workers gathered again at the plant gate.");
+            r.report.reference_date = Some(day.into());
+            r.channel = channel.into();
+            r
+        };
+        let done = store
+            .ingest(
+                &[
+                    daily("2022-10-01", "telegram:a"),
+                    daily("2022-10-02", "telegram:a"),
+                    daily("2022-10-02", "telegram:b"),
+                    daily("2022-10-02", "telegram:a"),
+                ],
+                &mut coder,
+            )
+            .unwrap();
+        let new = |d: &Ingested| matches!(d, Ingested::New { .. });
+        assert!(new(&done[0]) && new(&done[1]) && new(&done[2]), "{done:?}");
+        assert!(
+            matches!(done[3], Ingested::Duplicate { .. }),
+            "the same bytes on the same day in the same channel stay one: {done:?}"
+        );
+        // Without a date of its own, a report's day is the day it was received.
+        let mut undated = new_report("u.txt", "Shops closed in the bazaar.");
+        undated.report.reference_date = None;
+        let first = store.ingest(&[undated.clone()], &mut coder).unwrap();
+        let again = store.ingest(&[undated.clone()], &mut coder).unwrap();
+        undated.received_at = at(2);
+        let next_day = store.ingest(&[undated], &mut coder).unwrap();
+        assert!(matches!(first[0], Ingested::New { .. }));
+        assert!(matches!(again[0], Ingested::Duplicate { .. }));
+        assert!(matches!(next_day[0], Ingested::New { .. }));
+    }
+
     fn migrations_from_empty_reach_the_latest_schema(db) {
         let mut store = db.open();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);

@@ -289,9 +289,9 @@ async fn submit(
                     .iter()
                     .map(|p| (p.scrubbed.media_type.mime(), p.scrubbed.bytes.as_slice()))
                     .collect();
-                s.submit(&new, &mut coder.step(now), &hash, &photos)?;
+                let report_id = s.submit(&new, &mut coder.step(now), &hash, &photos)?;
                 // Joined to its incident before the reporter is answered.
-                s.corroborate(now)?;
+                s.corroborate_report(report_id, now)?;
                 Ok(())
             })
             .await?;
