@@ -11,7 +11,7 @@
 use crate::conn::{BResult, BackendError, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 10;
+pub const LATEST: i64 = 11;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 10] = [
+const MIGRATIONS: [Migration; 11] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -94,6 +94,13 @@ const MIGRATIONS: [Migration; 10] = [
         version: 10,
         why: "what every replica of the web app shares: the key of reporters' form tokens, failed logins",
         ddl: shared_secrets,
+        fill: None,
+    },
+    Migration {
+        version: 11,
+        why: "the review workspace: assignments, who is looking, dismissed reports and why, \
+              comments, settings (four eyes), reports by arrival",
+        ddl: crate::workspace::ddl,
         fill: None,
     },
 ];
