@@ -118,13 +118,24 @@ pub fn highlighted(text: &str, spans: &[(usize, usize, String)]) -> Markup {
             continue;
         }
         out.push_str(&maud::html! { (&text[at..*s]) }.into_string());
+        let key = field.split(" (").next().unwrap_or(field);
         out.push_str(
-            &html! { mark title=(field) data-field=(field) { (&text[*s..*e]) } }.into_string(),
+            &html! { mark class={"f-" (field_class(key))} title=(field) data-field=(field) { (&text[*s..*e]) } }
+                .into_string(),
         );
         at = *e;
     }
     out.push_str(&maud::html! { (&text[at..]) }.into_string());
     PreEscaped(out)
+}
+
+/// The CSS class part of an evidence field: its letters, digits and underscores.
+pub fn field_class(field: &str) -> String {
+    field
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(40)
+        .collect()
 }
 
 #[cfg(test)]
@@ -138,7 +149,9 @@ mod tests {
         let m = highlighted(t, &[(i, i + 6, "location".into())]).into_string();
         assert!(!m.contains("<script>"));
         assert!(!m.contains("<img"));
-        assert!(m.contains("<mark title=\"location\" data-field=\"location\">Tehran</mark>"));
+        assert!(m.contains(
+            "<mark class=\"f-location\" title=\"location\" data-field=\"location\">Tehran</mark>"
+        ));
     }
 
     #[test]
