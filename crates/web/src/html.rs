@@ -32,8 +32,13 @@ pub struct Frame<'a> {
 
 /// A link to `path` in language `lang`.
 pub fn href(path: &str, lang: Lang) -> String {
+    // The language goes in the query, before any `#fragment`.
+    let (path, fragment) = match path.find('#') {
+        Some(i) => path.split_at(i),
+        None => (path, ""),
+    };
     let sep = if path.contains('?') { '&' } else { '?' };
-    format!("{path}{sep}lang={}", lang.code())
+    format!("{path}{sep}lang={}{fragment}", lang.code())
 }
 
 impl Frame<'_> {
@@ -152,6 +157,18 @@ mod tests {
         assert!(m.contains(
             "<mark class=\"f-location\" title=\"location\" data-field=\"location\">Tehran</mark>"
         ));
+    }
+
+    #[test]
+    fn a_link_keeps_its_language_before_its_fragment() {
+        assert_eq!(
+            href("/review/reports/3#event-9", Lang::Fa),
+            "/review/reports/3?lang=fa#event-9"
+        );
+        assert_eq!(
+            href("/review?status=all", Lang::En),
+            "/review?status=all&lang=en"
+        );
     }
 
     #[test]

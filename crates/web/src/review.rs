@@ -581,7 +581,11 @@ fn history_detail(lang: Lang, c: &unrest_store::Change) -> Option<String> {
         "dismiss" => {
             let (reason, note) = d.split_once(": ").unwrap_or((d, ""));
             let r = reason_word(lang, reason);
-            Some(if note.is_empty() { r.to_string() } else { format!("{r}: {note}") })
+            Some(if note.is_empty() {
+                r.to_string()
+            } else {
+                format!("{r}: {note}")
+            })
         }
         "edit" => Some(
             d.split("; ")
@@ -666,15 +670,15 @@ fn incident_box(
     let others: Vec<&StoredEvent> = members.iter().filter(|m| m.id != se.id).collect();
     html! {
         section.incident id={"incident-of-" (se.id)} data-incident=(i.id()) data-sources=(i.corroboration.source_count) {
-            h4 { (t.incident) " " bdi { "#" (i.id()) " · " (e.sub_event_type) " · " (e.location) " · " (e.event_date) } }
-            p.meta { bdi { (t.fatalities) " " (e.fatalities) " · " (t.sources) " " (i.corroboration.source_count)
+            h4 { (t.incident) " " bdi { "#" (lang.num(i.id())) " · " (crate::workspace::type_name(lang, &e.sub_event_type)) " · " (e.location) " · " (crate::workspace::day_text(lang, &e.event_date)) } }
+            p.meta { bdi { (t.fatalities) " " (lang.num(e.fatalities)) " · " (t.sources) " " (lang.num(i.corroboration.source_count))
                 " · " (i.corroboration.grade) " · " (e.source) } }
             @if !others.is_empty() {
                 ul.members { @for m in &others {
                     li { @match m.report_id {
                         Some(r) => a href=(href(&format!("/review/reports/{r}#event-{}", m.id), lang)) {
-                            bdi { "#" (m.id) " · " (m.event.location) " · " (m.event.event_date) " · " (m.event.fatalities) } },
-                        None => bdi { "#" (m.id) " · " (m.event.event_id_cnty) " · " (m.event.location) " · " (m.event.event_date) },
+                            bdi { "#" (lang.num(m.id)) " · " (m.event.location) " · " (crate::workspace::day_text(lang, &m.event.event_date)) " · " (lang.num(m.event.fatalities)) } },
+                        None => bdi { "#" (lang.num(m.id)) " · " (m.event.event_id_cnty) " · " (m.event.location) " · " (crate::workspace::day_text(lang, &m.event.event_date)) },
                     } }
                 } }
                 form.split method="post" action={"/review/events/" (se.id) "/split"} {
@@ -957,7 +961,12 @@ fn apply_edit(
     if f.tags.is_some() {
         event.tags = plain("tags", &f.tags, 500)?;
     }
-    if let Some(c) = f.confidence.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    if let Some(c) = f
+        .confidence
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         match c.parse::<f32>() {
             Ok(x) if (0.0..=1.0).contains(&x) => event.confidence = x,
             _ => return Err("the confidence is a number from 0 to 1".into()),

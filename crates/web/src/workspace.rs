@@ -396,7 +396,7 @@ async fn queue(
                         td { input type="checkbox" name="report" value=(r.report_id) aria-label=(w(lang, "select")); }
                         td { a.open href=(href(&format!("/review/reports/{}", r.report_id), lang)) { bdi { "#" (lang.num(r.report_id)) } } }
                         td.preview dir="auto" { (first_words(&r.text, 18)) }
-                        td { (match r.lang.as_deref() { Some("en") => w(lang, "lang_en"), Some("fa") => w(lang, "lang_fa"), _ => w(lang, "lang_unknown") }) }
+                        td { (match r.lang.as_deref().unwrap_or_else(|| crate::submit::script_lang(&r.text)) { "en" => w(lang, "lang_en"), "fa" => w(lang, "lang_fa"), _ => w(lang, "lang_unknown") }) }
                         td { bdi { (r.channel) } }
                         td { bdi { (moment(lang, &r.received_at)) } }
                         td.events {
@@ -583,8 +583,13 @@ async fn assign_one(
         .db
         .run(move |s| {
             s.report(id)?.ok_or(AppError::NotFound)?;
-            s.assign(&[id], (!to.is_empty()).then_some(to.as_str()), &by, Utc::now())
-                .map_err(|e| AppError::BadRequest(e.to_string()))
+            s.assign(
+                &[id],
+                (!to.is_empty()).then_some(to.as_str()),
+                &by,
+                Utc::now(),
+            )
+            .map_err(|e| AppError::BadRequest(e.to_string()))
         })
         .await?;
     Ok(Redirect::to(&href(&format!("/review/reports/{id}"), lang)).into_response())
@@ -617,7 +622,9 @@ async fn comment(
             if let Some(e) = event {
                 let ev = s.event(e)?.ok_or(AppError::NotFound)?;
                 if ev.report_id != Some(id) {
-                    return Err(AppError::BadRequest("that event is not of this report".into()));
+                    return Err(AppError::BadRequest(
+                        "that event is not of this report".into(),
+                    ));
                 }
             }
             s.comment(id, event, &body, &by, Utc::now())
@@ -751,7 +758,10 @@ mod tests {
         let s = first_words(t, 18);
         assert!(!s.contains("0199"), "{s}");
         assert!(s.ends_with('…'));
-        assert!(first_words("<b>x</b>", 5).contains("<b>"), "escaped by the page, not here");
+        assert!(
+            first_words("<b>x</b>", 5).contains("<b>"),
+            "escaped by the page, not here"
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The review workspace over HTTP, on SQLite and PostgreSQL: the queue's rows (first words
 //! redacted), bulk actions, dismissing a report with no event, comments, and four eyes.
 
-use crate::flows::KARAJ;
 use crate::both;
+use crate::flows::KARAJ;
 use crate::support::*;
 
 const NO_EVENT: &str = "Hello, I only want to say thank you for this form.";
@@ -27,9 +27,17 @@ both!(
         let sara = app.login_as("sara", "analyst").await;
         let r = report_ids(&maryam, "").await[0];
         let e = maryam.event_ids(r).await[0];
-        assert_eq!(maryam.set_status(e, "published").await, 409, "nobody verified it");
+        assert_eq!(
+            maryam.set_status(e, "published").await,
+            409,
+            "nobody verified it"
+        );
         assert_eq!(maryam.set_status(e, "verified").await, 303);
-        assert_eq!(maryam.set_status(e, "published").await, 409, "she verified it");
+        assert_eq!(
+            maryam.set_status(e, "published").await,
+            409,
+            "she verified it"
+        );
         assert_eq!(sara.set_status(e, "published").await, 303);
         let (_, page) = sara.get_text(&format!("/review/reports/{r}")).await;
         assert!(page.contains("data-status=\"published\""));
@@ -80,7 +88,11 @@ both!(
         let r = m
             .post(
                 "/review/bulk",
-                &[("report", &with.to_string()), ("action", "dismiss"), ("reason", "duplicate")],
+                &[
+                    ("report", &with.to_string()),
+                    ("action", "dismiss"),
+                    ("reason", "duplicate"),
+                ],
             )
             .await;
         assert_eq!(r.status().as_u16(), 409);

@@ -28,8 +28,13 @@ pub fn set_four_eyes(url: &str, on: bool) {
     let url = url.to_string();
     off_runtime(move || {
         let mut s = unrest_store::Store::open(&url).expect("open the test store");
-        s.set_setting("four_eyes", if on { "on" } else { "off" }, "test", chrono::Utc::now())
-            .expect("set four eyes");
+        s.set_setting(
+            "four_eyes",
+            if on { "on" } else { "off" },
+            "test",
+            chrono::Utc::now(),
+        )
+        .expect("set four eyes");
     });
 }
 
