@@ -103,8 +103,8 @@ document.addEventListener("DOMContentLoaded", function () {
 
   // An event type narrows the sub-types offered to its own.
   document.querySelectorAll("form.edit").forEach(function (form) {
-    var type = form.querySelector("select.event-type");
-    var sub = form.querySelector("select.sub-type");
+    var type = form.querySelector("select[name=event_type]");
+    var sub = form.querySelector("select[name=sub_event_type]");
     if (!type || !sub) return;
     function narrow() {
       var first = null;

@@ -125,7 +125,7 @@ pub fn highlighted(text: &str, spans: &[(usize, usize, String)]) -> Markup {
         out.push_str(&maud::html! { (&text[at..*s]) }.into_string());
         let key = field.split(" (").next().unwrap_or(field);
         out.push_str(
-            &html! { mark class={"f-" (field_class(key))} title=(field) data-field=(field) { (&text[*s..*e]) } }
+            &html! { mark title=(field) data-field=(field) class={"f-" (field_class(key))} { (&text[*s..*e]) } }
                 .into_string(),
         );
         at = *e;
@@ -155,7 +155,7 @@ mod tests {
         assert!(!m.contains("<script>"));
         assert!(!m.contains("<img"));
         assert!(m.contains(
-            "<mark class=\"f-location\" title=\"location\" data-field=\"location\">Tehran</mark>"
+            "<mark title=\"location\" data-field=\"location\" class=\"f-location\">Tehran</mark>"
         ));
     }
 

@@ -601,7 +601,21 @@ fn history_detail(lang: Lang, c: &unrest_store::Change) -> Option<String> {
             Some(u) => u.to_string(),
             None => d.to_string(),
         }),
-        "keep_apart" | "merge" | "split" => None,
+        "merge" => {
+            let n: Vec<&str> = d
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|p| !p.is_empty())
+                .collect();
+            match n[..] {
+                [from, into] => Some(
+                    w(lang, "merged_into")
+                        .replace("{from}", &lang.num(from))
+                        .replace("{into}", &lang.num(into)),
+                ),
+                _ => Some(d.to_string()),
+            }
+        }
+        "keep_apart" | "split" => None,
         _ => Some(d.to_string()),
     }
 }
@@ -728,9 +742,9 @@ fn event_form(lang: Lang, csrf: &str, se: &StoredEvent, verifier: Option<&String
                     }
                     label title=(help("time_precision")) { (label("time_precision")) select name="time_precision" {
                         @for p in 1..=3u8 { option value=(p) selected[e.time_precision == p] { (label(&format!("tp{p}"))) } } } }
-                    label title=(help("event_type")) { (label("event_type")) select name="event_type" .event-type {
+                    label title=(help("event_type")) { (label("event_type")) select name="event_type" {
                         @for t in EVENT_TYPES { option value=(t) selected[e.event_type == t] { (ty(t)) } } } }
-                    label title=(help("sub_event_type")) { (label("sub_event_type")) select name="sub_event_type" .sub-type {
+                    label title=(help("sub_event_type")) { (label("sub_event_type")) select name="sub_event_type" {
                         @for t in EVENT_TYPES { optgroup label=(ty(t)) data-type=(t) {
                             @for (sub, _, _) in CODEBOOK.iter().filter(|(_, k, _)| *k == t) {
                                 option value=(sub) selected[e.sub_event_type == *sub] { (ty(sub)) } } } } } }
