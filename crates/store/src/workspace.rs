@@ -154,8 +154,11 @@ impl QueueFilter {
             "all" => {}
             "dismissed" => conds
                 .push("EXISTS (SELECT 1 FROM report_dismissals x WHERE x.report_id = r.id)".into()),
+            // `+r.id`: the set is built once and each report of the arrival order is looked
+            // up in it, so the first page stops early whatever the set's size (a status
+            // nobody has took 390 ms at 100,000 reports as a correlated EXISTS).
             s @ ("coded" | "verified" | "published" | "rejected") => conds.push(format!(
-                "EXISTS (SELECT 1 FROM events e WHERE e.report_id = r.id AND e.status = {})",
+                "+r.id IN (SELECT e.report_id FROM events e WHERE e.status = {})",
                 sql.bind(s)
             )),
             s => return Err(Error::Invalid(format!("unknown queue status {s:?}"))),
@@ -183,7 +186,7 @@ impl QueueFilter {
         }
         if !on_event.is_empty() {
             conds.push(format!(
-                "EXISTS (SELECT 1 FROM events e WHERE e.report_id = r.id AND {})",
+                "+r.id IN (SELECT e.report_id FROM events e WHERE {})",
                 on_event.join(" AND ")
             ));
         }
@@ -214,8 +217,10 @@ impl QueueFilter {
                 )));
             }
             let p = sql.bind(d.search_param(&folded));
+            // As the status: walk the arrival order, look each report up in the matches
+            // (driving from the matches sorted them all: 360 ms at 100,000 reports).
             conds.push(format!(
-                "r.id IN ({})",
+                "+r.id IN ({})",
                 d.search_rowids("report_search", &p)
             ));
         }
