@@ -77,7 +77,7 @@ both! {
         let row = &s.queue(&f(|f| f.channel = Some("telegram:news".into()))).unwrap().rows[0];
         assert_eq!(row.assigned_to.as_deref(), Some("maryam"));
         assert_eq!(row.events.len(), 1);
-        assert_eq!(row.events[0].location.is_empty(), false);
+        assert!(!row.events[0].location.is_empty());
         assert_eq!(row.events[0].source_count, 1);
     }
 

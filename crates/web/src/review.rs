@@ -521,13 +521,13 @@ async fn render_report(
     }))
 }
 
+/// An incident and its events.
+type Incident = (unrest_store::StoredIncident, Vec<StoredEvent>);
+
 struct ReportPage {
     report: unrest_store::StoredReport,
-    events: Vec<(
-        StoredEvent,
-        Option<(unrest_store::StoredIncident, Vec<StoredEvent>)>,
-        Vec<StoredEvent>,
-    )>,
+    /// Each event, its incident with the incident's events, and its suggested duplicates.
+    events: Vec<(StoredEvent, Option<Incident>, Vec<StoredEvent>)>,
     followups: Vec<unrest_store::Followup>,
     changes: Vec<unrest_store::Change>,
     photos: Vec<(String, String)>,

@@ -598,6 +598,14 @@ async fn followup(
     .into_response())
 }
 
+/// A report's language by its dominant script, as the coder decides it when none is given.
+pub(crate) fn script_lang(text: &str) -> &'static str {
+    match unrest_text::dominant_script(text) {
+        unrest_text::Script::Arabic => "fa",
+        unrest_text::Script::Latin => "en",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -628,13 +636,5 @@ mod tests {
             "Karaj, 12 November 2022:\nCrowds gathered."
         );
         assert_eq!(report_text("x", None, None), "x");
-    }
-}
-
-/// A report's language by its dominant script, as the coder decides it when none is given.
-pub(crate) fn script_lang(text: &str) -> &'static str {
-    match unrest_text::dominant_script(text) {
-        unrest_text::Script::Arabic => "fa",
-        unrest_text::Script::Latin => "en",
     }
 }
