@@ -40,6 +40,7 @@ pub fn routes() -> Router<Shared> {
         .route("/review/places", get(places_page).post(add_place))
         .route("/admin/users", get(users_page).post(add_user))
         .route("/admin/users/{id}", post(update_user))
+        .route("/admin/users/{id}/password", post(reset_password))
 }
 
 /// The codebook's event types, in its order.
@@ -1362,6 +1363,12 @@ async fn render_users(
                             input type="hidden" name="role" value=(other.as_str());
                             button type="submit" disabled[u.id == admin.id] { "→ " (other.as_str()) }
                         }
+                        form.inline.reset method="post" action={"/admin/users/" (u.id) "/password"} {
+                            input type="hidden" name="csrf" value=(viewer.csrf);
+                            input type="hidden" name="lang" value=(lang.code());
+                            label { (w(lang, "new_password")) " " input type="password" name="password" required minlength="10" autocomplete="new-password" dir="ltr"; }
+                            button.secondary type="submit" { (w(lang, "reset_password")) }
+                        }
                     }
                 }
             } }
@@ -1467,5 +1474,35 @@ async fn update_user(
     if !found {
         return Err(AppError::NotFound);
     }
+    Ok(Redirect::to(&href("/admin/users", lang)).into_response())
+}
+
+/// An admin sets a user's new password (the user's sessions stay as they are; disable the
+/// user to end them). Recorded in the audit log as the user's change.
+async fn reset_password(
+    State(state): State<Shared>,
+    Admin(admin): Admin,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<UserForm>,
+) -> Result<Response, AppError> {
+    admin.check_csrf(&headers, f.csrf.as_deref())?;
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let password = f.password.clone().unwrap_or_default();
+    if let Err(e) = auth::check_password(&password) {
+        let page = render_users(&state, &admin, lang, Some(e.message())).await?;
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
+    }
+    let user = state
+        .db
+        .run(move |s| Ok(s.users()?.into_iter().find(|u| u.id == id)))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
+    let by = admin.name.clone();
+    state
+        .db
+        .run(move |s| Ok(s.put_user(&user.name, user.role, &hash, &by, Utc::now())?))
+        .await?;
     Ok(Redirect::to(&href("/admin/users", lang)).into_response())
 }

@@ -121,3 +121,38 @@ both!(
         assert!(!api.contains("second channel"));
     }
 );
+
+both!(
+    an_admin_resets_a_password_and_the_new_one_logs_in,
+    |app: App| async move {
+        let admin = app.login_as("nasrin", "admin").await;
+        app.login_as("maryam", "analyst").await;
+        let (_, page) = admin.get_text("/admin/users").await;
+        let i = page.find("/password\"").unwrap();
+        let start = page[..i].rfind("/admin/users/").unwrap() + "/admin/users/".len();
+        let id = &page[start..i];
+        let short = admin
+            .post(
+                &format!("/admin/users/{id}/password"),
+                &[("password", "short")],
+            )
+            .await;
+        assert_eq!(short.status().as_u16(), 400);
+        let r = admin
+            .post(
+                &format!("/admin/users/{id}/password"),
+                &[("password", "a brand new long passphrase")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        for (pw, status) in [
+            ("a brand new long passphrase", 303),
+            ("correct horse battery staple", 401),
+        ] {
+            let r = app
+                .post("/login", &[("name", "maryam"), ("password", pw)])
+                .await;
+            assert_eq!(r.status().as_u16(), status, "{pw}");
+        }
+    }
+);
