@@ -139,7 +139,7 @@ fn user_from_row(r: &dyn crate::conn::Row, at: usize) -> std::result::Result<Use
 
 const USER_COLUMNS: &str = "u.id, u.name, u.role, u.password_hash, u.disabled, u.created_at";
 
-fn record(
+pub(crate) fn record(
     conn: &mut Conn,
     who: &str,
     at: &str,

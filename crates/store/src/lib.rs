@@ -33,6 +33,7 @@ mod filter;
 mod incidents;
 mod schema;
 mod sealed;
+mod workspace;
 
 pub use accounts::{Change, Followup, NewPlace, QueueItem, Role, Session, User};
 pub use audit::{Anchor, Entry as AuditEntry, Finding, Verification};
@@ -46,6 +47,7 @@ pub use filter::{BBox, Filter, Order, Page, Status};
 pub use incidents::StoredIncident;
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use sealed::{Media, SealedReceipt, SealedRow};
+pub use workspace::{Comment, QueueEvent, QueueFilter, QueuePage, QueueRow, DISMISS_REASONS};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use conn::{BResult, BackendError, Conn, Row, Value};

@@ -11,7 +11,7 @@
 use crate::conn::{BResult, BackendError, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 11;
+pub const LATEST: i64 = 12;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 11] = [
+const MIGRATIONS: [Migration; 12] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -100,6 +100,13 @@ const MIGRATIONS: [Migration; 11] = [
         version: 11,
         why: "incremental corroboration: events dated only to a month, found by date",
         ddl: crate::clusters::neighbourhood_ddl,
+        fill: None,
+    },
+    Migration {
+        version: 12,
+        why: "the review workspace: assignments, who is looking, dismissed reports and why, \
+              comments, settings (four eyes), reports by arrival",
+        ddl: crate::workspace::ddl,
         fill: None,
     },
 ];

@@ -51,3 +51,78 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// The queue: "select all", and the keyboard (j / k move, o or Enter opens, space selects).
+// On a report: j / k go to the next and previous report, v / p / x verify, publish or reject
+// the first event still open. Keys typed into a field are the field's.
+document.addEventListener("DOMContentLoaded", function () {
+  function typing(e) {
+    var t = e.target;
+    return e.ctrlKey || e.metaKey || e.altKey ||
+      (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName)));
+  }
+  var all = document.querySelector("input.select-all");
+  if (all) {
+    all.addEventListener("change", function () {
+      document.querySelectorAll("table.queue tbody input[name=report]").forEach(function (c) { c.checked = all.checked; });
+    });
+  }
+  var rows = Array.prototype.slice.call(document.querySelectorAll("table.queue tbody tr"));
+  var at = -1;
+  function move(to) {
+    if (!rows.length) return;
+    if (at >= 0) rows[at].classList.remove("current");
+    at = Math.max(0, Math.min(rows.length - 1, to));
+    rows[at].classList.add("current");
+    rows[at].scrollIntoView({ block: "nearest" });
+  }
+  function follow(rel) {
+    var a = document.querySelector("a[rel=" + rel + "]");
+    if (a) window.location.href = a.href;
+  }
+  function act(status) {
+    var b = document.querySelector("article.event-card button.status-" + status + ":not([disabled])");
+    if (b) b.click();
+  }
+  document.addEventListener("keydown", function (e) {
+    if (typing(e)) return;
+    if (rows.length) {
+      if (e.key === "j") { move(at + 1); e.preventDefault(); }
+      else if (e.key === "k") { move(at - 1); e.preventDefault(); }
+      else if ((e.key === "o" || e.key === "Enter") && at >= 0) { rows[at].querySelector("a.open").click(); }
+      else if (e.key === " " && at >= 0) { var c = rows[at].querySelector("input[name=report]"); c.checked = !c.checked; e.preventDefault(); }
+      return;
+    }
+    if (!document.querySelector("article.event-card, nav.neighbours")) return;
+    if (e.key === "j") follow("next");
+    else if (e.key === "k") follow("prev");
+    else if (e.key === "v") act("verified");
+    else if (e.key === "p") act("published");
+    else if (e.key === "x") act("rejected");
+  });
+
+  // An event type narrows the sub-types offered to its own.
+  document.querySelectorAll("form.edit").forEach(function (form) {
+    var type = form.querySelector("select[name=event_type]");
+    var sub = form.querySelector("select[name=sub_event_type]");
+    if (!type || !sub) return;
+    function narrow() {
+      var first = null;
+      sub.querySelectorAll("optgroup").forEach(function (g) {
+        var mine = g.dataset.type === type.value;
+        g.hidden = !mine;
+        g.disabled = !mine;
+        if (mine && !first) first = g.querySelector("option");
+      });
+      var chosen = sub.options[sub.selectedIndex];
+      if ((!chosen || chosen.parentNode.dataset.type !== type.value) && first) first.selected = true;
+    }
+    type.addEventListener("change", narrow);
+    narrow();
+  });
+
+  // Merging asks once more too.
+  document.querySelectorAll("button.merge").forEach(function (b) {
+    b.addEventListener("click", function (e) { if (!window.confirm(b.textContent + "?")) e.preventDefault(); });
+  });
+});

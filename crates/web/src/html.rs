@@ -32,8 +32,13 @@ pub struct Frame<'a> {
 
 /// A link to `path` in language `lang`.
 pub fn href(path: &str, lang: Lang) -> String {
+    // The language goes in the query, before any `#fragment`.
+    let (path, fragment) = match path.find('#') {
+        Some(i) => path.split_at(i),
+        None => (path, ""),
+    };
     let sep = if path.contains('?') { '&' } else { '?' };
-    format!("{path}{sep}lang={}", lang.code())
+    format!("{path}{sep}lang={}{fragment}", lang.code())
 }
 
 impl Frame<'_> {
@@ -118,13 +123,24 @@ pub fn highlighted(text: &str, spans: &[(usize, usize, String)]) -> Markup {
             continue;
         }
         out.push_str(&maud::html! { (&text[at..*s]) }.into_string());
+        let key = field.split(" (").next().unwrap_or(field);
         out.push_str(
-            &html! { mark title=(field) data-field=(field) { (&text[*s..*e]) } }.into_string(),
+            &html! { mark title=(field) data-field=(field) class={"f-" (field_class(key))} { (&text[*s..*e]) } }
+                .into_string(),
         );
         at = *e;
     }
     out.push_str(&maud::html! { (&text[at..]) }.into_string());
     PreEscaped(out)
+}
+
+/// The CSS class part of an evidence field: its letters, digits and underscores.
+pub fn field_class(field: &str) -> String {
+    field
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(40)
+        .collect()
 }
 
 #[cfg(test)]
@@ -138,7 +154,21 @@ mod tests {
         let m = highlighted(t, &[(i, i + 6, "location".into())]).into_string();
         assert!(!m.contains("<script>"));
         assert!(!m.contains("<img"));
-        assert!(m.contains("<mark title=\"location\" data-field=\"location\">Tehran</mark>"));
+        assert!(m.contains(
+            "<mark title=\"location\" data-field=\"location\" class=\"f-location\">Tehran</mark>"
+        ));
+    }
+
+    #[test]
+    fn a_link_keeps_its_language_before_its_fragment() {
+        assert_eq!(
+            href("/review/reports/3#event-9", Lang::Fa),
+            "/review/reports/3?lang=fa#event-9"
+        );
+        assert_eq!(
+            href("/review?status=all", Lang::En),
+            "/review?status=all&lang=en"
+        );
     }
 
     #[test]

@@ -43,6 +43,7 @@ mod replica;
 mod review;
 mod security;
 mod submit;
+mod workspace;
 
 pub use abuse::{RateLimit, SlowClients, TrustedProxy};
 pub use error::{AppError, ERROR_TABLE};
@@ -228,6 +229,7 @@ fn router(state: Shared, config: &ServeConfig) -> Router {
         .merge(public::routes())
         .merge(submit::routes())
         .merge(review::routes())
+        .merge(workspace::routes())
         .merge(api::routes())
         .merge(assets::routes())
         .merge(replica::routes())

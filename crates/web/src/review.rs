@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::html::{highlighted, href, Frame};
 use crate::i18n::Lang;
 use crate::security::same_site;
+use crate::workspace::w;
 use crate::Shared;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -29,17 +30,28 @@ pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
-        .route("/review", get(queue))
         .route("/review/reports/{id}", get(report_page))
         .route("/review/media/{sha256}", get(media))
         .route("/review/events/{id}/edit", post(edit))
         .route("/review/events/{id}/status", post(set_status))
         .route("/review/events/{id}/merge", post(merge))
         .route("/review/events/{id}/split", post(split))
+        .route("/review/events/{id}/apart", post(keep_apart))
         .route("/review/places", get(places_page).post(add_place))
         .route("/admin/users", get(users_page).post(add_user))
         .route("/admin/users/{id}", post(update_user))
+        .route("/admin/users/{id}/password", post(reset_password))
 }
+
+/// The codebook's event types, in its order.
+pub const EVENT_TYPES: [&str; 6] = [
+    "Protests",
+    "Riots",
+    "Violence against civilians",
+    "Strategic developments",
+    "Battles",
+    "Explosions/Remote violence",
+];
 
 /// The codebook: sub-event type → (event type, disorder type).
 pub const CODEBOOK: [(&str, &str, &str); 25] = [
@@ -254,38 +266,6 @@ async fn logout(
         .into_response())
 }
 
-// ---- queue ------------------------------------------------------------------------------
-
-async fn queue(
-    State(state): State<Shared>,
-    analyst: Analyst,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Result<Markup, AppError> {
-    let lang = Lang::pick(q.lang.as_deref(), &headers);
-    let t = lang.tr();
-    let items = state.db.run(|s| Ok(s.review_queue(200)?)).await?;
-    let viewer = analyst.viewer();
-    Ok(frame(lang, t.queue_title, "/review", Some(&viewer)).render(html! {
-        h1 { (t.queue_title) }
-        p { a href=(href("/review/places", lang)) { (t.add_place) } }
-        @if items.is_empty() { p { (t.queue_empty) } }
-        table.queue {
-            thead { tr { th { (t.report) } th { (t.received) } th { (t.events) } th { (t.followups) } } }
-            tbody {
-                @for i in &items {
-                    tr {
-                        td { a href=(href(&format!("/review/reports/{}", i.report_id), lang)) { (t.report) " #" (i.report_id) } }
-                        td { bdi { (i.received_at) } " · " bdi { (i.channel) } }
-                        td { (i.open_events) " / " (i.events) }
-                        td { (i.followups) }
-                    }
-                }
-            }
-        }
-    }))
-}
-
 // ---- one report -------------------------------------------------------------------------
 
 /// A report's photo, for analysts only: the scrubbed copy, the only one the server has.
@@ -337,12 +317,16 @@ async fn render_report(
     error: Option<String>,
 ) -> Result<Markup, AppError> {
     let t = lang.tr();
-    let (report, events, followups, changes, photos) = state
+    let me = analyst.name.clone();
+    let page = state
         .db
         .run(move |s| {
             let report = s.report(id)?.ok_or(AppError::NotFound)?;
+            let now = Utc::now();
+            s.looking(id, &me, now)?;
             let events = s.events_of_report(id)?;
             let mut incidents = Vec::with_capacity(events.len());
+            let mut candidates = Vec::with_capacity(events.len());
             for e in &events {
                 incidents.push(match s.incident(e.id)? {
                     Some(i) => {
@@ -351,22 +335,48 @@ async fn render_report(
                     }
                     None => None,
                 });
+                candidates.push(if e.status == Status::Rejected {
+                    Vec::new()
+                } else {
+                    s.duplicate_candidates(e.id, 3)?
+                });
             }
-            let followups = s.followups(id)?;
-            let changes = s.changes(None, Some(id))?;
-            let photos = s.media_of_report(id)?;
-            Ok((
+            let mut verifiers = std::collections::HashMap::new();
+            for e in &events {
+                if let Some(v) = s.verified_by(e.id)? {
+                    verifiers.insert(e.id, v);
+                }
+            }
+            Ok(ReportPage {
+                followups: s.followups(id)?,
+                changes: s.changes(None, Some(id))?,
+                photos: s.media_of_report(id)?,
+                comments: s.comments(id)?,
+                dismissal: s.dismissal(id)?,
+                assignee: s.assignee(id)?,
+                lookers: s.lookers(id, now - chrono::Duration::minutes(10), &me)?,
+                users: s
+                    .users()?
+                    .into_iter()
+                    .filter(|u| !u.disabled)
+                    .map(|u| u.name)
+                    .collect(),
+                neighbours: s.queue_neighbours(id)?,
                 report,
-                events.into_iter().zip(incidents).collect::<Vec<_>>(),
-                followups,
-                changes,
-                photos,
-            ))
+                events: events
+                    .into_iter()
+                    .zip(incidents)
+                    .zip(candidates)
+                    .map(|((e, i), c)| (e, i, c))
+                    .collect(),
+                verifiers,
+            })
         })
         .await?;
-    let spans: Vec<(usize, usize, String)> = events
+    let spans: Vec<(usize, usize, String)> = page
+        .events
         .iter()
-        .map(|(e, _)| e)
+        .map(|(e, _, _)| e)
         .flat_map(|e| {
             e.event
                 .evidence
@@ -374,9 +384,16 @@ async fn render_report(
                 .map(move |ev| (ev.start, ev.end, format!("{} (#{})", ev.field, e.id)))
         })
         .collect();
+    let mut fields: Vec<String> = page
+        .events
+        .iter()
+        .flat_map(|(e, _, _)| e.event.evidence.iter().map(|ev| ev.field.clone()))
+        .collect();
+    fields.sort();
+    fields.dedup();
     let viewer = analyst.viewer();
     let path = format!("/review/reports/{id}");
-    let title = format!("{} #{id}", t.report);
+    let title = format!("{} #{}", t.report, lang.num(id));
     let gaz = state
         .coder
         .read()
@@ -396,48 +413,260 @@ async fn render_report(
         .collect();
     places.sort_unstable();
     places.dedup();
+    let mut provinces: Vec<&str> = gaz
+        .gazetteer()
+        .places()
+        .iter()
+        .filter(|p| p.kind == PlaceKind::Province)
+        .map(|p| p.name.as_str())
+        .collect();
+    provinces.sort_unstable();
+    provinces.dedup();
+    let report = &page.report;
     Ok(frame(lang, &title, &path, Some(&viewer)).render(html! {
-        h1 { (title) }
+        nav.neighbours {
+            a href=(href("/review", lang)) { (w(lang, "back_to_queue")) }
+            @if let Some(p) = page.neighbours.0 { " · " a rel="prev" href=(href(&format!("/review/reports/{p}"), lang)) { (w(lang, "previous_report")) } }
+            @if let Some(n) = page.neighbours.1 { " · " a rel="next" href=(href(&format!("/review/reports/{n}"), lang)) { (w(lang, "next_report")) } }
+        }
+        h1 { bdi { (title) } }
         @if let Some(e) = &error { p.error role="alert" { (e) } }
-        p.meta { (t.received) ": " bdi { (report.received_at) " · " (report.channel) } }
+        p.meta { (w(lang, "received")) ": " bdi { (crate::workspace::moment(lang, &report.received_at)) } " · " bdi { (report.channel) } }
+        @if !page.lookers.is_empty() { p.looking role="status" { (w(lang, "looking")) " " bdi { (page.lookers.join(", ")) } } }
+        @if let Some((reason, note)) = &page.dismissal {
+            p.dismissed { (w(lang, "dismissed_as")) " " (reason_word(lang, reason)) @if !note.is_empty() { " · " bdi { (note) } } }
+        }
+        form.assign.inline method="post" action={"/review/reports/" (id) "/assign"} {
+            input type="hidden" name="csrf" value=(viewer.csrf);
+            input type="hidden" name="lang" value=(lang.code());
+            label { (w(lang, "assigned_to")) " "
+                select name="assignee" {
+                    option value="" selected[page.assignee.is_none()] { (w(lang, "nobody")) }
+                    @for u in &page.users { option value=(u) selected[page.assignee.as_deref() == Some(u.as_str())] { (u) } } } }
+            button type="submit" { (w(lang, "assign")) }
+        }
+        @if page.assignee.as_deref() != Some(viewer.name.as_str()) {
+            form.assign-me.inline method="post" action={"/review/reports/" (id) "/assign"} {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                input type="hidden" name="lang" value=(lang.code());
+                input type="hidden" name="assignee" value=(viewer.name);
+                button.secondary type="submit" { (w(lang, "assign_to_me")) }
+            }
+        }
         section.report {
             h2 { (t.report) }
+            @if !fields.is_empty() {
+                ul.legend aria-label=(w(lang, "evidence_legend")) {
+                    @for f in &fields { li { span class={"swatch f-" (crate::html::field_class(f))} {} (field_word(lang, f)) } }
+                }
+            }
             pre.report-text dir="auto" { (highlighted(&report.report.text, &spans)) }
         }
-        @if !photos.is_empty() {
+        @if !page.photos.is_empty() {
             section.photos {
-                @for (sha, _) in &photos {
+                @for (sha, _) in &page.photos {
                     a href=(format!("/review/media/{sha}")) {
                         img src=(format!("/review/media/{sha}")) alt="" loading="lazy" width="320";
                     }
                 }
             }
         }
-        @if !followups.is_empty() {
+        @if !page.followups.is_empty() {
             section.followups {
-                h2 { (t.followups) }
-                @for f in &followups { blockquote dir="auto" { (f.text) } p.meta { bdi { (f.received_at) } } }
+                h2 { (w(lang, "followups")) }
+                @for f in &page.followups { blockquote dir="auto" { (f.text) } p.meta { bdi { (crate::workspace::moment(lang, &f.received_at)) } } }
             }
         }
         datalist #places { @for p in &places { option value=(p) {} } }
+        datalist #provinces { @for p in &provinces { option value=(p) {} } }
         section.events {
-            h2 { (t.events) }
-            @if events.is_empty() { p { "—" } }
-            @for (e, incident) in &events {
-                (event_form(lang, &viewer.csrf, e))
+            h2 { (w(lang, "events")) }
+            @if page.events.is_empty() { p { (w(lang, "no_events_yet")) } }
+            @for (e, incident, candidates) in &page.events {
+                (event_form(lang, &viewer.csrf, e, page.verifiers.get(&e.id)))
                 (incident_box(lang, &viewer.csrf, e, incident.as_ref()))
+                (duplicates_box(lang, &viewer.csrf, e, candidates))
             }
         }
-        @if !changes.is_empty() {
+        section.comments #comments {
+            h2 { (w(lang, "comments")) }
+            @for c in &page.comments {
+                article.comment {
+                    p.meta { bdi { (c.author) } " · " bdi { (crate::workspace::moment(lang, &c.written_at)) }
+                        @if let Some(e) = c.event_id { " · " (w(lang, "event")) " " bdi { "#" (lang.num(e)) } } }
+                    p dir="auto" { (c.body) }
+                }
+            }
+            form.comment method="post" action={"/review/reports/" (id) "/comments"} {
+                input type="hidden" name="csrf" value=(viewer.csrf);
+                input type="hidden" name="lang" value=(lang.code());
+                label { (w(lang, "on_event")) select name="event" {
+                    option value="" { (w(lang, "whole_report")) }
+                    @for (e, _, _) in &page.events { option value=(e.id) { "#" (lang.num(e.id)) } } } }
+                label.wide { (w(lang, "add_comment")) textarea name="body" rows="2" required maxlength="5000" dir="auto" {} }
+                button type="submit" { (w(lang, "add_comment")) }
+            }
+        }
+        @if !page.changes.is_empty() {
             section.history {
-                h2 { (t.history) }
-                ul { @for c in &changes {
-                    li { bdi { (c.at) } " · " strong { (c.who) } " · " (c.action)
-                        @if let Some(e) = c.event_id { " #" (e) } " " (c.detail) }
+                h2 { (w(lang, "history")) }
+                ul { @for c in &page.changes {
+                    li { bdi { (crate::workspace::moment(lang, &c.at)) } " · " strong { bdi { (c.who) } } " · "
+                        (crate::workspace::action_name(lang, &c.action))
+                        @if let Some(e) = c.event_id { " " bdi { "#" (lang.num(e)) } }
+                        @if let Some(d) = history_detail(lang, c) { " · " bdi { (d) } } }
                 } }
             }
         }
+        p.keys { (w(lang, "keyboard")) }
     }))
+}
+
+/// An incident and its events.
+type Incident = (unrest_store::StoredIncident, Vec<StoredEvent>);
+
+struct ReportPage {
+    report: unrest_store::StoredReport,
+    /// Each event, its incident with the incident's events, and its suggested duplicates.
+    events: Vec<(StoredEvent, Option<Incident>, Vec<StoredEvent>)>,
+    followups: Vec<unrest_store::Followup>,
+    changes: Vec<unrest_store::Change>,
+    photos: Vec<(String, String)>,
+    comments: Vec<unrest_store::Comment>,
+    dismissal: Option<(String, String)>,
+    assignee: Option<String>,
+    lookers: Vec<String>,
+    users: Vec<String>,
+    neighbours: (Option<i64>, Option<i64>),
+    verifiers: std::collections::HashMap<i64, String>,
+}
+
+fn reason_word(lang: Lang, reason: &str) -> &'static str {
+    match reason {
+        "not an event" => w(lang, "not_an_event"),
+        "duplicate" => w(lang, "duplicate"),
+        _ => w(lang, "out_of_scope"),
+    }
+}
+
+/// An evidence field in words ("Place", "Killed").
+fn field_word(lang: Lang, field: &str) -> String {
+    let key = match field {
+        "event_date" => "date",
+        f => f,
+    };
+    let word = w(lang, key);
+    if word == "?" {
+        field.to_string()
+    } else {
+        word.to_string()
+    }
+}
+
+/// What a history line adds to its action, in the page's words: a status change as
+/// "from → to", a dismissal's reason, a comment's words, an edit's fields by name.
+fn history_detail(lang: Lang, c: &unrest_store::Change) -> Option<String> {
+    let d = c.detail.trim();
+    if d.is_empty() {
+        return None;
+    }
+    match c.action.as_str() {
+        "verified" | "published" | "rejected" => {
+            let (a, b) = d.split_once(" → ")?;
+            Some(format!(
+                "{} → {}",
+                crate::workspace::status_name(lang, a.trim()),
+                crate::workspace::status_name(lang, b.trim())
+            ))
+        }
+        "dismiss" => {
+            let (reason, note) = d.split_once(": ").unwrap_or((d, ""));
+            let r = reason_word(lang, reason);
+            Some(if note.is_empty() {
+                r.to_string()
+            } else {
+                format!("{r}: {note}")
+            })
+        }
+        "edit" => Some(
+            d.split("; ")
+                .map(|part| match part.split_once(": ") {
+                    Some((k, rest)) => format!("{}: {}", field_word(lang, k), rest),
+                    None => part.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        "assign" => Some(match d.strip_prefix("assigned to ") {
+            Some("nobody") => w(lang, "nobody").to_string(),
+            Some(u) => u.to_string(),
+            None => d.to_string(),
+        }),
+        "merge" => {
+            let n: Vec<&str> = d
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|p| !p.is_empty())
+                .collect();
+            match n[..] {
+                [from, into] => Some(
+                    w(lang, "merged_into")
+                        .replace("{from}", &lang.num(from))
+                        .replace("{into}", &lang.num(into)),
+                ),
+                _ => Some(d.to_string()),
+            }
+        }
+        "keep_apart" | "split" => None,
+        _ => Some(d.to_string()),
+    }
+}
+
+/// Events of other reports that may be the same incident, side by side with this one,
+/// each with "merge" and "keep apart".
+fn duplicates_box(lang: Lang, csrf: &str, se: &StoredEvent, candidates: &[StoredEvent]) -> Markup {
+    let row = |e: &StoredEvent| {
+        let ev = &e.event;
+        html! {
+            dl {
+                dt { (w(lang, "sub_event_type")) } dd { (crate::workspace::type_name(lang, &ev.sub_event_type)) }
+                dt { (w(lang, "location")) } dd { bdi { (ev.location) } }
+                dt { (w(lang, "date")) } dd { (crate::workspace::day_text(lang, &ev.event_date)) }
+                dt { (w(lang, "fatalities")) } dd { (lang.num(ev.fatalities)) }
+                dt { (w(lang, "notes")) } dd dir="auto" { (ev.notes) }
+            }
+        }
+    };
+    html! {
+        section.duplicates id={"duplicates-of-" (se.id)} {
+            h4 { (w(lang, "possible_duplicates")) }
+            @if candidates.is_empty() { p.meta { (w(lang, "duplicates_none")) } }
+            @for c in candidates {
+                div.side-by-side data-candidate=(c.id) {
+                    div { h5 { (w(lang, "this_event")) " " bdi { "#" (lang.num(se.id)) } } (row(se)) }
+                    div { h5 { (w(lang, "candidate")) " "
+                            @match c.report_id {
+                                Some(r) => a href=(href(&format!("/review/reports/{r}#event-{}", c.id), lang)) { bdi { "#" (lang.num(c.id)) } },
+                                None => bdi { "#" (lang.num(c.id)) },
+                            } }
+                        (row(c)) }
+                    div.actions {
+                        form.inline method="post" action={"/review/events/" (c.id) "/merge"} {
+                            input type="hidden" name="csrf" value=(csrf);
+                            input type="hidden" name="lang" value=(lang.code());
+                            input type="hidden" name="into" value=(se.id);
+                            button.merge type="submit" { (w(lang, "merge")) }
+                        }
+                        form.inline method="post" action={"/review/events/" (se.id) "/apart"} {
+                            input type="hidden" name="csrf" value=(csrf);
+                            input type="hidden" name="lang" value=(lang.code());
+                            input type="hidden" name="other" value=(c.id);
+                            button.secondary.apart type="submit" { (w(lang, "keep_apart")) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The incident an event joined: its published row, its other events (with their
@@ -456,15 +685,15 @@ fn incident_box(
     let others: Vec<&StoredEvent> = members.iter().filter(|m| m.id != se.id).collect();
     html! {
         section.incident id={"incident-of-" (se.id)} data-incident=(i.id()) data-sources=(i.corroboration.source_count) {
-            h4 { (t.incident) " " bdi { "#" (i.id()) " · " (e.sub_event_type) " · " (e.location) " · " (e.event_date) } }
-            p.meta { bdi { (t.fatalities) " " (e.fatalities) " · " (t.sources) " " (i.corroboration.source_count)
+            h4 { (t.incident) " " bdi { "#" (lang.num(i.id())) " · " (crate::workspace::type_name(lang, &e.sub_event_type)) " · " (e.location) " · " (crate::workspace::day_text(lang, &e.event_date)) } }
+            p.meta { bdi { (t.fatalities) " " (lang.num(e.fatalities)) " · " (t.sources) " " (lang.num(i.corroboration.source_count))
                 " · " (i.corroboration.grade) " · " (e.source) } }
             @if !others.is_empty() {
                 ul.members { @for m in &others {
                     li { @match m.report_id {
                         Some(r) => a href=(href(&format!("/review/reports/{r}#event-{}", m.id), lang)) {
-                            bdi { "#" (m.id) " · " (m.event.location) " · " (m.event.event_date) " · " (m.event.fatalities) } },
-                        None => bdi { "#" (m.id) " · " (m.event.event_id_cnty) " · " (m.event.location) " · " (m.event.event_date) },
+                            bdi { "#" (lang.num(m.id)) " · " (m.event.location) " · " (crate::workspace::day_text(lang, &m.event.event_date)) " · " (lang.num(m.event.fatalities)) } },
+                        None => bdi { "#" (lang.num(m.id)) " · " (m.event.event_id_cnty) " · " (m.event.location) " · " (crate::workspace::day_text(lang, &m.event.event_date)) },
                     } }
                 } }
                 form.split method="post" action={"/review/events/" (se.id) "/split"} {
@@ -477,60 +706,80 @@ fn incident_box(
     }
 }
 
-fn event_form(lang: Lang, csrf: &str, se: &StoredEvent) -> Markup {
-    let t = lang.tr();
+fn event_form(lang: Lang, csrf: &str, se: &StoredEvent, verifier: Option<&String>) -> Markup {
     let e = &se.event;
     let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
+    let label = |key: &str| w(lang, key);
+    let help = |key: &str| w(lang, &format!("help_{key}"));
+    let ty = |n: &str| crate::workspace::type_name(lang, n);
+    let jalali = crate::workspace::jalali_parts(&e.event_date);
+    let this_year = crate::workspace::jalali_year_now();
     html! {
         article.event-card id={"event-" (se.id)} data-status=(se.status.as_str()) {
-            h3 { bdi { "#" (se.id) " · " (e.sub_event_type) " · " (e.location) " · " (e.event_date) }
-                span.status { (se.status.as_str()) } }
+            h3 { bdi { "#" (lang.num(se.id)) " · " (ty(&e.sub_event_type)) " · " (e.location) " · " (crate::workspace::day_text(lang, &e.event_date)) }
+                " " span.status { (crate::workspace::status_name(lang, se.status.as_str())) } }
             @if let (Some(by), Some(at)) = (&se.updated_by, &se.updated_at) {
-                p.meta { bdi { (by) " · " (at) } }
+                p.meta { bdi { (by) } " · " bdi { (crate::workspace::moment(lang, at)) }
+                    @if let Some(v) = verifier { " · " (label("who_verified")) " " bdi { (v) } } }
             }
             form.edit method="post" action={"/review/events/" (se.id) "/edit"} {
                 input type="hidden" name="csrf" value=(csrf);
                 input type="hidden" name="lang" value=(lang.code());
                 div.grid {
-                    label { (t.date) input type="date" name="event_date" value=(e.event_date) required; }
-                    label { "time_precision" select name="time_precision" {
-                        @for p in 1..=3u8 { option value=(p) selected[e.time_precision == p] { (p) } } } }
-                    label { "sub_event_type" select name="sub_event_type" {
-                        @for (sub, ty, _) in CODEBOOK { option value=(sub) selected[e.sub_event_type == sub] { (ty) " — " (sub) } } } }
-                    label { (t.location) input type="text" name="location" value=(e.location) list="places" required; }
-                    label { "latitude" input type="text" name="latitude" value=(format!("{:.4}", e.latitude)) inputmode="decimal"; }
-                    label { "longitude" input type="text" name="longitude" value=(format!("{:.4}", e.longitude)) inputmode="decimal"; }
-                    label { "geo_precision" select name="geo_precision" {
-                        @for p in 1..=3u8 { option value=(p) selected[e.geo_precision == p] { (p) } } } }
-                    label { "actor1" input type="text" name="actor1" value=(e.actor1); }
-                    label { "assoc_actor_1" input type="text" name="assoc_actor_1" value=(e.assoc_actor_1); }
-                    label { "actor2" input type="text" name="actor2" value=(e.actor2); }
-                    label { "assoc_actor_2" input type="text" name="assoc_actor_2" value=(e.assoc_actor_2); }
-                    label { (t.fatalities) input type="number" min="0" name="fatalities" value=(e.fatalities); }
-                    label { (t.injuries) input type="number" min="0" name="injuries" value=(opt(e.injuries)); }
-                    label { (t.arrests) input type="number" min="0" name="arrests" value=(opt(e.arrests)); }
+                    @if let (Lang::Fa, Some((jy, jm, jd))) = (lang, jalali) {
+                        fieldset.jalali title=(help("date")) {
+                            legend { (label("date")) }
+                            label { (label("day")) select name="jd" {
+                                @for d in 1..=31u32 { option value=(d) selected[d == jd] { (lang.num(d)) } } } }
+                            label { (label("month")) select name="jm" {
+                                @for (m, name) in crate::workspace::jalali_months().iter().enumerate() {
+                                    option value=(m + 1) selected[m as u32 + 1 == jm] { (name) } } } }
+                            label { (label("year")) select name="jy" {
+                                @for y in (1390..=this_year.max(jy)).rev() { option value=(y) selected[y == jy] { (lang.num(y)) } } } }
+                            input type="hidden" name="event_date" value=(e.event_date);
+                        }
+                    } @else {
+                        label title=(help("date")) { (label("date")) input type="date" name="event_date" value=(e.event_date) required; }
+                    }
+                    label title=(help("time_precision")) { (label("time_precision")) select name="time_precision" {
+                        @for p in 1..=3u8 { option value=(p) selected[e.time_precision == p] { (label(&format!("tp{p}"))) } } } }
+                    label title=(help("event_type")) { (label("event_type")) select name="event_type" {
+                        @for t in EVENT_TYPES { option value=(t) selected[e.event_type == t] { (ty(t)) } } } }
+                    label title=(help("sub_event_type")) { (label("sub_event_type")) select name="sub_event_type" {
+                        @for t in EVENT_TYPES { optgroup label=(ty(t)) data-type=(t) {
+                            @for (sub, _, _) in CODEBOOK.iter().filter(|(_, k, _)| *k == t) {
+                                option value=(sub) selected[e.sub_event_type == *sub] { (ty(sub)) } } } } } }
+                    label title=(help("location")) { (label("location")) input type="text" name="location" value=(e.location) list="places" required; }
+                    label title=(help("admin1")) { (label("admin1")) input type="text" name="admin1" value=(e.admin1) list="provinces"; }
+                    label { (label("latitude")) input type="text" name="latitude" value=(format!("{:.4}", e.latitude)) inputmode="decimal"; }
+                    label { (label("longitude")) input type="text" name="longitude" value=(format!("{:.4}", e.longitude)) inputmode="decimal"; }
+                    label title=(help("geo_precision")) { (label("geo_precision")) select name="geo_precision" {
+                        @for p in 1..=3u8 { option value=(p) selected[e.geo_precision == p] { (label(&format!("gp{p}"))) } } } }
+                    @for (key, value) in [("actor1", &e.actor1), ("assoc_actor_1", &e.assoc_actor_1), ("actor2", &e.actor2), ("assoc_actor_2", &e.assoc_actor_2)] {
+                        label title=(help(key)) { (label(key)) input type="text" name=(key) value=(value) dir="auto"; }
+                    }
+                    label title=(help("fatalities")) { (label("fatalities")) input type="number" min="0" name="fatalities" value=(e.fatalities); }
+                    label title=(help("injuries")) { (label("injuries")) input type="number" min="0" name="injuries" value=(opt(e.injuries)); }
+                    label title=(help("arrests")) { (label("arrests")) input type="number" min="0" name="arrests" value=(opt(e.arrests)); }
+                    label title=(help("source")) { (label("source")) input type="text" name="source" value=(e.source) dir="auto"; }
+                    label title=(help("tags")) { (label("tags")) input type="text" name="tags" value=(e.tags) dir="auto"; }
+                    label title=(help("confidence")) { (label("confidence")) input type="number" min="0" max="1" step="0.01" name="confidence" value=(format!("{:.2}", e.confidence)); }
                 }
                 div.pick hidden data-lat=(format!("{:.4}", e.latitude)) data-lon=(format!("{:.4}", e.longitude)) {
-                    button.secondary type="button" { (t.pick_on_map) }
+                    button.secondary type="button" { (label("pick_on_map")) }
                     div.pickmap {}
                 }
-                label.wide { (t.notes) textarea name="notes" rows="3" dir="auto" { (e.notes) } }
-                button type="submit" { (t.save) }
+                label.wide title=(help("notes")) { (label("notes")) textarea name="notes" rows="3" dir="auto" { (e.notes) } }
+                button type="submit" { (label("save")) }
             }
             div.actions {
-                @for (action, label) in [("verified", t.verify), ("published", t.publish), ("rejected", t.reject)] {
+                @for (action, key) in [("verified", "verify"), ("published", "publish"), ("rejected", "reject")] {
                     form.inline method="post" action={"/review/events/" (se.id) "/status"} {
                         input type="hidden" name="csrf" value=(csrf);
                         input type="hidden" name="lang" value=(lang.code());
                         input type="hidden" name="status" value=(action);
-                        button type="submit" class={"status-" (action)} disabled[se.status.as_str() == action] { (label) }
+                        button type="submit" class={"status-" (action)} disabled[se.status.as_str() == action] { (label(key)) }
                     }
-                }
-                form.inline method="post" action={"/review/events/" (se.id) "/merge"} {
-                    input type="hidden" name="csrf" value=(csrf);
-                    input type="hidden" name="lang" value=(lang.code());
-                    label { (t.merge_into) input type="number" name="into" min="1" required; }
-                    button type="submit" { (t.merge) }
                 }
             }
         }
@@ -556,6 +805,14 @@ pub struct EditForm {
     pub injuries: Option<String>,
     pub arrests: Option<String>,
     pub notes: Option<String>,
+    pub admin1: Option<String>,
+    pub source: Option<String>,
+    pub tags: Option<String>,
+    pub confidence: Option<String>,
+    /// The Persian picker: a Solar Hijri year, month and day, stored as the Gregorian date.
+    pub jy: Option<String>,
+    pub jm: Option<String>,
+    pub jd: Option<String>,
 }
 
 fn field(v: &Option<String>) -> &str {
@@ -610,12 +867,21 @@ fn apply_edit(
     f: &EditForm,
     gaz: &unrest_gazetteer::Gazetteer,
 ) -> Result<(), String> {
-    let date = NaiveDate::parse_from_str(field(&f.event_date), "%Y-%m-%d").map_err(|_| {
-        format!(
-            "the date must be YYYY-MM-DD, not {:?}",
-            field(&f.event_date)
-        )
-    })?;
+    let date = if !field(&f.jy).is_empty() {
+        let part = |v: &Option<String>| field(v).parse::<u32>().ok();
+        match (part(&f.jy), part(&f.jm), part(&f.jd)) {
+            (Some(y), Some(m), Some(d)) => crate::workspace::from_jalali(y as i32, m, d)
+                .ok_or_else(|| format!("{y}/{m}/{d} is not a date of the Solar Hijri calendar"))?,
+            _ => return Err("the Solar Hijri date needs a year, a month and a day".into()),
+        }
+    } else {
+        NaiveDate::parse_from_str(field(&f.event_date), "%Y-%m-%d").map_err(|_| {
+            format!(
+                "the date must be YYYY-MM-DD, not {:?}",
+                field(&f.event_date)
+            )
+        })?
+    };
     if date > Utc::now().date_naive() {
         return Err("the date lies in the future".into());
     }
@@ -692,6 +958,35 @@ fn apply_edit(
     event.injuries = count("injuries", &f.injuries)?;
     event.arrests = count("arrests", &f.arrests)?;
     event.notes = plain("notes", &f.notes, 5000)?;
+    // The province follows the place unless the analyst names another known province.
+    let admin1 = plain("province", &f.admin1, 100)?;
+    if f.admin1.is_some() && !admin1.is_empty() && admin1 != event.admin1 {
+        let known = gaz.lookup(&admin1).iter().any(|&id| {
+            let p = gaz.place(id);
+            p.kind == PlaceKind::Province
+        });
+        if !known {
+            return Err(format!("{admin1:?} is not a province of the gazetteer"));
+        }
+        event.admin1 = admin1;
+    }
+    if f.source.is_some() {
+        event.source = plain("source", &f.source, 500)?;
+    }
+    if f.tags.is_some() {
+        event.tags = plain("tags", &f.tags, 500)?;
+    }
+    if let Some(c) = f
+        .confidence
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        match c.parse::<f32>() {
+            Ok(x) if (0.0..=1.0).contains(&x) => event.confidence = x,
+            _ => return Err("the confidence is a number from 0 to 1".into()),
+        }
+    }
     Ok(())
 }
 
@@ -792,23 +1087,16 @@ async fn set_status(
         ));
     }
     let by = analyst.name.clone();
-    state
+    let (_, refused) = state
         .db
         .run(move |s| {
-            let now = Utc::now();
-            let ev = s.event(id)?.ok_or(AppError::NotFound)?;
-            s.set_status(&[id], &unrest_store::Filter::default(), status, &by, now)?;
-            s.record_change(
-                &by,
-                now,
-                status.as_str(),
-                Some(id),
-                ev.report_id,
-                &format!("{} → {}", ev.status, status),
-            )?;
-            Ok(())
+            s.event(id)?.ok_or(AppError::NotFound)?;
+            crate::workspace::change_status(s, &[id], status, &by)
         })
         .await?;
+    if refused > 0 {
+        return Err(AppError::Conflict(w(lang, "refused_four_eyes").into()));
+    }
     back_to_report(&state, id, lang).await
 }
 
@@ -878,6 +1166,37 @@ async fn split(
                 "split off its incident",
             )?;
             Ok(())
+        })
+        .await?;
+    back_to_report(&state, id, lang).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ApartForm {
+    pub csrf: Option<String>,
+    pub lang: Option<String>,
+    pub other: Option<String>,
+}
+
+/// A suggested duplicate is another incident: it is not suggested again.
+async fn keep_apart(
+    State(state): State<Shared>,
+    analyst: Analyst,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<ApartForm>,
+) -> Result<Response, AppError> {
+    analyst.check_csrf(&headers, f.csrf.as_deref())?;
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let other: i64 = field(&f.other)
+        .parse()
+        .map_err(|_| AppError::BadRequest("name the other event".into()))?;
+    let by = analyst.name.clone();
+    state
+        .db
+        .run(move |s| {
+            s.keep_apart(id, other, &by, Utc::now())
+                .map_err(|e| AppError::BadRequest(e.to_string()))
         })
         .await?;
     back_to_report(&state, id, lang).await
@@ -1044,6 +1363,12 @@ async fn render_users(
                             input type="hidden" name="role" value=(other.as_str());
                             button type="submit" disabled[u.id == admin.id] { "→ " (other.as_str()) }
                         }
+                        form.inline.reset method="post" action={"/admin/users/" (u.id) "/password"} {
+                            input type="hidden" name="csrf" value=(viewer.csrf);
+                            input type="hidden" name="lang" value=(lang.code());
+                            label { (w(lang, "new_password")) " " input type="password" name="password" required minlength="10" autocomplete="new-password" dir="ltr"; }
+                            button.secondary type="submit" { (w(lang, "reset_password")) }
+                        }
                     }
                 }
             } }
@@ -1149,5 +1474,35 @@ async fn update_user(
     if !found {
         return Err(AppError::NotFound);
     }
+    Ok(Redirect::to(&href("/admin/users", lang)).into_response())
+}
+
+/// An admin sets a user's new password (the user's sessions stay as they are; disable the
+/// user to end them). Recorded in the audit log as the user's change.
+async fn reset_password(
+    State(state): State<Shared>,
+    Admin(admin): Admin,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(f): Form<UserForm>,
+) -> Result<Response, AppError> {
+    admin.check_csrf(&headers, f.csrf.as_deref())?;
+    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let password = f.password.clone().unwrap_or_default();
+    if let Err(e) = auth::check_password(&password) {
+        let page = render_users(&state, &admin, lang, Some(e.message())).await?;
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
+    }
+    let user = state
+        .db
+        .run(move |s| Ok(s.users()?.into_iter().find(|u| u.id == id)))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
+    let by = admin.name.clone();
+    state
+        .db
+        .run(move |s| Ok(s.put_user(&user.name, user.role, &hash, &by, Utc::now())?))
+        .await?;
     Ok(Redirect::to(&href("/admin/users", lang)).into_response())
 }

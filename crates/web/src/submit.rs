@@ -268,7 +268,8 @@ async fn submit(
             id: format!("web-{}", crate::security::hex(&random_bytes::<6>())),
             text: report_text(text, place.as_deref(), date),
             reference_date: None,
-            lang: None,
+            // The language the coder would detect, kept so analysts can filter by it.
+            lang: Some(script_lang(text).into()),
         };
         let coder = state
             .coder
@@ -595,6 +596,14 @@ async fn followup(
         },
     )
     .into_response())
+}
+
+/// A report's language by its dominant script, as the coder decides it when none is given.
+pub(crate) fn script_lang(text: &str) -> &'static str {
+    match unrest_text::dominant_script(text) {
+        unrest_text::Script::Arabic => "fa",
+        unrest_text::Script::Latin => "en",
+    }
 }
 
 #[cfg(test)]

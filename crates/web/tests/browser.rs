@@ -17,7 +17,7 @@ use std::time::Duration;
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// ChromeDriver on a free port, ended when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
@@ -29,7 +29,7 @@ impl Drop for Driver {
     }
 }
 
-fn driver() -> Option<Driver> {
+pub(crate) fn driver() -> Option<Driver> {
     if !std::path::Path::new(CHROMEDRIVER).exists() {
         if std::env::var_os("CI").is_some() {
             panic!("{CHROMEDRIVER} is missing: run scripts/chromium-install.sh");
@@ -54,7 +54,7 @@ fn driver() -> Option<Driver> {
     })
 }
 
-async fn browser(driver: &Driver, javascript: bool) -> Client {
+pub(crate) async fn browser(driver: &Driver, javascript: bool) -> Client {
     let profile = tempfile::tempdir().unwrap().keep();
     let mut prefs = json!({});
     if !javascript {
@@ -91,18 +91,18 @@ async fn browser(driver: &Driver, javascript: bool) -> Client {
     panic!("cannot start a browser session: {last:?}");
 }
 
-fn shot_dir() -> std::path::PathBuf {
+pub(crate) fn shot_dir() -> std::path::PathBuf {
     let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots");
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
-async fn shot(c: &Client, name: &str) {
+pub(crate) async fn shot(c: &Client, name: &str) {
     let png = c.screenshot().await.unwrap();
     std::fs::write(shot_dir().join(format!("{name}.png")), png).unwrap();
 }
 
-async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
+pub(crate) async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
     c.find(Locator::Css(css))
         .await
         .ok()?

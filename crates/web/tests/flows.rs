@@ -73,7 +73,8 @@ both!(
         let (_, page) = analyst.get_text(&format!("/review/reports/{report}")).await;
         assert!(
             page.contains("maryam")
-                && page.contains("event_date: &quot;2022-11-12&quot; → &quot;2022-11-13&quot;"),
+                && page
+                    .contains("Date of the event: &quot;2022-11-12&quot; → &quot;2022-11-13&quot;"),
             "{page}"
         );
 

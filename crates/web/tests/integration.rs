@@ -13,3 +13,5 @@ mod media;
 mod replica;
 mod sealed;
 mod security;
+mod workspace;
+mod workspace_browser;

@@ -23,6 +23,21 @@ fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|s| s.spawn(f).join().expect("database helper thread"))
 }
 
+/// Sets the deployment's four-eyes rule directly in the store.
+pub fn set_four_eyes(url: &str, on: bool) {
+    let url = url.to_string();
+    off_runtime(move || {
+        let mut s = unrest_store::Store::open(&url).expect("open the test store");
+        s.set_setting(
+            "four_eyes",
+            if on { "on" } else { "off" },
+            "test",
+            chrono::Utc::now(),
+        )
+        .expect("set four eyes");
+    });
+}
+
 /// A database that exists for one test.
 pub struct TestDb {
     pub url: String,
@@ -165,6 +180,9 @@ impl App {
         configure(&mut config);
         let server = Server::bind(config).await.expect("server starts");
         let addr = server.local_addr().unwrap();
+        // A new deployment has four eyes on (the store's tests pin that); most flows here
+        // are one analyst's, so they run with it off and the four-eyes tests turn it on.
+        set_four_eyes(&db.url, false);
         tokio::spawn(server.run());
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -300,6 +318,11 @@ impl App {
         assert_eq!(status, 200);
         s.csrf = value_of(&page, "csrf");
         s
+    }
+
+    /// Turns the four-eyes rule on or off, as an admin would on the settings page.
+    pub fn four_eyes(&self, on: bool) {
+        set_four_eyes(&self.db.url, on);
     }
 
     pub fn log_text(&self) -> String {
