@@ -192,9 +192,7 @@ fn age_aside_end(doc: &Doc, i: usize) -> Option<usize> {
         return None;
     }
     let is = |j: usize, cat: Cat| doc.hit_at(j).is_some_and(|h| doc.hits[h].has(cat));
-    let number = |j: usize| {
-        doc.word(j).bytes().all(|b| b.is_ascii_digit()) || is(j, Cat::Number)
-    };
+    let number = |j: usize| doc.word(j).bytes().all(|b| b.is_ascii_digit()) || is(j, Cat::Number);
     (is(i, Cat::Location)
         && number(i + 1)
         && is(i + 2, Cat::Age)
