@@ -19,6 +19,9 @@ pub enum Role {
     /// Where a person lives ("ساکن مشهد"): the scene of a killing or wounding that names
     /// no other place.
     Residence,
+    /// A province named as the area a report covers ("در استان های کرمان و …"): its
+    /// towns are the scenes.
+    Area,
 }
 
 /// A place named in the report.
@@ -298,6 +301,7 @@ impl<'a> Doc<'a> {
             found.sort_by_key(|f| f.0);
         }
         let starts: Vec<usize> = found.iter().map(|f| f.0).collect();
+        let spans: Vec<(usize, usize)> = found.iter().map(|f| (f.0, f.1)).collect();
         for (first, last, candidates) in found {
             // A place name inside a rule phrase ("Basij", a weekday) or a date is not a place.
             if (first..last).any(|j| self.in_date(j)) {
@@ -344,6 +348,8 @@ impl<'a> Doc<'a> {
                     .is_some();
             let role = if self.buried_at(last) {
                 Role::Origin
+            } else if self.in_province_area(first, &spans) {
+                Role::Area
             } else {
                 self.role_of(first)
             };
@@ -567,6 +573,48 @@ impl<'a> Doc<'a> {
             }
         }
         out
+    }
+
+    /// "در استان های کرمان و سیستان و بلوچستان": a place in a list right after a plural
+    /// province word (only other places and "and" between them).
+    fn in_province_area(&self, first: usize, spans: &[(usize, usize)]) -> bool {
+        let mut j = first;
+        while j > 0 && first - j < 12 && self.tokens[j].sep <= Sep::Comma {
+            let k = j - 1;
+            let Some(h) = self.hit_at(k) else {
+                match spans.iter().find(|&&(a, b)| a <= k && k < b) {
+                    Some(&(a, _)) => {
+                        j = a;
+                        continue;
+                    }
+                    None => return false,
+                }
+            };
+            let hit = &self.hits[h];
+            if hit.has(Cat::ProvinceArea) {
+                return true;
+            }
+            if !hit.has(Cat::Conjunction) && !spans.iter().any(|&(a, b)| a <= k && k < b) {
+                return false;
+            }
+            j = hit.first.min(k);
+        }
+        false
+    }
+
+    /// A crime: a killing for private motives ("قاتل", "انگیزه شخصی") in a report that tells
+    /// of no gathering.
+    pub fn is_crime(&self) -> bool {
+        let crime = self
+            .hits
+            .iter()
+            .enumerate()
+            .any(|(h, hit)| hit.has(Cat::Crime) && !self.negated(h));
+        let gathering = self.hits.iter().enumerate().any(|(h, hit)| {
+            (hit.has(Cat::Protest) && !hit.has(Cat::Person) || hit.has(Cat::Strike))
+                && !self.negated(h)
+        });
+        crime && !gathering
     }
 
     /// "پیکر او در دامغان به خاک سپرده شد": a burial verb later in the place's clause.

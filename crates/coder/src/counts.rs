@@ -176,11 +176,29 @@ fn singular_verb(doc: &Doc, h: usize) -> Option<(usize, usize)> {
     {
         return Some((hit.first, hit.last));
     }
-    let after = hit.last < doc.tokens.len() && doc.tokens[hit.last].sep <= Sep::Hyphen;
+    // "جان خود را در ۲۷ سالگی از دست داد": an age may stand inside the phrase.
+    let next = age_aside_end(doc, hit.last).unwrap_or(hit.last);
+    let after = next < doc.tokens.len() && doc.tokens[next].sep <= Sep::Hyphen;
     after
-        .then(|| lex.find_at(doc.text(), &doc.tokens, hit.last, Cat::Singular))
+        .then(|| lex.find_at(doc.text(), &doc.tokens, next, Cat::Singular))
         .flatten()
-        .map(|(len, _)| (hit.first, hit.last + len))
+        .map(|(len, _)| (hit.first, next + len))
+}
+
+/// "در ۲۷ سالگی", "at 27": a location word, a number and an age word starting at token `i`;
+/// returns the token after them.
+fn age_aside_end(doc: &Doc, i: usize) -> Option<usize> {
+    if i + 3 > doc.tokens.len() || doc.tokens[i].sep > Sep::Hyphen {
+        return None;
+    }
+    let is = |j: usize, cat: Cat| doc.hit_at(j).is_some_and(|h| doc.hits[h].has(cat));
+    let number = |j: usize| doc.word(j).bytes().all(|b| b.is_ascii_digit()) || is(j, Cat::Number);
+    (is(i, Cat::Location)
+        && number(i + 1)
+        && is(i + 2, Cat::Age)
+        && doc.tokens[i + 1].sep <= Sep::Hyphen
+        && doc.tokens[i + 2].sep <= Sep::Hyphen)
+        .then_some(i + 3)
 }
 
 /// One number phrase: its value and tokens.
@@ -190,6 +208,22 @@ struct Num {
     vague: bool,
     first: usize,
     last: usize,
+}
+
+/// Whether token `last - 1` is joined to the next by a ZWNJ alone (one Persian word), the
+/// next not a number's part ("بیست‌وپنج").
+fn joined_to_next(doc: &Doc, last: usize) -> bool {
+    if last == 0 || last >= doc.tokens.len() {
+        return false;
+    }
+    let (_, end) = doc.span(last - 1, last);
+    let (start, _) = doc.span(last, last + 1);
+    let gap = doc.original.get(end..start).unwrap_or("");
+    let number_part = doc.word(last).starts_with('و')
+        || doc
+            .hit_starting_at(last)
+            .is_some_and(|h| doc.hits[h].has(Cat::Number));
+    !gap.is_empty() && gap.chars().all(|c| c == '\u{200c}') && !number_part
 }
 
 /// The number phrase starting at token `i`, if any.
@@ -205,6 +239,11 @@ fn number_at(doc: &Doc, i: usize) -> Option<Num> {
     } else if let Some(h) = doc.hit_starting_at(i) {
         let hit = &doc.hits[h];
         if let Some(n) = hit.value(Cat::Number) {
+            // "هشت‌بنگله", "هفت‌تیر": a number word joined to the next word by a ZWNJ is
+            // part of a name, not a count.
+            if joined_to_next(doc, hit.last) {
+                return None;
+            }
             // "twenty five", "بیست و پنج": tens and units.
             let mut n = n;
             let mut last = hit.last;

@@ -213,6 +213,15 @@ pub enum Cat {
     Unit,
     /// Rumour and hedging ("گفته می شود", "unverified"): lowers confidence.
     Hedge,
+    /// A crime's words ("قاتل", "انگیزه شخصی"): a killing for private motives is no event.
+    Crime,
+    /// Something done again and again ("هر شب"): a habit, not one dated event.
+    Habitual,
+    /// Provinces named as the area of a report ("در استان های …"), not a scene.
+    ProvinceArea,
+    /// "Earlier" opening a sentence ("پیشتر هم …"): the sentence reports an earlier event
+    /// on the date it names.
+    Earlier,
     /// A number word; the value is the number.
     Number,
     /// A vague quantity; the value is the codebook's figure.
@@ -276,6 +285,10 @@ impl Cat {
             "background" => Cat::Background,
             "judicial" => Cat::Judicial,
             "hedge" => Cat::Hedge,
+            "crime" => Cat::Crime,
+            "habitual" => Cat::Habitual,
+            "province_area" => Cat::ProvinceArea,
+            "earlier" => Cat::Earlier,
             "unit" => Cat::Unit,
             "residence" => Cat::Residence,
             "tally" => Cat::Tally,

@@ -123,12 +123,27 @@ impl Coder {
         // Court and prison news yields only the shootings it tells of ("killed by three
         // bullets in Izeh in 2022"), never its arrests or the protests they came from.
         let court_news = doc.is_court_news();
+        // A killing for private motives is a crime, not political violence, unless state
+        // forces did it.
+        let crime = doc.is_crime();
         let scenes = scenes::scenes(&doc, reference);
         let mut events = Vec::new();
         for scene in &scenes {
+            // "هر شب … راهپیمایی می کنند": a habit with no day named is no one event.
+            let habitual = scene.date.tokens.is_none()
+                && scene
+                    .ranges
+                    .iter()
+                    .any(|&(a, b)| doc.has_cue(a, b, &[lexicon::Cat::Habitual]));
+            if habitual {
+                continue;
+            }
             let Some(e) = classify::code_scene(&doc, scene, &self.rules.actors) else {
                 continue;
             };
+            if crime && !state_forces_named(&e) {
+                continue;
+            }
             let shooting = scene
                 .ranges
                 .iter()
@@ -175,6 +190,15 @@ impl Coder {
         }
         events
     }
+}
+
+const STATE_FORCES: &str = "State forces";
+
+/// State forces are an actor of the event and the report names them (not the default
+/// actor of a shooting).
+fn state_forces_named(e: &Event) -> bool {
+    let named = |field: &str| e.evidence.iter().any(|x| x.field == field);
+    e.inter1 == STATE_FORCES && named("actor1") || e.inter2 == STATE_FORCES && named("actor2")
 }
 
 /// A killing by force: someone killed in an attack or by excessive force.

@@ -117,6 +117,7 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
                         };
                         let date = date
                             .or_else(|| date_in(doc, sentence, s.last))
+                            .or_else(|| background_month(doc, sentence, end))
                             .unwrap_or_else(|| fallback_date.clone());
                         name_district(doc, &mut place, s.first, end);
                         current = Some(Scene {
@@ -131,6 +132,7 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
                 Some(scene) => {
                     let new_date = date_here.filter(|d| d.date != scene.date.date);
                     if place_here.is_some() || new_date.is_some() {
+                        let moved = place_here.is_some();
                         let place = match place_here {
                             Some(mut p) => {
                                 name_district(doc, &mut p, sentence, end);
@@ -138,7 +140,13 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
                             }
                             None => scene.place.clone(),
                         };
-                        let date = new_date.unwrap_or_else(|| scene.date.clone());
+                        let date = new_date
+                            .or_else(|| {
+                                moved
+                                    .then(|| background_month(doc, sentence, end))
+                                    .flatten()
+                            })
+                            .unwrap_or_else(|| scene.date.clone());
                         let done = std::mem::replace(
                             scene,
                             Scene {
@@ -725,7 +733,36 @@ fn date_in(doc: &Doc, first: usize, last: usize) -> Option<DateChoice> {
         .iter()
         .filter(|d| d.first >= first && d.last <= last)
         .filter(|d| !date_of_earlier_event(doc, d.first) && !of_background(doc, d.first))
+        .filter(|d| !names_protests(doc, d))
         .find_map(|d| choose_date(doc, d))
+}
+
+/// "اعتراضات خرداد ۱۳۸۸", "اعتراضات دی ماه": a month right after a protest word names a
+/// wave of protests; it opens no scene of its own.
+fn names_protests(doc: &Doc, d: &crate::analysis::DateAt) -> bool {
+    d.mention.precision == 3
+        && d.first > 0
+        && doc.tokens[d.first].sep <= Sep::Hyphen
+        && doc
+            .hit_at(d.first - 1)
+            .is_some_and(|h| doc.hits[h].has(Cat::Protest) || doc.hits[h].has(Cat::Background))
+}
+
+/// "در جریان اعتراضات دی ماه … کشته شد": with no day named, the month of the protests a
+/// killing is told of in the same sentence dates it (ACLED's precision 3).
+fn background_month(doc: &Doc, first: usize, last: usize) -> Option<DateChoice> {
+    if !doc.has_cue(first, last, &[Cat::Kill, Cat::Injure]) {
+        return None;
+    }
+    doc.dates
+        .iter()
+        .filter(|d| d.first >= first && d.last <= last && d.mention.precision == 3)
+        .find(|d| names_protests(doc, d) || of_background(doc, d.first))
+        .map(|d| DateChoice {
+            date: d.mention.date,
+            precision: 3,
+            tokens: Some((d.first, d.last)),
+        })
 }
 
 /// A date as the event's day. "since December 14" is when an ongoing action began: with a
@@ -764,7 +801,9 @@ fn choose_date(doc: &Doc, d: &crate::analysis::DateAt) -> Option<DateChoice> {
 /// A date opening a sentence ("On Tuesday, …", "The next day…") starts a new scene; for a
 /// scene's first sentence any date in it counts.
 fn sentence_date(doc: &Doc, first: usize, last: usize, anywhere: bool) -> Option<DateChoice> {
-    let limit = if anywhere {
+    // "پیشتر هم … روز سه شنبه … تجمع کردند": a sentence opening with "earlier" tells of
+    // an earlier event on the day it names, wherever in the sentence.
+    let limit = if anywhere || opens_with_earlier(doc, first) {
         last
     } else {
         (first + 4).min(last)
@@ -772,7 +811,7 @@ fn sentence_date(doc: &Doc, first: usize, last: usize, anywhere: bool) -> Option
     doc.dates
         .iter()
         .filter(|d| d.first >= first && d.first < limit && d.last <= last)
-        .filter(|d| !date_of_earlier_event(doc, d.first))
+        .filter(|d| !date_of_earlier_event(doc, d.first) && !names_protests(doc, d))
         .find_map(|d| choose_date(doc, d))
 }
 
@@ -783,9 +822,17 @@ fn date_of_earlier_event(doc: &Doc, first: usize) -> bool {
     (floor..first).any(|j| {
         doc.hit_at(j).is_some_and(|h| {
             let hit = &doc.hits[h];
-            hit.has(Cat::Past) || hit.has(Cat::Kill)
+            (hit.has(Cat::Past) && !opens_with_earlier(doc, hit.first)) || hit.has(Cat::Kill)
         })
     })
+}
+
+/// Whether an "earlier" word opens the sentence at token `i` ("پیشتر هم …").
+fn opens_with_earlier(doc: &Doc, i: usize) -> bool {
+    (i == 0 || doc.tokens[i].sep >= Sep::Colon)
+        && doc
+            .hit_starting_at(i)
+            .is_some_and(|h| doc.hits[h].has(Cat::Earlier))
 }
 
 fn of_background(doc: &Doc, first: usize) -> bool {

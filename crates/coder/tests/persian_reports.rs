@@ -1,0 +1,170 @@
+//! Rules for real Persian channel posts (issue 10), each pinned by a report of our own
+//! writing of the shape the real posts have. Named after the rule they pin.
+
+use chrono::NaiveDate;
+use std::sync::OnceLock;
+use unrest_coder::{Coder, Lang};
+use unrest_model::{Event, Report};
+
+fn coder() -> &'static Coder {
+    static CODER: OnceLock<Coder> = OnceLock::new();
+    CODER.get_or_init(Coder::new)
+}
+
+fn code(text: &str, reference: &str) -> Vec<Event> {
+    let report = Report {
+        id: "t".into(),
+        text: text.into(),
+        reference_date: None,
+        lang: None,
+    };
+    let reference = NaiveDate::parse_from_str(reference, "%Y-%m-%d").unwrap();
+    let events = coder().code(&report, reference, Lang::Auto);
+    for e in &events {
+        for ev in &e.evidence {
+            assert_eq!(text.get(ev.start..ev.end), Some(ev.text.as_str()));
+        }
+    }
+    events
+}
+
+fn places(events: &[Event]) -> Vec<(&str, &str)> {
+    events
+        .iter()
+        .map(|e| (e.location.as_str(), e.event_date.as_str()))
+        .collect()
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn provinces_named_as_an_area_are_no_scene() {
+    let events = code(
+        "اعتراض زنان دو روستا در استان‌های یزد و کرمان به معدن‌کاوی با برخورد ماموران همراه شد.\n\
+         زنان روستای کلوت از توابع بافق استان یزد روز ۱۲ مهر مقابل دفتر معدن تجمع کردند.",
+        "2025-10-06",
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| e.location != "Kerman" && e.location != "Yazd"),
+        "{:?}",
+        places(&events)
+    );
+    assert!(
+        events.iter().any(|e| e.location.contains("Bafq")),
+        "{:?}",
+        places(&events)
+    );
+}
+
+#[test]
+fn where_a_body_was_handed_over_is_not_the_scene() {
+    let events = code(
+        "سامان، ۲۵ ساله، روز ۱۹ دی‌ماه در شهر قزوین هدف شلیک ماموران قرار گرفت و جان باخت.\n\
+         خانواده پیکر او را روز ۲۲ دی از پزشکی قانونی رشت تحویل گرفتند.",
+        "2026-03-01",
+    );
+    assert_eq!(places(&events), vec![("Qazvin", "2026-01-09")]);
+}
+
+#[test]
+fn a_killing_for_private_motives_is_no_event() {
+    let events = code(
+        "مردی ۴۰ ساله بامداد ۱۲ مرداد در شهر اراک به ضرب گلوله کشته شد.\n\
+         به گفته منابع محلی، قاتل از بستگان مقتول بوده و با انگیزه شخصی به او شلیک کرده است.",
+        "2026-08-05",
+    );
+    assert!(events.is_empty(), "{:?}", places(&events));
+}
+
+#[test]
+fn a_habit_with_no_day_named_is_no_event() {
+    let events = code(
+        "یک شهروند می‌گوید: «در ساری هر شب حامیان حکومت راهپیمایی می‌کنند و نیمی از خیابان‌ها را می‌بندند.»",
+        "2026-04-26",
+    );
+    assert!(events.is_empty(), "{:?}", places(&events));
+}
+
+#[test]
+fn earlier_opening_a_sentence_dates_an_earlier_gathering() {
+    let events = code(
+        "صدها کارگر روز شنبه ۱۶ خرداد در اهواز مقابل استانداری تجمع کردند.\n\
+         پیشتر هم کارگران روز سه‌شنبه در شهرهای آبادان و دزفول تجمع کرده بودند.",
+        "2026-06-06",
+    );
+    let got = places(&events);
+    for want in [
+        ("Ahvaz", "2026-06-06"),
+        ("Abadan", "2026-06-02"),
+        ("Dezful", "2026-06-02"),
+    ] {
+        assert!(got.contains(&want), "{want:?} not in {got:?}");
+    }
+}
+
+#[test]
+fn an_age_inside_the_death_phrase_is_one_death() {
+    let events = code(
+        "نیما ۱۸ دی‌ماه در خیابان اصلی بابل هدف گلوله ماموران قرار گرفت و پس از دو روز جان خود را در ۲۳ سالگی از دست داد.",
+        "2026-04-25",
+    );
+    assert_eq!(events.len(), 1, "{:?}", places(&events));
+    assert_eq!(events[0].fatalities, 1);
+}
+
+#[test]
+fn a_number_joined_to_a_word_by_zwnj_is_a_name() {
+    let events = code(
+        "یک جوان روز ۱۸ دی در محله هشت‌بنگله شهرستان مسجدسلیمان با شلیک ماموران کشته شد.",
+        "2026-02-01",
+    );
+    assert_eq!(events.len(), 1, "{:?}", places(&events));
+    assert_eq!(events[0].fatalities, 1);
+}
+
+#[test]
+fn a_month_after_a_protest_word_names_a_wave_of_protests() {
+    let events = code(
+        "بابک روز ۲۶ آبان ۱۳۹۸ در شیراز با شلیک گلوله ماموران کشته شد.\n\
+         اعتراضات آبان ۱۳۹۸ که در اعتراض به گرانی بنزین شکل گرفت، جان‌باختگان زیادی برجای گذاشت.",
+        "2026-06-19",
+    );
+    assert_eq!(places(&events), vec![("Shiraz", "2019-11-17")]);
+}
+
+#[test]
+fn a_killing_in_protests_of_a_named_month_is_dated_to_the_month() {
+    let events = code(
+        "آرش، ورزشکار ۳۰ ساله، در جریان اعتراضات دی‌ماه با شلیک مستقیم ماموران در خیابان‌های ساری جان خود را از دست داد.",
+        "2026-06-14",
+    );
+    assert_eq!(events.len(), 1, "{:?}", places(&events));
+    let e = &events[0];
+    let d = date(&e.event_date);
+    assert!(d >= date("2025-12-22") && d <= date("2026-01-20"), "{d}");
+    assert_eq!(e.time_precision, 3);
+}
+
+#[test]
+fn colloquial_to_means_in() {
+    let events = code(
+        "پسرخاله‌اش هم ۱۹ دی تو گوهردشت کرج با گلوله کشته شد.",
+        "2026-06-17",
+    );
+    assert_eq!(events.len(), 1, "{:?}", places(&events));
+    assert!(events[0].location.starts_with("Karaj"));
+    assert_eq!(events[0].event_date, "2026-01-09");
+}
+
+#[test]
+fn ordinal_days_written_together_are_days() {
+    let events = code(
+        "مردم روز بیست‌وپنجم آبان در شهر سنندج تجمع کردند.",
+        "2025-12-01",
+    );
+    assert_eq!(places(&events), vec![("Sanandaj", "2025-11-16")]);
+}
