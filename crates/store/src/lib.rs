@@ -25,6 +25,8 @@
 mod accounts;
 pub mod acled;
 pub mod audit;
+#[doc(hidden)]
+pub mod bench;
 mod chat;
 mod clusters;
 mod conn;
