@@ -131,7 +131,7 @@ impl Store {
             );
             let with = format!("{series}, {places}, {kinds}");
             let from = format!(
-                "FROM s JOIN p ON p.k = (s.i * 31 + s.i / 7) % {np} JOIN t ON t.k = (s.i * 17 + s.i / 5) % {nt}",
+                "FROM s CROSS JOIN p CROSS JOIN t WHERE p.k = (s.i * 31 + s.i / 7) % {np} AND t.k = (s.i * 17 + s.i / 5) % {nt}",
                 np = PLACES.len(),
                 nt = KINDS.len()
             );
@@ -139,7 +139,7 @@ impl Store {
             let sqls = [
                 format!(
                     "INSERT INTO reports (id, sha256, name, text, received_at, channel, reference_date, lang, coded_with)
-                     {with}, x AS (SELECT s.i, {body} AS body, {date} AS day, {id} AS id FROM s JOIN p ON p.k = (s.i * 31 + s.i / 7) % {np} JOIN t ON t.k = (s.i * 17 + s.i / 5) % {nt})
+                     {with}, x AS (SELECT s.i, {body} AS body, {date} AS day, {id} AS id FROM s CROSS JOIN p CROSS JOIN t WHERE p.k = (s.i * 31 + s.i / 7) % {np} AND t.k = (s.i * 17 + s.i / 5) % {nt})
                      SELECT x.id, 'bench-' || x.id, 'bench ' || x.id, {bytes}, x.day || 'T12:00:00Z', '{CHANNEL}', x.day,
                         CASE WHEN x.i % 3 = 0 THEN 'fa' ELSE 'en' END, 'bench'
                      FROM x",
