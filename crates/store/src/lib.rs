@@ -45,7 +45,7 @@ pub use clusters::{
 pub use conn::Dialect;
 pub use error::{Error, Result};
 pub use filter::{BBox, Filter, Order, Page, Status};
-pub use incidents::StoredIncident;
+pub use incidents::{DayCount, StoredIncident};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use sealed::{Media, SealedReceipt, SealedRow};
 

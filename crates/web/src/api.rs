@@ -325,16 +325,9 @@ async fn timeline(
     let filter = q.filter()?;
     let days = state
         .db
-        .run(move |s| {
-            let mut days: BTreeMap<String, u64> = BTreeMap::new();
-            s.incident_rows::<AppError>(&filter, &Page::default(), |i| {
-                *days.entry(i.stored.event.event_date).or_default() += 1;
-                Ok(())
-            })?;
-            Ok(days)
-        })
+        .run(move |s| Ok(s.incident_days(&filter)?))
         .await?;
-    let days: Vec<(String, u64)> = days.into_iter().collect();
+    let days: Vec<(String, u64)> = days.into_iter().map(|d| (d.day, d.incidents)).collect();
     let series = timeline_of(&days);
     Ok(Json(json!({
         "total": days.iter().map(|(_, n)| n).sum::<u64>(),
