@@ -52,7 +52,11 @@ pub fn store(args: StoreBenchArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(&args.dir).with_context(|| format!("creating {}", args.dir))?;
     backends.push((
         "SQLite",
-        format!("{}/store-{}.db", args.dir.trim_end_matches('/'), args.events),
+        format!(
+            "{}/store-{}.db",
+            args.dir.trim_end_matches('/'),
+            args.events
+        ),
     ));
     if args.postgres != "none" {
         let db = format!("unrest_bench_{}", args.events);
@@ -122,12 +126,17 @@ fn measure(url: &str, args: &StoreBenchArgs) -> Result<Vec<(String, String)>> {
     let search = |q: &str, from: Option<&str>| Filter {
         search: Some(q.to_string()),
         from: from.and_then(|d| d.parse().ok()),
-        to: from.and_then(|d| d.parse::<NaiveDate>().ok()).map(|d| d + chrono::Days::new(30)),
+        to: from
+            .and_then(|d| d.parse::<NaiveDate>().ok())
+            .map(|d| d + chrono::Days::new(30)),
         ..Filter::default()
     };
     for (what, filter) in [
         (
-            format!("`unrest events --search {}`", unrest_store::bench::RARE_WORD),
+            format!(
+                "`unrest events --search {}`",
+                unrest_store::bench::RARE_WORD
+            ),
             search(unrest_store::bench::RARE_WORD, None),
         ),
         (
@@ -178,7 +187,10 @@ fn measure(url: &str, args: &StoreBenchArgs) -> Result<Vec<(String, String)>> {
     let pages = [
         ("public map page `/`", "/".to_string()),
         ("`/api/timeline`", "/api/timeline".to_string()),
-        ("`/api/events` first page", "/api/events?limit=50".to_string()),
+        (
+            "`/api/events` first page",
+            "/api/events?limit=50".to_string(),
+        ),
         ("event page `/events/ID`", format!("/events/{some_id}")),
         ("`/api/events/ID`", format!("/api/events/{some_id}")),
         ("public search, one match", format!("/api/events?q={rare}")),
@@ -225,7 +237,10 @@ fn measure(url: &str, args: &StoreBenchArgs) -> Result<Vec<(String, String)>> {
 fn ingest(url: &str, n: usize) -> Result<Vec<(String, String)>> {
     let corpus: Vec<Report> = unrest_coder::sample::corpus(n);
     let mut store = Store::open(url)?;
-    let now = Utc.with_ymd_and_hms(2023, 1, 1, 0, 0, 0).single().unwrap_or_default();
+    let now = Utc
+        .with_ymd_and_hms(2023, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
     let mut coder = CoderStep {
         coder: Coder::new(),
         version: coder_version(),

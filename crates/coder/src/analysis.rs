@@ -113,7 +113,10 @@ impl<'a> Doc<'a> {
             sentence_stop[i] = if tokens[i].sep >= Sep::Colon {
                 i as u32
             } else {
-                sentence_stop.get(i + 1).copied().unwrap_or(tokens.len() as u32)
+                sentence_stop
+                    .get(i + 1)
+                    .copied()
+                    .unwrap_or(tokens.len() as u32)
             };
         }
         let tallies: Vec<usize> = (0..hits.len())
@@ -294,9 +297,10 @@ impl<'a> Doc<'a> {
             Cat::ClauseBreak => &self.break_before,
             Cat::Conjunction => &self.conjunction_before,
             _ => {
-                return (floor..i)
-                    .rev()
-                    .find(|&j| self.hit_starting_at(j).is_some_and(|p| self.hits[p].has(cat)))
+                return (floor..i).rev().find(|&j| {
+                    self.hit_starting_at(j)
+                        .is_some_and(|p| self.hits[p].has(cat))
+                })
             }
         };
         table

@@ -32,14 +32,19 @@ fn a_run_on_report_codes_as_its_first_clause_does() {
     let clause = "protesters gathered and chanted slogans and riot police fired tear gas and \
                   many people were injured ";
     let head = "Sanandaj, 12 November 2022\n\n";
-    let once: Vec<_> = code(&coder, &format!("{head}{clause}")).iter().map(key).collect();
+    let once: Vec<_> = code(&coder, &format!("{head}{clause}"))
+        .iter()
+        .map(key)
+        .collect();
     let long: Vec<_> = code(&coder, &format!("{head}{}", clause.repeat(400)))
         .iter()
         .map(key)
         .collect();
     assert!(!once.is_empty());
-    assert_eq!(once.iter().map(|k| (&k.0, &k.1, &k.2)).collect::<Vec<_>>(),
-        long.iter().map(|k| (&k.0, &k.1, &k.2)).collect::<Vec<_>>());
+    assert_eq!(
+        once.iter().map(|k| (&k.0, &k.1, &k.2)).collect::<Vec<_>>(),
+        long.iter().map(|k| (&k.0, &k.1, &k.2)).collect::<Vec<_>>()
+    );
 }
 
 #[test]

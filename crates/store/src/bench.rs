@@ -47,18 +47,53 @@ const PLACES: [(&str, &str, f64, f64); 31] = [
     ("Semnan", "Semnan", 35.5729, 53.3971),
     ("Ilam", "Ilam", 33.6374, 46.4227),
     ("Kohgiluyeh and Buyer Ahmad", "Yasuj", 30.6682, 51.5880),
-    ("Chaharmahal and Bakhtiari", "Shahr-e Kord", 32.3256, 50.8644),
+    (
+        "Chaharmahal and Bakhtiari",
+        "Shahr-e Kord",
+        32.3256,
+        50.8644,
+    ),
     ("North Khorasan", "Bojnurd", 37.4747, 57.3290),
     ("South Khorasan", "Birjand", 32.8663, 59.2211),
 ];
 
 /// (event_type, sub_event_type, actor1, what the notes say happened, fatalities step)
 const KINDS: [(&str, &str, &str, &str, i64); 5] = [
-    ("Protests", "Peaceful protest", "Protesters (Iran)", "people gathered and chanted slogans", 0),
-    ("Protests", "Protest with intervention", "Protesters (Iran)", "riot police fired tear gas at a crowd", 0),
-    ("Protests", "Excessive force against protesters", "Police Forces of Iran (2021-)", "security forces opened fire on protesters", 3),
-    ("Riots", "Violent demonstration", "Rioters (Iran)", "demonstrators set fire to a bank", 0),
-    ("Riots", "Mob violence", "Rioters (Iran)", "a crowd attacked a government building", 1),
+    (
+        "Protests",
+        "Peaceful protest",
+        "Protesters (Iran)",
+        "people gathered and chanted slogans",
+        0,
+    ),
+    (
+        "Protests",
+        "Protest with intervention",
+        "Protesters (Iran)",
+        "riot police fired tear gas at a crowd",
+        0,
+    ),
+    (
+        "Protests",
+        "Excessive force against protesters",
+        "Police Forces of Iran (2021-)",
+        "security forces opened fire on protesters",
+        3,
+    ),
+    (
+        "Riots",
+        "Violent demonstration",
+        "Rioters (Iran)",
+        "demonstrators set fire to a bank",
+        0,
+    ),
+    (
+        "Riots",
+        "Mob violence",
+        "Rioters (Iran)",
+        "a crowd attacked a government building",
+        1,
+    ),
 ];
 
 /// Persian sentences for reports (already in folded letters), by kind.
@@ -85,16 +120,20 @@ impl Store {
         let start = self.bench_events()?;
         let places = values_table(
             "p(k, admin1, location, lat, lon)",
-            PLACES.iter().enumerate().map(|(k, (a, l, lat, lon))| {
-                format!("({k}, '{a}', '{l}', {lat}, {lon})")
-            }),
+            PLACES
+                .iter()
+                .enumerate()
+                .map(|(k, (a, l, lat, lon))| format!("({k}, '{a}', '{l}', {lat}, {lon})")),
         );
-        let kinds = values_table(
-            "t(k, event_type, sub_event_type, actor1, what, deadly, fa)",
-            KINDS.iter().zip(FA).enumerate().map(|(k, ((ty, sub, actor, what, deadly), fa))| {
-                format!("({k}, '{ty}', '{sub}', '{actor}', '{what}', {deadly}, '{fa}')")
-            }),
-        );
+        let kinds =
+            values_table(
+                "t(k, event_type, sub_event_type, actor1, what, deadly, fa)",
+                KINDS.iter().zip(FA).enumerate().map(
+                    |(k, ((ty, sub, actor, what, deadly), fa))| {
+                        format!("({k}, '{ty}', '{sub}', '{actor}', '{what}', {deadly}, '{fa}')")
+                    },
+                ),
+            );
         let (date, bytes, series) = match d {
             Dialect::Sqlite => (
                 "date('2017-01-01', '+' || ((s.i * 7) % 3650) || ' days')",

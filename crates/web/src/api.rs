@@ -288,9 +288,7 @@ async fn download(
             .await;
         if let Err(e) = done {
             // The status line is gone: cut the body short, so the client sees it incomplete.
-            let _ = failed
-                .send(Err(std::io::Error::other(e.to_string())))
-                .await;
+            let _ = failed.send(Err(std::io::Error::other(e.to_string()))).await;
         }
     });
     let (ctype, name) = match format {
@@ -402,10 +400,7 @@ async fn timeline(
 ) -> Result<Response, ApiError> {
     let q = parse_query(raw)?;
     let filter = q.filter()?;
-    let days = state
-        .db
-        .run(move |s| Ok(s.incident_days(&filter)?))
-        .await?;
+    let days = state.db.run(move |s| Ok(s.incident_days(&filter)?)).await?;
     let days: Vec<(String, u64)> = days.into_iter().map(|d| (d.day, d.incidents)).collect();
     let series = timeline_of(&days);
     Ok(Json(json!({
