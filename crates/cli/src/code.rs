@@ -150,7 +150,11 @@ fn report_error(e: &InputError) {
 }
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
+    /// `store`: the public site, search, downloads and ingest on a large dataset instead.
+    #[command(subcommand)]
+    pub what: Option<BenchWhat>,
     /// How many reports to generate and code.
     #[arg(long, default_value_t = 20_000)]
     pub reports: usize,
@@ -159,8 +163,18 @@ pub struct BenchArgs {
     pub emit: bool,
 }
 
+#[derive(clap::Subcommand)]
+pub enum BenchWhat {
+    /// Time the public site, search, downloads and ingest on SQLite and PostgreSQL over a
+    /// generated dataset of `--events` events (built once, kept under target/bench).
+    Store(crate::bench::StoreBenchArgs),
+}
+
 /// Codes a generated corpus on one thread and prints throughput.
 pub fn bench(args: BenchArgs) -> Result<ExitCode> {
+    if let Some(BenchWhat::Store(a)) = args.what {
+        return crate::bench::store(a);
+    }
     let coder = Coder::new();
     let reference = NaiveDate::from_ymd_opt(2022, 11, 30).expect("valid date");
     let corpus = unrest_coder::sample::corpus(args.reports);

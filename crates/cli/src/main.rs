@@ -3,6 +3,7 @@
 //! rejected (the rest was processed), 2 the command could not run.
 
 mod audit;
+mod bench;
 mod chat;
 mod code;
 mod corroborate;

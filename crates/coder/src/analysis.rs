@@ -55,6 +55,24 @@ pub struct Doc<'a> {
     pub places: Vec<PlaceMention>,
     pub dates: Vec<DateAt>,
     date_of: Vec<bool>,
+    /// For each token, whether a place mention covers it.
+    place_of: Vec<bool>,
+    /// For each token, the first token of its clause (see [`Doc::clause_start`]) and the
+    /// first token at or after it that ends a sentence: computed once, so that look-backs
+    /// cost the same in a long run-on text as in a short one.
+    clause_of: Vec<u32>,
+    sentence_of: Vec<u32>,
+    sentence_stop: Vec<u32>,
+    /// The hits that keep a running tally, in text order.
+    tallies: Vec<usize>,
+    /// For each token `i`, the last token before it where a clause-break (and a
+    /// conjunction) hit starts, or `u32::MAX`.
+    break_before: Vec<u32>,
+    conjunction_before: Vec<u32>,
+    /// Whether `places` and `dates` are in text order (by `first`): then a token range's
+    /// mentions are found by binary search instead of a scan of all of them.
+    places_sorted: bool,
+    dates_sorted: bool,
     pub lang: &'a Language,
     pub gazetteer: &'a Gazetteer,
 }
@@ -77,6 +95,53 @@ impl<'a> Doc<'a> {
                 *slot = h as u32;
             }
         }
+        let mut clause_of = vec![0u32; tokens.len()];
+        for i in 1..tokens.len() {
+            clause_of[i] = if tokens[i].sep >= Sep::Comma {
+                i as u32
+            } else {
+                clause_of[i - 1]
+            };
+        }
+        let mut sentence_of = vec![0u32; tokens.len()];
+        for i in 1..tokens.len() {
+            sentence_of[i] = if tokens[i].sep >= Sep::Colon {
+                i as u32
+            } else {
+                sentence_of[i - 1]
+            };
+        }
+        let mut sentence_stop = vec![tokens.len() as u32; tokens.len()];
+        for i in (0..tokens.len()).rev() {
+            sentence_stop[i] = if tokens[i].sep >= Sep::Colon {
+                i as u32
+            } else {
+                sentence_stop
+                    .get(i + 1)
+                    .copied()
+                    .unwrap_or(tokens.len() as u32)
+            };
+        }
+        let tallies: Vec<usize> = (0..hits.len())
+            .filter(|&h| hits[h].has(Cat::Tally))
+            .collect();
+        let before = |cat: Cat| -> Vec<u32> {
+            let mut out = vec![u32::MAX; tokens.len()];
+            let mut last = u32::MAX;
+            let mut h = 0;
+            for (i, slot) in out.iter_mut().enumerate() {
+                *slot = last;
+                while h < hits.len() && hits[h].first <= i {
+                    if hits[h].first == i && hits[h].has(cat) {
+                        last = i as u32;
+                    }
+                    h += 1;
+                }
+            }
+            out
+        };
+        let break_before = before(Cat::ClauseBreak);
+        let conjunction_before = before(Cat::Conjunction);
         let mut doc = Doc {
             original,
             folded,
@@ -86,6 +151,15 @@ impl<'a> Doc<'a> {
             places: Vec::new(),
             dates: Vec::new(),
             date_of: Vec::new(),
+            place_of: Vec::new(),
+            clause_of,
+            sentence_of,
+            sentence_stop,
+            tallies,
+            break_before,
+            conjunction_before,
+            places_sorted: false,
+            dates_sorted: false,
             lang,
             gazetteer,
         };
@@ -107,7 +181,56 @@ impl<'a> Doc<'a> {
             }
         }
         doc.places = doc.find_places();
+        doc.place_of = vec![false; doc.tokens.len()];
+        for p in &doc.places {
+            for slot in &mut doc.place_of[p.first..p.last] {
+                *slot = true;
+            }
+        }
+        doc.places_sorted = doc.places.windows(2).all(|w| w[0].first <= w[1].first);
+        doc.dates_sorted = doc.dates.windows(2).all(|w| w[0].first <= w[1].first);
         doc
+    }
+
+    /// The place mentions within tokens `first..last`, in `places` order.
+    pub fn places_within(
+        &self,
+        first: usize,
+        last: usize,
+    ) -> impl Iterator<Item = &PlaceMention> + '_ {
+        let from = if self.places_sorted {
+            self.places.partition_point(|p| p.first < first)
+        } else {
+            0
+        };
+        let sorted = self.places_sorted;
+        self.places[from..]
+            .iter()
+            .take_while(move |p| !sorted || p.first < last)
+            .filter(move |p| p.first >= first && p.last <= last)
+    }
+
+    /// The dates within tokens `first..last`, in `dates` order.
+    pub fn dates_within(&self, first: usize, last: usize) -> impl Iterator<Item = &DateAt> + '_ {
+        let from = if self.dates_sorted {
+            self.dates.partition_point(|d| d.first < first)
+        } else {
+            0
+        };
+        let sorted = self.dates_sorted;
+        self.dates[from..]
+            .iter()
+            .take_while(move |d| !sorted || d.first < last)
+            .filter(move |d| d.first >= first && d.last <= last)
+    }
+
+    /// The hits (by index) within tokens `first..last`: hits are in text order and do not
+    /// overlap, so a binary search finds the first.
+    fn hits_within(&self, first: usize, last: usize) -> impl Iterator<Item = usize> + '_ {
+        let from = self.hits.partition_point(|h| h.first < first);
+        (from..self.hits.len())
+            .take_while(move |&h| self.hits[h].first < last)
+            .filter(move |&h| self.hits[h].last <= last)
     }
 
     pub fn text(&self) -> &str {
@@ -133,6 +256,10 @@ impl<'a> Doc<'a> {
 
     pub fn hit_starting_at(&self, i: usize) -> Option<usize> {
         self.hit_at(i).filter(|&h| self.hits[h].first == i)
+    }
+
+    pub fn in_place(&self, i: usize) -> bool {
+        self.place_of.get(i).copied().unwrap_or(false)
     }
 
     pub fn in_date(&self, i: usize) -> bool {
@@ -163,11 +290,31 @@ impl<'a> Doc<'a> {
 
     /// The first token of the clause token `i` stands in.
     pub fn clause_start(&self, i: usize) -> usize {
-        let mut j = i;
-        while j > 0 && self.tokens[j].sep < Sep::Comma {
-            j -= 1;
-        }
-        j
+        self.clause_of.get(i).map_or(i, |&j| j as usize)
+    }
+
+    /// The last token in `floor..i` where a hit of `cat` (a clause break or a conjunction)
+    /// starts.
+    pub fn hit_start_before(&self, cat: Cat, floor: usize, i: usize) -> Option<usize> {
+        let table = match cat {
+            Cat::ClauseBreak => &self.break_before,
+            Cat::Conjunction => &self.conjunction_before,
+            _ => {
+                return (floor..i).rev().find(|&j| {
+                    self.hit_starting_at(j)
+                        .is_some_and(|p| self.hits[p].has(cat))
+                })
+            }
+        };
+        table
+            .get(i)
+            .map(|&j| j as usize)
+            .filter(|&j| j != u32::MAX as usize && j >= floor)
+    }
+
+    /// The hits (by index) that lie wholly within tokens `first..last`.
+    pub fn hits_in(&self, first: usize, last: usize) -> impl Iterator<Item = usize> + '_ {
+        self.hits_within(first, last)
     }
 
     /// Whether hit `h` is negated: a negation word before it in its clause ("nobody was
@@ -260,26 +407,23 @@ impl<'a> Doc<'a> {
     /// ۱۳۸ نفر … کشته"): a national figure, not this event's count.
     pub fn in_tally(&self, h: usize) -> bool {
         let hit = &self.hits[h];
-        let mut a = hit.first;
-        while a > 0 && self.tokens[a].sep < Sep::Colon {
-            a -= 1;
-        }
-        let mut b = hit.last;
-        while b < self.tokens.len() && self.tokens[b].sep < Sep::Colon {
-            b += 1;
-        }
-        self.hits
+        let a = self.sentence_of[hit.first] as usize;
+        let b = self
+            .sentence_stop
+            .get(hit.last)
+            .map_or(self.tokens.len(), |&b| b as usize);
+        let from = self.tallies.partition_point(|&t| self.hits[t].first < a);
+        self.tallies[from..]
             .iter()
-            .any(|t| t.first >= a && t.last <= b && t.has(Cat::Tally))
+            .take_while(|&&t| self.hits[t].first < b)
+            .any(|&t| self.hits[t].last <= b)
     }
 
     /// Whether a cue of any of `cats` stands in tokens `first..last` and is not negated.
     pub fn has_cue(&self, first: usize, last: usize, cats: &[Cat]) -> bool {
-        self.hits.iter().enumerate().any(|(h, hit)| {
-            hit.first >= first
-                && hit.last <= last
-                && cats.iter().any(|&c| hit.has(c))
-                && !self.negated(h)
+        self.hits_within(first, last).any(|h| {
+            let hit = &self.hits[h];
+            cats.iter().any(|&c| hit.has(c)) && !self.negated(h)
         })
     }
 

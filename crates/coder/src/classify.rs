@@ -45,9 +45,14 @@ fn first(slot: &mut Option<(usize, usize)>, first: usize, last: usize) {
 
 /// Codes a scene, or `None` when it tells of no event.
 pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
-    let hits: Vec<usize> = (0..doc.hits.len())
-        .filter(|&h| scene.contains(doc.hits[h].first, doc.hits[h].last))
+    // The hits of the scene's ranges, found by binary search in each, in text order.
+    let mut hits: Vec<usize> = scene
+        .ranges
+        .iter()
+        .flat_map(|&(a, b)| doc.hits_in(a, b))
         .collect();
+    hits.sort_unstable();
+    hits.dedup();
     let mut s = Signals::default();
     for &h in &hits {
         let hit = &doc.hits[h];
@@ -397,19 +402,12 @@ fn subject_is_crowd(doc: &Doc, h: usize, actors: &[Actor]) -> bool {
         return false;
     }
     let clause = doc.clause_start(hit.first);
-    let start = (clause..hit.first)
-        .rev()
-        .find(|&j| {
-            doc.hit_starting_at(j)
-                .is_some_and(|p| doc.hits[p].has(Cat::ClauseBreak))
-        })
+    let start = doc
+        .hit_start_before(Cat::ClauseBreak, clause, hit.first)
         .unwrap_or(clause);
     // "people chanted and riot police dispersed them", "مردم شعار دادند و ماموران …":
     // after "and" a new doer may stand; look there first, then from the clause's start.
-    let after_and = (start..hit.first).rev().find(|&j| {
-        doc.hit_starting_at(j)
-            .is_some_and(|p| doc.hits[p].has(Cat::Conjunction))
-    });
+    let after_and = doc.hit_start_before(Cat::Conjunction, start, hit.first);
     for from in after_and.into_iter().chain(Some(start)) {
         if let Some(crowd) = first_doer(doc, from, hit.first, actors) {
             return crowd;

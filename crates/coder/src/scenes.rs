@@ -48,12 +48,6 @@ pub struct Scene {
     pub also: Vec<PlaceChoice>,
 }
 
-impl Scene {
-    pub fn contains(&self, first: usize, last: usize) -> bool {
-        self.ranges.iter().any(|&(a, b)| first >= a && last <= b)
-    }
-}
-
 struct Section {
     first: usize,
     last: usize,
@@ -169,20 +163,29 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
             out.push(scene);
         }
     }
+    // Each place mention by its last token (the first such), found once for every scene.
+    let mut by_last: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (k, p) in doc.places.iter().enumerate() {
+        by_last.entry(p.last).or_insert(k);
+    }
     for scene in &mut out {
-        scene.also = listed_with(doc, &scene.place);
+        scene.also = listed_with(doc, &scene.place, &by_last);
     }
     merge_same_place_and_day(out)
 }
 
 /// The places listed after a scene's place: "Tehran, Karaj and Isfahan", "سنندج، سقز و
 /// مریوان". Provinces in the list are context ("Bukan, West Azerbaijan"), not places.
-fn listed_with(doc: &Doc, place: &PlaceChoice) -> Vec<PlaceChoice> {
+fn listed_with(
+    doc: &Doc,
+    place: &PlaceChoice,
+    by_last: &std::collections::HashMap<usize, usize>,
+) -> Vec<PlaceChoice> {
     let mut out = Vec::new();
     if place.district.is_some() {
         return out;
     }
-    let Some(mut at) = doc.places.iter().position(|p| p.last == place.last) else {
+    let Some(mut at) = by_last.get(&place.last).copied() else {
         return out;
     };
     let context: Vec<String> = vec![doc.gazetteer.place(place.id).admin1.clone()];
@@ -240,15 +243,17 @@ fn listed_with(doc: &Doc, place: &PlaceChoice) -> Vec<PlaceChoice> {
 /// The codebook's one event per place per day: scenes of one place and date become one.
 fn merge_same_place_and_day(scenes: Vec<Scene>) -> Vec<Scene> {
     let mut out: Vec<Scene> = Vec::new();
+    // Where each place and day already is in `out`: one look-up per scene, however many.
+    let mut at: std::collections::HashMap<(PlaceId, Option<String>, NaiveDate), usize> =
+        std::collections::HashMap::new();
     for s in scenes {
-        if let Some(same) = out.iter_mut().find(|o| {
-            o.place.id == s.place.id
-                && o.place.district == s.place.district
-                && o.date.date == s.date.date
-        }) {
-            same.ranges.extend(s.ranges);
-        } else {
-            out.push(s);
+        let key = (s.place.id, s.place.district.clone(), s.date.date);
+        match at.get(&key) {
+            Some(&i) => out[i].ranges.extend(s.ranges),
+            None => {
+                at.insert(key, out.len());
+                out.push(s);
+            }
         }
     }
     out
@@ -336,9 +341,8 @@ fn heading_at(doc: &Doc, start: usize, end: usize) -> Option<usize> {
         None => return None,
     };
     let has_place = doc
-        .places
-        .iter()
-        .any(|p| p.first >= a && p.last <= lead_end && p.role == Role::Scene);
+        .places_within(a, lead_end)
+        .any(|p| p.role == Role::Scene);
     has_place.then_some(lead_end)
 }
 
@@ -357,11 +361,7 @@ fn ends_sentence(doc: &Doc, end: usize) -> bool {
 /// context that decides between namesakes.
 fn provinces_in(doc: &Doc, first: usize, last: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for m in doc
-        .places
-        .iter()
-        .filter(|p| p.first >= first && p.last <= last)
-    {
+    for m in doc.places_within(first, last) {
         if let Some(&id) = m.candidates.first() {
             let p = doc.gazetteer.place(id);
             let is_province = p.kind == PlaceKind::Province || m.province_word;
@@ -392,17 +392,15 @@ fn place_in(
     heading: bool,
 ) -> Option<PlaceChoice> {
     let mut mentions: Vec<&PlaceMention> = doc
-        .places
-        .iter()
-        .filter(|p| p.first >= first && p.last <= last && p.role == Role::Scene)
+        .places_within(first, last)
+        .filter(|p| p.role == Role::Scene)
         .collect();
     // "X, ساکن مشهد, … کشته شد": a killing or wounding with no place but the victim's
     // home is coded there.
     if mentions.is_empty() && !heading && doc.has_cue(first, last, &[Cat::Kill, Cat::Injure]) {
         mentions.extend(
-            doc.places
-                .iter()
-                .filter(|p| p.first >= first && p.last <= last && p.role == Role::Residence)
+            doc.places_within(first, last)
+                .filter(|p| p.role == Role::Residence)
                 .take(1),
         );
     }
@@ -500,7 +498,7 @@ fn after_location_word(doc: &Doc, first: usize) -> bool {
         let free = doc
             .hit_at(j)
             .is_none_or(|h| !doc.hits[h].has(Cat::Location))
-            && !doc.places.iter().any(|p| p.first <= j && j < p.last)
+            && !doc.in_place(j)
             && !doc.in_date(j);
         if !free {
             break;
@@ -535,7 +533,7 @@ fn unknown_district(
     {
         let j = start - 1;
         let in_rule = doc.hit_at(j).is_some();
-        let is_place = doc.places.iter().any(|p| p.first <= j && j < p.last);
+        let is_place = doc.in_place(j);
         let latin = doc
             .word(j)
             .chars()
@@ -561,9 +559,8 @@ fn moved_place(
     let current = current?;
     let here = doc.gazetteer.place(current.place.id);
     for m in doc
-        .places
-        .iter()
-        .filter(|p| p.first >= first && p.last <= last && p.role == Role::Scene)
+        .places_within(first, last)
+        .filter(|p| p.role == Role::Scene)
     {
         if !after_location_word(doc, m.first) {
             continue;
@@ -632,9 +629,9 @@ fn name_district(doc: &Doc, place: &mut PlaceChoice, first: usize, last: usize) 
     }
     let name_before = doc.lang.code == "en";
     for h in doc
-        .hits
-        .iter()
-        .filter(|h| h.first >= first && h.last <= last && h.has(Cat::District))
+        .hits_in(first, last)
+        .map(|h| &doc.hits[h])
+        .filter(|h| h.has(Cat::District))
     {
         let free = |j: usize| doc.hit_at(j).is_none() && !doc.in_date(j);
         let (a, b) = if name_before {
@@ -729,9 +726,7 @@ fn is_capital_namesake(doc: &Doc, p: &unrest_gazetteer::Place) -> bool {
 /// The first usable date of tokens `first..last`. A date told of background protests
 /// ("در جریان اعتراضات سراسری در دی ماه") dates no other sentence's event.
 fn date_in(doc: &Doc, first: usize, last: usize) -> Option<DateChoice> {
-    doc.dates
-        .iter()
-        .filter(|d| d.first >= first && d.last <= last)
+    doc.dates_within(first, last)
         .filter(|d| !date_of_earlier_event(doc, d.first) && !of_background(doc, d.first))
         .filter(|d| !names_protests(doc, d))
         .find_map(|d| choose_date(doc, d))
@@ -808,9 +803,8 @@ fn sentence_date(doc: &Doc, first: usize, last: usize, anywhere: bool) -> Option
     } else {
         (first + 4).min(last)
     };
-    doc.dates
-        .iter()
-        .filter(|d| d.first >= first && d.first < limit && d.last <= last)
+    doc.dates_within(first, last)
+        .filter(|d| d.first < limit)
         .filter(|d| !date_of_earlier_event(doc, d.first) && !names_protests(doc, d))
         .find_map(|d| choose_date(doc, d))
 }

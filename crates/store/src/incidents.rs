@@ -91,6 +91,15 @@ fn view() -> String {
     )
 }
 
+/// One day of [`Store::incident_days`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayCount {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub incidents: u64,
+    pub fatalities: u64,
+}
+
 /// One incident as every view shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredIncident {
@@ -283,6 +292,38 @@ impl Store {
             Err(Stop::Caller(e)) => Err(e),
             Err(Stop::Backend(e)) => Err(self.err(e).into()),
         }
+    }
+
+    /// Per day, how many incidents of `filter` there are and their fatalities, in date order:
+    /// counted by the database over the same rows [`Store::incident_rows`] reads (the same
+    /// WHERE), so the timeline and the totals agree with every list and download, without
+    /// handing each row over.
+    pub fn incident_days(&mut self, filter: &Filter) -> Result<Vec<DayCount>> {
+        filter.validate()?;
+        let mut sql = Sql::new(
+            "SELECT e.event_date, COUNT(*), CAST(COALESCE(SUM(e.fatalities), 0) AS BIGINT) FROM incidents e",
+        );
+        let common = self.search_is_common(filter)?;
+        filter::where_clause_on(
+            &mut sql,
+            self.dialect(),
+            "incidents",
+            filter,
+            None,
+            &[],
+            common,
+        );
+        sql.text
+            .push_str(" GROUP BY e.event_date ORDER BY e.event_date");
+        self.conn
+            .query_all(&sql.text, &sql.params, |r| {
+                Ok(DayCount {
+                    day: r.req_text(0)?,
+                    incidents: u64::try_from(r.req_int(1)?).unwrap_or_default(),
+                    fatalities: u64::try_from(r.req_int(2)?).unwrap_or_default(),
+                })
+            })
+            .map_err(|e| self.err(e))
     }
 
     /// The incident event `id` belongs to (its lead or any member), if it is in one.

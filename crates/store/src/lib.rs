@@ -25,6 +25,8 @@
 mod accounts;
 pub mod acled;
 pub mod audit;
+#[doc(hidden)]
+pub mod bench;
 mod chat;
 mod clusters;
 mod conn;
@@ -44,7 +46,7 @@ pub use clusters::{
 pub use conn::Dialect;
 pub use error::{Error, Result};
 pub use filter::{BBox, Filter, Order, Page, Status};
-pub use incidents::StoredIncident;
+pub use incidents::{DayCount, StoredIncident};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use sealed::{Media, SealedReceipt, SealedRow};
 pub use workspace::{Comment, QueueEvent, QueueFilter, QueuePage, QueueRow, DISMISS_REASONS};

@@ -17,6 +17,7 @@ use axum::{Json, Router};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use unrest_model::{Corroboration, Event, EventWriter, Format};
 use unrest_store::{Order, Page, Status, StoredEvent, StoredIncident};
 
@@ -226,8 +227,10 @@ async fn one(State(state): State<Shared>, Path(id): Path<String>) -> Result<Resp
     }
 }
 
-/// Every published event of the filter, as ACLED CSV or GeoJSON. Written into memory on a
-/// blocking thread, then sent: the public dataset of one country fits comfortably.
+/// Every published event of the filter, as ACLED CSV or GeoJSON, streamed: the rows are
+/// written on a blocking thread into chunks handed to the connection as they fill, so the
+/// first byte leaves at once and the server holds one chunk per download, whatever the
+/// dataset's size. The filter is checked first, so a bad one is still a 400.
 async fn download(
     State(state): State<Shared>,
     RawQuery(raw): RawQuery,
@@ -235,56 +238,130 @@ async fn download(
 ) -> Result<Response, ApiError> {
     let q = parse_query(raw)?;
     let filter = q.filter()?;
-    let bytes = state
-        .db
-        .run(move |s| {
-            let page = Page {
-                order: Order::Id,
-                ..Page::default()
-            };
-            let io = |e: std::io::Error| AppError::Internal(e.to_string());
-            if format == Format::Csv {
-                let mut w = EventWriter::new(format, Vec::new()).map_err(io)?;
+    filter.validate().map_err(AppError::from)?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<axum::body::Bytes>>(4);
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let failed = tx.clone();
+        let done = db
+            .run(move |s| {
+                let page = Page {
+                    order: Order::Id,
+                    ..Page::default()
+                };
+                let io = |e: std::io::Error| AppError::Internal(e.to_string());
+                let out = ChunkSender::new(tx);
+                if format == Format::Csv {
+                    let mut w = EventWriter::new(format, out).map_err(io)?;
+                    s.incident_rows::<AppError>(&filter, &page, |i| {
+                        w.write_with(&public_event(&i.stored), Some(&public_corroboration(&i)))
+                            .map_err(io)
+                    })?;
+                    let mut out = w.finish().map_err(io)?;
+                    return out.flush_chunk().map_err(io);
+                }
+                // GeoJSON by hand: each Feature carries the event's id (for links to its
+                // page), which the model's writer does not know.
+                let mut out = out;
+                out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")
+                    .map_err(io)?;
+                let mut first = true;
                 s.incident_rows::<AppError>(&filter, &page, |i| {
-                    w.write_with(&public_event(&i.stored), Some(&public_corroboration(&i)))
-                        .map_err(io)
+                    let mut f = public_event(&i.stored)
+                        .geojson_feature_with(Some(&public_corroboration(&i)));
+                    if let Some(m) = f.as_object_mut() {
+                        m.insert("id".into(), json!(i.id()));
+                    }
+                    if let Some(p) = f.get_mut("properties").and_then(Value::as_object_mut) {
+                        p.remove("report");
+                    }
+                    if !first {
+                        out.write_all(b",\n").map_err(io)?;
+                    }
+                    first = false;
+                    serde_json::to_writer(&mut out, &f)
+                        .map_err(|e| AppError::Internal(e.to_string()))
                 })?;
-                return w.finish().map_err(io);
-            }
-            // GeoJSON by hand: each Feature carries the event's id (for links to its page),
-            // which the model's writer does not know.
-            let mut out = b"{\"type\":\"FeatureCollection\",\"features\":[\n".to_vec();
-            let mut first = true;
-            s.incident_rows::<AppError>(&filter, &page, |i| {
-                let mut f =
-                    public_event(&i.stored).geojson_feature_with(Some(&public_corroboration(&i)));
-                if let Some(m) = f.as_object_mut() {
-                    m.insert("id".into(), json!(i.id()));
-                }
-                if let Some(p) = f.get_mut("properties").and_then(Value::as_object_mut) {
-                    p.remove("report");
-                }
-                if !first {
-                    out.extend_from_slice(b",\n");
-                }
-                first = false;
-                serde_json::to_writer(&mut out, &f).map_err(|e| AppError::Internal(e.to_string()))
-            })?;
-            out.extend_from_slice(b"\n]}\n");
-            Ok(out)
-        })
-        .await?;
+                out.write_all(b"\n]}\n").map_err(io)?;
+                out.flush_chunk().map_err(io)
+            })
+            .await;
+        if let Err(e) = done {
+            // The status line is gone: cut the body short, so the client sees it incomplete.
+            let _ = failed.send(Err(std::io::Error::other(e.to_string()))).await;
+        }
+    });
     let (ctype, name) = match format {
         Format::Csv => ("text/csv; charset=utf-8", "unrest-events.csv"),
         _ => ("application/geo+json", "unrest-events.geojson"),
     };
-    let mut res = bytes.into_response();
+    let mut res = axum::body::Body::new(ChannelBody(rx)).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
+}
+
+/// How much of a download is gathered before it is handed to the connection.
+const CHUNK: usize = 64 * 1024;
+
+/// A `Write` on a blocking thread that sends full chunks to the response body; a closed
+/// connection makes the next write fail, which stops the query.
+struct ChunkSender {
+    tx: tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>,
+    buf: Vec<u8>,
+}
+
+impl ChunkSender {
+    fn new(tx: tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>) -> ChunkSender {
+        ChunkSender {
+            tx,
+            buf: Vec::with_capacity(CHUNK),
+        }
+    }
+
+    fn flush_chunk(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+        self.tx
+            .blocking_send(Ok(chunk.into()))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client gone"))
+    }
+}
+
+impl std::io::Write for ChunkSender {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(b);
+        if self.buf.len() >= CHUNK {
+            self.flush_chunk()?;
+        }
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A response body fed by a channel.
+struct ChannelBody(tokio::sync::mpsc::Receiver<std::io::Result<axum::body::Bytes>>);
+
+impl http_body::Body for ChannelBody {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        self.0
+            .poll_recv(cx)
+            .map(|o| o.map(|r| r.map(http_body::Frame::data)))
+    }
 }
 
 /// Counts per day from the first to the last day with events, the days between filled
@@ -323,18 +400,8 @@ async fn timeline(
 ) -> Result<Response, ApiError> {
     let q = parse_query(raw)?;
     let filter = q.filter()?;
-    let days = state
-        .db
-        .run(move |s| {
-            let mut days: BTreeMap<String, u64> = BTreeMap::new();
-            s.incident_rows::<AppError>(&filter, &Page::default(), |i| {
-                *days.entry(i.stored.event.event_date).or_default() += 1;
-                Ok(())
-            })?;
-            Ok(days)
-        })
-        .await?;
-    let days: Vec<(String, u64)> = days.into_iter().collect();
+    let days = state.db.run(move |s| Ok(s.incident_days(&filter)?)).await?;
+    let days: Vec<(String, u64)> = days.into_iter().map(|d| (d.day, d.incidents)).collect();
     let series = timeline_of(&days);
     Ok(Json(json!({
         "total": days.iter().map(|(_, n)| n).sum::<u64>(),

@@ -18,7 +18,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use maud::{html, Markup};
-use std::collections::VecDeque;
 use unrest_store::{Order, Page, StoredEvent};
 
 pub fn routes() -> Router<Shared> {
@@ -130,29 +129,27 @@ async fn map_page(
             let (days, latest, totals) = state
                 .db
                 .run(move |s| {
-                    let mut days = std::collections::BTreeMap::new();
-                    let mut latest: VecDeque<StoredEvent> = VecDeque::new();
+                    // Counted by the database over the rows the list and downloads read;
+                    // only the latest few are handed over.
+                    let counted = s.incident_days(&filter)?;
+                    let total = counted.iter().map(|d| d.incidents).sum::<u64>();
+                    let fatalities = counted.iter().map(|d| d.fatalities).sum::<u64>();
+                    let days: Vec<(String, u64)> =
+                        counted.into_iter().map(|d| (d.day, d.incidents)).collect();
+                    let mut latest: Vec<StoredEvent> = Vec::with_capacity(LIST_LEN);
                     let page = Page {
-                        order: Order::Date,
+                        order: Order::Latest,
+                        limit: Some(LIST_LEN as u64),
                         ..Page::default()
                     };
-                    let mut fatalities = 0u64;
-                    let total = s.incident_rows::<AppError>(&filter, &page, |i| {
-                        fatalities += u64::from(i.stored.event.fatalities);
-                        *days
-                            .entry(i.stored.event.event_date.clone())
-                            .or_insert(0u64) += 1;
-                        if latest.len() == LIST_LEN {
-                            latest.pop_front();
-                        }
-                        latest.push_back(i.stored);
+                    s.incident_rows::<AppError>(&filter, &page, |i| {
+                        latest.push(i.stored);
                         Ok(())
                     })?;
                     Ok((days, latest, (total, fatalities)))
                 })
                 .await?;
-            let latest: Vec<StoredEvent> = latest.into_iter().rev().collect();
-            (None, days.into_iter().collect::<Vec<_>>(), latest, totals)
+            (None, days, latest, totals)
         }
     };
     let fq = q.filter_query();

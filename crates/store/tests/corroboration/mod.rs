@@ -502,3 +502,73 @@ both! {
         assert_eq!(strip(store.incidents(None, None, false).unwrap()), strip(details));
     }
 }
+
+both! {
+    fn counts_per_day_are_the_incident_rows_counted(db) {
+        let mut store = db.open();
+        ingest(
+            &mut store,
+            &mut RealCoder::new("a"),
+            &[
+                ("en.txt", ZAHEDAN_EN),
+                ("fa.txt", ZAHEDAN_FA),
+                ("narmak.txt", NARMAK),
+                ("ekbatan.txt", EKBATAN),
+                ("mahabad27.txt", MAHABAD_27),
+            ],
+        );
+        cluster(&mut store);
+        for filter in [
+            Filter::default(),
+            Filter { admin1: Some("Tehran".into()), ..Filter::default() },
+            Filter { search: Some("tear gas".into()), ..Filter::default() },
+            Filter { from: NaiveDate::from_ymd_opt(2022, 10, 1), ..Filter::default() },
+        ] {
+            let mut by_day: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+            store
+                .incident_rows::<unrest_store::Error>(&filter, &Page::default(), |i| {
+                    let d = by_day.entry(i.stored.event.event_date.clone()).or_default();
+                    d.0 += 1;
+                    d.1 += u64::from(i.stored.event.fatalities);
+                    Ok(())
+                })
+                .unwrap();
+            let counted: Vec<(String, (u64, u64))> = store
+                .incident_days(&filter)
+                .unwrap()
+                .into_iter()
+                .map(|d| (d.day, (d.incidents, d.fatalities)))
+                .collect();
+            assert_eq!(counted, by_day.into_iter().collect::<Vec<_>>(), "{filter:?}");
+        }
+    }
+}
+
+both! {
+    fn the_latest_order_is_the_date_order_reversed(db) {
+        let mut store = db.open();
+        ingest(
+            &mut store,
+            &mut RealCoder::new("a"),
+            &[("narmak.txt", NARMAK), ("mahabad27.txt", MAHABAD_27), ("en.txt", ZAHEDAN_EN)],
+        );
+        cluster(&mut store);
+        let ids = |store: &mut Store, order: unrest_store::Order| {
+            let mut out = Vec::new();
+            store
+                .incident_rows::<unrest_store::Error>(
+                    &Filter::default(),
+                    &Page { order, ..Page::default() },
+                    |i| {
+                        out.push(i.id());
+                        Ok(())
+                    },
+                )
+                .unwrap();
+            out
+        };
+        let mut by_date = ids(&mut store, unrest_store::Order::Date);
+        by_date.reverse();
+        assert_eq!(ids(&mut store, unrest_store::Order::Latest), by_date);
+    }
+}
