@@ -115,7 +115,10 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
                         } else {
                             lead_date.clone().or(date_here)
                         };
+                        // "Hundreds rallied on Wednesday. The rallies were held in Ilam …":
+                        // a date in the sentences before the first place is the scene's.
                         let date = date
+                            .or_else(|| date_before(doc, body, sentence))
                             .or_else(|| date_in(doc, sentence, s.last))
                             .unwrap_or_else(|| fallback_date.clone());
                         name_district(doc, &mut place, s.first, end);
@@ -162,14 +165,14 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
         }
     }
     for scene in &mut out {
-        scene.also = listed_with(doc, &scene.place);
+        scene.also = listed_with(doc, &scene.place, &doc_context);
     }
     merge_same_place_and_day(out)
 }
 
 /// The places listed after a scene's place: "Tehran, Karaj and Isfahan", "سنندج، سقز و
 /// مریوان". Provinces in the list are context ("Bukan, West Azerbaijan"), not places.
-fn listed_with(doc: &Doc, place: &PlaceChoice) -> Vec<PlaceChoice> {
+fn listed_with(doc: &Doc, place: &PlaceChoice, doc_context: &[String]) -> Vec<PlaceChoice> {
     let mut out = Vec::new();
     if place.district.is_some() {
         return out;
@@ -177,7 +180,10 @@ fn listed_with(doc: &Doc, place: &PlaceChoice) -> Vec<PlaceChoice> {
     let Some(mut at) = doc.places.iter().position(|p| p.last == place.last) else {
         return out;
     };
-    let context: Vec<String> = vec![doc.gazetteer.place(place.id).admin1.clone()];
+    // The first place's province, then the provinces the report names elsewhere: a
+    // namesake in a list is the one near the others ("Sanandaj, Marivan, Maku and Bukan").
+    let mut context: Vec<String> = vec![doc.gazetteer.place(place.id).admin1.clone()];
+    context.extend(doc_context.iter().cloned());
     while let Some(next) = doc.places.get(at + 1) {
         let prev = &doc.places[at];
         let joined = next.first == prev.last && doc.tokens[next.first].sep == Sep::Comma
@@ -712,6 +718,16 @@ fn date_in(doc: &Doc, first: usize, last: usize) -> Option<DateChoice> {
         .find_map(|d| choose_date(doc, d))
 }
 
+/// The last date of tokens `first..last` that is no earlier event's or background's.
+fn date_before(doc: &Doc, first: usize, last: usize) -> Option<DateChoice> {
+    doc.dates
+        .iter()
+        .rev()
+        .filter(|d| d.first >= first && d.last <= last)
+        .filter(|d| !date_of_earlier_event(doc, d.first) && !of_background(doc, d.first))
+        .find_map(|d| choose_date(doc, d))
+}
+
 /// A date as the event's day. "since December 14" is when an ongoing action began: with a
 /// count of its days after it ("Day 28") the event is on that day, else on the report's.
 fn choose_date(doc: &Doc, d: &crate::analysis::DateAt) -> Option<DateChoice> {
@@ -761,13 +777,22 @@ fn sentence_date(doc: &Doc, first: usize, last: usize, anywhere: bool) -> Option
 }
 
 /// "a man killed on 3 October", "the funeral … held on Friday": a date right after a
-/// casualty or earlier-event word is not the event's.
+/// casualty or earlier-event word is not the event's. A killing told as the sentence's own
+/// verb ("a policeman was shot dead on Monday") is the event, and so is its date.
 fn date_of_earlier_event(doc: &Doc, first: usize) -> bool {
     let floor = first.saturating_sub(5).max(doc.clause_start(first));
+    let own_verb = |h: usize| {
+        let at = doc.hits[h].first;
+        at > 0
+            && doc.tokens[at].sep <= Sep::Hyphen
+            && doc
+                .hit_at(at - 1)
+                .is_some_and(|p| doc.hits[p].has(Cat::Passive) && !doc.hits[p].has(Cat::Past))
+    };
     (floor..first).any(|j| {
         doc.hit_at(j).is_some_and(|h| {
             let hit = &doc.hits[h];
-            hit.has(Cat::Past) || hit.has(Cat::Kill)
+            hit.has(Cat::Past) || hit.has(Cat::Kill) && !own_verb(h)
         })
     })
 }

@@ -122,3 +122,83 @@ fn a_name_the_gazetteer_does_not_know_does_not_end_a_list_of_places() {
         ["Qazvin", "Tabriz", "Zanjan"]
     );
 }
+
+fn types(text: &str) -> Vec<(String, String)> {
+    code(text)
+        .into_iter()
+        .map(|e| (e.event_type, e.sub_event_type))
+        .collect()
+}
+
+fn one_type(text: &str) -> (String, String) {
+    let t = types(text);
+    assert_eq!(t.len(), 1, "{text}: {t:?}");
+    t.into_iter().next().unwrap()
+}
+
+#[test]
+fn demonstrators_who_rioted_make_a_riot() {
+    assert_eq!(
+        one_type("Villagers rioted in Dezful on Sunday and smashed the windows of a water office.")
+            .0,
+        "Riots"
+    );
+}
+
+#[test]
+fn force_against_people_who_are_not_demonstrating_is_violence_against_civilians() {
+    assert_eq!(
+        one_type("Municipal officers and police beat peddlers in Qazvin."),
+        ("Violence against civilians".into(), "Attack".into())
+    );
+    assert_eq!(
+        one_type("Two brothers were killed in the village of Ghaleh near Dezful.").0,
+        "Violence against civilians"
+    );
+    // A death by illness or an accident is no violence at all.
+    assert!(types("A retired teacher died of a long illness in Yazd.").is_empty());
+}
+
+#[test]
+fn a_fight_with_an_armed_group_is_a_battle() {
+    assert_eq!(
+        one_type("Near Sarbaz, border guards clashed with militants; two militants were killed."),
+        ("Battles".into(), "Armed clash".into())
+    );
+    assert_eq!(
+        one_type("A policeman was shot dead by gunmen in Iranshahr on Tuesday.").0,
+        "Battles"
+    );
+}
+
+#[test]
+fn a_mine_or_a_bomb_is_remote_violence() {
+    assert_eq!(
+        one_type("A shepherd stepped on a landmine near Mehran and lost a leg."),
+        (
+            "Explosions/Remote violence".into(),
+            "Remote explosive/landmine/IED".into()
+        )
+    );
+    // A gas explosion is an accident.
+    assert!(types("A gas explosion destroyed a house in Kerman.").is_empty());
+}
+
+#[test]
+fn a_weapons_seizure_is_a_strategic_development() {
+    assert_eq!(
+        one_type("Police in Khash seized a haul of rifles and ammunition from a truck."),
+        (
+            "Strategic developments".into(),
+            "Disrupted weapons use".into()
+        )
+    );
+}
+
+#[test]
+fn a_killing_told_as_the_sentences_verb_is_dated_by_its_sentence() {
+    let events = code("A policeman was shot dead in Iran on Monday in the town of Shahreza.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    // The reference date is Thursday 20 May 2021; Monday is the 17th.
+    assert_eq!(events[0].event_date, "2021-05-17");
+}
