@@ -186,12 +186,23 @@ fn listed_with(doc: &Doc, place: &PlaceChoice, doc_context: &[String]) -> Vec<Pl
     context.extend(doc_context.iter().cloned());
     while let Some(next) = doc.places.get(at + 1) {
         let prev = &doc.places[at];
-        let joined = next.first == prev.last && doc.tokens[next.first].sep == Sep::Comma
-            || next.first == prev.last + 1
-                && doc.tokens[prev.last].sep <= Sep::Comma
+        // "in Asaluyeh port city and Kangan": words for a kind of place after a name
+        // belong to it.
+        let mut prev_last = prev.last;
+        while prev_last < next.first
+            && doc.tokens[prev_last].sep <= Sep::Hyphen
+            && doc.hit_at(prev_last).is_some_and(|h| {
+                doc.hits[h].has(Cat::PlaceType) && !doc.hits[h].has(Cat::Conjunction)
+            })
+        {
+            prev_last = doc.hits[doc.hit_at(prev_last).expect("a hit")].last;
+        }
+        let joined = next.first == prev_last && doc.tokens[next.first].sep == Sep::Comma
+            || next.first == prev_last + 1
+                && doc.tokens[prev_last].sep <= Sep::Comma
                 && doc.tokens[next.first].sep <= Sep::Hyphen
                 && doc
-                    .hit_at(prev.last)
+                    .hit_at(prev_last)
                     .is_some_and(|h| doc.hits[h].has(Cat::Conjunction));
         // "Isfahan, Fooabad, Semnan and Damghan": a name the gazetteer does not know keeps
         // the list going.
@@ -363,7 +374,13 @@ fn provinces_in(doc: &Doc, first: usize, last: usize) -> Vec<String> {
         if let Some(&id) = m.candidates.first() {
             let p = doc.gazetteer.place(id);
             let is_province = p.kind == PlaceKind::Province || m.province_word;
-            if (is_province || m.candidates.len() == 1) && !out.contains(&p.admin1) {
+            // A name whose readings all lie in one province (a city and its county) names
+            // that province as surely as a name with one reading.
+            let one_province = m
+                .candidates
+                .iter()
+                .all(|&c| doc.gazetteer.place(c).admin1 == p.admin1);
+            if (is_province || one_province) && !out.contains(&p.admin1) {
                 out.push(p.admin1.clone());
             }
         }
@@ -789,10 +806,18 @@ fn date_of_earlier_event(doc: &Doc, first: usize) -> bool {
                 .hit_at(at - 1)
                 .is_some_and(|p| doc.hits[p].has(Cat::Passive) && !doc.hits[p].has(Cat::Past))
     };
-    (floor..first).any(|j| {
+    // "relatives of the crash victims of two months earlier gathered on 15 April": a
+    // gathering word between the earlier event and the date makes the date the gathering's.
+    let earlier = (floor..first).rev().find(|&j| {
         doc.hit_at(j).is_some_and(|h| {
             let hit = &doc.hits[h];
             hit.has(Cat::Past) || hit.has(Cat::Kill) && !own_verb(h)
+        })
+    });
+    earlier.is_some_and(|e| {
+        !(e + 1..first).any(|j| {
+            doc.hit_at(j)
+                .is_some_and(|h| doc.hits[h].has(Cat::Protest) && doc.hits[h].first > e)
         })
     })
 }

@@ -202,3 +202,42 @@ fn a_killing_told_as_the_sentences_verb_is_dated_by_its_sentence() {
     // The reference date is Thursday 20 May 2021; Monday is the 17th.
     assert_eq!(events[0].event_date, "2021-05-17");
 }
+
+#[test]
+fn a_place_in_a_companys_name_is_the_venue_only_when_no_other_place_is_named() {
+    assert_eq!(
+        places("Staff of the Zanjan Cement Company rallied outside Qazvin's governorate."),
+        ["Qazvin"]
+    );
+    assert_eq!(
+        places("Staff of the Zanjan Cement Company rallied over unpaid wages."),
+        ["Zanjan"]
+    );
+}
+
+#[test]
+fn a_date_in_the_sentence_before_the_first_place_dates_the_scene() {
+    let events = code(
+        "Retired teachers held rallies on Tuesday over their pensions. The rallies took place in Birjand.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    // The reference date is Thursday 20 May 2021; Tuesday is the 18th.
+    assert_eq!(events[0].event_date, "2021-05-18");
+}
+
+#[test]
+fn a_kind_of_place_after_a_name_does_not_end_a_list() {
+    assert_eq!(
+        places("Jobless youths protested in Bushehr port city and Borazjan on Sunday."),
+        ["Borazjan", "Bushehr"]
+    );
+}
+
+#[test]
+fn a_gathering_after_an_earlier_event_is_dated_by_its_own_date() {
+    let events = code(
+        "Families of the victims of a bus crash a month earlier gathered on May 17 in front of the governorate in Kerman.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_date, "2021-05-17");
+}
