@@ -22,6 +22,9 @@ pub enum Role {
     /// A province named as the area a report covers ("در استان های کرمان و …"): its
     /// towns are the scenes.
     Area,
+    /// Part of a company's or an institution's name ("Karun Sugar Company", "Baft
+    /// petrochemicals"): the scene only when the report names no other place.
+    Name,
 }
 
 /// A place named in the report.
@@ -494,6 +497,8 @@ impl<'a> Doc<'a> {
                 Role::Origin
             } else if self.in_province_area(first, &spans) {
                 Role::Area
+            } else if self.names_an_organisation(last) {
+                Role::Name
             } else {
                 self.role_of(first)
             };
@@ -510,6 +515,14 @@ impl<'a> Doc<'a> {
         out.extend(self.coordinate_places());
         out.sort_by_key(|m| m.first);
         let mut out = self.keep_placed(out);
+        // A company named after a place is where it is when no other place is named.
+        if !out.iter().any(|m| m.role == Role::Scene) {
+            for m in &mut out {
+                if m.role == Role::Name {
+                    m.role = Role::Scene;
+                }
+            }
+        }
         if out.is_empty() {
             out.extend(self.capital_institution());
         }
@@ -759,6 +772,18 @@ impl<'a> Doc<'a> {
                 && !self.negated(h)
         });
         crime && !gathering
+    }
+
+    /// Whether the words right after a place name make it an organisation's name ("Yazd
+    /// Tile Company", "Karun Sugar", "Tehran's Shahdad factory" is not: a possessive names
+    /// the place the factory is in).
+    fn names_an_organisation(&self, last: usize) -> bool {
+        last < self.tokens.len()
+            && self.tokens[last].sep <= Sep::Hyphen
+            && self
+                .lexicon()
+                .find_at(self.text(), &self.tokens, last, Cat::Organisation)
+                .is_some()
     }
 
     /// "پیکر او در دامغان به خاک سپرده شد": a burial verb later in the place's clause.

@@ -19,6 +19,7 @@ use unrest_model::{Event, Evidence};
 const PROTESTERS: &str = "Protesters (Iran)";
 const RIOTERS: &str = "Rioters (Iran)";
 const CIVILIANS: &str = "Civilians (Iran)";
+const ARMED_GROUP: &str = "Unidentified Armed Group (Iran)";
 const DEFAULT_FORCE: &str = "Police Forces of Iran (1989-)";
 
 /// What the words of a scene say, before the decision.
@@ -35,6 +36,16 @@ struct Signals {
     forces: Vec<(usize, usize, usize)>,
     /// Groups of demonstrators.
     groups: Vec<(usize, usize, usize)>,
+    /// Words of violence that is not a demonstration: the codebook's other event types.
+    armed_group: Option<(usize, usize)>,
+    armed_clash: Option<(usize, usize)>,
+    force_person: Option<(usize, usize)>,
+    explosive: Option<(usize, usize)>,
+    shelling: Option<(usize, usize)>,
+    seizure: Option<(usize, usize)>,
+    weapon: Option<(usize, usize)>,
+    mishap: Option<(usize, usize)>,
+    assault: Option<(usize, usize)>,
 }
 
 fn first(slot: &mut Option<(usize, usize)>, first: usize, last: usize) {
@@ -85,6 +96,21 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         }
         if hit.has(Cat::Riot) {
             first(&mut s.riot, a, b);
+        }
+        for (cat, slot) in [
+            (Cat::ArmedGroup, &mut s.armed_group),
+            (Cat::ArmedClash, &mut s.armed_clash),
+            (Cat::ForcePerson, &mut s.force_person),
+            (Cat::Explosive, &mut s.explosive),
+            (Cat::Shelling, &mut s.shelling),
+            (Cat::Seizure, &mut s.seizure),
+            (Cat::Weapon, &mut s.weapon),
+            (Cat::Mishap, &mut s.mishap),
+            (Cat::Assault, &mut s.assault),
+        ] {
+            if hit.has(cat) {
+                first(slot, a, b);
+            }
         }
         let violent = hit.has(Cat::Intervention) || hit.has(Cat::Lethal);
         let by_crowd = violent && subject_is_crowd(doc, h, actors);
@@ -137,7 +163,42 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         && s.forces
             .iter()
             .all(|&(ix, _, _)| actors[ix].key == "unidentified");
-    let (event_type, sub_type, decisive) = if let Some(r) = s.riot {
+    // Violence with no demonstration in it is coded by the codebook's other types: a
+    // seizure of weapons, a bomb or a mine, shelling, a fight of the state's forces with an
+    // armed group (or armed men harming its members).
+    let no_demonstration = s.protest.is_none() && s.strike.is_none();
+    let harmed_any = killed.is_some() || injured.is_some() || s.lethal.is_some();
+    let fight = s.armed_clash.or(s.riot).or(s.lethal).or(s.intervention);
+    let other_violence = if !no_demonstration {
+        None
+    } else if let (Some(w), Some(_)) = (s.seizure, s.weapon) {
+        Some(("Strategic developments", "Disrupted weapons use", w))
+    } else if let (Some(x), None) = (s.explosive, s.mishap) {
+        Some((
+            "Explosions/Remote violence",
+            "Remote explosive/landmine/IED",
+            x,
+        ))
+    } else if let Some(x) = s.shelling {
+        Some((
+            "Explosions/Remote violence",
+            "Shelling/artillery/missile attack",
+            x,
+        ))
+    } else if let (Some(g), true) = (s.armed_group, fight.is_some() || harmed_any) {
+        Some(("Battles", "Armed clash", fight.unwrap_or(g)))
+    } else if let (Some(f), true, true) = (
+        s.force_person,
+        harmed_any,
+        s.unidentified.is_some() || s.lethal.is_some(),
+    ) {
+        Some(("Battles", "Armed clash", s.lethal.unwrap_or(f)))
+    } else {
+        None
+    };
+    let (event_type, sub_type, decisive) = if let Some(t) = other_violence {
+        t
+    } else if let Some(r) = s.riot {
         ("Riots", "Violent demonstration", r)
     } else if let (Some(u), true) = (
         s.unidentified.filter(|_| attackers_unknown),
@@ -169,6 +230,14 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     } else if let (Some(l), true) = (s.lethal, killed.is_some() || injured.is_some()) {
         // "shot in the street and died": a shooting that harmed someone, by no one named.
         ("Violence against civilians", "Attack", l)
+    } else if let (Some(i), Some(_), false) = (s.intervention, s.assault, s.forces.is_empty()) {
+        // "security forces attacked street vendors": force on people who are not
+        // demonstrating is an attack on civilians.
+        ("Violence against civilians", "Attack", i)
+    } else if let (Some(k), None) = (killed, s.mishap) {
+        // "two men were killed in the town of X": a killing, by no one named, that was no
+        // accident.
+        ("Violence against civilians", "Attack", (k.first, k.last))
     } else {
         return None;
     };
@@ -301,6 +370,36 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
             }
             e.interaction = interaction(&e.inter1, &e.inter2);
             e.civilian_targeting = "Civilian targeting".into();
+        }
+        ("Battles", _) => {
+            e.actor1 = force_name.into();
+            e.assoc_actor_1 = units.join("; ");
+            e.inter1 = force_inter.into();
+            if let Some((_, a, b)) = force {
+                cite("actor1", (a, b));
+            }
+            e.actor2 = ARMED_GROUP.into();
+            e.inter2 = "Political militia".into();
+            if let Some(w) = s.armed_group {
+                cite("actor2", w);
+            }
+            e.interaction = interaction(&e.inter1, &e.inter2);
+        }
+        ("Explosions/Remote violence", _) => {
+            match force {
+                Some((f, a, b)) if f.key != "unidentified" => {
+                    e.actor1 = f.actor.clone();
+                    e.inter1 = f.inter.clone();
+                    cite("actor1", (a, b));
+                }
+                _ => {
+                    e.actor1 = ARMED_GROUP.into();
+                    e.inter1 = "Political militia".into();
+                }
+            }
+            e.actor2 = CIVILIANS.into();
+            e.inter2 = "Civilians".into();
+            e.interaction = interaction(&e.inter1, &e.inter2);
         }
         ("Strategic developments", _) => {
             e.actor1 = force_name.into();

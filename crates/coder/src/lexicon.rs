@@ -222,6 +222,30 @@ pub enum Cat {
     /// "Earlier" opening a sentence ("پیشتر هم …"): the sentence reports an earlier event
     /// on the date it names.
     Earlier,
+    /// An armed group that is not the state's ("militants", "جیش العدل"): its fights are
+    /// battles, not riots.
+    ArmedGroup,
+    /// An exchange of fire between armed sides ("gun battle", "تبادل آتش").
+    ArmedClash,
+    /// A member of the state's forces as a person ("a policeman", "two border guards"):
+    /// harmed by armed men, a battle.
+    ForcePerson,
+    /// A bomb, a mine, an explosion: remote violence.
+    Explosive,
+    /// Shelling, rockets, air or drone strikes: remote violence from afar.
+    Shelling,
+    /// Seizing ("seized", "confiscated", "کشف و ضبط"): with a weapon, a strategic development.
+    Seizure,
+    /// Weapons, ammunition, explosives as goods.
+    Weapon,
+    /// Bodily violence against people ("beat", "attacked", "ضرب و شتم"): by the state's
+    /// forces on people who are not demonstrating, an attack on civilians.
+    Assault,
+    /// A word that makes the place name before it part of an organisation's name
+    /// ("company", "sugar", "petrochemical"): see `Role::Name`.
+    Organisation,
+    /// An accident or a disaster ("car crash", "earthquake"): a death there is no violence.
+    Mishap,
     /// A number word; the value is the number.
     Number,
     /// A vague quantity; the value is the codebook's figure.
@@ -294,6 +318,16 @@ impl Cat {
             "tally" => Cat::Tally,
             "duration" => Cat::Duration,
             "label" => Cat::Label,
+            "armed_group" => Cat::ArmedGroup,
+            "armed_clash" => Cat::ArmedClash,
+            "force_person" => Cat::ForcePerson,
+            "explosive" => Cat::Explosive,
+            "shelling" => Cat::Shelling,
+            "seizure" => Cat::Seizure,
+            "weapon" => Cat::Weapon,
+            "mishap" => Cat::Mishap,
+            "assault" => Cat::Assault,
+            "organisation" => Cat::Organisation,
             _ => return None,
         })
     }

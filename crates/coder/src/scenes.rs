@@ -109,7 +109,10 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
                         } else {
                             lead_date.clone().or(date_here)
                         };
+                        // "Hundreds rallied on Wednesday. The rallies were held in Ilam …":
+                        // a date in the sentences before the first place is the scene's.
                         let date = date
+                            .or_else(|| date_before(doc, body, sentence))
                             .or_else(|| date_in(doc, sentence, s.last))
                             .or_else(|| background_month(doc, sentence, end))
                             .unwrap_or_else(|| fallback_date.clone());
@@ -169,7 +172,7 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
         by_last.entry(p.last).or_insert(k);
     }
     for scene in &mut out {
-        scene.also = listed_with(doc, &scene.place, &by_last);
+        scene.also = listed_with(doc, &scene.place, &by_last, &doc_context);
     }
     merge_same_place_and_day(out)
 }
@@ -180,6 +183,7 @@ fn listed_with(
     doc: &Doc,
     place: &PlaceChoice,
     by_last: &std::collections::HashMap<usize, usize>,
+    doc_context: &[String],
 ) -> Vec<PlaceChoice> {
     let mut out = Vec::new();
     if place.district.is_some() {
@@ -188,15 +192,29 @@ fn listed_with(
     let Some(mut at) = by_last.get(&place.last).copied() else {
         return out;
     };
-    let context: Vec<String> = vec![doc.gazetteer.place(place.id).admin1.clone()];
+    // The first place's province, then the provinces the report names elsewhere: a
+    // namesake in a list is the one near the others ("Sanandaj, Marivan, Maku and Bukan").
+    let mut context: Vec<String> = vec![doc.gazetteer.place(place.id).admin1.clone()];
+    context.extend(doc_context.iter().cloned());
     while let Some(next) = doc.places.get(at + 1) {
         let prev = &doc.places[at];
-        let joined = next.first == prev.last && doc.tokens[next.first].sep == Sep::Comma
-            || next.first == prev.last + 1
-                && doc.tokens[prev.last].sep <= Sep::Comma
+        // "in Asaluyeh port city and Kangan": words for a kind of place after a name
+        // belong to it.
+        let mut prev_last = prev.last;
+        while prev_last < next.first
+            && doc.tokens[prev_last].sep <= Sep::Hyphen
+            && doc.hit_at(prev_last).is_some_and(|h| {
+                doc.hits[h].has(Cat::PlaceType) && !doc.hits[h].has(Cat::Conjunction)
+            })
+        {
+            prev_last = doc.hits[doc.hit_at(prev_last).expect("a hit")].last;
+        }
+        let joined = next.first == prev_last && doc.tokens[next.first].sep == Sep::Comma
+            || next.first == prev_last + 1
+                && doc.tokens[prev_last].sep <= Sep::Comma
                 && doc.tokens[next.first].sep <= Sep::Hyphen
                 && doc
-                    .hit_at(prev.last)
+                    .hit_at(prev_last)
                     .is_some_and(|h| doc.hits[h].has(Cat::Conjunction));
         // "Isfahan, Fooabad, Semnan and Damghan": a name the gazetteer does not know keeps
         // the list going.
@@ -365,7 +383,13 @@ fn provinces_in(doc: &Doc, first: usize, last: usize) -> Vec<String> {
         if let Some(&id) = m.candidates.first() {
             let p = doc.gazetteer.place(id);
             let is_province = p.kind == PlaceKind::Province || m.province_word;
-            if (is_province || m.candidates.len() == 1) && !out.contains(&p.admin1) {
+            // A name whose readings all lie in one province (a city and its county) names
+            // that province as surely as a name with one reading.
+            let one_province = m
+                .candidates
+                .iter()
+                .all(|&c| doc.gazetteer.place(c).admin1 == p.admin1);
+            if (is_province || one_province) && !out.contains(&p.admin1) {
                 out.push(p.admin1.clone());
             }
         }
@@ -760,6 +784,16 @@ fn background_month(doc: &Doc, first: usize, last: usize) -> Option<DateChoice> 
         })
 }
 
+/// The last date of tokens `first..last` that is no earlier event's or background's.
+fn date_before(doc: &Doc, first: usize, last: usize) -> Option<DateChoice> {
+    doc.dates
+        .iter()
+        .rev()
+        .filter(|d| d.first >= first && d.last <= last)
+        .filter(|d| !date_of_earlier_event(doc, d.first) && !of_background(doc, d.first))
+        .find_map(|d| choose_date(doc, d))
+}
+
 /// A date as the event's day. "since December 14" is when an ongoing action began: with a
 /// count of its days after it ("Day 28") the event is on that day, else on the report's.
 fn choose_date(doc: &Doc, d: &crate::analysis::DateAt) -> Option<DateChoice> {
@@ -810,13 +844,31 @@ fn sentence_date(doc: &Doc, first: usize, last: usize, anywhere: bool) -> Option
 }
 
 /// "a man killed on 3 October", "the funeral … held on Friday": a date right after a
-/// casualty or earlier-event word is not the event's.
+/// casualty or earlier-event word is not the event's. A killing told as the sentence's own
+/// verb ("a policeman was shot dead on Monday") is the event, and so is its date.
 fn date_of_earlier_event(doc: &Doc, first: usize) -> bool {
     let floor = first.saturating_sub(5).max(doc.clause_start(first));
-    (floor..first).any(|j| {
+    let own_verb = |h: usize| {
+        let at = doc.hits[h].first;
+        at > 0
+            && doc.tokens[at].sep <= Sep::Hyphen
+            && doc
+                .hit_at(at - 1)
+                .is_some_and(|p| doc.hits[p].has(Cat::Passive) && !doc.hits[p].has(Cat::Past))
+    };
+    // "relatives of the crash victims of two months earlier gathered on 15 April": a
+    // gathering word between the earlier event and the date makes the date the gathering's.
+    let earlier = (floor..first).rev().find(|&j| {
         doc.hit_at(j).is_some_and(|h| {
             let hit = &doc.hits[h];
-            (hit.has(Cat::Past) && !opens_with_earlier(doc, hit.first)) || hit.has(Cat::Kill)
+            (hit.has(Cat::Past) && !opens_with_earlier(doc, hit.first))
+                || hit.has(Cat::Kill) && !own_verb(h)
+        })
+    });
+    earlier.is_some_and(|e| {
+        !(e + 1..first).any(|j| {
+            doc.hit_at(j)
+                .is_some_and(|h| doc.hits[h].has(Cat::Protest) && doc.hits[h].first > e)
         })
     })
 }

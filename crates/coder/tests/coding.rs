@@ -1083,3 +1083,38 @@ fn a_persian_report_naming_only_a_national_institution_is_set_in_tehran() {
     );
     assert_eq!(e.location, "Tehran");
 }
+
+#[test]
+fn persian_violence_that_is_no_demonstration_gets_the_codebooks_own_type() {
+    // A fight of border guards with armed men is a battle.
+    let e = one(
+        "در درگیری مسلحانه مرزبانان با اشرار مسلح در نزدیکی سراوان دو مرزبان کشته شدند.",
+        "2021-05-20",
+    );
+    assert_eq!(kind(&e), ("Battles", "Armed clash"));
+    // A seizure of weapons is a strategic development.
+    let e = one(
+        "ماموران انتظامی در خاش مقادیری سلاح و مهمات کشف و ضبط کردند.",
+        "2021-05-20",
+    );
+    assert_eq!(
+        kind(&e),
+        ("Strategic developments", "Disrupted weapons use")
+    );
+    // A death in an accident is no event.
+    assert!(code(
+        "یک کارگر بر اثر سقوط از ارتفاع در اصفهان جان باخت.",
+        "2021-05-20"
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_namesake_in_a_list_is_the_one_in_a_province_the_report_names() {
+    let events = code("Rallies were held in Tehran, Bukan and Maku.", "2021-05-20");
+    let maku = events
+        .iter()
+        .find(|e| e.location == "Maku")
+        .expect("Maku is listed");
+    assert_eq!(maku.admin1, "West Azerbaijan", "{events:#?}");
+}

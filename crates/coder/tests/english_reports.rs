@@ -154,3 +154,122 @@ fn numbers_with_a_decimal_point_are_not_coordinates_or_clause_ends() {
         ["Tabriz"]
     );
 }
+
+fn types(text: &str) -> Vec<(String, String)> {
+    code(text)
+        .into_iter()
+        .map(|e| (e.event_type, e.sub_event_type))
+        .collect()
+}
+
+fn one_type(text: &str) -> (String, String) {
+    let t = types(text);
+    assert_eq!(t.len(), 1, "{text}: {t:?}");
+    t.into_iter().next().unwrap()
+}
+
+#[test]
+fn demonstrators_who_rioted_make_a_riot() {
+    assert_eq!(
+        one_type("Villagers rioted in Dezful on Sunday and smashed the windows of a water office.")
+            .0,
+        "Riots"
+    );
+}
+
+#[test]
+fn force_against_people_who_are_not_demonstrating_is_violence_against_civilians() {
+    assert_eq!(
+        one_type("Municipal officers and police beat peddlers in Qazvin."),
+        ("Violence against civilians".into(), "Attack".into())
+    );
+    assert_eq!(
+        one_type("Two brothers were killed in the village of Ghaleh near Dezful.").0,
+        "Violence against civilians"
+    );
+    // A death by illness or an accident is no violence at all.
+    assert!(types("A retired teacher died of a long illness in Yazd.").is_empty());
+}
+
+#[test]
+fn a_fight_with_an_armed_group_is_a_battle() {
+    assert_eq!(
+        one_type("Near Sarbaz, border guards clashed with militants; two militants were killed."),
+        ("Battles".into(), "Armed clash".into())
+    );
+    assert_eq!(
+        one_type("A policeman was shot dead by gunmen in Iranshahr on Tuesday.").0,
+        "Battles"
+    );
+}
+
+#[test]
+fn a_mine_or_a_bomb_is_remote_violence() {
+    assert_eq!(
+        one_type("A shepherd stepped on a landmine near Mehran and lost a leg."),
+        (
+            "Explosions/Remote violence".into(),
+            "Remote explosive/landmine/IED".into()
+        )
+    );
+    // A gas explosion is an accident.
+    assert!(types("A gas explosion destroyed a house in Kerman.").is_empty());
+}
+
+#[test]
+fn a_weapons_seizure_is_a_strategic_development() {
+    assert_eq!(
+        one_type("Police in Khash seized a haul of rifles and ammunition from a truck."),
+        (
+            "Strategic developments".into(),
+            "Disrupted weapons use".into()
+        )
+    );
+}
+
+#[test]
+fn a_killing_told_as_the_sentences_verb_is_dated_by_its_sentence() {
+    let events = code("A policeman was shot dead in Iran on Monday in the town of Shahreza.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    // The reference date is Thursday 20 May 2021; Monday is the 17th.
+    assert_eq!(events[0].event_date, "2021-05-17");
+}
+
+#[test]
+fn a_place_in_a_companys_name_is_the_venue_only_when_no_other_place_is_named() {
+    assert_eq!(
+        places("Staff of the Zanjan Cement Company rallied outside Qazvin's governorate."),
+        ["Qazvin"]
+    );
+    assert_eq!(
+        places("Staff of the Zanjan Cement Company rallied over unpaid wages."),
+        ["Zanjan"]
+    );
+}
+
+#[test]
+fn a_date_in_the_sentence_before_the_first_place_dates_the_scene() {
+    let events = code(
+        "Retired teachers held rallies on Tuesday over their pensions. The rallies took place in Birjand.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    // The reference date is Thursday 20 May 2021; Tuesday is the 18th.
+    assert_eq!(events[0].event_date, "2021-05-18");
+}
+
+#[test]
+fn a_kind_of_place_after_a_name_does_not_end_a_list() {
+    assert_eq!(
+        places("Jobless youths protested in Bushehr port city and Borazjan on Sunday."),
+        ["Borazjan", "Bushehr"]
+    );
+}
+
+#[test]
+fn a_gathering_after_an_earlier_event_is_dated_by_its_own_date() {
+    let events = code(
+        "Families of the victims of a bus crash a month earlier gathered on May 17 in front of the governorate in Kerman.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_date, "2021-05-17");
+}
