@@ -234,9 +234,13 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         // "security forces attacked street vendors": force on people who are not
         // demonstrating is an attack on civilians.
         ("Violence against civilians", "Attack", i)
-    } else if let (Some(k), None) = (killed, s.mishap) {
+    } else if let (Some(k), None, false) = (
+        killed,
+        s.mishap,
+        killed.is_some_and(|k| doc.has_cue(k.first, k.last, &[Cat::Death])),
+    ) {
         // "two men were killed in the town of X": a killing, by no one named, that was no
-        // accident.
+        // accident. "She died in hospital" tells of no one's violence: no attack.
         ("Violence against civilians", "Attack", (k.first, k.last))
     } else {
         return None;

@@ -246,6 +246,9 @@ pub enum Cat {
     Organisation,
     /// An accident or a disaster ("car crash", "earthquake"): a death there is no violence.
     Mishap,
+    /// Dying, said with no one's doing in it ("died", "جان باخت"): a death told only so is
+    /// no attack.
+    Death,
     /// A number word; the value is the number.
     Number,
     /// A vague quantity; the value is the codebook's figure.
@@ -326,6 +329,7 @@ impl Cat {
             "seizure" => Cat::Seizure,
             "weapon" => Cat::Weapon,
             "mishap" => Cat::Mishap,
+            "death" => Cat::Death,
             "assault" => Cat::Assault,
             "organisation" => Cat::Organisation,
             _ => return None,

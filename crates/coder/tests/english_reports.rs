@@ -273,3 +273,18 @@ fn a_gathering_after_an_earlier_event_is_dated_by_its_own_date() {
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(events[0].event_date, "2021-05-17");
 }
+
+#[test]
+fn a_death_told_with_no_ones_violence_in_it_is_no_attack() {
+    assert!(code(
+        "A farmer in Saravan died in hospital after a snake bite, for want of antivenom."
+    )
+    .is_empty());
+    assert_eq!(
+        types("Two young men were killed in Saravan on Monday."),
+        [(
+            "Violence against civilians".to_string(),
+            "Attack".to_string()
+        )]
+    );
+}

@@ -168,3 +168,17 @@ fn ordinal_days_written_together_are_days() {
     );
     assert_eq!(places(&events), vec![("Sanandaj", "2025-11-16")]);
 }
+
+#[test]
+fn a_death_told_with_no_ones_violence_in_it_is_no_attack() {
+    // A boy bitten by a snake died for want of antivenom: a death, not an attack.
+    let events = code(
+        "پسر ۹ ساله‌ای در روستایی از توابع شهرستان سراوان پس از مارگزیدگی و نبود داروی لازم در بیمارستان سراوان جان باخت.",
+        "2025-07-01",
+    );
+    assert!(events.is_empty(), "{events:#?}");
+    // Killed, by no one named: still an attack on a civilian.
+    let events = code("یک جوان ۲۴ ساله در سراوان کشته شد.", "2025-07-01");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_type, "Violence against civilians");
+}
