@@ -1098,19 +1098,7 @@ impl Store {
     ) -> Result<ClusterRun> {
         filter.validate()?;
         self.fill_fingerprints()?;
-        let d = self.dialect();
-        self.conn.batch(d.begin_write()).map_err(|e| self.err(e))?;
-        let done = self.cluster_in_transaction(filter, params, at);
-        match done {
-            Ok(run) => {
-                self.conn.batch("COMMIT").map_err(|e| self.err(e))?;
-                Ok(run)
-            }
-            Err(e) => {
-                let _ = self.conn.batch("ROLLBACK");
-                Err(e)
-            }
-        }
+        self.write_alone(|s| s.cluster_in_transaction(filter, params, at))
     }
 
     fn cluster_in_transaction(
@@ -1350,19 +1338,7 @@ impl Store {
         if seeds.is_empty() {
             return Ok(0);
         }
-        let d = self.dialect();
-        self.conn.batch(d.begin_write()).map_err(|e| self.err(e))?;
-        let done = self.corroborate_events_in_transaction(seeds, at);
-        match done {
-            Ok(n) => {
-                self.conn.batch("COMMIT").map_err(|e| self.err(e))?;
-                Ok(n)
-            }
-            Err(e) => {
-                let _ = self.conn.batch("ROLLBACK");
-                Err(e)
-            }
-        }
+        self.write_alone(|s| s.corroborate_events_in_transaction(seeds, at))
     }
 
     fn corroborate_events_in_transaction(

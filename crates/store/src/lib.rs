@@ -856,6 +856,23 @@ impl Store {
         })
     }
 
+    /// Runs `f` over the store in one write transaction (the store's own methods inside it
+    /// must not open another): committed if it succeeds, rolled back otherwise.
+    fn write_alone<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        let begin = self.conn.dialect().begin_write();
+        self.conn.batch(begin).map_err(|e| self.err(e))?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.batch("COMMIT").map_err(|e| self.err(e))?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
     /// Stores a batch of reports and codes the new ones, all in one transaction: when this
     /// returns `Ok`, every report of the batch and all its events are durable; on `Err`,
     /// none of the batch is. A report that repeats a stored and coded one (the same bytes
