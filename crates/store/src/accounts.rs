@@ -123,6 +123,20 @@ pub struct QueueItem {
     pub followups: u64,
 }
 
+/// A `changes` row read as `SELECT id, changed_at, changed_by, action, event_id,
+/// report_id, detail`.
+pub(crate) fn change_from_row(r: &dyn crate::conn::Row) -> std::result::Result<Change, String> {
+    Ok(Change {
+        id: r.req_int(0)?,
+        at: r.req_text(1)?,
+        who: r.req_text(2)?,
+        action: r.req_text(3)?,
+        event_id: r.int(4)?,
+        report_id: r.int(5)?,
+        detail: r.req_text(6)?,
+    })
+}
+
 fn user_from_row(r: &dyn crate::conn::Row, at: usize) -> std::result::Result<User, String> {
     Ok(User {
         id: r.req_int(at)?,
@@ -616,17 +630,7 @@ impl Store {
                 "SELECT id, changed_at, changed_by, action, event_id, report_id, detail FROM changes
                  WHERE event_id = $1 OR report_id = $2 ORDER BY id",
                 &[event_id.into(), report_id.into()],
-                |r| {
-                    Ok(Change {
-                        id: r.req_int(0)?,
-                        at: r.req_text(1)?,
-                        who: r.req_text(2)?,
-                        action: r.req_text(3)?,
-                        event_id: r.int(4)?,
-                        report_id: r.int(5)?,
-                        detail: r.req_text(6)?,
-                    })
-                },
+                change_from_row,
             )
             .map_err(|e| self.err(e))
     }

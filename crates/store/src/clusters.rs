@@ -144,6 +144,15 @@ fn report_key(report_id: Option<i64>, event_id: i64) -> String {
     }
 }
 
+/// What [`report_key`] names: the events column and the id (`e12` is event 12, `34` the
+/// events of report 34).
+fn parse_report_key(key: &str) -> Option<(&'static str, i64)> {
+    match key.strip_prefix('e') {
+        Some(e) => Some(("id", e.parse().ok()?)),
+        None => Some(("report_id", key.parse().ok()?)),
+    }
+}
+
 /// An analyst's decision as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredDecision {
@@ -1310,19 +1319,13 @@ impl Store {
 
     /// The dates of the clustered events of a report key.
     fn event_dates_of_report_key(&mut self, key: &str) -> Result<Vec<String>> {
-        let (sql, id) = match key.strip_prefix('e') {
-            Some(e) => (
-                "SELECT event_date FROM events WHERE id = $1 AND status <> 'rejected'",
-                e.parse::<i64>().ok(),
-            ),
-            None => (
-                "SELECT event_date FROM events WHERE report_id = $1 AND status <> 'rejected'",
-                key.parse::<i64>().ok(),
-            ),
+        let Some((column, id)) = parse_report_key(key) else {
+            return Ok(Vec::new());
         };
-        let Some(id) = id else { return Ok(Vec::new()) };
+        let sql =
+            format!("SELECT event_date FROM events WHERE {column} = $1 AND status <> 'rejected'");
         self.conn
-            .query_all(sql, &[id.into()], |r| r.req_text(0))
+            .query_all(&sql, &[id.into()], |r| r.req_text(0))
             .map_err(|e| self.err(e))
     }
 
@@ -1494,16 +1497,15 @@ impl Store {
 
     /// The clustered events of a report key (`e12` names an event without a report).
     fn events_of_report_key(&mut self, key: &str) -> Result<Vec<i64>> {
-        let (sql, id) = match key.strip_prefix('e') {
-            Some(e) => ("SELECT id FROM events WHERE id = $1", e.parse::<i64>().ok()),
-            None => (
-                "SELECT id FROM events WHERE report_id = $1",
-                key.parse::<i64>().ok(),
-            ),
+        let Some((column, id)) = parse_report_key(key) else {
+            return Ok(Vec::new());
         };
-        let Some(id) = id else { return Ok(Vec::new()) };
         self.conn
-            .query_all(sql, &[id.into()], |r| r.req_int(0))
+            .query_all(
+                &format!("SELECT id FROM events WHERE {column} = $1"),
+                &[id.into()],
+                |r| r.req_int(0),
+            )
             .map_err(|e| self.err(e))
     }
 

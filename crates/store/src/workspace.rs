@@ -597,17 +597,7 @@ impl Store {
                 "SELECT id, changed_at, changed_by, action, event_id, report_id, detail FROM changes
                  ORDER BY id DESC LIMIT $1",
                 &[limit.into()],
-                |r| {
-                    Ok(crate::Change {
-                        id: r.req_int(0)?,
-                        at: r.req_text(1)?,
-                        who: r.req_text(2)?,
-                        action: r.req_text(3)?,
-                        event_id: r.int(4)?,
-                        report_id: r.int(5)?,
-                        detail: r.req_text(6)?,
-                    })
-                },
+                crate::accounts::change_from_row,
             )
             .map_err(|e| self.err(e))
     }
