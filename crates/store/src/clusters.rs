@@ -144,6 +144,12 @@ fn report_key(report_id: Option<i64>, event_id: i64) -> String {
     }
 }
 
+/// Placeholders `$1, $2, …` and their values, for an `IN (…)` list of ids.
+fn in_list(ids: &[i64]) -> (String, Vec<Value>) {
+    let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    (list.join(", "), ids.iter().map(|&id| id.into()).collect())
+}
+
 /// What [`report_key`] names: the events column and the id (`e12` is event 12, `34` the
 /// events of report 34).
 fn parse_report_key(key: &str) -> Option<(&'static str, i64)> {
@@ -1415,29 +1421,21 @@ impl Store {
         let conn = &mut self.conn;
         let write = (|| -> BResult<()> {
             for chunk in old.chunks(500) {
-                let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-                let params: Vec<Value> = chunk.iter().map(|&c| c.into()).collect();
+                let (list, params) = in_list(chunk);
                 conn.execute(
-                    &format!(
-                        "DELETE FROM cluster_members WHERE cluster_id IN ({})",
-                        list.join(", ")
-                    ),
+                    &format!("DELETE FROM cluster_members WHERE cluster_id IN ({list})"),
                     &params,
                 )?;
                 conn.execute(
-                    &format!("DELETE FROM clusters WHERE id IN ({})", list.join(", ")),
+                    &format!("DELETE FROM clusters WHERE id IN ({list})"),
                     &params,
                 )?;
             }
             // Members no longer clustered (rejected, deleted) leave their rows.
             for chunk in ids.chunks(500) {
-                let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-                let params: Vec<Value> = chunk.iter().map(|&c| c.into()).collect();
+                let (list, params) = in_list(chunk);
                 conn.execute(
-                    &format!(
-                        "DELETE FROM cluster_members WHERE event_id IN ({})",
-                        list.join(", ")
-                    ),
+                    &format!("DELETE FROM cluster_members WHERE event_id IN ({list})"),
                     &params,
                 )?;
             }
@@ -1449,49 +1447,36 @@ impl Store {
 
     /// The events that share a stored incident with any of `ids`.
     fn co_members(&mut self, ids: &[i64]) -> Result<Vec<i64>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(500) {
-            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let params: Vec<Value> = chunk.iter().map(|&c| c.into()).collect();
-            let found = self
-                .conn
-                .query_all(
-                    &format!(
-                        "SELECT o.event_id FROM cluster_members m
-                         JOIN cluster_members o ON o.cluster_id = m.cluster_id
-                         WHERE m.event_id IN ({})",
-                        list.join(", ")
-                    ),
-                    &params,
-                    |r| r.req_int(0),
-                )
-                .map_err(|e| self.err(e))?;
-            out.extend(found);
-        }
-        Ok(out)
+        self.ids_for(
+            "SELECT o.event_id FROM cluster_members m
+             JOIN cluster_members o ON o.cluster_id = m.cluster_id
+             WHERE m.event_id IN ({})",
+            ids,
+        )
     }
 
     /// The stored incidents any of `ids` is in.
     fn co_cluster_ids(&mut self, ids: &[i64]) -> Result<Vec<i64>> {
+        let mut out = self.ids_for(
+            "SELECT DISTINCT cluster_id FROM cluster_members WHERE event_id IN ({})",
+            ids,
+        )?;
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// The ids `sql` returns for all of `ids`, its one `IN ({})` filled 500 at a time.
+    fn ids_for(&mut self, sql: &str, ids: &[i64]) -> Result<Vec<i64>> {
         let mut out = Vec::new();
         for chunk in ids.chunks(500) {
-            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let params: Vec<Value> = chunk.iter().map(|&c| c.into()).collect();
+            let (list, params) = in_list(chunk);
             let found = self
                 .conn
-                .query_all(
-                    &format!(
-                        "SELECT DISTINCT cluster_id FROM cluster_members WHERE event_id IN ({})",
-                        list.join(", ")
-                    ),
-                    &params,
-                    |r| r.req_int(0),
-                )
+                .query_all(&sql.replace("{}", &list), &params, |r| r.req_int(0))
                 .map_err(|e| self.err(e))?;
             out.extend(found);
         }
-        out.sort_unstable();
-        out.dedup();
         Ok(out)
     }
 
