@@ -478,6 +478,34 @@ impl<'a> Doc<'a> {
             if !self.may_be_place(first, last, &candidates, &starts) {
                 continue;
             }
+            // "Shahid Doran station", "Imam Reza hospital": a district's name that goes on
+            // in capitalised words is the first word of a longer name, not the district.
+            let district_only = candidates.iter().all(|&id| {
+                matches!(
+                    self.gazetteer.place(id).kind,
+                    PlaceKind::District | PlaceKind::Landmark
+                )
+            });
+            if latin
+                && district_only
+                && last < self.tokens.len()
+                && self.tokens[last].sep <= Sep::Hyphen
+                && self.tokens[last].capitalised
+                && self.hit_at(last).is_none()
+                && !starts.contains(&last)
+            {
+                continue;
+            }
+            // "Iraqi Kurdistan", "Turkish Azerbaijan": a name abroad, not Iran's place.
+            if first > 0
+                && self.tokens[first].sep <= Sep::Hyphen
+                && self
+                    .lexicon()
+                    .find_ending_at(self.text(), &self.tokens, first, Cat::Abroad, 2)
+                    .is_some()
+            {
+                continue;
+            }
             // "Valiasr street", "Tabriz Street in Tehran": a street named after a place.
             if last < self.tokens.len()
                 && self.tokens[last].sep <= Sep::Hyphen
@@ -515,6 +543,24 @@ impl<'a> Doc<'a> {
         out.extend(self.coordinate_places());
         out.sort_by_key(|m| m.first);
         let mut out = self.keep_placed(out);
+        self.drop_parts_named_before_their_city(&mut out);
+        // "Investors of Arman Alborz institute gathered in front of the parliament": the
+        // capital's institution after a location word is the venue; a name with no
+        // location word before it is then an organisation's.
+        if let Some(venue) = self.capital_venue() {
+            if !out
+                .iter()
+                .any(|m| m.role == Role::Scene && self.after_location(m.first))
+            {
+                for m in &mut out {
+                    if m.role == Role::Scene {
+                        m.role = Role::Name;
+                    }
+                }
+                out.push(venue);
+                out.sort_by_key(|m| m.first);
+            }
+        }
         // A company named after a place is where it is when no other place is named.
         if !out.iter().any(|m| m.role == Role::Scene) {
             for m in &mut out {
@@ -658,6 +704,100 @@ impl<'a> Doc<'a> {
             i += 1;
         }
         out
+    }
+
+    /// "Hayya Surrah, Kooye Alavi and Lashgar Abad in Ahvaz": names listed right before "in"
+    /// and a town are parts of that town; a smaller namesake in another province is not
+    /// meant. Latin script only (the Persian joint is [`Doc::keep_placed`]).
+    fn drop_parts_named_before_their_city(&self, out: &mut Vec<PlaceMention>) {
+        let g = self.gazetteer;
+        let mut k = 0;
+        while k < out.len() {
+            let a = &out[k];
+            let latin = self.word(a.first).bytes().all(|b| b.is_ascii_alphabetic());
+            let city = latin.then(|| self.city_after_list(a.last, out)).flatten();
+            let part = city.is_some_and(|b: &PlaceMention| {
+                let big = |id: &PlaceId| g.place(*id).population;
+                let b_pop = b.candidates.iter().map(big).max().unwrap_or(0);
+                a.candidates.iter().all(|&id| {
+                    let p = g.place(id);
+                    p.population < b_pop
+                        && b.candidates.iter().all(|&c| g.place(c).admin1 != p.admin1)
+                })
+            });
+            if part {
+                out.remove(k);
+            } else {
+                k += 1;
+            }
+        }
+    }
+
+    /// The town after a list that goes on from token `at`: commas, "and", capitalised names
+    /// and places, then `within` ("in") and a town's name right after the last name.
+    fn city_after_list<'m>(
+        &self,
+        mut at: usize,
+        out: &'m [PlaceMention],
+    ) -> Option<&'m PlaceMention> {
+        let limit = (at + 12).min(self.tokens.len());
+        while at < limit {
+            let t = &self.tokens[at];
+            if t.sep >= Sep::Colon {
+                return None;
+            }
+            let h = self.hit_at(at).map(|h| &self.hits[h]);
+            if h.is_some_and(|h| h.has(Cat::Within) && h.first == at) && t.sep <= Sep::Hyphen {
+                let next = h.map_or(at + 1, |h| h.last);
+                return out.iter().find(|m| {
+                    m.first == next
+                        && !m.province_word
+                        && m.candidates
+                            .iter()
+                            .any(|&id| self.gazetteer.place(id).kind == PlaceKind::City)
+                });
+            }
+            let listed =
+                t.capitalised && h.is_none() || out.iter().any(|m| m.first <= at && at < m.last);
+            let joint = h.is_some_and(|h| h.has(Cat::Conjunction));
+            if !listed && !joint {
+                return None;
+            }
+            at = h.filter(|_| joint).map_or(at + 1, |h| h.last);
+        }
+        None
+    }
+
+    /// A place mention right after a location word ("in Karaj", "in front of Qazvin's").
+    fn after_location(&self, first: usize) -> bool {
+        first > 0
+            && self.tokens[first].sep <= Sep::Hyphen
+            && self
+                .lexicon()
+                .find_ending_at(self.text(), &self.tokens, first, Cat::Location, 2)
+                .is_some()
+    }
+
+    /// One of the capital's institutions right after a location word, "the" or one other
+    /// word allowed between ("in front of the parliament", "at Iranian parliament").
+    fn capital_venue(&self) -> Option<PlaceMention> {
+        let (_, hit) = self.hits.iter().enumerate().find(|(h, hit)| {
+            hit.has(Cat::Capital)
+                && !self.negated(*h)
+                && (hit.first.saturating_sub(1)..=hit.first).any(|at| {
+                    (at..=hit.first).all(|j| j == 0 || self.tokens[j].sep <= Sep::Hyphen)
+                        && self.after_location(at)
+                })
+        })?;
+        let capital = self.gazetteer.lookup("Tehran").first().copied()?;
+        Some(PlaceMention {
+            first: hit.first,
+            last: hit.last,
+            candidates: vec![capital],
+            role: Role::Scene,
+            province_word: false,
+            near: false,
+        })
     }
 
     /// A report that names no place but one of the country's institutions in the capital
