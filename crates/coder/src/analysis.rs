@@ -445,6 +445,7 @@ impl<'a> Doc<'a> {
             .collect();
         if has_capitals {
             found.extend(self.find_other_spellings(&found));
+            found.extend(self.find_demonyms(&found));
             found.sort_by_key(|f| f.0);
         }
         let starts: Vec<usize> = found.iter().map(|f| f.0).collect();
@@ -496,7 +497,18 @@ impl<'a> Doc<'a> {
             {
                 continue;
             }
-            // "Iraqi Kurdistan", "Turkish Azerbaijan": a name abroad, not Iran's place.
+            // "Iraqi Kurdistan", "Turkish Azerbaijan": a name abroad, not Iran's place; "Kooye
+            // Ilam": a quarter's name, not the town (in Latin script every name is asked).
+            let not_place = latin
+                && first > 0
+                && self.tokens[first].sep <= Sep::Hyphen
+                && self
+                    .lexicon()
+                    .find_ending_at(self.text(), &self.tokens, first, Cat::NotPlace, 2)
+                    .is_some();
+            if not_place {
+                continue;
+            }
             if first > 0
                 && self.tokens[first].sep <= Sep::Hyphen
                 && self
@@ -757,8 +769,8 @@ impl<'a> Doc<'a> {
                             .any(|&id| self.gazetteer.place(id).kind == PlaceKind::City)
                 });
             }
-            let listed =
-                t.capitalised && h.is_none() || out.iter().any(|m| m.first <= at && at < m.last);
+            let listed = t.capitalised && h.is_none_or(|h| h.has(Cat::NotPlace))
+                || out.iter().any(|m| m.first <= at && at < m.last);
             let joint = h.is_some_and(|h| h.has(Cat::Conjunction));
             if !listed && !joint {
                 return None;
@@ -766,6 +778,46 @@ impl<'a> Doc<'a> {
             at = h.filter(|_| joint).map_or(at + 1, |h| h.last);
         }
         None
+    }
+
+    /// "Isfahani farmers", "Shirazi workers": a city's adjective before a person word names
+    /// the city. Only a town of at least [`DEMONYM_TOWN`] people: smaller ones are more
+    /// often family names.
+    fn find_demonyms(
+        &self,
+        found: &[(usize, usize, Vec<PlaceId>)],
+    ) -> Vec<(usize, usize, Vec<PlaceId>)> {
+        let mut out = Vec::new();
+        for i in 0..self.tokens.len().saturating_sub(1) {
+            let word = self.word(i);
+            let next_is_person = self.tokens[i + 1].sep <= Sep::Hyphen
+                && self
+                    .hit_starting_at(i + 1)
+                    .is_some_and(|h| self.hits[h].has(Cat::Person) || self.hits[h].has(Cat::Crowd));
+            if !self.tokens[i].capitalised
+                || !next_is_person
+                || word.len() < 5
+                || !word.ends_with('i')
+                || !word.bytes().all(|b| b.is_ascii_alphabetic())
+                || self.hit_at(i).is_some()
+                || found.iter().any(|f| f.0 <= i && i < f.1)
+            {
+                continue;
+            }
+            let ids: Vec<PlaceId> = self
+                .gazetteer
+                .lookup(&word[..word.len() - 1])
+                .into_iter()
+                .filter(|&id| {
+                    let p = self.gazetteer.place(id);
+                    p.kind == PlaceKind::City && p.population >= DEMONYM_TOWN
+                })
+                .collect();
+            if !ids.is_empty() {
+                out.push((i, i + 1, ids));
+            }
+        }
+        out
     }
 
     /// A place mention right after a location word ("in Karaj", "in front of Qazvin's").
@@ -1031,6 +1083,9 @@ impl<'a> Doc<'a> {
             .unwrap_or(pool[0])
     }
 }
+
+/// The smallest town whose adjective ("Isfahani") is read as the town.
+const DEMONYM_TOWN: u32 = 100_000;
 
 /// A point farther than this from every settlement the gazetteer knows names no place.
 const POINT_RADIUS_KM: f64 = 30.0;

@@ -359,7 +359,7 @@ fn the_capitals_institution_as_venue_wins_over_a_place_in_a_company_name() {
 fn names_listed_before_in_and_a_city_are_parts_of_that_city() {
     // "Haya" is also a village of Zanjan: here it is a quarter of Ahvaz.
     assert_eq!(
-        places("Night protests were held in Haya Soghra, Kut Abdollah and Zergan in Ahvaz."),
+        places("Night protests were held in Haya Soghra, Kuye Alavi and Zergan in Ahvaz."),
         ["Ahvaz"]
     );
 }
@@ -380,4 +380,39 @@ fn a_finglish_report_finds_its_place_day_and_gathering() {
     assert_eq!(events[0].location, "Rasht");
     assert_eq!(events[0].event_date, "2021-05-19");
     assert_eq!(events[0].arrests, Some(3));
+}
+
+#[test]
+fn a_citys_adjective_before_people_names_the_city() {
+    assert_eq!(
+        places("Shirazi pensioners gathered after the sermon and chanted against the governor."),
+        ["Shiraz"]
+    );
+    // A family name is no place.
+    assert!(places("Mr Shirazi, a lawyer, said the case was closed.").is_empty());
+}
+
+#[test]
+fn a_name_after_a_persian_street_or_quarter_word_is_not_the_town() {
+    assert_eq!(
+        places("Residents of Kuye Zanjan in Qazvin protested against the new landfill."),
+        ["Qazvin"]
+    );
+}
+
+#[test]
+fn setting_an_office_on_fire_is_a_riot() {
+    let events = code("In Behbahan an unpaid contractor set the municipality building on fire.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_type, "Riots");
+}
+
+#[test]
+fn shot_to_death_and_shot_and_wounded_are_lethal_force_with_their_counts() {
+    let events = code("Border guards shot to death 3 porters near Baneh.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].fatalities, 3);
+    let events = code("Police shot and wounded 2 men at a checkpoint in Zahedan.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].injuries, Some(2));
 }
