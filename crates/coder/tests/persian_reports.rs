@@ -291,3 +291,32 @@ fn a_count_far_before_its_verb_and_others_after_it() {
     assert_eq!(events[0].fatalities, 3);
     assert_eq!(events[0].injuries, Some(4));
 }
+
+#[test]
+fn a_marked_message_before_the_first_heading_of_a_digest_is_one_of_them() {
+    // A digest of readers' messages, each behind "🔹"; the first names its place in its
+    // body, not in a heading.
+    let events = code(
+        "📣پیام‌های شما - سه‌شنبه ۱۲ خرداد:\n\
+         🔹رانندگان اتوبوس‌های شرکت واحد شیراز امروز در اعتراض به حقوق‌های معوقه اعتصاب کردند.\n\
+         🔹از اراک: قیمت‌ها هر روز بالاتر می‌رود و کسی جواب نمی‌دهد.\n\
+         🔹از یزد: برق روزی شش ساعت قطع است.",
+        "2026-06-02",
+    );
+    assert_eq!(places(&events), vec![("Shiraz", "2026-06-02")]);
+    assert_eq!(events[0].event_type, "Protests");
+}
+
+#[test]
+fn two_days_joined_before_one_month_are_two_events() {
+    let events = code(
+        "ویدیوهای رسیده نشان می‌دهد ماموران در ۲۰ و ۲۱ دی‌ماه در همدان با گلوله جنگی به معترضان شلیک کردند.",
+        "2026-06-01",
+    );
+    let mut got = places(&events);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![("Hamadan", "2026-01-10"), ("Hamadan", "2026-01-11")]
+    );
+}
