@@ -211,7 +211,16 @@ impl Coder {
 /// second day was also on the first.
 fn joined_day(doc: &analysis::Doc, scene: &scenes::Scene) -> Option<scenes::DateChoice> {
     let (a, b) = scene.date.tokens?;
+    // Only a scene whose own words name both days: a later place that takes its date from
+    // an earlier sentence is not told of on both.
     if scene.date.precision != 1 || a < 2 {
+        return None;
+    }
+    if !scene
+        .ranges
+        .iter()
+        .any(|&(first, last)| first <= a - 2 && b <= last)
+    {
         return None;
     }
     let number = |i: usize| -> Option<u32> {

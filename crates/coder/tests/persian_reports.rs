@@ -320,3 +320,24 @@ fn two_days_joined_before_one_month_are_two_events() {
         vec![("Hamadan", "2026-01-10"), ("Hamadan", "2026-01-11")]
     );
 }
+
+#[test]
+fn a_later_place_that_takes_joined_days_from_before_is_one_event() {
+    // The first sentence names both days for Khomam; Rasht, later, takes its date from it
+    // and is told of once.
+    let events = code(
+        "شهر خمام در شب‌های ۱۸ و ۱۹ دی شاهد حضور گسترده معترضان بود و ماموران به آنها شلیک کردند.\n\
+         در رشت نیز ماموران به سوی معترضان شلیک کردند.",
+        "2026-05-01",
+    );
+    let mut got = places(&events);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("Khomam", "2026-01-08"),
+            ("Khomam", "2026-01-09"),
+            ("Rasht", "2026-01-09")
+        ]
+    );
+}
