@@ -341,3 +341,26 @@ fn a_later_place_that_takes_joined_days_from_before_is_one_event() {
         ]
     );
 }
+
+#[test]
+fn a_town_named_by_an_everyday_word_needs_a_place_beside_it() {
+    // "پیشین" (former) is a town too; as a word it places nothing.
+    for text in [
+        "مربی پیشین تیم ملی والیبال روز شنبه بازداشت شد و خانواده‌اش از او خبری ندارند.",
+        "به گفته سخنگوی وزیر پیشین، ده‌ها نفر از معترضان در جریان درگیری‌ها زخمی شدند.",
+    ] {
+        let events = code(text, "2025-11-02");
+        assert!(
+            events.iter().all(|e| e.location != "Pishin"),
+            "{text}: {:?}",
+            places(&events)
+        );
+    }
+    // With a place word before it, the same name is the town.
+    let events = code("مردم شهر پیشین امروز در برابر فرمانداری تجمع کردند.", "2025-11-02");
+    assert!(
+        events.iter().any(|e| e.location == "Pishin"),
+        "{:?}",
+        places(&events)
+    );
+}
