@@ -29,9 +29,14 @@ impl Drop for Replica {
 
 /// `unrest serve` on a random port; returns once it listens.
 fn serve(db: &str) -> Replica {
+    serve_with(db, "100000/1")
+}
+
+/// `unrest serve` with `submit_limit` (N/minutes) on a random port.
+fn serve_with(db: &str, submit_limit: &str) -> Replica {
     let mut child = Command::new(env!("CARGO_BIN_EXE_unrest"))
         .args(["serve", "--db", db, "--bind", "127.0.0.1:0"])
-        .args(["--submit-limit", "100000/1", "--in-flight", "32"])
+        .args(["--submit-limit", submit_limit, "--in-flight", "32"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -55,10 +60,24 @@ fn http(
     path: &str,
     form: Option<&str>,
 ) -> std::io::Result<(u16, String)> {
+    http_as(addr, method, path, form, None)
+}
+
+/// One HTTP/1.1 request with a session cookie; the status and the whole response.
+fn http_as(
+    addr: &str,
+    method: &str,
+    path: &str,
+    form: Option<&str>,
+    cookie: Option<&str>,
+) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect(addr)?;
     s.set_read_timeout(Some(Duration::from_secs(20)))?;
     let body = form.unwrap_or("");
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(cookie) = cookie {
+        req.push_str(&format!("Cookie: {cookie}\r\n"));
+    }
     if form.is_some() {
         req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
     }
@@ -114,15 +133,16 @@ fn serde_urlencoded_like(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-#[test]
-fn killing_a_replica_loses_no_submission_that_got_a_receipt() {
+/// A schema of its own on the test PostgreSQL: the admin connection, the schema's name
+/// and the URL that works in it; `None` (skipped) when PostgreSQL is not there outside CI.
+fn fresh_schema(name: &str) -> Option<(postgres::Client, String, String)> {
     let admin = admin_url();
-    let schema = format!("replicas_{}", std::process::id());
+    let schema = format!("{name}_{}", std::process::id());
     let mut pg = match postgres::Client::connect(&admin, postgres::NoTls) {
         Ok(c) => c,
         Err(e) if std::env::var_os("CI").is_none() => {
             eprintln!("skipped: PostgreSQL at {admin} is needed: {e}");
-            return;
+            return None;
         }
         Err(e) => panic!("PostgreSQL at {admin} is needed: {e}"),
     };
@@ -132,6 +152,110 @@ fn killing_a_replica_loses_no_submission_that_got_a_receipt() {
     .unwrap();
     let sep = if admin.contains('?') { '&' } else { '?' };
     let db = format!("{admin}{sep}options=-csearch_path%3D{schema}");
+    Some((pg, schema, db))
+}
+
+/// The session cookie a login on `addr` sets, or the status it got instead.
+fn login(addr: &str, name: &str, password: &str) -> Result<String, u16> {
+    let body = serde_urlencoded_like(&[("name", name), ("password", password)]);
+    let (status, response) = http(addr, "POST", "/login", Some(&body)).map_err(|_| 0u16)?;
+    let head = response.split("\r\n\r\n").next().unwrap_or("");
+    head.lines()
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .filter_map(|(_, v)| v.trim().split(';').next())
+        .find(|c| c.starts_with("unrest_session=") && c.len() > "unrest_session=".len())
+        .map(str::to_string)
+        .ok_or(status)
+}
+
+#[test]
+fn a_login_the_login_back_off_and_the_submit_limit_hold_across_three_replicas() {
+    let Some((mut pg, schema, db)) = fresh_schema("limits") else {
+        return;
+    };
+    // Four submissions per client in ten minutes, counted by all three together.
+    let first = serve_with(&db, "4/10"); // migrates the schema
+    let replicas: Vec<Replica> = std::iter::once(first)
+        .chain((0..2).map(|_| serve_with(&db, "4/10")))
+        .collect();
+    let addrs: Vec<&str> = replicas.iter().map(|r| r.addr.as_str()).collect();
+    let password = "a long enough passphrase for the test";
+    let mut add = Command::new(env!("CARGO_BIN_EXE_unrest"))
+        .args(["user", "add", "shirin", "--role", "analyst", "--db", &db])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+
+    // A login on one replica is a session on the others.
+    let cookie = login(addrs[0], "shirin", password).expect("logs in");
+    for addr in &addrs {
+        let (status, page) = http_as(addr, "GET", "/review", None, Some(&cookie)).unwrap();
+        assert_eq!(status, 200, "{addr}: {page}");
+        let (status, _) = http(addr, "GET", "/review", None).unwrap();
+        assert_ne!(status, 200, "{addr} without the cookie");
+    }
+
+    // Five wrong passwords spread over the three: the right one is then refused on each.
+    for n in 0..5 {
+        assert_eq!(
+            login(addrs[n % 3], "shirin", "not the passphrase at all"),
+            Err(401),
+            "attempt {n}"
+        );
+    }
+    for addr in &addrs {
+        assert_eq!(login(addr, "shirin", password), Err(429), "{addr}");
+    }
+
+    // A form is good for one submission, whichever replica it is replayed to.
+    let (_, form) = http(addrs[0], "GET", "/submit", None).unwrap();
+    let token = between(&form, "name=\"token\" value=\"", "\"").unwrap();
+    let body = serde_urlencoded_like(&[
+        ("token", token),
+        ("lang", "en"),
+        ("text", "Teachers gathered in Sanandaj and chanted slogans."),
+    ]);
+    let (status, _) = http(addrs[0], "POST", "/submit", Some(&body)).unwrap();
+    assert_eq!(status, 200);
+    let (status, page) = http(addrs[1], "POST", "/submit", Some(&body)).unwrap();
+    assert_eq!(status, 403, "a replayed form: {page}");
+
+    // With three more accepted, spread over the three, the client's budget is used up on all.
+    for n in 1..4 {
+        assert!(submit(addrs[n % 3], n).is_some(), "submission {n}");
+    }
+    for (n, addr) in addrs.iter().enumerate() {
+        let (_, form) = http(addr, "GET", "/submit", None).unwrap();
+        let token = between(&form, "name=\"token\" value=\"", "\"").unwrap();
+        let body = serde_urlencoded_like(&[
+            ("token", token),
+            ("lang", "en"),
+            (
+                "text",
+                &format!("Workers gathered in Arak, report {n} over the limit."),
+            ),
+        ]);
+        let (status, page) = http(addr, "POST", "/submit", Some(&body)).unwrap();
+        assert_eq!(status, 429, "{addr}: {page}");
+    }
+    drop(replicas);
+    pg.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+        .unwrap();
+}
+
+#[test]
+fn killing_a_replica_loses_no_submission_that_got_a_receipt() {
+    let Some((mut pg, schema, db)) = fresh_schema("replicas") else {
+        return;
+    };
 
     let first = serve(&db); // migrates the schema
     let replicas: Vec<Arc<Mutex<Option<Replica>>>> = std::iter::once(first)
