@@ -333,3 +333,256 @@ fn killing_a_replica_loses_no_submission_that_got_a_receipt() {
     pg.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
         .unwrap();
 }
+
+/// A PostgreSQL primary and a streaming replica of it, each in a directory of its own on a
+/// free port, started with the machine's PostgreSQL binaries (as the `postgres` user when
+/// the tests run as root); stopped and removed on drop.
+struct StreamingPair {
+    dir: tempfile::TempDir,
+    as_root: bool,
+    bin: std::path::PathBuf,
+    primary: u16,
+    replica: u16,
+}
+
+impl StreamingPair {
+    /// `None` when this machine has no PostgreSQL server binaries (the read-only role test
+    /// in crates/web/tests/replica.rs still runs there).
+    fn start() -> Option<StreamingPair> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path().join("bin"))
+            .filter(|b| b.join("initdb").exists() && b.join("pg_basebackup").exists())
+            .max()?;
+        let dir = tempfile::Builder::new()
+            .prefix("unrest-streaming-")
+            .tempdir()
+            .unwrap();
+        let as_root = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+        if as_root {
+            let owned = Command::new("chown")
+                .args(["postgres"])
+                .arg(dir.path())
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(owned, "chown postgres {}", dir.path().display());
+        }
+        let run = |tool: &str, args: &[&str]| {
+            let mut c = if as_root {
+                let mut c = Command::new("runuser");
+                c.args(["-u", "postgres", "--"]).arg(bin.join(tool));
+                c
+            } else {
+                Command::new(bin.join(tool))
+            };
+            let out = c.args(args).output().expect("a PostgreSQL tool runs");
+            assert!(
+                out.status.success(),
+                "{tool} {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let free_port = || {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port()
+        };
+        let (primary, replica) = (free_port(), free_port());
+        let root = dir.path().to_path_buf();
+        let path = |p: &str| root.join(p).display().to_string();
+        let pair = StreamingPair {
+            as_root,
+            bin: bin.clone(),
+            primary,
+            replica,
+            dir,
+        };
+        run(
+            "initdb",
+            &["-D", &path("primary"), "-A", "trust", "-U", "postgres"],
+        );
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(pair.dir.path().join("primary/pg_hba.conf"))
+            .unwrap()
+            .write_all(b"host replication all 127.0.0.1/32 trust\n")
+            .unwrap();
+        let options = |port: u16| {
+            format!(
+                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+                pair.dir.path().display()
+            )
+        };
+        let log = |name: &str| path(&format!("{name}.log"));
+        run(
+            "pg_ctl",
+            &[
+                "-D",
+                &path("primary"),
+                "-o",
+                &options(primary),
+                "-l",
+                &log("primary"),
+                "-w",
+                "start",
+            ],
+        );
+        run(
+            "pg_basebackup",
+            &[
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &primary.to_string(),
+                "-U",
+                "postgres",
+                "-D",
+                &path("replica"),
+                "-R",
+                "-X",
+                "stream",
+            ],
+        );
+        run(
+            "pg_ctl",
+            &[
+                "-D",
+                &path("replica"),
+                "-o",
+                &options(replica),
+                "-l",
+                &log("replica"),
+                "-w",
+                "start",
+            ],
+        );
+        Some(pair)
+    }
+
+    fn url(port: u16) -> String {
+        format!("postgres://postgres@127.0.0.1:{port}/postgres")
+    }
+}
+
+impl Drop for StreamingPair {
+    fn drop(&mut self) {
+        for name in ["replica", "primary"] {
+            let mut c = Command::new("runuser");
+            if self.as_root {
+                c.args(["-u", "postgres", "--"])
+                    .arg(self.bin.join("pg_ctl"));
+            } else {
+                c = Command::new(self.bin.join("pg_ctl"));
+            }
+            let _ = c
+                .arg("-D")
+                .arg(self.dir.path().join(name))
+                .args(["-m", "immediate", "stop"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+}
+
+#[test]
+fn a_streaming_replica_serves_the_map_and_refuses_a_submission() {
+    let Some(pair) = StreamingPair::start() else {
+        eprintln!("skipped: no PostgreSQL server binaries under /usr/lib/postgresql");
+        return;
+    };
+    let (primary, replica) = (
+        StreamingPair::url(pair.primary),
+        StreamingPair::url(pair.replica),
+    );
+    // The primary: migrated and filled with the demo's published reports by a writer.
+    let writer = Command::new(env!("CARGO_BIN_EXE_unrest"))
+        .args(["serve", "--demo", "--db", &primary, "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut writer = Replica {
+        addr: String::new(),
+        child: writer,
+    };
+    let mut lines = BufReader::new(writer.child.stderr.take().unwrap()).lines();
+    writer.addr = loop {
+        let line = lines.next().expect("serve says where it listens").unwrap();
+        if let Some(rest) = line.strip_prefix("unrest: serving on http://") {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let (_, main_map) = http(&writer.addr, "GET", "/", None).unwrap();
+    let count = |page: &str| between(page, "data-count=\"", "\"").map(str::to_string);
+    let published = count(&main_map).expect("the map says how many");
+    assert_ne!(published, "0");
+
+    // The replica has it once the WAL has streamed over.
+    let mut pg = postgres::Client::connect(&replica, postgres::NoTls).unwrap();
+    let in_recovery: bool = pg
+        .query_one("SELECT pg_is_in_recovery()", &[])
+        .unwrap()
+        .get(0);
+    assert!(in_recovery, "the second server is a streaming replica");
+    let events = |c: &mut postgres::Client| -> Option<i64> {
+        c.query_one("SELECT COUNT(*) FROM events", &[])
+            .ok()
+            .map(|r| r.get(0))
+    };
+    let written = events(&mut postgres::Client::connect(&primary, postgres::NoTls).unwrap());
+    let started = Instant::now();
+    while events(&mut pg) != written {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the replica caught up within 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let reader = serve_read_only(&replica);
+    let (status, map) = http(&reader.addr, "GET", "/", None).unwrap();
+    assert_eq!(status, 200, "{map}");
+    assert_eq!(
+        count(&map),
+        Some(published),
+        "the same map as the primary's"
+    );
+    let (status, list) = http(&reader.addr, "GET", "/api/events", None).unwrap();
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(http(&reader.addr, "GET", "/readyz", None).unwrap().0, 200);
+
+    // Anything that writes gets a clear page instead.
+    let body = serde_urlencoded_like(&[("lang", "en"), ("text", "Workers gathered in Ahvaz.")]);
+    let (status, page) = http(&reader.addr, "POST", "/submit", Some(&body)).unwrap();
+    assert_eq!(status, 503, "{page}");
+    assert!(page.contains("read-only copy"), "{page}");
+    drop(reader);
+    drop(writer);
+    drop(pair);
+}
+
+/// `unrest serve --read-only` on `db`, on a random port.
+fn serve_read_only(db: &str) -> Replica {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unrest"))
+        .args(["serve", "--read-only", "--db", db, "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("unrest serve starts");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve says where it listens").unwrap();
+        if let Some(rest) = line.strip_prefix("unrest: serving on http://") {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Replica { child, addr }
+}
