@@ -588,10 +588,12 @@ impl<'a> Doc<'a> {
         // capital's institution after a location word is the venue; a name with no
         // location word before it is then an organisation's.
         if let Some(venue) = self.capital_venue() {
-            if !out
-                .iter()
-                .any(|m| m.role == Role::Scene && self.after_location(m.first))
-            {
+            // A place in another sentence (a dateline, "Shiraz: …") is not a company's.
+            let sentence = self.sentence_of[venue.first];
+            if !out.iter().any(|m| {
+                m.role == Role::Scene
+                    && (self.after_location(m.first) || self.sentence_of[m.first] != sentence)
+            }) {
                 for m in &mut out {
                     if m.role == Role::Scene {
                         m.role = Role::Name;

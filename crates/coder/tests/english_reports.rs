@@ -353,6 +353,11 @@ fn the_capitals_institution_as_venue_wins_over_a_place_in_a_company_name() {
         ),
         ["Tehran"]
     );
+    // A dateline's place is the report's, whatever the sentence after it names.
+    assert_eq!(
+        places("Yazd: Savers of the Mehr institute gathered in front of the parliament's office."),
+        ["Yazd"]
+    );
 }
 
 #[test]
