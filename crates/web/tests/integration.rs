@@ -5,6 +5,7 @@
 mod support;
 
 mod abuse;
+mod admin;
 mod browser;
 mod flows;
 mod hostile;
