@@ -65,7 +65,7 @@ impl Frame<'_> {
                             a href=(href("/", l)) { (t.nav_map) }
                             a href=(href("/submit", l)) { (t.nav_submit) }
                             a href=(href("/receipt", l)) { (t.nav_receipt) }
-                            a href="/openapi.json" { (t.nav_api) }
+                            a href=(href("/api-docs", l)) { (t.nav_api) }
                             @if let Some(v) = self.viewer {
                                 a href=(href("/review", l)) { (t.nav_review) }
                                 @if v.admin { a href=(href("/admin/users", l)) { (t.nav_users) } }

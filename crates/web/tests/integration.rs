@@ -11,6 +11,7 @@ mod flows;
 mod hostile;
 mod incidents;
 mod media;
+mod public_site;
 mod replica;
 mod sealed;
 mod security;
