@@ -53,10 +53,11 @@
     var colours = typeColours();
     var markers = (events.features || []).map(function (f) {
       var c = f.geometry.coordinates, p = f.properties;
-      // Colour by type (the legend's), area by the number killed.
+      // Colour by type (the legend's; one colour where the page has no legend, as in a
+      // static mirror), area by the number killed.
       var m = L.circleMarker([c[1], c[0]], {
         radius: 5 + Math.min(14, 3 * Math.sqrt(p.fatalities || 0)),
-        color: "#fff", weight: 1, fillColor: colours[p.event_type] || "#6b7280", fillOpacity: 0.85,
+        color: "#fff", weight: 1, fillColor: colours[p.event_type] || "#b3261e", fillOpacity: 0.85,
         className: "event-marker"
       });
       m.bindPopup(popup(div, p, f.id, lang));
