@@ -2,6 +2,9 @@
 //! event page says its precision in words and shows a small map, and the API is described
 //! for people at `/api-docs`. In Chromium: the timeline brush filters the map and the list,
 //! markers take their type's colour, and a phone-width screen shows the map first.
+//!
+//! Screenshots as in `workspace_browser` (`scripts/screenshots.sh` writes them to
+//! `docs/screenshots/`).
 
 use crate::both;
 use crate::browser::{browser, driver};
@@ -194,7 +197,7 @@ async fn the_timeline_brush_filters_the_map_and_the_list_and_a_phone_sees_the_ma
             .any(|w| *w > widths.iter().cloned().fold(f64::MAX, f64::min) + 1.0),
         "{widths:?}"
     );
-    crate::browser::shot(&c, "public-map").await;
+    crate::workspace_browser::save(&c, "map").await;
 
     // The brush on 12 November: one event on the map and in the list.
     {
@@ -232,7 +235,7 @@ async fn the_timeline_brush_filters_the_map_and_the_list_and_a_phone_sees_the_ma
         .await
         .unwrap();
     assert_eq!(state, serde_json::json!(["1", 1, 1, false]));
-    crate::browser::shot(&c, "public-brushed").await;
+    crate::workspace_browser::save(&c, "timeline").await;
     c.find(Locator::Css("#all-dates"))
         .await
         .unwrap()
@@ -256,7 +259,7 @@ async fn the_timeline_brush_filters_the_map_and_the_list_and_a_phone_sees_the_ma
         )
         .await
         .unwrap();
-    crate::browser::shot(&c, "public-phone-fa").await;
+    crate::workspace_browser::save(&c, "phone-fa").await;
     assert_eq!(layout[0], true, "the map comes first: {layout}");
     assert!(
         layout[2].as_f64() <= layout[3].as_f64(),

@@ -11,7 +11,7 @@ use crate::support::*;
 use fantoccini::{Client, Locator};
 use std::time::Duration;
 
-async fn save(c: &Client, name: &str) {
+pub(crate) async fn save(c: &Client, name: &str) {
     match std::env::var_os("UNREST_SCREENSHOTS") {
         Some(dir) => {
             std::fs::create_dir_all(&dir).unwrap();
