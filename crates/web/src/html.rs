@@ -150,7 +150,13 @@ pub async fn error_language(
             .find(|(k, _)| *k == "lang")
             .and_then(|(_, v)| Lang::parse(v))
     });
+    // A reporter's submission is read by `intake` alone (and its pages speak the form's
+    // language themselves): it is never buffered here.
+    let reporter = ["/submit", "/receipt"]
+        .iter()
+        .any(|p| request.uri().path().starts_with(p));
     let form = request.method() == Method::POST
+        && !reporter
         && request
             .headers()
             .get(header::CONTENT_TYPE)
