@@ -24,7 +24,17 @@
     var a = el("a", (p.sub_event_type || p.event_type) + " — " + p.location, { href: eventHref(div, id, lang) });
     box.appendChild(a);
     box.appendChild(el("div", p.event_date));
-    if (p.fatalities > 0) box.appendChild(el("div", (lang === "fa" ? "کشته‌ها: " : "Fatalities: ") + p.fatalities));
+    // The page names the counts (a static mirror's page may not: then these defaults).
+    var w = div.dataset, fa = lang === "fa";
+    var counts = [];
+    if (p.fatalities > 0) counts.push((w.wFatalities || (fa ? "کشته‌ها" : "Fatalities")) + ": " + p.fatalities);
+    if (p.injuries > 0) counts.push((w.wInjuries || (fa ? "زخمی‌ها" : "Injuries")) + ": " + p.injuries);
+    if (p.arrests > 0) counts.push((w.wArrests || (fa ? "بازداشت‌ها" : "Arrests")) + ": " + p.arrests);
+    if (counts.length) box.appendChild(el("div", counts.join(" · ")));
+    if (p.source_count) {
+      box.appendChild(el("div", (w.wSources || (fa ? "منابع مستقل" : "Independent sources")) + ": " + p.source_count +
+        (p.grade ? " · " + (w.wGrade || (fa ? "درجه" : "grade")) + " " + p.grade : "")));
+    }
     return box;
   }
 

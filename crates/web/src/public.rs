@@ -249,7 +249,8 @@ async fn map_page(
             }
             div #map data-geojson=(geojson_url) data-provinces="/assets/provinces.geojson"
                 data-tiles=[state.tile_url.as_deref()] data-lang=(lang.code())
-                data-fallback=(t.map_fallback) {}
+                data-fallback=(t.map_fallback) data-w-fatalities=(t.fatalities) data-w-injuries=(t.injuries)
+                data-w-arrests=(t.arrests) data-w-sources=(t.sources) data-w-grade=(t.grade) {}
         }
         section.latest #latest {
             h2 { (t.list_title) }
@@ -392,8 +393,9 @@ pub fn event_article(
                     ", " (province_name(gaz, lang, &e.admin1)) " — "
                     bdi { (format!("{:.4}, {:.4}", e.latitude, e.longitude)) } " (" (match e.geo_precision { 1 => t.geo_exact, 2 => t.geo_near, _ => t.geo_region }) ")" }
                 dt { (t.actors) } dd dir="auto" {
-                    (e.actor1) @if !e.assoc_actor_1.is_empty() { " (" (e.assoc_actor_1) ")" }
-                    @if !e.actor2.is_empty() { " — " (e.actor2) @if !e.assoc_actor_2.is_empty() { " (" (e.assoc_actor_2) ")" } }
+                    // "X with Y", never "X (Iran) (Y (Iran))".
+                    (e.actor1) @if !e.assoc_actor_1.is_empty() { " " (t.with_actors) " " (e.assoc_actor_1) }
+                    @if !e.actor2.is_empty() { " — " (e.actor2) @if !e.assoc_actor_2.is_empty() { " " (t.with_actors) " " (e.assoc_actor_2) } }
                 }
                 dt { (t.fatalities) } dd { (lang.num(e.fatalities)) }
                 @if let Some(c) = sources {

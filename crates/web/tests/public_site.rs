@@ -97,7 +97,7 @@ async fn the_public_list_pages_back_through_the_whole_period() {
 both!(
     the_public_event_page_says_its_precision_in_words_and_shows_a_small_map,
     |app: App| async move {
-        app.submit_ok(crate::flows::KARAJ).await;
+        app.submit_ok("Karaj, 12 November 2022: Hundreds of students gathered at the university gate and chanted slogans; riot police beat them with batons and arrested 4.").await;
         publish_all(&app).await;
         let (_, page) = app.get_text("/").await;
         let id = list_ids(&page)[0];
@@ -118,6 +118,10 @@ both!(
         );
         let (_, fa) = app.get_text(&format!("/events/{id}?lang=fa")).await;
         assert!(fa.contains("روز دقیق") && fa.contains("جای رویداد"));
+        assert!(
+            page.contains("Protesters (Iran) with Students (Iran)") && !page.contains("(Iran))"),
+            "actors without nested brackets"
+        );
     }
 );
 
@@ -138,6 +142,19 @@ both!(
         }
         let (_, fa) = app.get_text("/api-docs?lang=fa").await;
         assert!(fa.contains("dir=\"rtl\"") && fa.contains("رابط برنامه‌نویسی همگانی"));
+        // The CLI's name for the province filter works in the API too.
+        app.submit_ok(crate::flows::KARAJ).await;
+        publish_all(&app).await;
+        let (_, by_province) = app.get_json("/api/events?province=Alborz").await;
+        let (_, by_admin1) = app.get_json("/api/events?admin1=Alborz").await;
+        let (_, elsewhere) = app.get_json("/api/events?admin1=Fars").await;
+        assert_eq!(
+            by_province["events"].as_array().map(Vec::len),
+            Some(1),
+            "{by_province}"
+        );
+        assert_eq!(by_admin1["events"], by_province["events"]);
+        assert_eq!(elsewhere["events"].as_array().map(Vec::len), Some(0));
         let (_, home) = app.get_text("/").await;
         assert!(
             home.contains("href=\"/api-docs?lang=en\""),
@@ -236,6 +253,26 @@ async fn the_timeline_brush_filters_the_map_and_the_list_and_a_phone_sees_the_ma
         .unwrap();
     assert_eq!(state, serde_json::json!(["1", 1, 1, false]));
     crate::workspace_browser::save(&c, "timeline").await;
+    // Its popup: counts, source count and grade.
+    c.find(Locator::Css("#map path.event-marker"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let popup = c
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(".leaflet-popup-content"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        popup.contains("Fatalities: 3") && popup.contains("Independent sources: 1 · grade"),
+        "{popup}"
+    );
     c.find(Locator::Css("#all-dates"))
         .await
         .unwrap()
