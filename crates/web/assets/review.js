@@ -43,6 +43,18 @@ document.addEventListener("DOMContentLoaded", function () {
         marker.bringToFront();
       });
       var marker = L.circleMarker(here, { radius: 7, color: "#fff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 }).addTo(map);
+      // Towns to aim at: the gazetteer's largest around the point, labelled.
+      fetch("/review/places/around?lat=" + here[0] + "&lon=" + here[1], { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (towns) {
+          towns.forEach(function (t) {
+            L.circleMarker([t.latitude, t.longitude], { radius: 3, color: "#4b5563", weight: 1, fillColor: "#4b5563", fillOpacity: 1, interactive: false })
+              .bindTooltip(t.label, { permanent: true, direction: "right", className: "place-label", offset: [4, 0] })
+              .addTo(map);
+          });
+          marker.bringToFront();
+          pick.dataset.towns = String(towns.length);
+        });
       // The point names its place too: the gazetteer's nearest town and its province fill
       // the form, and the marker says which, so the three never disagree.
       map.on("click", function (e) {

@@ -39,6 +39,7 @@ pub fn routes() -> Router<Shared> {
         .route("/review/events/{id}/apart", post(keep_apart))
         .route("/review/places", get(places_page).post(add_place))
         .route("/review/places/near", get(nearest_place))
+        .route("/review/places/around", get(places_around))
         .route("/admin/users", get(users_page).post(add_user))
         .route("/admin/users/{id}", post(update_user))
         .route("/admin/users/{id}/password", post(reset_password))
@@ -896,6 +897,62 @@ async fn nearest_place(
         "latitude": place.lat,
         "longitude": place.lon,
     })))
+}
+
+/// The towns to aim at around a point, for the picker's labels: the gazetteer's most
+/// populous within 150 km, at most 30 and none within 20 km of a larger one, named in the
+/// page's language.
+async fn places_around(
+    State(state): State<Shared>,
+    _analyst: Analyst,
+    Query(q): Query<NearQuery>,
+    headers: HeaderMap,
+) -> Result<axum::Json<serde_json::Value>, AppError> {
+    let lat = coord("latitude", &q.lat, 90.0)
+        .map_err(AppError::BadRequest)?
+        .ok_or_else(|| AppError::BadRequest("latitude is required".into()))?;
+    let lon = coord("longitude", &q.lon, 180.0)
+        .map_err(AppError::BadRequest)?
+        .ok_or_else(|| AppError::BadRequest("longitude is required".into()))?;
+    let lang = Lang::pick(None, &headers);
+    let coder = state
+        .coder
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let mut towns: Vec<&unrest_gazetteer::Place> = coder
+        .gazetteer()
+        .places()
+        .iter()
+        .filter(|p| p.kind == PlaceKind::City)
+        .filter(|p| unrest_gazetteer::distance_km(lat, lon, p.lat, p.lon) <= 150.0)
+        .collect();
+    towns.sort_by(|a, b| b.population.cmp(&a.population).then(a.name.cmp(&b.name)));
+    // Labels that do not cover each other: a town within 20 km of a larger one is left out.
+    let mut kept: Vec<&unrest_gazetteer::Place> = Vec::new();
+    for t in towns {
+        if kept.len() == 30 {
+            break;
+        }
+        if kept
+            .iter()
+            .all(|k| unrest_gazetteer::distance_km(k.lat, k.lon, t.lat, t.lon) > 20.0)
+        {
+            kept.push(t);
+        }
+    }
+    let towns = kept;
+    let out: Vec<serde_json::Value> = towns
+        .iter()
+        .map(|p| {
+            let label = match lang {
+                Lang::Fa if !p.name_fa.is_empty() => p.name_fa.as_str(),
+                _ => p.name.as_str(),
+            };
+            serde_json::json!({"name": p.name, "label": label, "latitude": p.lat, "longitude": p.lon})
+        })
+        .collect();
+    Ok(axum::Json(serde_json::Value::Array(out)))
 }
 
 #[derive(Debug, Default, Deserialize)]

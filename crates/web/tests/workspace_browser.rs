@@ -578,6 +578,20 @@ async fn a_coded_field_shows_its_words_and_a_picked_point_names_its_place() {
     // A point picked east of Karaj fills the place and province from the gazetteer.
     click(&c, "div.pick button").await;
     count(&c, "div.pickmap.open .leaflet-pane").await;
+    // Towns to aim at are labelled, Karaj among them.
+    assert!(count(&c, "div.pickmap .place-label").await > 3);
+    let labels = c
+        .execute(
+            "return Array.prototype.map.call(document.querySelectorAll('div.pickmap .place-label'),
+               function (l) { return l.textContent; });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        labels.as_array().unwrap().iter().any(|l| l == "Karaj"),
+        "{labels}"
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
     {
         use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
