@@ -94,6 +94,15 @@ pub struct Change {
     pub detail: String,
 }
 
+/// A place analysts added, with its id and who added it when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPlace {
+    pub id: i64,
+    pub place: NewPlace,
+    pub added_by: String,
+    pub added_at: String,
+}
+
 /// A place an analyst added, in the columns of a user places file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPlace {
@@ -190,6 +199,31 @@ fn record_with(
         ],
     )?;
     crate::audit::append_history(conn, who, at, action, event_id, report_id, detail, state)?;
+    Ok(())
+}
+
+/// A place's fields must read back as one line of a places file.
+fn check_place(p: &NewPlace) -> Result<()> {
+    for (what, v) in [
+        ("name", &p.name),
+        ("city", &p.city),
+        ("admin1", &p.admin1),
+        ("kind", &p.kind),
+    ] {
+        if v.contains(['\t', '\n', '\r', '|']) {
+            return Err(Error::Invalid(format!(
+                "the place's {what} may not contain tabs, line breaks or |"
+            )));
+        }
+    }
+    if p.alt_names
+        .iter()
+        .any(|n| n.contains(['\t', '\n', '\r', '|']))
+    {
+        return Err(Error::Invalid(
+            "other names may not contain tabs, line breaks or |".into(),
+        ));
+    }
     Ok(())
 }
 
@@ -797,26 +831,7 @@ impl Store {
     /// Stores a place an analyst added. The caller checks it (by building a gazetteer with
     /// it) before storing.
     pub fn add_place(&mut self, p: &NewPlace, by: &str, at: DateTime<Utc>) -> Result<i64> {
-        for (what, v) in [
-            ("name", &p.name),
-            ("city", &p.city),
-            ("admin1", &p.admin1),
-            ("kind", &p.kind),
-        ] {
-            if v.contains(['\t', '\n', '\r', '|']) {
-                return Err(Error::Invalid(format!(
-                    "the place's {what} may not contain tabs, line breaks or |"
-                )));
-            }
-        }
-        if p.alt_names
-            .iter()
-            .any(|n| n.contains(['\t', '\n', '\r', '|']))
-        {
-            return Err(Error::Invalid(
-                "other names may not contain tabs, line breaks or |".into(),
-            ));
-        }
+        check_place(p)?;
         let at = rfc3339(at);
         self.write(|conn| {
             let id = conn
@@ -844,6 +859,77 @@ impl Store {
             let detail = format!("added {} ({:.4}, {:.4})", p.name, p.lat, p.lon);
             record_with(conn, by, &at, "place", None, None, &detail, Some(state))?;
             Ok(id)
+        })
+    }
+
+    /// The places analysts added, oldest first, for the admins' list.
+    pub fn places(&mut self) -> Result<Vec<StoredPlace>> {
+        self.conn
+            .query_all(
+                "SELECT id, name, lat, lon, city, admin1, kind, alt_names, added_by, added_at
+                 FROM places ORDER BY id LIMIT 10000",
+                &[],
+                |r| {
+                    let alt = r.req_text(7)?;
+                    Ok(StoredPlace {
+                        id: r.req_int(0)?,
+                        place: NewPlace {
+                            name: r.req_text(1)?,
+                            lat: r.real(2)?.unwrap_or_default(),
+                            lon: r.real(3)?.unwrap_or_default(),
+                            city: r.req_text(4)?,
+                            admin1: r.req_text(5)?,
+                            kind: r.req_text(6)?,
+                            alt_names: alt
+                                .split('|')
+                                .filter(|n| !n.is_empty())
+                                .map(str::to_string)
+                                .collect(),
+                        },
+                        added_by: r.req_text(8)?,
+                        added_at: r.req_text(9)?,
+                    })
+                },
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Corrects a place an analyst added, logged with its new state like an addition.
+    /// Returns whether there was such a place. The caller checks the place as for `add_place`.
+    pub fn update_place(
+        &mut self,
+        id: i64,
+        p: &NewPlace,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        check_place(p)?;
+        let at = rfc3339(at);
+        self.write(|conn| {
+            let n = conn.execute(
+                "UPDATE places SET name = $1, lat = $2, lon = $3, city = $4, admin1 = $5, kind = $6,
+                    alt_names = $7 WHERE id = $8",
+                &[
+                    p.name.as_str().into(),
+                    p.lat.into(),
+                    p.lon.into(),
+                    p.city.as_str().into(),
+                    p.admin1.as_str().into(),
+                    p.kind.as_str().into(),
+                    p.alt_names.join("|").into(),
+                    id.into(),
+                ],
+            )?;
+            if n == 0 {
+                return Ok(false);
+            }
+            let state = crate::audit::RowState::Row {
+                id,
+                state: crate::audit::place_state(conn, id)?,
+            };
+            let detail = format!("edited {} ({:.4}, {:.4})", p.name, p.lat, p.lon);
+            record_with(conn, by, &at, "place", None, None, &detail, Some(state))?;
+            Ok(true)
         })
     }
 

@@ -25,6 +25,7 @@
 #![recursion_limit = "256"]
 
 mod abuse;
+mod admin;
 mod api;
 mod assets;
 mod auth;
@@ -235,10 +236,12 @@ fn router(state: Shared, config: &ServeConfig) -> Router {
         .merge(submit::routes())
         .merge(review::routes())
         .merge(workspace::routes())
+        .merge(admin::routes())
         .merge(api::routes())
         .merge(assets::routes())
         .merge(replica::routes())
         .fallback(public::not_found)
+        .layer(axum::middleware::from_fn(html::error_language))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             abuse::limits,
