@@ -473,6 +473,7 @@ impl<'a> Doc<'a> {
             .collect();
         if has_capitals {
             found.extend(self.find_other_spellings(&found));
+            found.extend(self.find_demonyms(&found));
             found.sort_by_key(|f| f.0);
         }
         let starts: Vec<usize> = found.iter().map(|f| f.0).collect();
@@ -504,6 +505,45 @@ impl<'a> Doc<'a> {
                 continue;
             }
             if !self.may_be_place(first, last, &candidates, &starts) {
+                continue;
+            }
+            // "Shahid Doran station", "Imam Reza hospital": a district's name that goes on
+            // in capitalised words is the first word of a longer name, not the district.
+            let district_only = candidates.iter().all(|&id| {
+                matches!(
+                    self.gazetteer.place(id).kind,
+                    PlaceKind::District | PlaceKind::Landmark
+                )
+            });
+            if latin
+                && district_only
+                && last < self.tokens.len()
+                && self.tokens[last].sep <= Sep::Hyphen
+                && self.tokens[last].capitalised
+                && self.hit_at(last).is_none()
+                && !starts.contains(&last)
+            {
+                continue;
+            }
+            // "Iraqi Kurdistan", "Turkish Azerbaijan": a name abroad, not Iran's place; "Kooye
+            // Ilam": a quarter's name, not the town (in Latin script every name is asked).
+            let not_place = latin
+                && first > 0
+                && self.tokens[first].sep <= Sep::Hyphen
+                && self
+                    .lexicon()
+                    .find_ending_at(self.text(), &self.tokens, first, Cat::NotPlace, 2)
+                    .is_some();
+            if not_place {
+                continue;
+            }
+            if first > 0
+                && self.tokens[first].sep <= Sep::Hyphen
+                && self
+                    .lexicon()
+                    .find_ending_at(self.text(), &self.tokens, first, Cat::Abroad, 2)
+                    .is_some()
+            {
                 continue;
             }
             // "Valiasr street", "Tabriz Street in Tehran": a street named after a place.
@@ -543,6 +583,26 @@ impl<'a> Doc<'a> {
         out.extend(self.coordinate_places());
         out.sort_by_key(|m| m.first);
         let mut out = self.keep_placed(out);
+        self.drop_parts_named_before_their_city(&mut out);
+        // "Investors of Arman Alborz institute gathered in front of the parliament": the
+        // capital's institution after a location word is the venue; a name with no
+        // location word before it is then an organisation's.
+        if let Some(venue) = self.capital_venue() {
+            // A place in another sentence (a dateline, "Shiraz: …") is not a company's.
+            let sentence = self.sentence_of[venue.first];
+            if !out.iter().any(|m| {
+                m.role == Role::Scene
+                    && (self.after_location(m.first) || self.sentence_of[m.first] != sentence)
+            }) {
+                for m in &mut out {
+                    if m.role == Role::Scene {
+                        m.role = Role::Name;
+                    }
+                }
+                out.push(venue);
+                out.sort_by_key(|m| m.first);
+            }
+        }
         // A company named after a place is where it is when no other place is named.
         if !out.iter().any(|m| m.role == Role::Scene) {
             for m in &mut out {
@@ -686,6 +746,140 @@ impl<'a> Doc<'a> {
             i += 1;
         }
         out
+    }
+
+    /// "Hayya Surrah, Kooye Alavi and Lashgar Abad in Ahvaz": names listed right before "in"
+    /// and a town are parts of that town; a smaller namesake in another province is not
+    /// meant. Latin script only (the Persian joint is [`Doc::keep_placed`]).
+    fn drop_parts_named_before_their_city(&self, out: &mut Vec<PlaceMention>) {
+        let g = self.gazetteer;
+        let mut k = 0;
+        while k < out.len() {
+            let a = &out[k];
+            let latin = self.word(a.first).bytes().all(|b| b.is_ascii_alphabetic());
+            let city = latin.then(|| self.city_after_list(a.last, out)).flatten();
+            let part = city.is_some_and(|b: &PlaceMention| {
+                let big = |id: &PlaceId| g.place(*id).population;
+                let b_pop = b.candidates.iter().map(big).max().unwrap_or(0);
+                a.candidates.iter().all(|&id| {
+                    let p = g.place(id);
+                    p.population < b_pop
+                        && b.candidates.iter().all(|&c| g.place(c).admin1 != p.admin1)
+                })
+            });
+            if part {
+                out.remove(k);
+            } else {
+                k += 1;
+            }
+        }
+    }
+
+    /// The town after a list that goes on from token `at`: commas, "and", capitalised names
+    /// and places, then `within` ("in") and a town's name right after the last name.
+    fn city_after_list<'m>(
+        &self,
+        mut at: usize,
+        out: &'m [PlaceMention],
+    ) -> Option<&'m PlaceMention> {
+        let limit = (at + 12).min(self.tokens.len());
+        while at < limit {
+            let t = &self.tokens[at];
+            if t.sep >= Sep::Colon {
+                return None;
+            }
+            let h = self.hit_at(at).map(|h| &self.hits[h]);
+            if h.is_some_and(|h| h.has(Cat::Within) && h.first == at) && t.sep <= Sep::Hyphen {
+                let next = h.map_or(at + 1, |h| h.last);
+                return out.iter().find(|m| {
+                    m.first == next
+                        && !m.province_word
+                        && m.candidates
+                            .iter()
+                            .any(|&id| self.gazetteer.place(id).kind == PlaceKind::City)
+                });
+            }
+            let listed = t.capitalised && h.is_none_or(|h| h.has(Cat::NotPlace))
+                || out.iter().any(|m| m.first <= at && at < m.last);
+            let joint = h.is_some_and(|h| h.has(Cat::Conjunction));
+            if !listed && !joint {
+                return None;
+            }
+            at = h.filter(|_| joint).map_or(at + 1, |h| h.last);
+        }
+        None
+    }
+
+    /// "Isfahani farmers", "Shirazi workers": a city's adjective before a person word names
+    /// the city. Only a town of at least [`DEMONYM_TOWN`] people: smaller ones are more
+    /// often family names.
+    fn find_demonyms(
+        &self,
+        found: &[(usize, usize, Vec<PlaceId>)],
+    ) -> Vec<(usize, usize, Vec<PlaceId>)> {
+        let mut out = Vec::new();
+        for i in 0..self.tokens.len().saturating_sub(1) {
+            let word = self.word(i);
+            let next_is_person = self.tokens[i + 1].sep <= Sep::Hyphen
+                && self
+                    .hit_starting_at(i + 1)
+                    .is_some_and(|h| self.hits[h].has(Cat::Person) || self.hits[h].has(Cat::Crowd));
+            if !self.tokens[i].capitalised
+                || !next_is_person
+                || word.len() < 5
+                || !word.ends_with('i')
+                || !word.bytes().all(|b| b.is_ascii_alphabetic())
+                || self.hit_at(i).is_some()
+                || found.iter().any(|f| f.0 <= i && i < f.1)
+            {
+                continue;
+            }
+            let ids: Vec<PlaceId> = self
+                .gazetteer
+                .lookup(&word[..word.len() - 1])
+                .into_iter()
+                .filter(|&id| {
+                    let p = self.gazetteer.place(id);
+                    p.kind == PlaceKind::City && p.population >= DEMONYM_TOWN
+                })
+                .collect();
+            if !ids.is_empty() {
+                out.push((i, i + 1, ids));
+            }
+        }
+        out
+    }
+
+    /// A place mention right after a location word ("in Karaj", "in front of Qazvin's").
+    fn after_location(&self, first: usize) -> bool {
+        first > 0
+            && self.tokens[first].sep <= Sep::Hyphen
+            && self
+                .lexicon()
+                .find_ending_at(self.text(), &self.tokens, first, Cat::Location, 2)
+                .is_some()
+    }
+
+    /// One of the capital's institutions right after a location word, "the" or one other
+    /// word allowed between ("in front of the parliament", "at Iranian parliament").
+    fn capital_venue(&self) -> Option<PlaceMention> {
+        let (_, hit) = self.hits.iter().enumerate().find(|(h, hit)| {
+            hit.has(Cat::Capital)
+                && !self.negated(*h)
+                && (hit.first.saturating_sub(1)..=hit.first).any(|at| {
+                    (at..=hit.first).all(|j| j == 0 || self.tokens[j].sep <= Sep::Hyphen)
+                        && self.after_location(at)
+                })
+        })?;
+        let capital = self.gazetteer.lookup("Tehran").first().copied()?;
+        Some(PlaceMention {
+            first: hit.first,
+            last: hit.last,
+            candidates: vec![capital],
+            role: Role::Scene,
+            province_word: false,
+            near: false,
+        })
     }
 
     /// A report that names no place but one of the country's institutions in the capital
@@ -919,6 +1113,9 @@ impl<'a> Doc<'a> {
             .unwrap_or(pool[0])
     }
 }
+
+/// The smallest town whose adjective ("Isfahani") is read as the town.
+const DEMONYM_TOWN: u32 = 100_000;
 
 /// A point farther than this from every settlement the gazetteer knows names no place.
 const POINT_RADIUS_KM: f64 = 30.0;

@@ -244,6 +244,15 @@ pub enum Cat {
     /// A word that makes the place name before it part of an organisation's name
     /// ("company", "sugar", "petrochemical"): see `Role::Name`.
     Organisation,
+    /// A word before a name that puts it outside the country ("Iraqi Kurdistan"): the
+    /// name is not the province or town of that name.
+    Abroad,
+    /// Words that describe the next place of a list ("as well as southwestern cities of
+    /// Ahwaz", "northeastern Gorgan city"): the list goes on through them.
+    ListFiller,
+    /// A word between a part and the town it lies in ("Kooye Alavi in Ahvaz"): names
+    /// listed before it are parts of that town, not namesakes elsewhere.
+    Within,
     /// An accident or a disaster ("car crash", "earthquake"): a death there is no violence.
     Mishap,
     /// Dying, said with no one's doing in it ("died", "جان باخت"): a death told only so is
@@ -339,6 +348,9 @@ impl Cat {
             "death" => Cat::Death,
             "assault" => Cat::Assault,
             "organisation" => Cat::Organisation,
+            "abroad" => Cat::Abroad,
+            "list_filler" => Cat::ListFiller,
+            "within" => Cat::Within,
             _ => return None,
         })
     }

@@ -196,6 +196,7 @@ fn listed_with(
     // namesake in a list is the one near the others ("Sanandaj, Marivan, Maku and Bukan").
     let mut context: Vec<String> = vec![doc.gazetteer.place(place.id).admin1.clone()];
     context.extend(doc_context.iter().cloned());
+    let mut before_admin1 = doc.gazetteer.place(place.id).admin1.clone();
     while let Some(next) = doc.places.get(at + 1) {
         let prev = &doc.places[at];
         // "in Asaluyeh port city and Kangan": words for a kind of place after a name
@@ -204,7 +205,8 @@ fn listed_with(
         while prev_last < next.first
             && doc.tokens[prev_last].sep <= Sep::Hyphen
             && doc.hit_at(prev_last).is_some_and(|h| {
-                doc.hits[h].has(Cat::PlaceType) && !doc.hits[h].has(Cat::Conjunction)
+                (doc.hits[h].has(Cat::PlaceType) || doc.hits[h].has(Cat::Province))
+                    && !doc.hits[h].has(Cat::Conjunction)
             })
         {
             prev_last = doc.hits[doc.hit_at(prev_last).expect("a hit")].last;
@@ -227,7 +229,22 @@ fn listed_with(
             && doc.tokens[prev.last].sep == Sep::Comma
             && (prev.last..next.first).all(|j| doc.tokens[j].capitalised || conjunction(j))
             && (doc.tokens[next.first].sep == Sep::Comma || conjunction(next.first - 1));
-        if !(joined || through_unknown) || next.role != Role::Scene || next.province_word {
+        // "Ilam and Bushehr provinces as well as southwestern cities of Ahwaz and Abadan,
+        // northeastern Gorgan city": words that describe the next place keep the list going
+        // when a comma or a conjunction stands among them.
+        let described = next.first > prev_last
+            && next.first - prev_last <= 8
+            && (prev_last..next.first).all(|j| {
+                doc.tokens[j].sep <= Sep::Comma
+                    && doc.hit_at(j).is_some_and(|h| {
+                        let hit = &doc.hits[h];
+                        hit.has(Cat::ListFiller) || hit.has(Cat::Conjunction)
+                    })
+            })
+            && (doc.tokens[prev_last].sep == Sep::Comma
+                || (prev_last..next.first).any(conjunction))
+            && doc.tokens[next.first].sep <= Sep::Comma;
+        if !(joined || through_unknown || described) || next.role != Role::Scene {
             break;
         }
         // "Javanrud (Kermanshah)": a name in brackets after a place qualifies it.
@@ -240,10 +257,21 @@ fn listed_with(
         let p = doc.gazetteer.place(id);
         // "Naziabad, Tehran": the city of a district is context too.
         let parent = doc.gazetteer.place(place.id).parent_city == Some(id);
-        if p.kind == PlaceKind::Province || p.kind == PlaceKind::County || parent {
+        // "Bukan, West Azerbaijan" names the province of the place before it; "Kerman,
+        // Bushehr and Gilan" or "Ilam and Bushehr provinces" lists provinces, each an event
+        // at its capital.
+        let province = p.kind == PlaceKind::Province || next.province_word;
+        let qualifies = province && p.admin1 == before_admin1;
+        if qualifies || p.kind == PlaceKind::County && !province || parent {
+            // "Soltanabad, Ramhormoz County, Khuzestan Province": a county names the
+            // province that follows it too.
+            if p.kind == PlaceKind::County {
+                before_admin1 = p.admin1.clone();
+            }
             at += 1;
             continue;
         }
+        before_admin1 = p.admin1.clone();
         if id != place.id && !out.iter().any(|o: &PlaceChoice| o.id == id) {
             out.push(PlaceChoice {
                 id,

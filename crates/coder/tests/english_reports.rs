@@ -288,3 +288,136 @@ fn a_death_told_with_no_ones_violence_in_it_is_no_attack() {
         )]
     );
 }
+
+#[test]
+fn a_list_goes_on_through_words_that_describe_its_places() {
+    assert_eq!(
+        places(
+            "Loyalist rallies took place in northern Zanjan and Qazvin provinces as well as \
+             the eastern cities of Sabzevar and Neyshabur, southern Jahrom city and central \
+             Kashan town."
+        ),
+        [
+            "Jahrom",
+            "Kashan",
+            "Neyshabur",
+            "Qazvin",
+            "Sabzevar",
+            "Zanjan"
+        ]
+    );
+}
+
+#[test]
+fn a_province_in_a_list_of_towns_is_an_event_at_its_capital_unless_it_names_the_towns_province() {
+    let events = code("Bakers protested in the provinces of Yazd, Semnan and Golestan.");
+    let golestan = events
+        .iter()
+        .find(|e| e.admin1 == "Golestan")
+        .expect("Golestan is listed");
+    assert_eq!(golestan.location, "Gorgan");
+    assert_eq!(golestan.geo_precision, 3);
+    // "Bukan, West Azerbaijan" says where Bukan is.
+    assert_eq!(
+        places("Pensioners rallied in Bukan, West Azerbaijan and Saqqez."),
+        ["Bukan", "Saqqez"]
+    );
+}
+
+#[test]
+fn a_name_abroad_is_not_the_province_of_that_name() {
+    assert_eq!(
+        places(
+            "Two border guards were killed in a clash with militants who crossed from Iraqi \
+             Kurdistan near Sardasht."
+        ),
+        ["Sardasht"]
+    );
+}
+
+#[test]
+fn a_venue_after_in_front_of_wins_over_where_the_protesters_come_from() {
+    assert_eq!(
+        places(
+            "Former workers of a Tabriz textile mill gathered in front of Zanjan's governorate."
+        ),
+        ["Zanjan"]
+    );
+}
+
+#[test]
+fn the_capitals_institution_as_venue_wins_over_a_place_in_a_company_name() {
+    assert_eq!(
+        places(
+            "Savers of the Kerman Credit and Mehr institutes gathered in front of the parliament."
+        ),
+        ["Tehran"]
+    );
+    // A dateline's place is the report's, whatever the sentence after it names.
+    assert_eq!(
+        places("Yazd: Savers of the Mehr institute gathered in front of the parliament's office."),
+        ["Yazd"]
+    );
+}
+
+#[test]
+fn names_listed_before_in_and_a_city_are_parts_of_that_city() {
+    // "Haya" is also a village of Zanjan: here it is a quarter of Ahvaz.
+    assert_eq!(
+        places("Night protests were held in Haya Soghra, Kuye Alavi and Zergan in Ahvaz."),
+        ["Ahvaz"]
+    );
+}
+
+#[test]
+fn shar_spells_shahr() {
+    assert_eq!(
+        places("Drivers of the Eslamshar bus line went on strike."),
+        ["Eslamshahr"]
+    );
+}
+
+#[test]
+fn a_finglish_report_finds_its_place_day_and_gathering() {
+    let events =
+        code("dishab dar rasht mardom tajamo kardand va shoar dadand, 3 nafar bazdasht shodand");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].location, "Rasht");
+    assert_eq!(events[0].event_date, "2021-05-19");
+    assert_eq!(events[0].arrests, Some(3));
+}
+
+#[test]
+fn a_citys_adjective_before_people_names_the_city() {
+    assert_eq!(
+        places("Shirazi pensioners gathered after the sermon and chanted against the governor."),
+        ["Shiraz"]
+    );
+    // A family name is no place.
+    assert!(places("Mr Shirazi, a lawyer, said the case was closed.").is_empty());
+}
+
+#[test]
+fn a_name_after_a_persian_street_or_quarter_word_is_not_the_town() {
+    assert_eq!(
+        places("Residents of Kuye Zanjan in Qazvin protested against the new landfill."),
+        ["Qazvin"]
+    );
+}
+
+#[test]
+fn setting_an_office_on_fire_is_a_riot() {
+    let events = code("In Behbahan an unpaid contractor set the municipality building on fire.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_type, "Riots");
+}
+
+#[test]
+fn shot_to_death_and_shot_and_wounded_are_lethal_force_with_their_counts() {
+    let events = code("Border guards shot to death 3 porters near Baneh.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].fatalities, 3);
+    let events = code("Police shot and wounded 2 men at a checkpoint in Zahedan.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].injuries, Some(2));
+}
