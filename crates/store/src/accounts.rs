@@ -94,6 +94,15 @@ pub struct Change {
     pub detail: String,
 }
 
+/// A place analysts added, with its id and who added it when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPlace {
+    pub id: i64,
+    pub place: NewPlace,
+    pub added_by: String,
+    pub added_at: String,
+}
+
 /// A place an analyst added, in the columns of a user places file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPlace {
@@ -190,6 +199,31 @@ fn record_with(
         ],
     )?;
     crate::audit::append_history(conn, who, at, action, event_id, report_id, detail, state)?;
+    Ok(())
+}
+
+/// A place's fields must read back as one line of a places file.
+fn check_place(p: &NewPlace) -> Result<()> {
+    for (what, v) in [
+        ("name", &p.name),
+        ("city", &p.city),
+        ("admin1", &p.admin1),
+        ("kind", &p.kind),
+    ] {
+        if v.contains(['\t', '\n', '\r', '|']) {
+            return Err(Error::Invalid(format!(
+                "the place's {what} may not contain tabs, line breaks or |"
+            )));
+        }
+    }
+    if p.alt_names
+        .iter()
+        .any(|n| n.contains(['\t', '\n', '\r', '|']))
+    {
+        return Err(Error::Invalid(
+            "other names may not contain tabs, line breaks or |".into(),
+        ));
+    }
     Ok(())
 }
 
@@ -296,6 +330,88 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         Ok(())
+    }
+
+    /// Requests of `client` (a keyed hash, never an address) of `kind` counted after
+    /// `since`, as every replica on this database counted them: how many, and when the
+    /// oldest of them was.
+    pub fn rate_hits(
+        &mut self,
+        kind: &str,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(u32, Option<DateTime<Utc>>)> {
+        let found = self
+            .conn
+            .query_one(
+                "SELECT COUNT(*), MIN(at) FROM rate_hits WHERE kind = $1 AND client = $2 AND at > $3",
+                &[
+                    Value::from(kind),
+                    Value::from(client),
+                    Value::from(millis(since)),
+                ],
+                |r| Ok((r.req_int(0)?, r.text(1)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        let (n, oldest) = found.unwrap_or((0, None));
+        let oldest = oldest
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc));
+        Ok((u32::try_from(n).unwrap_or(u32::MAX), oldest))
+    }
+
+    /// Counts one request of `client` of `kind` at `now`, and forgets every hit (of any
+    /// client) from before `forget_before`, so the table holds one window and no more.
+    pub fn rate_hit(
+        &mut self,
+        kind: &str,
+        client: &str,
+        now: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO rate_hits (kind, client, at) VALUES ($1, $2, $3)",
+                &[
+                    Value::from(kind),
+                    Value::from(client),
+                    Value::from(millis(now)),
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .execute(
+                "DELETE FROM rate_hits WHERE kind = $1 AND at <= $2",
+                &[Value::from(kind), Value::from(millis(forget_before))],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Takes the form whose token hashes to `token_hash` for its one submission: `false`
+    /// when it was taken before, here or on another replica. Forgets forms taken before
+    /// `forget_before` (their tokens have expired by then).
+    pub fn use_form(
+        &mut self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<bool> {
+        self.conn
+            .execute(
+                "DELETE FROM used_forms WHERE at <= $1",
+                &[Value::from(millis(forget_before))],
+            )
+            .map_err(|e| self.err(e))?;
+        let taken = self
+            .conn
+            .execute(
+                "INSERT INTO used_forms (token_hash, at) VALUES ($1, $2)
+                 ON CONFLICT (token_hash) DO NOTHING",
+                &[Value::from(token_hash), Value::from(millis(now))],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(taken == 1)
     }
 
     /// A successful login of `name` ends its row of failures.
@@ -715,26 +831,7 @@ impl Store {
     /// Stores a place an analyst added. The caller checks it (by building a gazetteer with
     /// it) before storing.
     pub fn add_place(&mut self, p: &NewPlace, by: &str, at: DateTime<Utc>) -> Result<i64> {
-        for (what, v) in [
-            ("name", &p.name),
-            ("city", &p.city),
-            ("admin1", &p.admin1),
-            ("kind", &p.kind),
-        ] {
-            if v.contains(['\t', '\n', '\r', '|']) {
-                return Err(Error::Invalid(format!(
-                    "the place's {what} may not contain tabs, line breaks or |"
-                )));
-            }
-        }
-        if p.alt_names
-            .iter()
-            .any(|n| n.contains(['\t', '\n', '\r', '|']))
-        {
-            return Err(Error::Invalid(
-                "other names may not contain tabs, line breaks or |".into(),
-            ));
-        }
+        check_place(p)?;
         let at = rfc3339(at);
         self.write(|conn| {
             let id = conn
@@ -765,6 +862,77 @@ impl Store {
         })
     }
 
+    /// The places analysts added, oldest first, for the admins' list.
+    pub fn places(&mut self) -> Result<Vec<StoredPlace>> {
+        self.conn
+            .query_all(
+                "SELECT id, name, lat, lon, city, admin1, kind, alt_names, added_by, added_at
+                 FROM places ORDER BY id LIMIT 10000",
+                &[],
+                |r| {
+                    let alt = r.req_text(7)?;
+                    Ok(StoredPlace {
+                        id: r.req_int(0)?,
+                        place: NewPlace {
+                            name: r.req_text(1)?,
+                            lat: r.real(2)?.unwrap_or_default(),
+                            lon: r.real(3)?.unwrap_or_default(),
+                            city: r.req_text(4)?,
+                            admin1: r.req_text(5)?,
+                            kind: r.req_text(6)?,
+                            alt_names: alt
+                                .split('|')
+                                .filter(|n| !n.is_empty())
+                                .map(str::to_string)
+                                .collect(),
+                        },
+                        added_by: r.req_text(8)?,
+                        added_at: r.req_text(9)?,
+                    })
+                },
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Corrects a place an analyst added, logged with its new state like an addition.
+    /// Returns whether there was such a place. The caller checks the place as for `add_place`.
+    pub fn update_place(
+        &mut self,
+        id: i64,
+        p: &NewPlace,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        check_place(p)?;
+        let at = rfc3339(at);
+        self.write(|conn| {
+            let n = conn.execute(
+                "UPDATE places SET name = $1, lat = $2, lon = $3, city = $4, admin1 = $5, kind = $6,
+                    alt_names = $7 WHERE id = $8",
+                &[
+                    p.name.as_str().into(),
+                    p.lat.into(),
+                    p.lon.into(),
+                    p.city.as_str().into(),
+                    p.admin1.as_str().into(),
+                    p.kind.as_str().into(),
+                    p.alt_names.join("|").into(),
+                    id.into(),
+                ],
+            )?;
+            if n == 0 {
+                return Ok(false);
+            }
+            let state = crate::audit::RowState::Row {
+                id,
+                state: crate::audit::place_state(conn, id)?,
+            };
+            let detail = format!("edited {} ({:.4}, {:.4})", p.name, p.lat, p.lon);
+            record_with(conn, by, &at, "place", None, None, &detail, Some(state))?;
+            Ok(true)
+        })
+    }
+
     /// The places analysts added, as a user places file for `Gazetteer::with_user_places`.
     pub fn places_tsv(&mut self) -> Result<String> {
         let rows = self
@@ -788,4 +956,9 @@ impl Store {
             .map_err(|e| self.err(e))?;
         Ok(rows.concat())
     }
+}
+
+/// A time to the millisecond, in a form that sorts as it compares (rate windows are short).
+fn millis(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

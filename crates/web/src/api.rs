@@ -419,7 +419,7 @@ pub fn openapi_doc() -> Value {
     let filters = json!([
         {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "First event date, inclusive (YYYY-MM-DD)."},
         {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "Last event date, inclusive."},
-        {"name": "province", "in": "query", "schema": {"type": "string"}, "description": "Province (ACLED admin1 name), any case."},
+        {"name": "province", "in": "query", "schema": {"type": "string"}, "description": "Province (ACLED admin1 name), any case. `admin1` is the same filter (the CLI's and ACLED's name)."},
         {"name": "type", "in": "query", "schema": {"type": "string"}, "description": "An event type or sub-event type from the codebook."},
         {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Words that must appear in the notes (Persian letters and digits folded)."},
         {"name": "bbox", "in": "query", "schema": {"type": "string"}, "description": "minlon,minlat,maxlon,maxlat in WGS84 degrees."}

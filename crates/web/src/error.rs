@@ -163,13 +163,35 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// What an error page showed, so that a layer that knows the request's language can write
+/// the page again in it.
+#[derive(Debug, Clone)]
+pub struct ShownError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ShownError {
+    /// Whether the message is the code's general one (so a translation of it may be shown).
+    pub fn is_general(&self) -> bool {
+        ERROR_TABLE
+            .iter()
+            .any(|(c, _, m)| *c == self.code && *m == self.message)
+    }
+}
+
 impl IntoResponse for AppError {
     /// Pages answer with a small HTML page; see `pages::error_page` for the framed one.
     fn into_response(self) -> Response {
         self.log();
         let status = self.status();
-        let body = crate::html::error_page(&self);
+        let body = crate::html::error_page(&self, crate::i18n::Lang::En);
         let mut response = (status, body).into_response();
+        // The page is written again in the request's language by `html::error_language`.
+        response.extensions_mut().insert(ShownError {
+            code: self.code(),
+            message: self.message(),
+        });
         if let AppError::TooManyRequests(s) | AppError::Busy(s) = self {
             response
                 .headers_mut()

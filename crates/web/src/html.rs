@@ -65,7 +65,7 @@ impl Frame<'_> {
                             a href=(href("/", l)) { (t.nav_map) }
                             a href=(href("/submit", l)) { (t.nav_submit) }
                             a href=(href("/receipt", l)) { (t.nav_receipt) }
-                            a href="/openapi.json" { (t.nav_api) }
+                            a href=(href("/api-docs", l)) { (t.nav_api) }
                             @if let Some(v) = self.viewer {
                                 a href=(href("/review", l)) { (t.nav_review) }
                                 @if v.admin { a href=(href("/admin/users", l)) { (t.nav_users) } }
@@ -88,21 +88,120 @@ impl Frame<'_> {
     }
 }
 
-/// A bare page for errors that happen before a language is known.
-pub fn error_page(e: &AppError) -> Markup {
+/// The page of an error, in `lang`: its code's words from the labels files, and the
+/// specific message (a form's mistake) when there is one.
+pub fn error_page(e: &AppError, lang: Lang) -> Markup {
+    error_markup(
+        &crate::error::ShownError {
+            code: e.code(),
+            message: e.message(),
+        },
+        lang,
+    )
+}
+
+fn error_markup(e: &crate::error::ShownError, lang: Lang) -> Markup {
+    use crate::workspace::w;
+    let title = w(lang, "error");
     let frame = Frame {
-        lang: Lang::En,
-        title: "Error",
+        lang,
+        title,
         path: "/",
         viewer: None,
         scripts: &[],
         styles: &[],
         body_class: "",
     };
+    let status = crate::error::ERROR_TABLE
+        .iter()
+        .find(|(c, _, _)| *c == e.code)
+        .map_or(500, |(_, s, _)| *s);
+    // A specific message in Persian script is Persian (the analysts' words), else English.
+    let detail_lang = if e
+        .message
+        .chars()
+        .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+    {
+        "fa"
+    } else {
+        "en"
+    };
     frame.render(html! {
-        h1 { "Error " (e.status().as_u16()) }
-        p.error { (e.message()) }
-        p { a href="/" { "Back to the map" } }
+        h1 { (title) " " (lang.num(status)) }
+        p.error { (w(lang, &format!("err_{}", e.code))) }
+        @if !e.is_general() {
+            p.error.detail lang=(detail_lang) dir="auto" { (e.message) }
+        }
+        p { a href=(href("/", lang)) { (w(lang, "back_to_map")) } }
+    })
+}
+
+/// Writes an error page again in the language of the request that met it: `?lang=`, the
+/// `lang` field of a posted form (every form carries one), else `Accept-Language`.
+pub async fn error_language(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{header, Method};
+    use axum::response::IntoResponse;
+    let query_lang = request.uri().query().and_then(|q| {
+        q.split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == "lang")
+            .and_then(|(_, v)| Lang::parse(v))
+    });
+    // A reporter's submission is read by `intake` alone (and its pages speak the form's
+    // language themselves): it is never buffered here.
+    let reporter = ["/submit", "/receipt"]
+        .iter()
+        .any(|p| request.uri().path().starts_with(p));
+    let form = request.method() == Method::POST
+        && !reporter
+        && request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let headers = request.headers().clone();
+    let (request, form_lang) = if form && query_lang.is_none() {
+        let (parts, body) = request.into_parts();
+        let bytes = match axum::body::to_bytes(body, crate::BODY_LIMIT).await {
+            Ok(b) => b,
+            Err(_) => return AppError::TooLarge.into_response(),
+        };
+        let lang = form_lang_of(&bytes);
+        (
+            axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes)),
+            lang,
+        )
+    } else {
+        (request, None)
+    };
+    let response = next.run(request).await;
+    let Some(shown) = response
+        .extensions()
+        .get::<crate::error::ShownError>()
+        .cloned()
+    else {
+        return response;
+    };
+    let lang = query_lang
+        .or(form_lang)
+        .unwrap_or_else(|| Lang::pick(None, &headers));
+    if lang == Lang::En {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let page = error_markup(&shown, lang).into_string();
+    axum::response::Response::from_parts(parts, axum::body::Body::from(page))
+}
+
+/// The `lang` field of a URL-encoded form, if it names a language.
+fn form_lang_of(body: &[u8]) -> Option<Lang> {
+    body.split(|b| *b == b'&').find_map(|kv| {
+        let v = kv.strip_prefix(b"lang=")?;
+        Lang::parse(std::str::from_utf8(v).ok()?)
     })
 }
 

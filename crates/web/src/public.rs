@@ -25,6 +25,7 @@ pub fn routes() -> Router<Shared> {
         .route("/", get(map_page))
         .route("/events/{id}", get(event_page))
         .route("/digest", get(digest_page))
+        .route("/api-docs", get(api_docs))
 }
 
 /// `/digest?from=YYYY-MM-DD&to=YYYY-MM-DD&lang=fa`: the digest of the published incidents
@@ -123,6 +124,14 @@ async fn map_page(
     let lang = Lang::pick(q.lang.as_deref(), &headers);
     let t = lang.tr();
     let filter = q.filter();
+    // The list pages back through the whole period, newest first, by keyset.
+    let after =
+        match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            None => None,
+            Some(a) => Some(a.parse::<i64>().map_err(|_| {
+                AppError::BadRequest(format!("after must be an event id, not {a:?}"))
+            })?),
+        };
     let (error, days, latest, (total, fatalities)) = match filter {
         Err(e) => (Some(e.message()), Vec::new(), Vec::new(), (0, 0)),
         Ok(filter) => {
@@ -136,10 +145,11 @@ async fn map_page(
                     let fatalities = counted.iter().map(|d| d.fatalities).sum::<u64>();
                     let days: Vec<(String, u64)> =
                         counted.into_iter().map(|d| (d.day, d.incidents)).collect();
-                    let mut latest: Vec<StoredEvent> = Vec::with_capacity(LIST_LEN);
+                    let mut latest: Vec<StoredEvent> = Vec::with_capacity(LIST_LEN + 1);
                     let page = Page {
                         order: Order::Latest,
-                        limit: Some(LIST_LEN as u64),
+                        limit: Some(LIST_LEN as u64 + 1),
+                        after,
                         ..Page::default()
                     };
                     s.incident_rows::<AppError>(&filter, &page, |i| {
@@ -173,6 +183,23 @@ async fn map_page(
     provinces.sort();
     let selected = |a: &Option<String>, v: &str| a.as_deref().map(str::trim) == Some(v);
     let geojson_url = format!("/api/events.geojson?{fq}");
+    let more = latest.len() > LIST_LEN;
+    let latest = &latest[..latest.len().min(LIST_LEN)];
+    let list_href = |after: Option<i64>| {
+        let mut query = fq.clone();
+        if let Some(a) = after {
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(&format!("after={a}"));
+        }
+        let path = if query.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/?{query}")
+        };
+        format!("{}#latest", href(&path, lang))
+    };
     let body = html! {
         div.mapwrap {
             aside.filters {
@@ -212,17 +239,25 @@ async fn map_page(
                     a href=(geojson_url) download="unrest-events.geojson" { (t.download_geojson) }
                 }
                 (timeline_svg(lang, &days))
+                p.brush-hint { (t.brush_hint) " " button.link #all-dates type="button" hidden { (t.all_dates) } }
+                ul.type-legend {
+                    @for (i, (en, fa)) in EVENT_TYPES.iter().enumerate() {
+                        li data-type=(en) { span class={"swatch type-" (i)} {} " " @if lang == Lang::Fa { (fa) } @else { (en) } }
+                    }
+                }
+                p.size-legend { span.size-dots { span.dot.d1 {} span.dot.d2 {} span.dot.d3 {} } " " (t.size_legend) }
             }
             div #map data-geojson=(geojson_url) data-provinces="/assets/provinces.geojson"
                 data-tiles=[state.tile_url.as_deref()] data-lang=(lang.code())
-                data-fallback=(t.map_fallback) {}
+                data-fallback=(t.map_fallback) data-w-fatalities=(t.fatalities) data-w-injuries=(t.injuries)
+                data-w-arrests=(t.arrests) data-w-sources=(t.sources) data-w-grade=(t.grade) {}
         }
-        section.latest {
+        section.latest #latest {
             h2 { (t.list_title) }
             @if latest.is_empty() { p { (t.no_events) } }
             ol.events {
-                @for e in &latest {
-                    li {
+                @for e in latest {
+                    li data-date=(e.event.event_date) data-id=(e.id) {
                         a href=(href(&format!("/events/{}", e.id), lang)) {
                             bdi { time { (e.event.event_date) } " · "
                             strong { (place_name(gaz.gazetteer(), lang, &e.event.location)) } " · " (e.event.sub_event_type) }
@@ -230,6 +265,10 @@ async fn map_page(
                         @if e.event.fatalities > 0 { " · " (t.fatalities) ": " (lang.num(e.event.fatalities)) }
                     }
                 }
+            }
+            nav.list-pages {
+                @if after.is_some() { a rel="first" href=(list_href(None)) { (t.latest_events) } " " }
+                @if more { @if let Some(last) = latest.last() { a rel="next" href=(list_href(Some(last.id))) { (t.older_events) } } }
             }
         }
     };
@@ -348,14 +387,15 @@ pub fn event_article(
             h1 { (e.sub_event_type) ": " (place_name(gaz, lang, &e.location)) }
             p.sub { (e.event_type) " · " (e.disorder_type) }
             dl {
-                dt { (t.date) } dd { time datetime=(e.event_date) { (e.event_date) } " (" (t.precision) " " (e.time_precision) ")" }
+                dt { (t.date) } dd { time datetime=(e.event_date) { (e.event_date) } " (" (match e.time_precision { 1 => t.date_exact, 2 => t.date_week, _ => t.date_month }) ")" }
                 dt { (t.location) } dd { (place_name(gaz, lang, &e.location))
                     @if !e.admin2.is_empty() && e.admin2 != e.location { ", " (e.admin2) }
                     ", " (province_name(gaz, lang, &e.admin1)) " — "
-                    (format!("{:.4}, {:.4}", e.latitude, e.longitude)) " (" (t.precision) " " (e.geo_precision) ")" }
+                    bdi { (format!("{:.4}, {:.4}", e.latitude, e.longitude)) } " (" (match e.geo_precision { 1 => t.geo_exact, 2 => t.geo_near, _ => t.geo_region }) ")" }
                 dt { (t.actors) } dd dir="auto" {
-                    (e.actor1) @if !e.assoc_actor_1.is_empty() { " (" (e.assoc_actor_1) ")" }
-                    @if !e.actor2.is_empty() { " — " (e.actor2) @if !e.assoc_actor_2.is_empty() { " (" (e.assoc_actor_2) ")" } }
+                    // "X with Y", never "X (Iran) (Y (Iran))".
+                    (e.actor1) @if !e.assoc_actor_1.is_empty() { " " (t.with_actors) " " (e.assoc_actor_1) }
+                    @if !e.actor2.is_empty() { " — " (e.actor2) @if !e.assoc_actor_2.is_empty() { " " (t.with_actors) " " (e.assoc_actor_2) } }
                 }
                 dt { (t.fatalities) } dd { (lang.num(e.fatalities)) }
                 @if let Some(c) = sources {
@@ -365,11 +405,153 @@ pub fn event_article(
                 dt { (t.arrests) } dd { (count(e.arrests)) }
                 dt { "ACLED" } dd { bdi { code { (e.event_id_cnty) } " · " (e.interaction) " · " (e.source_scale) } }
             }
+            (small_map(lang, e.latitude, e.longitude, &e.admin1))
             h2 { (t.notes) }
             p.notes dir="auto" { (e.notes) }
             p { a href=(json_href) { "JSON" } }
         }
     }
+}
+
+/// A province's name and its rings of (longitude, latitude) points.
+type Outline = (String, Vec<Vec<(f64, f64)>>);
+
+/// Province outlines in degrees, read once from the map layer the pages serve.
+static PROVINCES: std::sync::LazyLock<Vec<Outline>> = std::sync::LazyLock::new(|| {
+    let bytes = crate::assets::all()
+        .find(|(n, _)| *n == "provinces.geojson")
+        .map(|(_, b)| b)
+        .unwrap_or(b"{}");
+    let geo: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
+    let ring = |r: &serde_json::Value| -> Vec<(f64, f64)> {
+        r.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)))
+            .collect()
+    };
+    geo["features"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let name = f["properties"]["name"].as_str().unwrap_or("").to_string();
+            let g = &f["geometry"];
+            let polygons: Vec<&serde_json::Value> = match g["type"].as_str() {
+                Some("Polygon") => vec![&g["coordinates"]],
+                _ => g["coordinates"].as_array().into_iter().flatten().collect(),
+            };
+            let rings = polygons
+                .into_iter()
+                .flat_map(|p| p.as_array().into_iter().flatten().map(ring))
+                .collect();
+            (name, rings)
+        })
+        .collect()
+});
+
+/// A small map of where an event happened: the provinces around it (its own marked) and a
+/// dot, drawn on the server so that it needs no script, no tiles and no other site.
+pub fn small_map(lang: Lang, lat: f64, lon: f64, admin1: &str) -> Markup {
+    let t = lang.tr();
+    if !(lat.is_finite() && lon.is_finite()) || (lat == 0.0 && lon == 0.0) {
+        return html! {};
+    }
+    let (half_w, half_h) = (3.0_f64, 2.0_f64);
+    let k = 60.0 / half_h;
+    let cos = lat.to_radians().cos().max(0.2);
+    let px = |x: f64, y: f64| ((x - lon) * k * cos, (lat - y) * k);
+    let near = |r: &Vec<(f64, f64)>| {
+        r.iter()
+            .any(|(x, y)| (x - lon).abs() < half_w * 2.0 && (y - lat).abs() < half_h * 2.0)
+    };
+    let mut paths = Vec::new();
+    for (name, rings) in PROVINCES.iter() {
+        if !rings.iter().any(near) {
+            continue;
+        }
+        let mut d = String::new();
+        for r in rings {
+            let mut last = (i64::MIN, i64::MIN);
+            for (i, (x, y)) in r.iter().enumerate() {
+                let (a, b) = px(*x, *y);
+                let q = (a.round() as i64, b.round() as i64);
+                if q == last && i + 1 != r.len() {
+                    continue;
+                }
+                last = q;
+                d.push_str(&format!(
+                    "{}{},{}",
+                    if i == 0 { 'M' } else { 'L' },
+                    q.0,
+                    q.1
+                ));
+            }
+            d.push('Z');
+        }
+        paths.push((name.eq_ignore_ascii_case(admin1), d));
+    }
+    let (w, h) = (half_w * k * cos, half_h * k);
+    html! {
+        figure.small-map {
+            svg viewBox={(format!("{:.0} {:.0} {:.0} {:.0}", -w, -h, 2.0 * w, 2.0 * h))} role="img" aria-label=(t.small_map) {
+                @for (here, d) in &paths { path class=(if *here { "province here" } else { "province" }) d=(d) {} }
+                circle.event-dot cx="0" cy="0" r="5" {}
+            }
+            figcaption { (t.small_map) }
+        }
+    }
+}
+
+/// `/api-docs`: the API described for people, written from the same OpenAPI document the
+/// machines read at `/openapi.json`.
+async fn api_docs(Query(q): Query<PublicQuery>, headers: HeaderMap, viewer: MaybeViewer) -> Markup {
+    let lang = Lang::pick(q.lang.as_deref(), &headers);
+    let t = lang.tr();
+    let doc = crate::api::openapi_doc();
+    let empty = serde_json::Map::new();
+    let paths = doc["paths"].as_object().unwrap_or(&empty);
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    let body = html! {
+        article.api-docs {
+            h1 { (t.api_title) }
+            p { (t.api_intro) " " a href="/openapi.json" { bdi { "/openapi.json" } } }
+            p lang="en" dir="ltr" { (text(&doc["info"]["description"])) }
+            @for (path, ops) in paths {
+                @for (method, op) in ops.as_object().unwrap_or(&empty) {
+                    section.endpoint id=(path.trim_start_matches('/').replace(['/', '{', '}', '.'], "-")) {
+                        h2 dir="ltr" { code { (method.to_uppercase()) " " (path) } }
+                        p lang="en" dir="ltr" { (text(&op["summary"])) }
+                        @if let Some(params) = op["parameters"].as_array().filter(|p| !p.is_empty()) {
+                            h3 { (t.parameters) }
+                            dl.params dir="ltr" {
+                                @for p in params {
+                                    dt { code { (text(&p["name"])) } " (" (text(&p["in"])) ", " (text(&p["schema"]["type"])) ")" }
+                                    dd lang="en" { (text(&p["description"])) }
+                                }
+                            }
+                        }
+                        h3 { (t.answers) }
+                        ul.answers dir="ltr" {
+                            @for (code, r) in op["responses"].as_object().unwrap_or(&empty) {
+                                li { code { (code) } " " span lang="en" { (text(&r["description"])) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Frame {
+        lang,
+        title: t.api_title,
+        path: "/api-docs",
+        viewer: viewer.0.as_ref(),
+        scripts: &[],
+        styles: &[],
+        body_class: "",
+    }
+    .render(body)
 }
 
 /// A place as the page's language names it: on Persian pages the gazetteer's Persian name

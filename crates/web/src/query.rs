@@ -18,6 +18,8 @@ pub const DEFAULT_LIMIT: u64 = 100;
 pub struct PublicQuery {
     pub from: Option<String>,
     pub to: Option<String>,
+    /// `admin1` too: the CLI's and ACLED's name for it.
+    #[serde(alias = "admin1")]
     pub province: Option<String>,
     #[serde(rename = "type")]
     pub event_type: Option<String>,

@@ -38,6 +38,8 @@ pub fn routes() -> Router<Shared> {
         .route("/review/events/{id}/split", post(split))
         .route("/review/events/{id}/apart", post(keep_apart))
         .route("/review/places", get(places_page).post(add_place))
+        .route("/review/places/near", get(nearest_place))
+        .route("/review/places/around", get(places_around))
         .route("/admin/users", get(users_page).post(add_user))
         .route("/admin/users/{id}", post(update_user))
         .route("/admin/users/{id}/password", post(reset_password))
@@ -727,7 +729,7 @@ fn event_form(lang: Lang, csrf: &str, se: &StoredEvent, verifier: Option<&String
                 input type="hidden" name="lang" value=(lang.code());
                 div.grid {
                     @if let (Lang::Fa, Some((jy, jm, jd))) = (lang, jalali) {
-                        fieldset.jalali title=(help("date")) {
+                        fieldset.jalali data-evidence="event_date" title=(help("date")) {
                             legend { (label("date")) }
                             label { (label("day")) select name="jd" {
                                 @for d in 1..=31u32 { option value=(d) selected[d == jd] { (lang.num(d)) } } } }
@@ -739,31 +741,35 @@ fn event_form(lang: Lang, csrf: &str, se: &StoredEvent, verifier: Option<&String
                             input type="hidden" name="event_date" value=(e.event_date);
                         }
                     } @else {
-                        label title=(help("date")) { (label("date")) input type="date" name="event_date" value=(e.event_date) required; }
+                        label data-evidence="event_date" title=(help("date")) { (label("date")) input type="date" name="event_date" value=(e.event_date) required; }
                     }
-                    label title=(help("time_precision")) { (label("time_precision")) select name="time_precision" {
+                    label data-evidence="time_precision" title=(help("time_precision")) { (label("time_precision")) select name="time_precision" {
                         @for p in 1..=3u8 { option value=(p) selected[e.time_precision == p] { (label(&format!("tp{p}"))) } } } }
-                    label title=(help("event_type")) { (label("event_type")) select name="event_type" {
+                    label data-evidence="event_type sub_event_type" title=(help("event_type")) { (label("event_type")) select name="event_type" {
                         @for t in EVENT_TYPES { option value=(t) selected[e.event_type == t] { (ty(t)) } } } }
-                    label title=(help("sub_event_type")) { (label("sub_event_type")) select name="sub_event_type" {
+                    label data-evidence="sub_event_type event_type" title=(help("sub_event_type")) { (label("sub_event_type")) select name="sub_event_type" {
                         @for t in EVENT_TYPES { optgroup label=(ty(t)) data-type=(t) {
                             @for (sub, _, _) in CODEBOOK.iter().filter(|(_, k, _)| *k == t) {
                                 option value=(sub) selected[e.sub_event_type == *sub] { (ty(sub)) } } } } } }
-                    label title=(help("location")) { (label("location")) input type="text" name="location" value=(e.location) list="places" required; }
-                    label title=(help("admin1")) { (label("admin1")) input type="text" name="admin1" value=(e.admin1) list="provinces"; }
+                    label data-evidence="location" title=(help("location")) { (label("location")) input type="text" name="location" value=(e.location) list="places" required; }
+                    label data-evidence="admin1" title=(help("admin1")) { (label("admin1")) input type="text" name="admin1" value=(e.admin1) list="provinces"; }
                     label { (label("latitude")) input type="text" name="latitude" value=(format!("{:.4}", e.latitude)) inputmode="decimal"; }
                     label { (label("longitude")) input type="text" name="longitude" value=(format!("{:.4}", e.longitude)) inputmode="decimal"; }
-                    label title=(help("geo_precision")) { (label("geo_precision")) select name="geo_precision" {
+                    label data-evidence="geo_precision" title=(help("geo_precision")) { (label("geo_precision")) select name="geo_precision" {
                         @for p in 1..=3u8 { option value=(p) selected[e.geo_precision == p] { (label(&format!("gp{p}"))) } } } }
                     @for (key, value) in [("actor1", &e.actor1), ("assoc_actor_1", &e.assoc_actor_1), ("actor2", &e.actor2), ("assoc_actor_2", &e.assoc_actor_2)] {
-                        label title=(help(key)) { (label(key)) input type="text" name=(key) value=(value) dir="auto"; }
+                        label title=(help(key)) data-evidence=(key) { (label(key)) input type="text" name=(key) value=(value) dir="auto"; }
                     }
-                    label title=(help("fatalities")) { (label("fatalities")) input type="number" min="0" name="fatalities" value=(e.fatalities); }
-                    label title=(help("injuries")) { (label("injuries")) input type="number" min="0" name="injuries" value=(opt(e.injuries)); }
-                    label title=(help("arrests")) { (label("arrests")) input type="number" min="0" name="arrests" value=(opt(e.arrests)); }
-                    label title=(help("source")) { (label("source")) input type="text" name="source" value=(e.source) dir="auto"; }
-                    label title=(help("tags")) { (label("tags")) input type="text" name="tags" value=(e.tags) dir="auto"; }
-                    label title=(help("confidence")) { (label("confidence")) input type="number" min="0" max="1" step="0.01" name="confidence" value=(format!("{:.2}", e.confidence)); }
+                    label title=(help("interaction")) data-evidence="interaction" { (label("interaction")) select name="interaction" {
+                        @if !interactions().contains(&e.interaction) {
+                            option value=(e.interaction) selected { (e.interaction) } }
+                        @for i in interactions() { option value=(i) selected[e.interaction == i] { (interaction_name(lang, &i)) } } } }
+                    label data-evidence="fatalities" title=(help("fatalities")) { (label("fatalities")) input type="number" min="0" name="fatalities" value=(e.fatalities); }
+                    label data-evidence="injuries" title=(help("injuries")) { (label("injuries")) input type="number" min="0" name="injuries" value=(opt(e.injuries)); }
+                    label data-evidence="arrests" title=(help("arrests")) { (label("arrests")) input type="number" min="0" name="arrests" value=(opt(e.arrests)); }
+                    label data-evidence="source" title=(help("source")) { (label("source")) input type="text" name="source" value=(e.source) dir="auto"; }
+                    label data-evidence="tags" title=(help("tags")) { (label("tags")) input type="text" name="tags" value=(e.tags) dir="auto"; }
+                    label data-evidence="confidence" title=(help("confidence")) { (label("confidence")) input type="number" min="0" max="1" step="0.01" name="confidence" value=(format!("{:.2}", e.confidence)); }
                 }
                 div.pick hidden data-lat=(format!("{:.4}", e.latitude)) data-lon=(format!("{:.4}", e.longitude)) {
                     button.secondary type="button" { (label("pick_on_map")) }
@@ -784,6 +790,169 @@ fn event_form(lang: Lang, csrf: &str, se: &StoredEvent, verifier: Option<&String
             }
         }
     }
+}
+
+/// ACLED's actor categories, in the codebook's order (the order an interaction names them).
+const ACTOR_CATEGORIES: [&str; 8] = [
+    "State forces",
+    "Rebel group",
+    "Political militia",
+    "Identity militia",
+    "Rioters",
+    "Protesters",
+    "Civilians",
+    "External/Other forces",
+];
+
+/// Every interaction the codebook allows: one category alone ("Protesters only"), or two in
+/// the codebook's order ("State forces-Protesters").
+fn interactions() -> Vec<String> {
+    let mut out = Vec::with_capacity(36);
+    for (i, a) in ACTOR_CATEGORIES.iter().enumerate() {
+        out.push(format!("{a} only"));
+        for b in &ACTOR_CATEGORIES[i..] {
+            out.push(format!("{a}-{b}"));
+        }
+    }
+    out
+}
+
+/// An interaction in the page's words, its categories translated.
+fn interaction_name(lang: Lang, interaction: &str) -> String {
+    let ty = |n: &str| crate::workspace::type_name(lang, n);
+    match interaction.strip_suffix(" only") {
+        Some(a) => w(lang, "inter_only").replace("{a}", &ty(a)),
+        None => match split_interaction(interaction) {
+            Some((a, b)) => format!("{} – {}", ty(a), ty(b)),
+            None => interaction.to_string(),
+        },
+    }
+}
+
+/// "State forces-Protesters" → its two categories ("External/Other forces" has no dash).
+fn split_interaction(i: &str) -> Option<(&str, &str)> {
+    ACTOR_CATEGORIES.iter().find_map(|a| {
+        let rest = i.strip_prefix(a)?.strip_prefix('-')?;
+        ACTOR_CATEGORIES.contains(&rest).then_some((*a, rest))
+    })
+}
+
+/// Sets an event's interaction and the categories of its two sides: a side keeps its
+/// category when the interaction still names it, so actor 1 stays actor 1.
+fn set_interaction(event: &mut unrest_model::Event, i: &str) -> Result<(), String> {
+    if !interactions().iter().any(|x| x == i) {
+        return Err(format!("{i:?} is not an interaction of the codebook"));
+    }
+    match i.strip_suffix(" only") {
+        Some(a) => {
+            event.inter1 = a.to_string();
+            event.inter2 = String::new();
+        }
+        None => {
+            let (a, b) = split_interaction(i).ok_or("not an interaction")?;
+            let (one, two) = if event.inter1 == b || event.inter2 == a {
+                (b, a)
+            } else {
+                (a, b)
+            };
+            event.inter1 = one.to_string();
+            event.inter2 = two.to_string();
+        }
+    }
+    event.interaction = i.to_string();
+    Ok(())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NearQuery {
+    pub lat: Option<String>,
+    pub lon: Option<String>,
+}
+
+/// The gazetteer's town nearest a point picked on the map, with its province, so that the
+/// picker fills the place and province as well as the coordinates.
+async fn nearest_place(
+    State(state): State<Shared>,
+    _analyst: Analyst,
+    Query(q): Query<NearQuery>,
+) -> Result<axum::Json<serde_json::Value>, AppError> {
+    let lat = coord("latitude", &q.lat, 90.0)
+        .map_err(AppError::BadRequest)?
+        .ok_or_else(|| AppError::BadRequest("latitude is required".into()))?;
+    let lon = coord("longitude", &q.lon, 180.0)
+        .map_err(AppError::BadRequest)?
+        .ok_or_else(|| AppError::BadRequest("longitude is required".into()))?;
+    let coder = state
+        .coder
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let place = coder
+        .gazetteer()
+        .nearest_city(lat, lon)
+        .ok_or(AppError::NotFound)?;
+    Ok(axum::Json(serde_json::json!({
+        "location": place.name,
+        "admin1": place.admin1,
+        "latitude": place.lat,
+        "longitude": place.lon,
+    })))
+}
+
+/// The towns to aim at around a point, for the picker's labels: the gazetteer's most
+/// populous within 150 km, at most 30 and none within 20 km of a larger one, named in the
+/// page's language.
+async fn places_around(
+    State(state): State<Shared>,
+    _analyst: Analyst,
+    Query(q): Query<NearQuery>,
+    headers: HeaderMap,
+) -> Result<axum::Json<serde_json::Value>, AppError> {
+    let lat = coord("latitude", &q.lat, 90.0)
+        .map_err(AppError::BadRequest)?
+        .ok_or_else(|| AppError::BadRequest("latitude is required".into()))?;
+    let lon = coord("longitude", &q.lon, 180.0)
+        .map_err(AppError::BadRequest)?
+        .ok_or_else(|| AppError::BadRequest("longitude is required".into()))?;
+    let lang = Lang::pick(None, &headers);
+    let coder = state
+        .coder
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let mut towns: Vec<&unrest_gazetteer::Place> = coder
+        .gazetteer()
+        .places()
+        .iter()
+        .filter(|p| p.kind == PlaceKind::City)
+        .filter(|p| unrest_gazetteer::distance_km(lat, lon, p.lat, p.lon) <= 150.0)
+        .collect();
+    towns.sort_by(|a, b| b.population.cmp(&a.population).then(a.name.cmp(&b.name)));
+    // Labels that do not cover each other: a town within 20 km of a larger one is left out.
+    let mut kept: Vec<&unrest_gazetteer::Place> = Vec::new();
+    for t in towns {
+        if kept.len() == 30 {
+            break;
+        }
+        if kept
+            .iter()
+            .all(|k| unrest_gazetteer::distance_km(k.lat, k.lon, t.lat, t.lon) > 20.0)
+        {
+            kept.push(t);
+        }
+    }
+    let towns = kept;
+    let out: Vec<serde_json::Value> = towns
+        .iter()
+        .map(|p| {
+            let label = match lang {
+                Lang::Fa if !p.name_fa.is_empty() => p.name_fa.as_str(),
+                _ => p.name.as_str(),
+            };
+            serde_json::json!({"name": p.name, "label": label, "latitude": p.lat, "longitude": p.lon})
+        })
+        .collect();
+    Ok(axum::Json(serde_json::Value::Array(out)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -809,6 +978,7 @@ pub struct EditForm {
     pub source: Option<String>,
     pub tags: Option<String>,
     pub confidence: Option<String>,
+    pub interaction: Option<String>,
     /// The Persian picker: a Solar Hijri year, month and day, stored as the Gregorian date.
     pub jy: Option<String>,
     pub jm: Option<String>,
@@ -975,6 +1145,11 @@ fn apply_edit(
     }
     if f.tags.is_some() {
         event.tags = plain("tags", &f.tags, 500)?;
+    }
+    if let Some(i) = f.interaction.as_deref().map(str::trim) {
+        if i != event.interaction {
+            set_interaction(event, i)?;
+        }
     }
     if let Some(c) = f
         .confidence
@@ -1216,6 +1391,60 @@ pub struct PlaceForm {
     pub kind: Option<String>,
 }
 
+/// The fields of a place, empty or holding a stored place (for the admins' corrections).
+pub(crate) fn place_fields(lang: Lang, p: Option<&NewPlace>) -> Markup {
+    let kind = p.map_or("district", |p| p.kind.as_str());
+    html! {
+        label { (w(lang, "place_name")) input type="text" name="name" required value=[p.map(|p| &p.name)] dir="auto"; }
+        label { (w(lang, "place_name_fa")) input type="text" name="name_fa" dir="rtl" value=[p.and_then(|p| p.alt_names.first())]; }
+        label { (w(lang, "latitude")) input type="text" name="lat" required inputmode="decimal" value=[p.map(|p| format!("{:.4}", p.lat))] dir="ltr"; }
+        label { (w(lang, "longitude")) input type="text" name="lon" required inputmode="decimal" value=[p.map(|p| format!("{:.4}", p.lon))] dir="ltr"; }
+        label { (w(lang, "place_city")) input type="text" name="city" value=[p.map(|p| &p.city)] dir="auto"; }
+        label { (w(lang, "place_kind")) select name="kind" {
+            @for k in ["district", "landmark", "city"] {
+                option value=(k) selected[k == kind] { (w(lang, &format!("kind_{k}"))) } } } }
+    }
+}
+
+/// A place form checked: a name, coordinates within range, a known kind, no control
+/// characters. The province is the gazetteer's to find.
+pub(crate) fn check_place_form(f: &PlaceForm) -> Result<NewPlace, String> {
+    let name = plain("name", &f.name, 100)?;
+    if name.is_empty() {
+        return Err("the place needs a name".into());
+    }
+    let lat = coord("latitude", &f.lat, 90.0)?.ok_or("latitude is required")?;
+    let lon = coord("longitude", &f.lon, 180.0)?.ok_or("longitude is required")?;
+    let kind = match field(&f.kind) {
+        k @ ("district" | "landmark" | "city") => k.to_string(),
+        k => return Err(format!("unknown kind {k:?}")),
+    };
+    let fa = plain("name (fa)", &f.name_fa, 100)?;
+    Ok(NewPlace {
+        name,
+        lat,
+        lon,
+        city: plain("city", &f.city, 100)?,
+        admin1: String::new(),
+        kind,
+        alt_names: if fa.is_empty() { vec![] } else { vec![fa] },
+    })
+}
+
+/// One line of a user places file.
+pub(crate) fn place_line(p: &NewPlace) -> String {
+    format!(
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+        p.name,
+        p.lat,
+        p.lon,
+        p.city,
+        p.admin1,
+        p.kind,
+        p.alt_names.join("|")
+    )
+}
+
 fn places_markup(lang: Lang, analyst: &Analyst, message: Option<&str>) -> Markup {
     let t = lang.tr();
     let viewer = analyst.viewer();
@@ -1225,13 +1454,7 @@ fn places_markup(lang: Lang, analyst: &Analyst, message: Option<&str>) -> Markup
         form.place method="post" action="/review/places" {
             input type="hidden" name="csrf" value=(viewer.csrf);
             input type="hidden" name="lang" value=(lang.code());
-            label { "name" input type="text" name="name" required; }
-            label { "name (فارسی)" input type="text" name="name_fa" dir="rtl"; }
-            label { "latitude" input type="text" name="lat" required inputmode="decimal"; }
-            label { "longitude" input type="text" name="lon" required inputmode="decimal"; }
-            label { "city (for a district or landmark)" input type="text" name="city"; }
-            label { "kind" select name="kind" {
-                option value="district" { "district" } option value="landmark" { "landmark" } option value="city" { "city" } } }
+            (place_fields(lang, None))
             button type="submit" { (t.save) }
         }
     })
@@ -1249,29 +1472,7 @@ async fn add_place(
 ) -> Result<Response, AppError> {
     analyst.check_csrf(&headers, f.csrf.as_deref())?;
     let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
-    let check = || -> Result<NewPlace, String> {
-        let name = plain("name", &f.name, 100)?;
-        if name.is_empty() {
-            return Err("the place needs a name".into());
-        }
-        let lat = coord("latitude", &f.lat, 90.0)?.ok_or("latitude is required")?;
-        let lon = coord("longitude", &f.lon, 180.0)?.ok_or("longitude is required")?;
-        let kind = match field(&f.kind) {
-            k @ ("district" | "landmark" | "city") => k.to_string(),
-            k => return Err(format!("unknown kind {k:?}")),
-        };
-        let fa = plain("name (fa)", &f.name_fa, 100)?;
-        Ok(NewPlace {
-            name,
-            lat,
-            lon,
-            city: plain("city", &f.city, 100)?,
-            admin1: String::new(),
-            kind,
-            alt_names: if fa.is_empty() { vec![] } else { vec![fa] },
-        })
-    };
-    let place = match check() {
+    let place = match check_place_form(&f) {
         Ok(p) => p,
         Err(m) => {
             return Ok((
@@ -1287,16 +1488,7 @@ async fn add_place(
         .db
         .run(move |s| {
             let tsv = s.places_tsv()?;
-            let line = format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-                place.name,
-                place.lat,
-                place.lon,
-                place.city,
-                place.admin1,
-                place.kind,
-                place.alt_names.join("|")
-            );
+            let line = place_line(&place);
             let coder = match crate::coding::WebCoder::try_places(&format!("{tsv}{line}")) {
                 Ok(c) => c,
                 // The new place is the last line: say what is wrong with it.
@@ -1341,14 +1533,15 @@ async fn render_users(
     let users = state.db.run(|s| Ok(s.users()?)).await?;
     let viewer = admin.viewer();
     Ok(frame(lang, t.users_title, "/admin/users", Some(&viewer)).render(html! {
+        (crate::admin::admin_nav(lang, "/admin/users"))
         h1 { (t.users_title) }
         @if let Some(m) = &message { p.error role="alert" { (m) } }
         table.users {
             thead { tr { th { (t.user_name) } th { (t.role) } th { (t.status) } th {} } }
             tbody { @for u in &users {
                 tr {
-                    td { (u.name) } td { (u.role.as_str()) }
-                    td { @if u.disabled { "disabled" } @else { "active" } }
+                    td { (u.name) } td { (role_word(lang, u.role)) }
+                    td { @if u.disabled { (w(lang, "disabled_user")) } @else { (w(lang, "active")) } }
                     td {
                         form.inline method="post" action={"/admin/users/" (u.id)} {
                             input type="hidden" name="csrf" value=(viewer.csrf);
@@ -1361,7 +1554,7 @@ async fn render_users(
                             input type="hidden" name="lang" value=(lang.code());
                             @let other = if u.role == Role::Admin { Role::Analyst } else { Role::Admin };
                             input type="hidden" name="role" value=(other.as_str());
-                            button type="submit" disabled[u.id == admin.id] { "→ " (other.as_str()) }
+                            button type="submit" disabled[u.id == admin.id] { (w(lang, "make")) " " (role_word(lang, other)) }
                         }
                         form.inline.reset method="post" action={"/admin/users/" (u.id) "/password"} {
                             input type="hidden" name="csrf" value=(viewer.csrf);
@@ -1379,10 +1572,18 @@ async fn render_users(
             input type="hidden" name="lang" value=(lang.code());
             label { (t.user_name) input type="text" name="name" required dir="ltr"; }
             label { (t.password) input type="password" name="password" required minlength="10" autocomplete="new-password" dir="ltr"; }
-            label { (t.role) select name="role" { option value="analyst" { "analyst" } option value="admin" { "admin" } } }
+            label { (t.role) select name="role" { option value="analyst" { (role_word(lang, Role::Analyst)) } option value="admin" { (role_word(lang, Role::Admin)) } } }
             button type="submit" { (t.add_user) }
         }
     }))
+}
+
+/// A role in the page's words.
+fn role_word(lang: Lang, role: Role) -> &'static str {
+    match role {
+        Role::Admin => w(lang, "admin"),
+        Role::Analyst => w(lang, "analyst"),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -657,6 +657,7 @@ async fn settings_page(
     let viewer = admin.viewer();
     let title = w(lang, "settings");
     Ok(frame(lang, title, "/admin/settings", Some(&viewer)).render(html! {
+        (crate::admin::admin_nav(lang, "/admin/settings"))
         h1 { (title) }
         form.settings method="post" action="/admin/settings" {
             input type="hidden" name="csrf" value=(viewer.csrf);

@@ -5,11 +5,13 @@
 mod support;
 
 mod abuse;
+mod admin;
 mod browser;
 mod flows;
 mod hostile;
 mod incidents;
 mod media;
+mod public_site;
 mod replica;
 mod sealed;
 mod security;

@@ -11,7 +11,7 @@ use crate::support::*;
 use fantoccini::{Client, Locator};
 use std::time::Duration;
 
-async fn save(c: &Client, name: &str) {
+pub(crate) async fn save(c: &Client, name: &str) {
     match std::env::var_os("UNREST_SCREENSHOTS") {
         Some(dir) => {
             std::fs::create_dir_all(&dir).unwrap();
@@ -413,4 +413,239 @@ async fn a_team_reviews_a_day_of_reports_in_the_browser() {
     );
     c.close().await.unwrap();
     s.close().await.unwrap();
+}
+
+/// Presses one key in the page, as a person at the keyboard would.
+async fn press(c: &Client, key: char) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    c.perform_actions(keys).await.unwrap();
+}
+
+async fn data_status(c: &Client) -> String {
+    attr(c, "article.event-card", "data-status")
+        .await
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_and_a_report_are_worked_by_keyboard_alone() {
+    let app = App::start(Backend::Sqlite).await;
+    let Some(driver) = driver() else { return };
+    app.four_eyes(false);
+    for town in ["Karaj", "Qazvin", "Arak"] {
+        app.submit_ok(&format!(
+            "{town}, 12 November 2022: hundreds of teachers gathered outside the education office and chanted slogans."
+        ))
+        .await;
+    }
+    add_user(&app, "maryam", "analyst").await;
+    let c = browser(&driver, true).await;
+    login(&c, &app, "maryam").await;
+    assert_eq!(count(&c, "table.queue tbody tr").await, 3);
+
+    // j, j, k: the second row, then the first again; o opens it.
+    press(&c, 'j').await;
+    press(&c, 'j').await;
+    press(&c, 'k').await;
+    let current = c
+        .execute(
+            "var rows = document.querySelectorAll('table.queue tbody tr');
+             return Array.prototype.indexOf.call(rows, document.querySelector('tr.current'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(current.as_i64(), Some(0), "j j k ends on the first row");
+    let first = attr(&c, "table.queue tbody tr", "data-report")
+        .await
+        .unwrap();
+    c.execute("document.body.dataset.old = '1';", vec![])
+        .await
+        .unwrap();
+    press(&c, 'o').await;
+    wait_load(&c).await;
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with(&format!("/review/reports/{first}")),
+        "o opens the row chosen"
+    );
+    count(&c, "article.event-card").await;
+
+    // j and k go to the next report and back.
+    c.execute("document.body.dataset.old = '1';", vec![])
+        .await
+        .unwrap();
+    press(&c, 'j').await;
+    wait_load(&c).await;
+    let next = c.current_url().await.unwrap().path().to_string();
+    assert!(!next.ends_with(&format!("/{first}")), "j goes on to {next}");
+    c.execute("document.body.dataset.old = '1';", vec![])
+        .await
+        .unwrap();
+    press(&c, 'k').await;
+    wait_load(&c).await;
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with(&format!("/review/reports/{first}")));
+
+    // v verifies, p publishes (four eyes off), x rejects after a confirmation.
+    count(&c, "article.event-card").await;
+    assert_eq!(data_status(&c).await, "coded");
+    c.execute("document.body.dataset.old = '1';", vec![])
+        .await
+        .unwrap();
+    press(&c, 'v').await;
+    wait_load(&c).await;
+    count(&c, "article.event-card").await;
+    assert_eq!(data_status(&c).await, "verified");
+    c.execute("document.body.dataset.old = '1';", vec![])
+        .await
+        .unwrap();
+    press(&c, 'p').await;
+    wait_load(&c).await;
+    count(&c, "article.event-card").await;
+    assert_eq!(data_status(&c).await, "published");
+    c.execute("document.body.dataset.old = '1';", vec![])
+        .await
+        .unwrap();
+    press(&c, 'x').await;
+    c.accept_alert().await.unwrap();
+    wait_load(&c).await;
+    count(&c, "article.event-card").await;
+    assert_eq!(data_status(&c).await, "rejected");
+    // Keys typed into a field are the field's.
+    c.find(Locator::Css("form.comment textarea"))
+        .await
+        .unwrap()
+        .send_keys("jkvpx")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with(&format!("/review/reports/{first}")));
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coded_field_shows_its_words_and_a_picked_point_names_its_place() {
+    let app = App::start(Backend::Sqlite).await;
+    let Some(driver) = driver() else { return };
+    app.submit_ok(crate::flows::KARAJ).await;
+    add_user(&app, "maryam", "analyst").await;
+    let c = browser(&driver, true).await;
+    login(&c, &app, "maryam").await;
+    click_load(&c, "table.queue a.open").await;
+    count(&c, "article.event-card").await;
+    let id = event_ids(&c).await[0];
+
+    // The place field marks "Karaj" in the report, and only that.
+    click(&c, "article.event-card input[name=location]").await;
+    let shown = c
+        .execute(
+            "return Array.prototype.map.call(document.querySelectorAll('mark.shown'),
+               function (m) { return m.dataset.field + '=' + m.textContent; });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        shown,
+        serde_json::json!([format!("location (#{id})=Karaj")]),
+        "the place's words"
+    );
+    // The reverse: the arrest words lead to the arrests field.
+    click(&c, &format!("mark[data-field='arrests (#{id})']")).await;
+    let focused = c
+        .execute("return document.activeElement.name;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused.as_str(), Some("arrests"));
+    save(&c, "report-evidence").await;
+
+    // A point picked east of Karaj fills the place and province from the gazetteer.
+    click(&c, "div.pick button").await;
+    count(&c, "div.pickmap.open .leaflet-pane").await;
+    // Towns to aim at are labelled, Karaj among them.
+    assert!(count(&c, "div.pickmap .place-label").await > 3);
+    let labels = c
+        .execute(
+            "return Array.prototype.map.call(document.querySelectorAll('div.pickmap .place-label'),
+               function (l) { return l.textContent; });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        labels.as_array().unwrap().iter().any(|l| l == "Karaj"),
+        "{labels}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+        let map = c.find(Locator::Css("div.pickmap")).await.unwrap();
+        let clicks = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element: map,
+                duration: None,
+                x: 90.0,
+                y: 20.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        c.perform_actions(clicks).await.unwrap();
+    }
+    let mut form = serde_json::Value::Null;
+    for _ in 0..50 {
+        form = c
+            .execute(
+                "var f = document.querySelector('article.event-card form.edit');
+                 return [f.location.value, f.admin1.value, f.latitude.value, f.longitude.value,
+                         document.querySelector('div.pick').dataset.place || ''];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if form[4].as_str() != Some("") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let field = |i: usize| form[i].as_str().unwrap().to_string();
+    let (lat, lon): (f64, f64) = (field(2).parse().unwrap(), field(3).parse().unwrap());
+    let gaz = unrest_gazetteer::Gazetteer::embedded();
+    let near = gaz.nearest_city(lat, lon).unwrap();
+    assert_ne!(field(0), "Karaj", "the point moved off Karaj: {form}");
+    assert_eq!(field(0), near.name, "{form}");
+    assert_eq!(field(1), near.admin1, "{form}");
+    save(&c, "report-picked").await;
+    click_load(&c, "article.event-card form.edit button[type=submit]").await;
+    count(&c, "article.event-card").await;
+    let url = app.db.url.clone();
+    let stored = tokio::task::spawn_blocking(move || {
+        let mut st = unrest_store::Store::open(&url).unwrap();
+        st.event(id).unwrap().unwrap().event
+    })
+    .await
+    .unwrap();
+    assert_eq!(stored.location, near.name);
+    assert_eq!(stored.admin1, near.admin1);
+    assert!((stored.latitude - lat).abs() < 1e-3 && (stored.longitude - lon).abs() < 1e-3);
+    c.close().await.unwrap();
 }

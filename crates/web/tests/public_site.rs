@@ -1,0 +1,307 @@
+//! The public site's pages over HTTP: the list pages back through the whole period, the
+//! event page says its precision in words and shows a small map, and the API is described
+//! for people at `/api-docs`. In Chromium: the timeline brush filters the map and the list,
+//! markers take their type's colour, and a phone-width screen shows the map first.
+//!
+//! Screenshots as in `workspace_browser` (`scripts/screenshots.sh` writes them to
+//! `docs/screenshots/`).
+
+use crate::both;
+use crate::browser::{browser, driver};
+use crate::support::*;
+use fantoccini::Locator;
+use std::time::Duration;
+
+/// Publishes every event coded so far, as an analyst's bulk action would.
+async fn publish_all(app: &App) {
+    let url = app.db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut st = unrest_store::Store::open(&url).unwrap();
+        let all = unrest_store::Filter {
+            from: chrono::NaiveDate::from_ymd_opt(2000, 1, 1),
+            ..Default::default()
+        };
+        st.set_status(
+            &[],
+            &all,
+            unrest_store::Status::Published,
+            "test",
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+}
+
+fn list_ids(page: &str) -> Vec<i64> {
+    page.match_indices("data-id=\"")
+        .map(|(i, m)| {
+            let rest = &page[i + m.len()..];
+            rest[..rest.find('"').unwrap()].parse().unwrap()
+        })
+        .collect()
+}
+
+async fn many_reports(n: usize) -> App {
+    let app = App::start_configured(Backend::Sqlite, |c| {
+        c.submit_limit = unrest_web::RateLimit {
+            max: 200,
+            window: Duration::from_secs(600),
+        }
+    })
+    .await;
+    let towns = ["Karaj", "Shiraz", "Tabriz"];
+    for i in 0..n {
+        app.submit_ok(&format!(
+            "{}, {} October 2022: hundreds of students gathered at the university gate and chanted slogans.",
+            towns[i % 3],
+            1 + i / 3
+        ))
+        .await;
+    }
+    publish_all(&app).await;
+    app
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_list_pages_back_through_the_whole_period() {
+    let app = many_reports(57).await;
+    let (status, first) = app.get_text("/").await;
+    assert_eq!(status, 200);
+    let one = list_ids(&first);
+    assert_eq!(one.len(), 50, "a page of the list");
+    let older = between(&first, "<a rel=\"next\" href=\"", "\"").replace("&amp;", "&");
+    let (_, second) = app.get_text(&older).await;
+    let two = list_ids(&second);
+    assert_eq!(two.len(), 7, "the rest: {older}");
+    assert!(two.iter().all(|id| !one.contains(id)), "no event twice");
+    assert!(!second.contains("rel=\"next\""), "the last page");
+    assert!(second.contains("rel=\"first\""));
+    // Newest first, across the pages.
+    let date_of = |page: &str, id: i64| {
+        let end = page.find(&format!("\" data-id=\"{id}\"")).unwrap();
+        let start = page[..end].rfind("data-date=\"").unwrap() + "data-date=\"".len();
+        page[start..end].to_string()
+    };
+    let last_first = date_of(&first, *one.last().unwrap());
+    let first_second = date_of(&second, two[0]);
+    assert!(
+        first_second <= last_first,
+        "{first_second} after {last_first}"
+    );
+    let (status, _) = app.get_text("/?after=x").await;
+    assert_eq!(status, 400);
+}
+
+both!(
+    the_public_event_page_says_its_precision_in_words_and_shows_a_small_map,
+    |app: App| async move {
+        app.submit_ok("Karaj, 12 November 2022: Hundreds of students gathered at the university gate and chanted slogans; riot police beat them with batons and arrested 4.").await;
+        publish_all(&app).await;
+        let (_, page) = app.get_text("/").await;
+        let id = list_ids(&page)[0];
+        let (status, page) = app.get_text(&format!("/events/{id}")).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains("(the exact day)"), "{page}");
+        assert!(page.contains("(the place itself)"), "{page}");
+        assert!(!page.contains("Precision 1"));
+        let map = between(&page, "<figure class=\"small-map\">", "</figure>");
+        assert!(
+            map.contains("class=\"province here\"") && map.contains("<circle"),
+            "{map}"
+        );
+        assert!(
+            map.len() < 40_000,
+            "a small map stays small: {} bytes",
+            map.len()
+        );
+        let (_, fa) = app.get_text(&format!("/events/{id}?lang=fa")).await;
+        assert!(fa.contains("روز دقیق") && fa.contains("جای رویداد"));
+        assert!(
+            page.contains("Protesters (Iran) with Students (Iran)") && !page.contains("(Iran))"),
+            "actors without nested brackets"
+        );
+    }
+);
+
+both!(
+    the_api_is_described_for_people_from_its_openapi,
+    |app: App| async move {
+        let (status, page) = app.get_text("/api-docs").await;
+        assert_eq!(status, 200);
+        for want in [
+            "GET /api/events",
+            "GET /api/events/{id}",
+            "GET /api/timeline",
+            "href=\"/openapi.json\"",
+            "<code>after</code>",
+            "<code>province</code>",
+        ] {
+            assert!(page.contains(want), "{want} missing");
+        }
+        let (_, fa) = app.get_text("/api-docs?lang=fa").await;
+        assert!(fa.contains("dir=\"rtl\"") && fa.contains("رابط برنامه‌نویسی همگانی"));
+        // The CLI's name for the province filter works in the API too.
+        app.submit_ok(crate::flows::KARAJ).await;
+        publish_all(&app).await;
+        let (_, by_province) = app.get_json("/api/events?province=Alborz").await;
+        let (_, by_admin1) = app.get_json("/api/events?admin1=Alborz").await;
+        let (_, elsewhere) = app.get_json("/api/events?admin1=Fars").await;
+        assert_eq!(
+            by_province["events"].as_array().map(Vec::len),
+            Some(1),
+            "{by_province}"
+        );
+        assert_eq!(by_admin1["events"], by_province["events"]);
+        assert_eq!(elsewhere["events"].as_array().map(Vec::len), Some(0));
+        let (_, home) = app.get_text("/").await;
+        assert!(
+            home.contains("href=\"/api-docs?lang=en\""),
+            "the nav links the docs"
+        );
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_timeline_brush_filters_the_map_and_the_list_and_a_phone_sees_the_map_first() {
+    let app = App::start(Backend::Sqlite).await;
+    let Some(driver) = driver() else { return };
+    app.submit_ok("Karaj, 12 November 2022: hundreds of people gathered in the main square; security forces opened fire and killed 3 protesters.").await;
+    app.submit_ok("Shiraz, 20 November 2022: hundreds of students gathered at the university gate and chanted slogans.").await;
+    app.submit_ok("Tabriz, 20 November 2022: bazaar merchants closed their shops and marched through the bazaar chanting slogans.").await;
+    publish_all(&app).await;
+    let c = browser(&driver, true).await;
+    c.set_window_size(1280, 900).await.unwrap();
+    c.goto(&app.url("/")).await.unwrap();
+    let ready = |c: fantoccini::Client| async move {
+        for _ in 0..100 {
+            let r = c
+                .execute(
+                    "return document.getElementById('map').dataset.shown || '';",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if r.as_str() != Some("") {
+                return r.as_str().unwrap().to_string();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the map did not load");
+    };
+    assert_eq!(ready(c.clone()).await, "3");
+    // Markers take their type's colour from the legend, and the deadly one is larger.
+    let marks = c
+        .execute(
+            "var legend = Array.prototype.map.call(document.querySelectorAll('ul.type-legend .swatch'),
+               function (s) { return getComputedStyle(s).backgroundColor; });
+             var paths = document.querySelectorAll('#map path.event-marker');
+             return Array.prototype.map.call(paths, function (p) {
+               return [legend.indexOf(p.getAttribute('fill')) >= 0, p.getBBox().width];
+             });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let marks = marks.as_array().unwrap();
+    assert_eq!(marks.len(), 3, "{marks:?}");
+    assert!(marks.iter().all(|m| m[0] == true), "{marks:?}");
+    let widths: Vec<f64> = marks.iter().map(|m| m[1].as_f64().unwrap()).collect();
+    assert!(
+        widths
+            .iter()
+            .any(|w| *w > widths.iter().cloned().fold(f64::MAX, f64::min) + 1.0),
+        "{widths:?}"
+    );
+    crate::workspace_browser::save(&c, "map").await;
+
+    // The brush on 12 November: one event on the map and in the list.
+    {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+        let bar = c
+            .find(Locator::Css(
+                "svg#timeline rect.bar[data-date='2022-11-12']",
+            ))
+            .await
+            .unwrap();
+        let clicks = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element: bar,
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        c.perform_actions(clicks).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let state = c
+        .execute(
+            "return [document.getElementById('map').dataset.shown,
+                     document.querySelectorAll('ol.events li:not([hidden])').length,
+                     document.querySelectorAll('#map path.event-marker').length,
+                     document.getElementById('all-dates').hidden];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, serde_json::json!(["1", 1, 1, false]));
+    crate::workspace_browser::save(&c, "timeline").await;
+    // Its popup: counts, source count and grade.
+    c.find(Locator::Css("#map path.event-marker"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let popup = c
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(".leaflet-popup-content"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        popup.contains("Fatalities: 3") && popup.contains("Independent sources: 1 · grade"),
+        "{popup}"
+    );
+    c.find(Locator::Css("#all-dates"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(ready(c.clone()).await, "3");
+
+    // A phone: the map first, nothing wider than the screen.
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&app.url("/?lang=fa")).await.unwrap();
+    ready(c.clone()).await;
+    let layout = c
+        .execute(
+            "var map = document.getElementById('map').getBoundingClientRect();
+             var filters = document.querySelector('aside.filters').getBoundingClientRect();
+             return [map.top < filters.top, map.width, document.documentElement.scrollWidth,
+                     document.documentElement.clientWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    crate::workspace_browser::save(&c, "phone-fa").await;
+    assert_eq!(layout[0], true, "the map comes first: {layout}");
+    assert!(
+        layout[2].as_f64() <= layout[3].as_f64(),
+        "no sideways scrolling: {layout}"
+    );
+    assert!(layout[1].as_f64().unwrap() > 300.0, "{layout}");
+    c.close().await.unwrap();
+}
