@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use unrest_coder::{Coder, Lang, Options};
-use unrest_model::{Corroboration, Event, EventWriter, Format, Report};
+use unrest_model::{Corroboration, Event, EventWriter, Format, InterCodes, Report};
 use unrest_store::{BBox, Coding, Filter, NewReport, Page, Status, Store, StoredEvent};
 
 /// The environment variable naming the dataset when `--db` does not.
@@ -166,6 +166,11 @@ pub struct ExportArgs {
     /// The events of each report as coded, instead of one row per incident.
     #[arg(long)]
     pub reports: bool,
+    /// ACLED's actor-type columns (inter1, inter2, interaction) in CSV: as text ("State
+    /// forces-Protesters", ACLED's files since 2023) or as the numbers of its older files
+    /// (16), so that rows imported from such a file go back as they came.
+    #[arg(long, value_name = "text|numbers", default_value = "text", value_parser = ["text", "numbers"])]
+    pub inter_codes: String,
 }
 
 /// `unrest import-acled FILE`
@@ -498,6 +503,7 @@ fn write_events(
     filter: &Filter,
     page: &Page,
     format: Option<Format>,
+    inter_codes: InterCodes,
     out: impl Write,
 ) -> Result<(u64, Option<i64>)> {
     let mut last = None;
@@ -523,7 +529,7 @@ fn write_events(
             out.flush()?;
         }
         Some(format) => {
-            let mut w = EventWriter::new(format, out)?;
+            let mut w = EventWriter::new(format, out)?.with_inter_codes(inter_codes);
             n = each_row(store, rows, filter, page, |e, c| {
                 last = Some(e.id);
                 Ok(w.write_with(&e.event, c)?)
@@ -560,6 +566,7 @@ pub fn events(args: EventsArgs) -> Result<ExitCode> {
         &filter,
         &page,
         format,
+        InterCodes::Text,
         BufWriter::new(stdout),
     ) {
         Ok((n, last)) => {
@@ -596,6 +603,10 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     } else {
         Rows::Incidents
     };
+    let inter_codes = match args.inter_codes.as_str() {
+        "numbers" => InterCodes::Numbers,
+        _ => InterCodes::Text,
+    };
     match &args.output {
         None => {
             let stdout = std::io::stdout().lock();
@@ -605,6 +616,7 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
                 &filter,
                 &page,
                 Some(args.format),
+                inter_codes,
                 BufWriter::new(stdout),
             ) {
                 Ok(_) => Ok(ExitCode::SUCCESS),
@@ -623,6 +635,7 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
                     &filter,
                     &page,
                     Some(args.format),
+                    inter_codes,
                     BufWriter::new(&file),
                 )?;
                 file.sync_all()?;

@@ -800,3 +800,48 @@ fn audit_verify_names_rows_changed_behind_the_logs_back_and_a_missing_log() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("the audit log is missing"), "{text}");
 }
+
+#[test]
+fn an_older_acled_file_goes_back_with_its_numeric_inter_codes_and_any_province_spelling_finds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = include_str!("../../store/tests/fixtures/acled-iran-2019-numeric.csv");
+    write(dir.path(), "acled.csv", file.as_bytes());
+    let out = unrest(&["import-acled", "acled.csv"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let column = |rows: &[std::collections::HashMap<String, String>], name: &str| -> Vec<String> {
+        rows.iter().map(|r| r[name].clone()).collect()
+    };
+    let original = {
+        let mut r = csv::Reader::from_reader(file.as_bytes());
+        let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        r.records()
+            .map(|row| {
+                header
+                    .iter()
+                    .cloned()
+                    .zip(row.unwrap().iter().map(String::from))
+                    .collect()
+            })
+            .collect::<Vec<std::collections::HashMap<String, String>>>()
+    };
+    let numbers = csv_rows(&unrest(&["export", "--inter-codes", "numbers"], dir.path()));
+    for name in ["inter1", "inter2", "interaction", "admin1", "event_id_cnty"] {
+        assert_eq!(column(&numbers, name), column(&original, name), "{name}");
+    }
+    let text = csv_rows(&unrest(&["export"], dir.path()));
+    assert_eq!(
+        text[0]["interaction"], "State forces-Protesters",
+        "text by default"
+    );
+    for spelling in ["Kurdistan", "Kordestan", "کردستان"] {
+        let rows = csv_rows(&unrest(
+            &["events", "--format", "csv", "--admin1", spelling],
+            dir.path(),
+        ));
+        assert_eq!(column(&rows, "event_id_cnty"), ["IRN9901"], "{spelling}");
+    }
+}

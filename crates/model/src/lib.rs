@@ -7,6 +7,57 @@
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
 
+/// ACLED's actor types, by their old numeric code (index 1–8; 0 is no actor).
+pub const INTER_NAMES: [&str; 9] = [
+    "",
+    "State forces",
+    "Rebel groups",
+    "Political militias",
+    "Identity militias",
+    "Rioters",
+    "Protesters",
+    "Civilians",
+    "External/Other forces",
+];
+
+/// How a CSV writes ACLED's actor types (`inter1`, `inter2`, `interaction`): as text
+/// ("Protesters", "State forces-Protesters"), as ACLED's files have since 2023 and as the
+/// coder writes them, or as the numbers of ACLED's older files (`6`, `16`), so that rows
+/// imported from such a file go back as they came.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum InterCodes {
+    #[default]
+    Text,
+    Numbers,
+}
+
+fn column_index(name: &str) -> Option<usize> {
+    ACLED_COLUMNS.iter().position(|c| *c == name)
+}
+
+/// The old numeric code of an actor type ("Protesters" → 6, "" → 0); `None` for a text that
+/// is not one of [`INTER_NAMES`].
+pub fn inter_code(name: &str) -> Option<u8> {
+    INTER_NAMES
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(name.trim()))
+        .map(|i| i as u8)
+}
+
+/// The old numeric code of an interaction ("State forces-Protesters" → 16, "Protesters
+/// only" → 60); `None` for an empty or unknown text.
+pub fn interaction_code(text: &str) -> Option<u8> {
+    let text = text.trim();
+    let (a, b) = match text.strip_suffix(" only") {
+        Some(a) => (a, ""),
+        None => text.split_once('-')?,
+    };
+    match (inter_code(a)?, inter_code(b)?) {
+        (0, _) => None,
+        (a, b) => Some(a * 10 + b),
+    }
+}
+
 /// ACLED's current CSV header, in order (31 columns).
 pub const ACLED_COLUMNS: [&str; 31] = [
     "event_id_cnty",
@@ -310,6 +361,7 @@ pub struct EventWriter<W: Write> {
     out: Option<csv::Writer<W>>,
     raw: Option<W>,
     first: bool,
+    inter_codes: InterCodes,
 }
 
 impl<W: Write> EventWriter<W> {
@@ -328,6 +380,7 @@ impl<W: Write> EventWriter<W> {
                     out: Some(w),
                     raw: None,
                     first: true,
+                    inter_codes: InterCodes::Text,
                 })
             }
             Format::Jsonl => Ok(EventWriter {
@@ -335,6 +388,7 @@ impl<W: Write> EventWriter<W> {
                 out: None,
                 raw: Some(out),
                 first: true,
+                inter_codes: InterCodes::Text,
             }),
             Format::GeoJson => {
                 out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
@@ -343,9 +397,18 @@ impl<W: Write> EventWriter<W> {
                     out: None,
                     raw: Some(out),
                     first: true,
+                    inter_codes: InterCodes::Text,
                 })
             }
         }
+    }
+
+    /// Writes the actor-type columns of CSV rows as text (the default) or as ACLED's old
+    /// numbers; a text that has no number (not one of [`INTER_NAMES`]) is written as it is.
+    /// JSON lines and GeoJSON always carry the text.
+    pub fn with_inter_codes(mut self, inter_codes: InterCodes) -> Self {
+        self.inter_codes = inter_codes;
+        self
     }
 
     pub fn write(&mut self, event: &Event) -> io::Result<()> {
@@ -359,7 +422,22 @@ impl<W: Write> EventWriter<W> {
         incident: Option<&Corroboration>,
     ) -> io::Result<()> {
         match (self.format, &mut self.out, &mut self.raw) {
-            (Format::Csv, Some(w), _) => w.write_record(event.csv_record_with(incident))?,
+            (Format::Csv, Some(w), _) => {
+                let mut record = event.csv_record_with(incident);
+                if self.inter_codes == InterCodes::Numbers {
+                    let codes = [
+                        ("inter1", inter_code(&event.inter1)),
+                        ("inter2", inter_code(&event.inter2)),
+                        ("interaction", interaction_code(&event.interaction)),
+                    ];
+                    for (column, code) in codes {
+                        if let (Some(i), Some(code)) = (column_index(column), code) {
+                            record[i] = code.to_string();
+                        }
+                    }
+                }
+                w.write_record(record)?
+            }
             (Format::Jsonl, _, Some(w)) => {
                 serde_json::to_writer(&mut *w, &Row { event, incident })?;
                 w.write_all(b"\n")?;
@@ -393,6 +471,56 @@ impl<W: Write> EventWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn actor_types_are_written_as_acleds_old_numbers_on_request() {
+        let e = Event {
+            inter1: "Protesters".into(),
+            inter2: "State forces".into(),
+            interaction: "State forces-Protesters".into(),
+            ..Default::default()
+        };
+        let alone = Event {
+            inter1: "Rioters".into(),
+            interaction: "Rioters only".into(),
+            ..Default::default()
+        };
+        let odd = Event {
+            inter1: "Students".into(),
+            interaction: "Students-Police".into(),
+            ..Default::default()
+        };
+        let cells = |inter_codes| {
+            let mut w = EventWriter::new(Format::Csv, Vec::new())
+                .unwrap()
+                .with_inter_codes(inter_codes);
+            for e in [&e, &alone, &odd] {
+                w.write(e).unwrap();
+            }
+            let out = String::from_utf8(w.finish().unwrap()).unwrap();
+            let mut r = csv::Reader::from_reader(out.as_bytes());
+            r.records()
+                .map(|r| {
+                    let r = r.unwrap();
+                    [9, 12, 13].map(|i| r[i].to_string()).join(",")
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            cells(InterCodes::Numbers),
+            ["6,1,16", "5,0,50", "Students,0,Students-Police"]
+        );
+        assert_eq!(
+            cells(InterCodes::Text),
+            [
+                "Protesters,State forces,State forces-Protesters",
+                "Rioters,,Rioters only",
+                "Students,,Students-Police"
+            ]
+        );
+        assert_eq!(ACLED_COLUMNS[9], "inter1");
+        assert_eq!(ACLED_COLUMNS[13], "interaction");
+    }
 
     #[test]
     fn formula_like_text_cells_are_escaped_for_spreadsheets() {

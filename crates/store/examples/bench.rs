@@ -47,8 +47,8 @@ impl Rng {
 
 const PROVINCES: [(&str, f64, f64); 10] = [
     ("Tehran", 51.389, 35.689),
-    ("Kurdistan", 46.999, 35.315),
-    ("West Azerbaijan", 45.076, 37.552),
+    ("Kordestan", 46.999, 35.315),
+    ("West Azarbaijan", 45.076, 37.552),
     ("Kermanshah", 47.065, 34.314),
     ("Sistan and Baluchestan", 60.863, 29.496),
     ("Isfahan", 51.668, 32.654),

@@ -23,18 +23,7 @@ use std::fmt;
 use std::io::Read;
 use unrest_model::Event;
 
-/// ACLED's actor types, by their old numeric code (index 1–8).
-pub const INTER_NAMES: [&str; 9] = [
-    "",
-    "State forces",
-    "Rebel groups",
-    "Political militias",
-    "Identity militias",
-    "Rioters",
-    "Protesters",
-    "Civilians",
-    "External/Other forces",
-];
+pub use unrest_model::INTER_NAMES;
 
 /// ACLED's current codebook (2019 on): each event type with its sub-event types and the
 /// disorder type each one belongs to.

@@ -253,16 +253,67 @@ pub(crate) fn index_text(conn: &mut Conn, table: &str, id: i64, folded: &str) ->
     if folded.trim().is_empty() {
         return Ok(());
     }
+    conn.execute(
+        &format!("INSERT INTO {table} (rowid, folded) VALUES ($1, $2)"),
+        &[id.into(), indexed_part(folded).into()],
+    )?;
+    Ok(())
+}
+
+/// Search-index rows held back until the end of a batch and written there in a few
+/// statements. SQLite's FTS5 writes its pending terms to disk as a new segment at the start
+/// of every statement that may need rolling back (an insert with a constraint, a `RETURNING`),
+/// so indexing each report as it came made a segment per report, and most of an ingest's
+/// time went to writing and merging them; at the end of a batch there is one per statement.
+#[derive(Default)]
+pub(crate) struct SearchRows(Vec<(&'static str, i64, String)>);
+
+impl SearchRows {
+    pub(crate) fn push(&mut self, table: &'static str, id: i64, folded: String) {
+        self.0.push((table, id, folded));
+    }
+
+    /// Writes the rows held ([`index_text`]'s bound included), each table's in statements of
+    /// up to [`SearchRows::ROWS_A_STATEMENT`] rows.
+    pub(crate) fn write(self, conn: &mut Conn) -> BResult<()> {
+        for table in ["report_search", "event_search"] {
+            let rows: Vec<(i64, &str)> = self
+                .0
+                .iter()
+                .filter(|(t, _, folded)| *t == table && !folded.trim().is_empty())
+                .map(|(_, id, folded)| (*id, indexed_part(folded)))
+                .collect();
+            for chunk in rows.chunks(Self::ROWS_A_STATEMENT) {
+                let values: Vec<String> = (0..chunk.len())
+                    .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                    .collect();
+                let params: Vec<Value> = chunk
+                    .iter()
+                    .flat_map(|&(id, folded)| [id.into(), folded.into()])
+                    .collect();
+                conn.execute(
+                    &format!(
+                        "INSERT INTO {table} (rowid, folded) VALUES {}",
+                        values.join(", ")
+                    ),
+                    &params,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// 1,000 parameters, far under either backend's limit.
+    const ROWS_A_STATEMENT: usize = 500;
+}
+
+/// The first [`SEARCH_INDEX_BYTES`] of a folded text, cut on a character boundary.
+fn indexed_part(folded: &str) -> &str {
     let mut end = folded.len().min(SEARCH_INDEX_BYTES);
     while !folded.is_char_boundary(end) {
         end -= 1;
     }
-    let folded = &folded[..end];
-    conn.execute(
-        &format!("INSERT INTO {table} (rowid, folded) VALUES ($1, $2)"),
-        &[id.into(), folded.into()],
-    )?;
-    Ok(())
+    &folded[..end]
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {
@@ -471,8 +522,10 @@ fn event_from_row(r: &dyn Row) -> std::result::Result<StoredEvent, String> {
 }
 
 /// Stores one event and indexes its notes; `None` when a conflict skipped it.
+#[allow(clippy::too_many_arguments)]
 fn insert_event(
     conn: &mut Conn,
+    search: &mut SearchRows,
     sql: &str,
     report_id: Option<i64>,
     e: &Event,
@@ -490,7 +543,7 @@ fn insert_event(
     params.extend(event_values(e)?);
     let id = conn.query_one(sql, &params, |r| r.req_int(0))?;
     if let Some(id) = id {
-        index_text(conn, "event_search", id, &public_search_text(e))?;
+        search.push("event_search", id, public_search_text(e));
     }
     Ok(id)
 }
@@ -500,6 +553,7 @@ fn insert_event(
 /// change is logged in `chain` at `at`.
 fn code_stored(
     conn: &mut Conn,
+    search: &mut SearchRows,
     id: i64,
     coder: &mut dyn Coding,
     chain: &mut audit::Chain,
@@ -551,9 +605,16 @@ fn code_stored(
     )?;
     let mut added = Vec::with_capacity(events.len());
     for e in &events {
-        if let Some(eid) =
-            insert_event(conn, &INSERT_EVENT, Some(id), e, Status::Coded, None, None)?
-        {
+        if let Some(eid) = insert_event(
+            conn,
+            search,
+            &INSERT_EVENT,
+            Some(id),
+            e,
+            Status::Coded,
+            None,
+            None,
+        )? {
             added.push((eid, e));
         }
     }
@@ -647,6 +708,7 @@ fn log_receive(
 /// entries of its arrival and coding. Returns its id and how many events it has.
 fn insert_and_code(
     conn: &mut Conn,
+    search: &mut SearchRows,
     chain: &mut audit::Chain,
     new: &NewReport,
     sha: &str,
@@ -673,12 +735,13 @@ fn insert_and_code(
             |row| row.req_int(0),
         )?
         .ok_or_else(|| BackendError::Row("no id for new report".into()))?;
-    index_text(conn, "report_search", report_id, &search_text(&r.text))?;
+    search.push("report_search", report_id, search_text(&r.text));
     log_receive(conn, chain, report_id, sha, new)?;
     let mut added = Vec::with_capacity(events.len());
     for e in &events {
         if let Some(eid) = insert_event(
             conn,
+            search,
             &INSERT_EVENT,
             Some(report_id),
             e,
@@ -880,6 +943,7 @@ impl Store {
     pub fn ingest(&mut self, batch: &[NewReport], coder: &mut dyn Coding) -> Result<Vec<Ingested>> {
         self.write(|conn| {
             let mut chain = audit::Chain::open(conn)?;
+            let mut search = SearchRows::default();
             let mut done = Vec::with_capacity(batch.len());
             for new in batch {
                 let sha = sha256_hex(new.report.text.as_bytes());
@@ -893,15 +957,16 @@ impl Store {
                     Some((report_id, Some(_))) => Ingested::Duplicate { report_id },
                     Some((report_id, None)) => Ingested::Coded {
                         report_id,
-                        events: code_stored(conn, report_id, coder, &mut chain, &at)?,
+                        events: code_stored(conn, &mut search, report_id, coder, &mut chain, &at)?,
                     },
                     None => {
                         let (report_id, events) =
-                            insert_and_code(conn, &mut chain, new, &sha, coder)?;
+                            insert_and_code(conn, &mut search, &mut chain, new, &sha, coder)?;
                         Ingested::New { report_id, events }
                     }
                 });
             }
+            search.write(conn)?;
             Ok(done)
         })
     }
@@ -965,7 +1030,9 @@ impl Store {
         let sha = sha256_hex(new.report.text.as_bytes());
         self.write(|conn| {
             let mut chain = audit::Chain::open(conn)?;
-            let (report_id, _) = insert_and_code(conn, &mut chain, new, &sha, coder)?;
+            let mut search = SearchRows::default();
+            let (report_id, _) = insert_and_code(conn, &mut search, &mut chain, new, &sha, coder)?;
+            search.write(conn)?;
             conn.execute(
                 "INSERT INTO receipts (receipt_hash, report_id) VALUES ($1, $2)",
                 &[receipt_hash.into(), report_id.into()],
@@ -1011,9 +1078,11 @@ impl Store {
             // The caller gives no time: the database's clock dates the audit entries.
             let at = audit::db_now(conn)?;
             let mut chain = audit::Chain::open(conn)?;
+            let mut search = SearchRows::default();
             for &id in &ids {
-                events += code_stored(conn, id, coder, &mut chain, &at)?;
+                events += code_stored(conn, &mut search, id, coder, &mut chain, &at)?;
             }
+            search.write(conn)?;
             Ok((ids.len(), events))
         })
     }
@@ -1304,10 +1373,12 @@ impl Store {
         let at = rfc3339(at);
         self.write(|conn| {
             let mut chain = audit::Chain::open(conn)?;
+            let mut search = SearchRows::default();
             let mut done = Imported::default();
             for e in events {
                 match insert_event(
                     conn,
+                    &mut search,
                     &INSERT_EVENT_SKIP,
                     None,
                     e,
@@ -1336,6 +1407,7 @@ impl Store {
                     None => done.duplicates += 1,
                 }
             }
+            search.write(conn)?;
             Ok(done)
         })
     }

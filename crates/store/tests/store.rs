@@ -3,7 +3,7 @@
 mod support;
 
 use support::{all_events, at, event, ids, new_report, LineCoder};
-use unrest_model::{EventWriter, Format, ACLED_COLUMNS, EXTRA_COLUMNS};
+use unrest_model::{EventWriter, Format, InterCodes, ACLED_COLUMNS, EXTRA_COLUMNS};
 use unrest_store::{
     BBox, Dialect, Error, Filter, Ingested, Order, Page, Status, Store, SCHEMA_VERSION,
 };
@@ -458,6 +458,46 @@ IRN1003,2022-10-02,2022,1,Demonstrations,Protests,Peaceful protest,Protesters (I
             for (i, column) in ACLED_COLUMNS.iter().enumerate() {
                 assert_eq!(a[i], b[i], "{column}");
             }
+        }
+    }
+
+    fn numeric_acled_rows_round_trip_with_their_inter_codes_as_acled_wrote_them(db) {
+        let file = include_str!("fixtures/acled-iran-2019-numeric.csv");
+        let original: Vec<_> = unrest_store::acled::read(file.as_bytes()).unwrap().collect::<Result<_, _>>().unwrap();
+        assert_eq!(original.len(), 4);
+        assert_eq!(original[0].interaction, "State forces-Protesters", "read as text");
+        let mut store = db.open();
+        store.import_events(&original, Status::Coded, "import-acled", at(8)).unwrap();
+        let export = |store: &mut Store, inter_codes| {
+            let mut w = EventWriter::new(Format::Csv, Vec::new()).unwrap().with_inter_codes(inter_codes);
+            store.events::<Error>(&Filter::default(), &Page { order: Order::Id, ..Page::default() }, |e| {
+                w.write(&e.event).map_err(|e| Error::Invalid(e.to_string()))
+            }).unwrap();
+            w.finish().unwrap()
+        };
+        let column = |csv: &[u8], name: &str| -> Vec<String> {
+            let mut r = csv::Reader::from_reader(csv);
+            let i = r.headers().unwrap().iter().position(|h| h == name).unwrap();
+            r.records().map(|r| r.unwrap()[i].to_string()).collect()
+        };
+        let numbers = export(&mut store, InterCodes::Numbers);
+        for name in ["inter1", "inter2", "interaction"] {
+            assert_eq!(column(&numbers, name), column(file.as_bytes(), name), "{name} as ACLED wrote it");
+        }
+        let text = export(&mut store, InterCodes::Text);
+        assert_eq!(column(&text, "interaction")[1], "Rioters only", "text on request");
+        for out in [numbers, text] {
+            let back: Vec<_> = unrest_store::acled::read(out.as_slice()).unwrap().collect::<Result<_, _>>().unwrap();
+            assert_eq!(back.len(), original.len(), "nothing dropped");
+            for (a, b) in original.iter().zip(&back) {
+                let (a, b) = (a.csv_record(), b.csv_record());
+                for (i, column) in ACLED_COLUMNS.iter().enumerate() {
+                    assert_eq!(a[i], b[i], "{column}");
+                }
+            }
+        }
+        for name in ["event_id_cnty", "admin1", "notes", "timestamp", "latitude"] {
+            assert_eq!(column(&export(&mut store, InterCodes::Numbers), name), column(file.as_bytes(), name), "{name} as imported");
         }
     }
 
