@@ -279,7 +279,10 @@ SHORT_NAMES_KEPT = {fold_key(w) for w in ["قم", "بم"]}
 
 # ---------------------------------------------------------------------------------------------
 # Provinces (ours): GeoNames admin1 code -> ACLED name, capital (as our English name), extra
-# Latin and Persian names.
+# Latin and Persian names. The ACLED name is the one ACLED's own Iran rows carry in admin1
+# ("Kordestan", "West Azarbaijan", "Kohgiluyeh and Buyer Ahmad"), so that our rows merge with
+# theirs without a lookup table; GeoNames' English name ("Kurdistan") stays an extra name, by
+# which reports and filters still find the province.
 
 PROVINCES = {
     "IR.44": ("Alborz", "Karaj", ["Ostan-e Alborz"], []),
@@ -293,9 +296,9 @@ PROVINCES = {
         ["چهارمحال و بختیاری", "چهارمحال بختیاری", "چهار محال و بختیاری"],
     ),
     "IR.33": (
-        "East Azerbaijan",
+        "East Azarbaijan",
         "Tabriz",
-        ["Azarbayjan-e Sharqi", "Azerbaijan-e Sharqi", "East Azarbaijan", "Eastern Azerbaijan",
+        ["East Azerbaijan", "Azarbayjan-e Sharqi", "Azerbaijan-e Sharqi", "Eastern Azerbaijan",
          "East Azerbayjan", "Azarbaijan-e Sharghi"],
         ["آذربایجان شرقی", "آذربایجان شرقى"],
     ),
@@ -310,13 +313,13 @@ PROVINCES = {
     "IR.13": ("Kermanshah", "Kermanshah", ["Kermanshahan", "Kermashan"], ["کرمانشاه", "استان کرمانشاه"]),
     "IR.15": ("Khuzestan", "Ahvaz", ["Khouzestan", "Khuzistan", "Khuzestan Province"], []),
     "IR.05": (
-        "Kohgiluyeh and Boyer-Ahmad",
+        "Kohgiluyeh and Buyer Ahmad",
         "Yasuj",
-        ["Kohgiluyeh va Boyer-Ahmad", "Kohkiluyeh and Buyer Ahmad", "Kohgiluyeh and Buyer Ahmad", "Kohgiluyeh-o-Boyer-Ahmad",
+        ["Kohgiluyeh and Boyer-Ahmad", "Kohgiluyeh va Boyer-Ahmad", "Kohkiluyeh and Buyer Ahmad", "Kohgiluyeh-o-Boyer-Ahmad",
          "Kohgiluyeh and Boyer Ahmad", "Kohgiluyeh Boyer-Ahmad", "Kohgiluyeh & Boyer-Ahmad"],
         ["کهگیلویه و بویراحمد", "کهگیلویه و بویر احمد", "استان کهگیلویه و بویراحمد"],
     ),
-    "IR.16": ("Kurdistan", "Sanandaj", ["Kordestan", "Kurdestan", "Kordistan", "Kurdistan Province"], []),
+    "IR.16": ("Kordestan", "Sanandaj", ["Kurdistan", "Kurdestan", "Kordistan", "Kurdistan Province"], []),
     "IR.23": ("Lorestan", "Khorramabad", ["Luristan", "Lorestan Province"], []),
     "IR.34": ("Markazi", "Arak", ["Markazi Province", "Central Province"], []),
     "IR.35": ("Mazandaran", "Sari", ["Mazenderan", "Mazanderan", "Mazandaran Province"], []),
@@ -340,9 +343,9 @@ PROVINCES = {
     "IR.41": ("South Khorasan", "Birjand", ["Khorasan-e Jonubi", "Southern Khorasan"], ["استان خراسان جنوبی"]),
     "IR.26": ("Tehran", "Tehran", ["Tehran Province", "Teheran Province"], []),
     "IR.01": (
-        "West Azerbaijan",
+        "West Azarbaijan",
         "Orumiyeh",
-        ["Azarbayjan-e Gharbi", "Azerbaijan-e Gharbi", "West Azarbaijan", "Western Azerbaijan",
+        ["West Azerbaijan", "Azarbayjan-e Gharbi", "Azerbaijan-e Gharbi", "Western Azerbaijan",
          "West Azerbayjan", "Azarbaijan-e Gharbi"],
         ["آذربایجان غربی", "استان آذربایجان غربی"],
     ),
@@ -359,27 +362,27 @@ CITY_EXTRAS = {
     ("Isfahan", "Isfahan"): (["Esfahan", "Ispahan"], ["اصفهان"]),
     ("Hamadan", "Hamadan"): (["Hamedan"], ["همدان"]),
     ("Bandar Abbas", "Hormozgan"): (["Bandar-e Abbas", "Bandar Abas", "Bandarabbas"], ["بندرعباس", "بندر عباس"]),
-    ("Sanandaj", "Kurdistan"): (["Sine", "Sanadaj"], ["سنندج"]),
-    ("Mahabad", "West Azerbaijan"): ([], ["مهاباد"]),
+    ("Sanandaj", "Kordestan"): (["Sine", "Sanadaj"], ["سنندج"]),
+    ("Mahabad", "West Azarbaijan"): ([], ["مهاباد"]),
     ("Zahedan", "Sistan and Baluchestan"): ([], ["زاهدان"]),
     ("Ahvaz", "Khuzestan"): (["Ahwaz", "Ahvaaz"], ["اهواز"]),
     ("Mashhad", "Razavi Khorasan"): (["Mashad", "Mashhed"], ["مشهد"]),
-    ("Tabriz", "East Azerbaijan"): ([], ["تبریز"]),
-    ("Orumiyeh", "West Azerbaijan"): (["Urmia", "Urumieh", "Oroumieh", "Orumieh", "Urmiyeh", "Uromiyeh"], ["ارومیه"]),
+    ("Tabriz", "East Azarbaijan"): ([], ["تبریز"]),
+    ("Orumiyeh", "West Azarbaijan"): (["Urmia", "Urumieh", "Oroumieh", "Orumieh", "Urmiyeh", "Uromiyeh"], ["ارومیه"]),
     ("Rasht", "Gilan"): ([], ["رشت"]),
     ("Sari", "Mazandaran"): ([], ["ساری"]),
     ("Gorgan", "Golestan"): ([], ["گرگان"]),
     ("Babol", "Mazandaran"): ([], ["بابل"]),
     ("Kermanshah", "Kermanshah"): (["Kermanshahan", "Kermashan"], ["کرمانشاه"]),
     ("Izeh", "Khuzestan"): (["Izeh", "Izah"], ["ایذه"]),
-    ("Piranshahr", "West Azerbaijan"): (["Piranshar"], ["پیرانشهر"]),
-    ("Bukan", "West Azerbaijan"): (["Boukan", "Bokan"], ["بوکان"]),
-    ("Saqqez", "Kurdistan"): (["Saqez", "Saghez", "Saqqiz", "Seqiz"], ["سقز"]),
-    ("Divandarreh", "Kurdistan"): (["Divandareh", "Divan Darreh"], ["دیواندره"]),
+    ("Piranshahr", "West Azarbaijan"): (["Piranshar"], ["پیرانشهر"]),
+    ("Bukan", "West Azarbaijan"): (["Boukan", "Bokan"], ["بوکان"]),
+    ("Saqqez", "Kordestan"): (["Saqez", "Saghez", "Saqqiz", "Seqiz"], ["سقز"]),
+    ("Divandarreh", "Kordestan"): (["Divandareh", "Divan Darreh"], ["دیواندره"]),
     ("Javanrud", "Kermanshah"): (["Javanroud", "Javanrood"], ["جوانرود"]),
-    ("Oshnaviyeh", "West Azerbaijan"): (["Oshnavieh", "Oshnavie", "Shno", "Shnoy"], ["اشنویه"]),
-    ("Marivan", "Kurdistan"): ([], ["مریوان"]),
-    ("Baneh", "Kurdistan"): ([], ["بانه"]),
+    ("Oshnaviyeh", "West Azarbaijan"): (["Oshnavieh", "Oshnavie", "Shno", "Shnoy"], ["اشنویه"]),
+    ("Marivan", "Kordestan"): ([], ["مریوان"]),
+    ("Baneh", "Kordestan"): ([], ["بانه"]),
     ("Qazvin", "Qazvin"): (["Ghazvin", "Kazvin"], ["قزوین"]),
     ("Zanjan", "Zanjan"): ([], ["زنجان"]),
     ("Shiraz", "Fars"): ([], ["شیراز"]),
@@ -390,10 +393,10 @@ CITY_EXTRAS = {
     ("Ilam", "Ilam"): ([], ["ایلام"]),
     ("Khorramabad", "Lorestan"): (["Khoramabad", "Khorram Abad"], ["خرم آباد", "خرم‌آباد", "خرماباد"]),
     ("Sarpol-e Zahab", "Kermanshah"): (["Sarpol Zahab", "Sar-e Pol-e Zahab", "Sarpolzahab", "Sar Pol-e Zahab"], ["سرپل ذهاب", "سرپل‌ذهاب"]),
-    ("Kamyaran", "Kurdistan"): ([], ["کامیاران"]),
-    ("Dehgolan", "Kurdistan"): ([], ["دهگلان"]),
-    ("Sardasht", "West Azerbaijan"): ([], ["سردشت"]),
-    ("Naqadeh", "West Azerbaijan"): (["Naghadeh"], ["نقده"]),
+    ("Kamyaran", "Kordestan"): ([], ["کامیاران"]),
+    ("Dehgolan", "Kordestan"): ([], ["دهگلان"]),
+    ("Sardasht", "West Azarbaijan"): ([], ["سردشت"]),
+    ("Naqadeh", "West Azarbaijan"): (["Naghadeh"], ["نقده"]),
     ("Bandar-e Mahshahr", "Khuzestan"): (["Mahshahr", "Bandar Mahshahr"], ["ماهشهر", "بندر ماهشهر"]),
     ("Abdanan", "Ilam"): ([], ["آبدانان"]),
     ("Shahr-e Kord", "Chaharmahal and Bakhtiari"): (["Shahrekord", "Shahr-e-Kord"], ["شهرکرد"]),
@@ -404,7 +407,7 @@ CITY_EXTRAS = {
     ("Chabahar", "Sistan and Baluchestan"): ([], ["چابهار"]),
     ("Khash", "Sistan and Baluchestan"): ([], ["خاش"]),
     ("Saravan", "Sistan and Baluchestan"): ([], ["سراوان"]),
-    ("Yasuj", "Kohgiluyeh and Boyer-Ahmad"): (["Yasouj"], ["یاسوج"]),
+    ("Yasuj", "Kohgiluyeh and Buyer Ahmad"): (["Yasouj"], ["یاسوج"]),
     ("Ardabil", "Ardabil"): (["Ardebil"], ["اردبیل"]),
     ("Bushehr", "Bushehr"): (["Bushire"], ["بوشهر"]),
     ("Semnan", "Semnan"): ([], ["سمنان"]),
@@ -421,9 +424,9 @@ CITY_EXTRAS = {
 # English display names (ours) where GeoNames' name is not the one English-language reports
 # and ACLED use. The GeoNames name stays a spelling the place is found by.
 DISPLAY_NAMES = {
-    ("Orumiyeh", "West Azerbaijan"): "Urmia",
-    ("Khuy", "West Azerbaijan"): "Khoy",
-    ("Oshnaviyeh", "West Azerbaijan"): "Oshnavieh",
+    ("Orumiyeh", "West Azarbaijan"): "Urmia",
+    ("Khuy", "West Azarbaijan"): "Khoy",
+    ("Oshnaviyeh", "West Azarbaijan"): "Oshnavieh",
 }
 
 # County seats (ours) for counties not named after their seat. A seat missing from the data
@@ -526,7 +529,7 @@ NEIGHBOURHOODS = {
         (["Golshahr", "Gol Shahr"], ["گلشهر"]),
         (["Vakilabad"], ["وکیل آباد"]),
     ],
-    ("Sanandaj", "Kurdistan"): [
+    ("Sanandaj", "Kordestan"): [
         (["Naysar"], ["نایسر"]),
         (["Abbasabad"], ["عباس آباد"]),
     ],

@@ -10,13 +10,15 @@ scripts/persian_real_gold.jsonl (keyed by source, no texts) and writes the gold 
     scripts/persian_real_set.py \
         --repo ariankarami1999-dev/Telegram=/work/.mirror/ariankarami1999-dev+Telegram/repo \
         --repo thekukuapp/Mr.LuleKesh=/work/.mirror/thekukuapp+Mr.LuleKesh/repo \
-        [--split dev|check|check2|all] [--out target/persian-real.jsonl]
+        [--split dev|check|check2|check3|all] [--out target/persian-real.jsonl]
 
 Two mirror layouts are read: HTML cards (`<div class="tg-post" id="msg-N">`, key = N, date
 in the card's footer in the Solar Hijri calendar) and Markdown blocks (`### 🕒 YYYY-MM-DD |
 HH:MM:SS IRST`, key = that stamp). The reference date is the post's own date.
 `split` is `dev` (tuned on), `check` (kept aside at first; tuned on since) or `check2` (46 later
-posts from five channels, coded before the coder was run on them, never tuned on).
+posts from five channels, coded before the coder was run on them; tuned on since) or `check3`
+(46 posts from four channels, two of them new (withyashar, akhbarefori), half without an event,
+coded before the coder was run on them and never tuned on).
 """
 
 import argparse
@@ -73,7 +75,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repo", action="append", default=[], help="OWNER/NAME=GIT_DIR")
     ap.add_argument("--gold", default=str(HERE / "persian_real_gold.jsonl"))
-    ap.add_argument("--split", choices=["dev", "check", "check2", "all"], default="all")
+    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "all"], default="all")
     ap.add_argument("--out", default="target/persian-real.jsonl")
     a = ap.parse_args()
     dirs = dict(r.split("=", 1) for r in a.repo)

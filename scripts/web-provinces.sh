@@ -18,13 +18,16 @@ SRC="$TMP/package/starbucks/json/Islamic_Republic_of_Iran.json" \
 GAZ="$ROOT/data/gazetteer/iran.tsv" OUT="$OUT" node - <<'JS'
 const fs = require('fs');
 const src = JSON.parse(fs.readFileSync(process.env.SRC, 'utf8'));
-const fa = {};
+// The package names provinces in English ("Kurdistan"); the gazetteer's Latin names lead
+// from that to the province, and so to its ACLED name ("Kordestan") and its Persian one.
+const fa = {}, acled = {};
 for (const line of fs.readFileSync(process.env.GAZ, 'utf8').split('\n')) {
   const c = line.split('\t');
   if (c[1] !== 'province') continue;
   const names = (c[8] || '').split('|').filter(Boolean);
   const plain = names.find(n => !n.startsWith('استان ')) || (names[0] || '').replace(/^استان /, '');
   fa[c[2]] = plain;
+  for (const n of [c[2], ...(c[9] || '').split('|').filter(Boolean)]) acled[n] = acled[n] || c[2];
 }
 const scale = src.UTF8Scale || 1024;
 const r3 = v => Math.round(v * 1000) / 1000;
@@ -49,8 +52,8 @@ const features = src.features.map(f => {
   const coordinates = g.type === 'Polygon'
     ? g.coordinates.map((s, i) => ring(s, offs[i]))
     : g.coordinates.map((poly, i) => poly.map((s, j) => ring(s, offs[i][j])));
-  const name = f.properties.name;
-  if (!fa[name]) throw new Error('province not in the gazetteer: ' + name);
+  const name = acled[f.properties.name];
+  if (!name) throw new Error('province not in the gazetteer: ' + f.properties.name);
   return { type: 'Feature', properties: { name, name_fa: fa[name] }, geometry: { type: g.type, coordinates } };
 });
 if (features.length !== 31) throw new Error('expected 31 provinces, got ' + features.length);

@@ -166,10 +166,22 @@ impl<'a> Doc<'a> {
             lang,
             gazetteer,
         };
+        // A link's caption ("اعتراض های چهارشنبه ۱۷ دی:@", the channel's handle on the next
+        // line): its date is the linked post's, not this report's.
+        let captions: Vec<bool> = doc
+            .folded
+            .as_str()
+            .split('\n')
+            .map(|l| l.trim_end().ends_with('@'))
+            .collect();
         doc.dates = unrest_dates::find_dates(doc.folded.as_str(), reference)
             .into_iter()
             .filter_map(|m| {
                 let (first, last) = doc.token_range(m.start, m.end)?;
+                let line = doc.tokens[first].line as usize;
+                if captions.get(line).copied().unwrap_or(false) {
+                    return None;
+                }
                 Some(DateAt {
                     first,
                     last,
@@ -374,9 +386,21 @@ impl<'a> Doc<'a> {
                         .is_some_and(|d| self.hits[d].has(Cat::Duration))
                 })
         };
+        // "در پی تیراندازی افراد مسلح … کشته": "after" with the shooting is the death's
+        // cause, not an earlier event.
+        let cause = |p: usize| {
+            let end = self.hits[p].last;
+            self.hit_at(end).is_some_and(|d| {
+                let next = &self.hits[d];
+                next.first == end
+                    && (next.has(Cat::Lethal)
+                        || next.has(Cat::Shelling)
+                        || next.has(Cat::Explosive))
+            })
+        };
         let before = (floor..hit.first).any(|j| {
             self.hit_at(j)
-                .is_some_and(|p| self.hits[p].has(Cat::Past) && !delay(p))
+                .is_some_and(|p| self.hits[p].has(Cat::Past) && !delay(p) && !cause(p))
         });
         let after = (hit.last..(hit.last + 5).min(self.tokens.len()))
             .take_while(|&j| self.tokens[j].sep < Sep::Comma)
@@ -392,15 +416,19 @@ impl<'a> Doc<'a> {
             return false;
         };
         let end = self.tokens.partition_point(|t| t.line == line);
-        let judicial = self.hits[..]
+        let judicial_at = self.hits[..]
             .iter()
-            .any(|h| h.last <= end && h.has(Cat::Judicial));
-        // "معترض ۱۸ ساله": a protester named is no gathering.
+            .find(|h| h.last <= end && h.has(Cat::Judicial))
+            .map(|h| h.first);
+        let judicial = judicial_at.is_some();
+        // "معترض ۱۸ ساله": a protester named is no gathering. Violence after the court's
+        // words is the charge ("به اتهام «آتش زدن مسجد»"), not a riot reported.
         let gathering = self.hits.iter().enumerate().any(|(h, hit)| {
+            let charge = judicial_at.is_some_and(|j| j < hit.first);
             hit.last <= end
                 && (hit.has(Cat::Protest) && !hit.has(Cat::Person)
                     || hit.has(Cat::Strike)
-                    || hit.has(Cat::Riot))
+                    || hit.has(Cat::Riot) && !charge)
                 && !self.negated(h)
         });
         judicial && !gathering

@@ -46,6 +46,8 @@ struct Signals {
     weapon: Option<(usize, usize)>,
     mishap: Option<(usize, usize)>,
     assault: Option<(usize, usize)>,
+    /// "جاویدنام": the person named was killed in the protests.
+    memorial: Option<(usize, usize)>,
 }
 
 fn first(slot: &mut Option<(usize, usize)>, first: usize, last: usize) {
@@ -107,6 +109,7 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
             (Cat::Weapon, &mut s.weapon),
             (Cat::Mishap, &mut s.mishap),
             (Cat::Assault, &mut s.assault),
+            (Cat::Memorial, &mut s.memorial),
         ] {
             if hit.has(cat) {
                 first(slot, a, b);
@@ -210,6 +213,13 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         ("Protests", "Excessive force against protesters", why)
     } else if let (Some(u), true) = (s.unidentified, s.lethal.is_some() || harmed) {
         ("Violence against civilians", "Attack", u)
+    } else if let (Some(m), true) = (s.memorial, s.lethal.is_some() || killed.is_some()) {
+        // "جاویدنام X … shot dead": the title says the killing was the protests'.
+        (
+            "Protests",
+            "Excessive force against protesters",
+            s.lethal.unwrap_or(m),
+        )
     } else if let (Some(g), true) = (gathering, s.intervention.is_some() || arrested_word) {
         let why = s
             .intervention
@@ -242,6 +252,14 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         // "two men were killed in the town of X": a killing, by no one named, that was no
         // accident. "She died in hospital" tells of no one's violence: no attack.
         ("Violence against civilians", "Attack", (k.first, k.last))
+    } else if let (Some(m), Some(_), false) = (
+        s.memorial,
+        scene.date.tokens,
+        hits.iter().any(|&h| doc.hits[h].has(Cat::Past)),
+    ) {
+        // "جاویدنام X - قرچک / ۱۸ دی": a memorial line, with no verb, names one person
+        // killed in the protests at a place on a day.
+        ("Protests", "Excessive force against protesters", m)
     } else {
         return None;
     };
@@ -442,6 +460,13 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
 
     // Counts.
     e.fatalities = counts.killed.map_or(0, |f| f.n);
+    if let (Some(m), None, "Excessive force against protesters") =
+        (s.memorial, counts.killed, sub_type)
+    {
+        // The title is the count: one person, killed.
+        e.fatalities = 1;
+        cite("fatalities", m);
+    }
     e.injuries = figure(&counts, Kind::Injured);
     e.arrests = figure(&counts, Kind::Arrested);
     for (kind, field) in [

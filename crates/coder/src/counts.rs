@@ -239,6 +239,10 @@ fn number_at(doc: &Doc, i: usize) -> Option<Num> {
     } else if let Some(h) = doc.hit_starting_at(i) {
         let hit = &doc.hits[h];
         if let Some(n) = hit.value(Cat::Number) {
+            // "در یک مناظره": "one" that is also the article counts only a person.
+            if n == 1 && hit.has(Cat::ArticleOne) && !person_follows(doc, hit.last) {
+                return None;
+            }
             // "هشت‌بنگله", "هفت‌تیر": a number word joined to the next word by a ZWNJ is
             // part of a name, not a count.
             if joined_to_next(doc, hit.last) {
@@ -376,7 +380,10 @@ fn backward(doc: &Doc, before: usize, used: &[(usize, usize)]) -> Option<Figure>
     // object of another verb ("attacked 300 mourners and two were injured").
     let mut joined = false;
     let mut j = before;
-    let floor = before.saturating_sub(16);
+    // Persian puts the verb last: the count that is a clause's subject ("دو تن از نیروهای
+    // … در پی تیراندازی … کشته") may stand far before it.
+    let reach = if doc.lang.code == "fa" { 24 } else { 16 };
+    let floor = before.saturating_sub(reach);
     while j > floor {
         if j < before && doc.tokens[j].sep >= Sep::Comma {
             // "Five people, including two children, were killed": step over a
@@ -449,6 +456,14 @@ fn forward(doc: &Doc, after: usize, used: &[(usize, usize)]) -> Option<Figure> {
         }
         if let Some(num) = number_at(doc, j) {
             if overlaps(used, num.first, num.last) {
+                return None;
+            }
+            // "کشته و دو نفر دیگر زخمی شدند": "others" open a new group, counted by the
+            // verb after them.
+            if (num.last..(num.last + 2).min(doc.tokens.len()))
+                .take_while(|&k| doc.tokens[k].sep <= Sep::Hyphen)
+                .any(|k| doc.hit_at(k).is_some_and(|h| doc.hits[h].has(Cat::Others)))
+            {
                 return None;
             }
             // A figure can be followed by more joined with "and": "two men and a woman".

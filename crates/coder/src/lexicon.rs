@@ -249,6 +249,11 @@ pub enum Cat {
     /// Dying, said with no one's doing in it ("died", "جان باخت"): a death told only so is
     /// no attack.
     Death,
+    /// The title of someone killed in the protests, before their name ("جاویدنام X"): a
+    /// memorial line with a place and a day is that killing's report.
+    Memorial,
+    /// A slogan written, not chanted ("شعار نوشته شده", graffiti): no gathering.
+    Written,
     /// A number word; the value is the number.
     Number,
     /// A vague quantity; the value is the codebook's figure.
@@ -328,6 +333,8 @@ impl Cat {
             "shelling" => Cat::Shelling,
             "seizure" => Cat::Seizure,
             "weapon" => Cat::Weapon,
+            "memorial" => Cat::Memorial,
+            "written" => Cat::Written,
             "mishap" => Cat::Mishap,
             "death" => Cat::Death,
             "assault" => Cat::Assault,

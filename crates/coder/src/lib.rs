@@ -164,7 +164,22 @@ impl Coder {
                     })
                 })
                 .collect();
-            for mut e in std::iter::once(Some(e)).chain(listed).flatten() {
+            // "در ۱۸ و ۱۹ دی": two days joined before one month are two days, an event each
+            // (the counts stay with the day the report names with its month).
+            let joined = joined_day(&doc, scene).and_then(|date| {
+                let mut other = scene.clone();
+                other.date = date;
+                other.also.clear();
+                classify::code_scene(&doc, &other, &self.rules.actors).map(|mut o| {
+                    classify::drop_counts(&mut o);
+                    o
+                })
+            });
+            for mut e in std::iter::once(Some(e))
+                .chain(listed)
+                .chain(std::iter::once(joined))
+                .flatten()
+            {
                 // One event per place and day: a listed place already coded on that day
                 // (from an earlier sentence) is not coded twice.
                 if events
@@ -190,6 +205,47 @@ impl Coder {
         }
         events
     }
+}
+
+/// The day before "و" in "۱۸ و ۱۹ دی" (or "18 and 19 January"): a scene dated by the
+/// second day was also on the first.
+fn joined_day(doc: &analysis::Doc, scene: &scenes::Scene) -> Option<scenes::DateChoice> {
+    let (a, b) = scene.date.tokens?;
+    // Only a scene whose own words name both days: a later place that takes its date from
+    // an earlier sentence is not told of on both.
+    if scene.date.precision != 1 || a < 2 {
+        return None;
+    }
+    if !scene
+        .ranges
+        .iter()
+        .any(|&(first, last)| first <= a - 2 && b <= last)
+    {
+        return None;
+    }
+    let number = |i: usize| -> Option<u32> {
+        let w = doc.word(i);
+        w.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| w.parse().ok())
+            .flatten()
+    };
+    // The days as written (Solar Hijri or Gregorian): only their difference matters.
+    let later = number(a)?;
+    let and = doc
+        .hit_at(a - 1)
+        .is_some_and(|h| doc.hits[h].has(lexicon::Cat::Conjunction));
+    let joined =
+        doc.tokens[a].sep <= lexicon::Sep::Hyphen && doc.tokens[a - 1].sep <= lexicon::Sep::Hyphen;
+    let earlier = number(a - 2).filter(|&d| d >= 1 && d < later && later - d <= 7)?;
+    if !(and && joined) || doc.in_date(a - 2) {
+        return None;
+    }
+    Some(scenes::DateChoice {
+        date: scene.date.date - chrono::Days::new(u64::from(later - earlier)),
+        precision: 1,
+        tokens: Some((a - 2, b)),
+    })
 }
 
 const STATE_FORCES: &str = "State forces";

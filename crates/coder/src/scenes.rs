@@ -314,17 +314,59 @@ fn sections(doc: &Doc) -> Vec<Section> {
             heading: false,
         }];
     }
-    // Text before the first heading is a preamble: it yields no event.
-    heads
-        .iter()
-        .enumerate()
-        .map(|(k, &(first, lead_end))| Section {
-            first,
-            last: heads.get(k + 1).map_or(n, |h| h.0),
-            lead_end,
-            heading: true,
-        })
-        .collect()
+    // Text before the first heading is a preamble: it yields no event. But in a digest of
+    // messages, each behind the same mark ("🔹از کرمان: …"), a marked message before the
+    // first heading is one of them, only with no heading of its own.
+    let mut out = Vec::new();
+    if let Some(mark) = bullet(doc, heads[0].0) {
+        let mut i = 0;
+        let mut open: Option<usize> = None;
+        while i < heads[0].0 {
+            if bullet(doc, i) == Some(mark) {
+                if let Some(first) = open.replace(i) {
+                    out.push(unheaded(first, i));
+                }
+            }
+            i = line_end(doc, i);
+        }
+        if let Some(first) = open {
+            out.push(unheaded(first, heads[0].0));
+        }
+    }
+    out.extend(
+        heads
+            .iter()
+            .enumerate()
+            .map(|(k, &(first, lead_end))| Section {
+                first,
+                last: heads.get(k + 1).map_or(n, |h| h.0),
+                lead_end,
+                heading: true,
+            }),
+    );
+    out
+}
+
+fn unheaded(first: usize, last: usize) -> Section {
+    Section {
+        first,
+        last,
+        lead_end: first,
+        heading: false,
+    }
+}
+
+/// The mark ("🔹", "•", "-") before the first word of the line that token `i` opens.
+fn bullet(doc: &Doc, i: usize) -> Option<char> {
+    let from = if i == 0 { 0 } else { doc.tokens[i - 1].end };
+    let gap = &doc.text()[from..doc.tokens[i].start];
+    if i > 0 && !gap.contains('\n') {
+        return None;
+    }
+    let on_line = gap.rsplit('\n').next().unwrap_or("");
+    let mut marks = on_line.chars().filter(|c| !c.is_whitespace());
+    let mark = marks.next()?;
+    (!mark.is_alphanumeric()).then_some(mark)
 }
 
 /// Whether the line `start..end` opens with a heading; returns where the heading ends.

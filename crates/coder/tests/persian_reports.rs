@@ -182,3 +182,185 @@ fn a_death_told_with_no_ones_violence_in_it_is_no_attack() {
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(events[0].event_type, "Violence against civilians");
 }
+
+#[test]
+fn a_memorial_line_with_a_place_and_a_day_is_a_killing() {
+    // The title "جاویدنام" says who was killed in the protests; the line has no verb.
+    let events = code(
+        "جاویدنام سارا محمدی - ورامین\n۱۹ دیماه ۱۴۰۴\nیادش همیشه با ماست",
+        "2026-07-01",
+    );
+    assert_eq!(places(&events), vec![("Varamin", "2026-01-09")]);
+    assert_eq!(events[0].event_type, "Protests");
+    assert_eq!(events[0].fatalities, 1);
+}
+
+#[test]
+fn a_memorial_birthday_is_not_the_day_of_a_killing() {
+    let events = code(
+        "امروز تولد جاویدنام علی رضایی از ساوه بود.\nروحش شاد",
+        "2026-07-01",
+    );
+    assert!(events.is_empty(), "{:?}", places(&events));
+}
+
+#[test]
+fn a_death_said_as_people_say_it_counts_one() {
+    let events = code(
+        "بهزاد ۲۰ دی تو اعتراضات کرمانشاه با گلوله جنگی زخمی میشه و چند روز بعد تو بیمارستان جونشو از دست میده.",
+        "2026-07-01",
+    );
+    assert_eq!(places(&events), vec![("Kermanshah", "2026-01-10")]);
+    assert_eq!(events[0].fatalities, 1);
+}
+
+#[test]
+fn shooting_said_as_people_say_it_is_lethal_force() {
+    let events = code(
+        "شب ۱۹ دی تو خیابونای زنجان ماموران مردم بی سلاح رو به رگبار بستن.",
+        "2026-07-01",
+    );
+    assert_eq!(places(&events), vec![("Zanjan", "2026-01-09")]);
+    assert_eq!(
+        events[0].sub_event_type,
+        "Excessive force against protesters"
+    );
+}
+
+#[test]
+fn an_mps_constituency_is_not_a_scene() {
+    let events = code(
+        "عباس کریمی، نماینده بروجرد در مجلس، در یک گفت‌وگوی رادیویی درباره کشته شدن معترضان سخن گفت.",
+        "2026-07-01",
+    );
+    assert!(
+        events.iter().all(|e| e.location != "Borujerd"),
+        "{:?}",
+        places(&events)
+    );
+}
+
+#[test]
+fn the_province_of_an_unknown_village_is_no_scene() {
+    let events = code(
+        "پدر یکی از جانباختگان روز سه‌شنبه ۱۰ تیر در روستای کلاته‌نوچه از توابع استان سمنان بازداشت شد.",
+        "2026-07-05",
+    );
+    assert!(events.is_empty(), "{:?}", places(&events));
+}
+
+#[test]
+fn a_links_caption_dates_no_event() {
+    // "…:@" with the channel's handle on the next line: the caption of a linked post.
+    let events = code(
+        "مریم ۲۰ ساله شامگاه ۱۸ دی در کرج با شلیک ماموران کشته شد.\n\
+         تجمع‌های پنجشنبه ۱۱ دی:@\nSomeChannel",
+        "2026-05-01",
+    );
+    assert_eq!(places(&events), vec![("Karaj", "2026-01-08")]);
+}
+
+#[test]
+fn the_charges_of_an_execution_are_no_riot() {
+    let events = code(
+        "قوه قضاییه اعلام کرد یک معترض را به اتهام «آتش زدن بانک در شهرک اکباتان» و «تخریب اموال عمومی» اعدام کرد.\n\
+         این معترض صبح امروز اعدام شد.",
+        "2026-06-01",
+    );
+    assert!(events.is_empty(), "{:?}", places(&events));
+}
+
+#[test]
+fn a_slogan_written_on_a_wall_is_no_gathering() {
+    let events = code(
+        "تصاویر رسیده نشان می‌دهد روی دیوار یک مدرسه در ورامین این شعار نوشته شده: «نان، کار، آزادی»",
+        "2026-05-01",
+    );
+    assert!(events.is_empty(), "{:?}", places(&events));
+}
+
+#[test]
+fn a_count_far_before_its_verb_and_others_after_it() {
+    // Persian puts the verb last: the subject's count stands far before "کشته"; "چهار نفر
+    // دیگر" after it are the wounded, not more dead.
+    let events = code(
+        "سه تن از ماموران انتظامی در شهرستان سراوان بامداد جمعه در پی تیراندازی افراد مسلح ناشناس در نزدیکی یک پاسگاه مرزی کشته و چهار نفر دیگر زخمی شدند.",
+        "2026-07-05",
+    );
+    assert_eq!(events.len(), 1, "{:?}", places(&events));
+    assert_eq!(events[0].fatalities, 3);
+    assert_eq!(events[0].injuries, Some(4));
+}
+
+#[test]
+fn a_marked_message_before_the_first_heading_of_a_digest_is_one_of_them() {
+    // A digest of readers' messages, each behind "🔹"; the first names its place in its
+    // body, not in a heading.
+    let events = code(
+        "📣پیام‌های شما - سه‌شنبه ۱۲ خرداد:\n\
+         🔹رانندگان اتوبوس‌های شرکت واحد شیراز امروز در اعتراض به حقوق‌های معوقه اعتصاب کردند.\n\
+         🔹از اراک: قیمت‌ها هر روز بالاتر می‌رود و کسی جواب نمی‌دهد.\n\
+         🔹از یزد: برق روزی شش ساعت قطع است.",
+        "2026-06-02",
+    );
+    assert_eq!(places(&events), vec![("Shiraz", "2026-06-02")]);
+    assert_eq!(events[0].event_type, "Protests");
+}
+
+#[test]
+fn two_days_joined_before_one_month_are_two_events() {
+    let events = code(
+        "ویدیوهای رسیده نشان می‌دهد ماموران در ۲۰ و ۲۱ دی‌ماه در همدان با گلوله جنگی به معترضان شلیک کردند.",
+        "2026-06-01",
+    );
+    let mut got = places(&events);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![("Hamadan", "2026-01-10"), ("Hamadan", "2026-01-11")]
+    );
+}
+
+#[test]
+fn a_later_place_that_takes_joined_days_from_before_is_one_event() {
+    // The first sentence names both days for Khomam; Rasht, later, takes its date from it
+    // and is told of once.
+    let events = code(
+        "شهر خمام در شب‌های ۱۸ و ۱۹ دی شاهد حضور گسترده معترضان بود و ماموران به آنها شلیک کردند.\n\
+         در رشت نیز ماموران به سوی معترضان شلیک کردند.",
+        "2026-05-01",
+    );
+    let mut got = places(&events);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("Khomam", "2026-01-08"),
+            ("Khomam", "2026-01-09"),
+            ("Rasht", "2026-01-09")
+        ]
+    );
+}
+
+#[test]
+fn a_town_named_by_an_everyday_word_needs_a_place_beside_it() {
+    // "پیشین" (former) is a town too; as a word it places nothing.
+    for text in [
+        "مربی پیشین تیم ملی والیبال روز شنبه بازداشت شد و خانواده‌اش از او خبری ندارند.",
+        "به گفته سخنگوی وزیر پیشین، ده‌ها نفر از معترضان در جریان درگیری‌ها زخمی شدند.",
+    ] {
+        let events = code(text, "2025-11-02");
+        assert!(
+            events.iter().all(|e| e.location != "Pishin"),
+            "{text}: {:?}",
+            places(&events)
+        );
+    }
+    // With a place word before it, the same name is the town.
+    let events = code("مردم شهر پیشین امروز در برابر فرمانداری تجمع کردند.", "2025-11-02");
+    assert!(
+        events.iter().any(|e| e.location == "Pishin"),
+        "{:?}",
+        places(&events)
+    );
+}

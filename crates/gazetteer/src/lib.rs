@@ -289,6 +289,23 @@ impl Gazetteer {
         Some(self.place(*id))
     }
 
+    /// Every name of the province `admin1` names, as [`Gazetteer::province`] finds it: its
+    /// ACLED name first ("Kordestan"), then the others it is found by ("Kurdistan",
+    /// "کردستان", …). Empty when `admin1` names no province. Filters match stored rows by
+    /// these, so a row written under any spelling (ours before ACLED's, an import's) is found.
+    pub fn province_names(&self, admin1: &str) -> Vec<&str> {
+        let Some(p) = self.province(admin1) else {
+            return Vec::new();
+        };
+        let mut out = vec![p.name.as_str()];
+        for n in &self.names[p.id as usize] {
+            if !out.contains(&n.as_str()) {
+                out.push(n);
+            }
+        }
+        out
+    }
+
     /// The capital city of a province named as [`Gazetteer::province`] accepts.
     pub fn provincial_capital(&self, admin1: &str) -> Option<&Place> {
         let province = self.province(admin1)?;

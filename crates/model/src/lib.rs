@@ -171,57 +171,6 @@ pub struct Event {
     pub confidence: f32,
 }
 
-/// Spellings of Iran's provinces that name the same one: ours (GeoNames' English names) and
-/// ACLED's (`Kordestan`, `West Azarbaijan`, `Kohgiluyeh and Buyer Ahmad`…), with other common
-/// romanisations. Filters accept any of them ([`admin1_spellings`]).
-const ADMIN1_SPELLINGS: &[&[&str]] = &[
-    &["Kurdistan", "Kordestan", "Kordistan"],
-    &["West Azerbaijan", "West Azarbaijan", "Azarbaijan-e Gharbi"],
-    &["East Azerbaijan", "East Azarbaijan", "Azarbaijan-e Sharqi"],
-    &[
-        "Kohgiluyeh and Boyer-Ahmad",
-        "Kohgiluyeh and Buyer Ahmad",
-        "Kohgiluyeh and Boyer Ahmad",
-        "Kohgiluyeh va Boyer-Ahmad",
-    ],
-    &[
-        "Chaharmahal and Bakhtiari",
-        "Chahar Mahal and Bakhtiari",
-        "Chaharmahal va Bakhtiari",
-    ],
-    &[
-        "Sistan and Baluchestan",
-        "Sistan and Baluchistan",
-        "Sistan va Baluchestan",
-    ],
-    &["Razavi Khorasan", "Khorasan-e Razavi", "Khorasan Razavi"],
-    &["North Khorasan", "Khorasan-e Shomali"],
-    &["South Khorasan", "Khorasan-e Jonubi"],
-    &["Isfahan", "Esfahan"],
-    &["Hamadan", "Hamedan"],
-    &["Gilan", "Guilan"],
-    &["Ardabil", "Ardebil"],
-];
-
-/// Every spelling of the province `name` names, lower-cased, `name` itself first; just
-/// `name` when it is not one of [`ADMIN1_SPELLINGS`].
-pub fn admin1_spellings(name: &str) -> Vec<String> {
-    let wanted = name.trim().to_lowercase();
-    let mut out = vec![wanted.clone()];
-    if let Some(group) = ADMIN1_SPELLINGS
-        .iter()
-        .find(|g| g.iter().any(|s| s.to_lowercase() == wanted))
-    {
-        out.extend(
-            group
-                .iter()
-                .map(|s| s.to_lowercase())
-                .filter(|s| *s != wanted),
-        );
-    }
-    out
-}
-
 /// A text cell as spreadsheet software may open it safely (OWASP's rule against CSV
 /// formula injection): a value starting with `=`, `+`, `-`, `@`, a tab or a carriage return
 /// is prefixed with `'`, so that it is shown as text instead of run as a formula.

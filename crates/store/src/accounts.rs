@@ -298,6 +298,88 @@ impl Store {
         Ok(())
     }
 
+    /// Requests of `client` (a keyed hash, never an address) of `kind` counted after
+    /// `since`, as every replica on this database counted them: how many, and when the
+    /// oldest of them was.
+    pub fn rate_hits(
+        &mut self,
+        kind: &str,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(u32, Option<DateTime<Utc>>)> {
+        let found = self
+            .conn
+            .query_one(
+                "SELECT COUNT(*), MIN(at) FROM rate_hits WHERE kind = $1 AND client = $2 AND at > $3",
+                &[
+                    Value::from(kind),
+                    Value::from(client),
+                    Value::from(millis(since)),
+                ],
+                |r| Ok((r.req_int(0)?, r.text(1)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        let (n, oldest) = found.unwrap_or((0, None));
+        let oldest = oldest
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc));
+        Ok((u32::try_from(n).unwrap_or(u32::MAX), oldest))
+    }
+
+    /// Counts one request of `client` of `kind` at `now`, and forgets every hit (of any
+    /// client) from before `forget_before`, so the table holds one window and no more.
+    pub fn rate_hit(
+        &mut self,
+        kind: &str,
+        client: &str,
+        now: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO rate_hits (kind, client, at) VALUES ($1, $2, $3)",
+                &[
+                    Value::from(kind),
+                    Value::from(client),
+                    Value::from(millis(now)),
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .execute(
+                "DELETE FROM rate_hits WHERE kind = $1 AND at <= $2",
+                &[Value::from(kind), Value::from(millis(forget_before))],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Takes the form whose token hashes to `token_hash` for its one submission: `false`
+    /// when it was taken before, here or on another replica. Forgets forms taken before
+    /// `forget_before` (their tokens have expired by then).
+    pub fn use_form(
+        &mut self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<bool> {
+        self.conn
+            .execute(
+                "DELETE FROM used_forms WHERE at <= $1",
+                &[Value::from(millis(forget_before))],
+            )
+            .map_err(|e| self.err(e))?;
+        let taken = self
+            .conn
+            .execute(
+                "INSERT INTO used_forms (token_hash, at) VALUES ($1, $2)
+                 ON CONFLICT (token_hash) DO NOTHING",
+                &[Value::from(token_hash), Value::from(millis(now))],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(taken == 1)
+    }
+
     /// A successful login of `name` ends its row of failures.
     pub fn login_succeeded(&mut self, name: &str) -> Result<()> {
         self.conn
@@ -788,4 +870,9 @@ impl Store {
             .map_err(|e| self.err(e))?;
         Ok(rows.concat())
     }
+}
+
+/// A time to the millisecond, in a form that sorts as it compares (rate windows are short).
+fn millis(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

@@ -277,8 +277,7 @@ pub(crate) fn where_clause_on(
         conds.push(format!("e.event_date <= {}", sql.bind(to.to_string())));
     }
     if let Some(a) = &f.admin1 {
-        // Any spelling of a province finds it (ACLED's `Kordestan` as our `Kurdistan`).
-        let ps: Vec<String> = unrest_model::admin1_spellings(a)
+        let ps: Vec<String> = admin1_spellings(a)
             .into_iter()
             .map(|s| sql.bind(s))
             .collect();
@@ -360,6 +359,24 @@ pub(crate) fn where_clause_on(
 
 /// Appends the page's order and, when it has one, its LIMIT and OFFSET: the same for every
 /// listing of rows shaped like events (`events e`, the `incidents` view).
+/// Every spelling of the province `name` names (ACLED's `Kordestan`, GeoNames' `Kurdistan`,
+/// `کردستان`, … from the gazetteer, which folds diacritics and Arabic-keyboard letters away on
+/// the way in), lower-cased as the `lower(e.admin1)` it is compared with, so a row written
+/// under any of them is found. Just `name` when it names no province: a spelling, never a
+/// prefix.
+pub(crate) fn admin1_spellings(name: &str) -> Vec<String> {
+    let name = name.trim();
+    let gazetteer = unrest_gazetteer::Gazetteer::embedded();
+    let mut out = vec![name.to_lowercase()];
+    for s in gazetteer.province_names(name) {
+        let s = s.to_lowercase();
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
 pub(crate) fn order_and_page(sql: &mut Sql, page: &Page) {
     sql.text.push_str(match page.order {
         Order::Date => " ORDER BY e.event_date, e.id",

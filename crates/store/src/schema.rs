@@ -11,7 +11,7 @@
 use crate::conn::{BResult, BackendError, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 12;
+pub const LATEST: i64 = 15;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 12] = [
+const MIGRATIONS: [Migration; 13] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -109,6 +109,13 @@ const MIGRATIONS: [Migration; 12] = [
         ddl: crate::workspace::ddl,
         fill: None,
     },
+    Migration {
+        version: 15,
+        why: "what replicas must agree on to hold the abuse limits together: keyed hashes of \
+              clients' recent submissions and logins, and the forms already used",
+        ddl: shared_limits,
+        fill: None,
+    },
 ];
 
 /// What the web app's replicas must agree on: keys (a form served by one is accepted by
@@ -126,6 +133,29 @@ CREATE TABLE login_failures (
     failures BIGINT NOT NULL,
     last_at TEXT NOT NULL
 );",
+    )
+}
+
+/// The abuse limits shared by replicas (see `Store::rate_hits`): for one window only,
+/// a keyed hash of each client per counted request, and a hash of each form token used.
+/// Nothing here names an address; on PostgreSQL the tables are UNLOGGED, so what they held
+/// is in no write-ahead log, no streaming replica and no base backup.
+fn shared_limits(d: Dialect) -> String {
+    let unlogged = match d {
+        Dialect::Sqlite => "",
+        Dialect::Postgres => "UNLOGGED ",
+    };
+    format!(
+        "CREATE {unlogged}TABLE rate_hits (
+    kind TEXT NOT NULL,
+    client TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX rate_hits_client ON rate_hits (kind, client, at);
+CREATE {unlogged}TABLE used_forms (
+    token_hash TEXT PRIMARY KEY,
+    at TEXT NOT NULL
+);"
     )
 }
 

@@ -165,7 +165,7 @@ impl QueueFilter {
         }
         let mut on_event = Vec::new();
         if let Some(p) = some(&self.province) {
-            let ps: Vec<String> = unrest_model::admin1_spellings(p)
+            let ps: Vec<String> = crate::filter::admin1_spellings(p)
                 .into_iter()
                 .map(|s| sql.bind(s))
                 .collect();

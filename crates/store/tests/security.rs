@@ -325,3 +325,35 @@ both! {
         }
     }
 }
+
+both! {
+    fn rate_hits_count_one_window_for_every_process_and_forget_the_rest(db) {
+        let mut one = db.open();
+        let mut other = db.open();
+        let t = |s: i64| at(3) + chrono::Duration::seconds(s);
+        let window = chrono::Duration::seconds(600);
+        one.rate_hit("submit", "c1", t(0), t(0) - window).unwrap();
+        other.rate_hit("submit", "c1", t(10), t(10) - window).unwrap();
+        other.rate_hit("login", "c1", t(10), t(10) - window).unwrap();
+        other.rate_hit("submit", "c2", t(20), t(20) - window).unwrap();
+        // Both processes' hits, this kind and client only, oldest first.
+        assert_eq!(one.rate_hits("submit", "c1", t(30) - window).unwrap(), (2, Some(t(0))));
+        // The window slides past the first hit…
+        assert_eq!(one.rate_hits("submit", "c1", t(605) - window).unwrap(), (1, Some(t(10))));
+        // …and a later hit deletes what no window can reach any more.
+        one.rate_hit("submit", "c3", t(700), t(700) - window).unwrap();
+        assert_eq!(other.rate_hits("submit", "c1", t(0) - window).unwrap(), (0, None));
+        assert_eq!(other.rate_hits("login", "c1", t(0) - window).unwrap().0, 1);
+    }
+
+    fn a_form_is_used_once_across_processes_until_its_token_expires(db) {
+        let (mut one, mut other) = (db.open(), db.open());
+        let ttl = chrono::Duration::hours(1);
+        assert!(one.use_form("f1", at(3), at(3) - ttl).unwrap());
+        assert!(!other.use_form("f1", at(3), at(3) - ttl).unwrap());
+        assert!(other.use_form("f2", at(3), at(3) - ttl).unwrap());
+        // Forgotten once expired (its token is refused by then anyway).
+        let later = at(3) + chrono::Duration::hours(2);
+        assert!(one.use_form("f1", later, later - ttl).unwrap());
+    }
+}

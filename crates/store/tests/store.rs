@@ -232,7 +232,7 @@ both! {
         ingest(&mut store, &mut LineCoder::new("v1"), &[("a", SANANDAJ), ("t", TEHRAN), ("z", ZAHEDAN)]);
         let all = all_events(&mut store);
         let kurd = all.iter().find(|e| e.event.admin1 == "Kurdistan").unwrap().id;
-        for spelling in ["Kurdistan", "Kordestan", "KORDESTAN", " kurdistan "] {
+        for spelling in ["Kurdistan", "Kordestan", "KORDESTAN", " kurdistan ", "کردستان", "Kordestān"] {
             let f = Filter { admin1: Some(spelling.into()), ..Default::default() };
             assert_eq!(ids(&mut store, &f, &Page::default()), vec![kurd], "{spelling}");
         }
@@ -240,6 +240,25 @@ both! {
         assert_eq!(ids(&mut store, &f, &Page::default()).len(), 1);
         let f = Filter { admin1: Some("Kord".into()), ..Default::default() };
         assert!(ids(&mut store, &f, &Page::default()).is_empty(), "a spelling, not a prefix");
+    }
+
+    fn a_province_filter_finds_rows_written_under_any_of_its_spellings(db) {
+        // ACLED's own Iran rows carry both "West Azarbaijan" and, once, "West Azerbaijan"; a
+        // dataset coded before unrest wrote ACLED's names has "West Azerbaijan" throughout.
+        let mut store = db.open();
+        let rows = [
+            ("acled", "@2018-01-02;West Azarbaijan;45.07;37.55;Protests;Peaceful protest;a"),
+            ("acled-odd", "@2018-01-03;West Azerbaijan;45.07;37.55;Protests;Peaceful protest;b"),
+            ("ours", "@2018-01-04;West Azerbaijan;45.07;37.55;Protests;Peaceful protest;c"),
+            ("t", "@2018-01-05;Tehran;51.35;35.70;Protests;Peaceful protest;d"),
+        ];
+        let rows: Vec<(&str, String)> = rows.iter().map(|(id, line)| (*id, format!("Protest.\n{line}"))).collect();
+        let rows: Vec<(&str, &str)> = rows.iter().map(|(id, text)| (*id, text.as_str())).collect();
+        ingest(&mut store, &mut LineCoder::new("v1"), &rows);
+        for spelling in ["West Azarbaijan", "West Azerbaijan", "آذربایجان غربی", "Āz̄ārbāyjān-e Gharbī", "west azerbaijan province"] {
+            let f = Filter { admin1: Some(spelling.into()), ..Default::default() };
+            assert_eq!(ids(&mut store, &f, &Page::default()).len(), 3, "{spelling}");
+        }
     }
 
     fn filters_select_by_date_province_type_status_and_bbox(db) {

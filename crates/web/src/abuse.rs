@@ -6,8 +6,12 @@
 //!   [`TrustedProxy`] — the address the proxy's header names. Behind an onion service there
 //!   is no client address at all (every reporter arrives from the local Tor daemon): name
 //!   it as a trusted proxy with no header, and the address limits stand aside. A client is
-//!   held only as a keyed hash (HMAC-SHA-256 under a key made at start-up and never
-//!   written), in memory, for one window; no address is stored or logged.
+//!   held only as a keyed hash (HMAC-SHA-256), for one window; no address is stored or
+//!   logged. One server (SQLite, the default) keeps them in memory under a key made at
+//!   start-up and never written. Replicas on PostgreSQL must count together, or a flood
+//!   spread over three of them gets three budgets: they share the key through the
+//!   database and count in its `rate_hits` table (UNLOGGED: in no WAL, replica or base
+//!   backup), each row deleted once its window has passed ([`Limiter::shared`]).
 //! - **What counts.** Only *accepted* submissions count against a client's submit limit:
 //!   junk (a forged or missing form token, an empty text, a body that never arrives) costs
 //!   the sender nothing and so cannot use up the budget that reporters behind the same
@@ -65,15 +69,87 @@ pub struct Limiter {
     limit: RateLimit,
     key: [u8; 32],
     hits: Mutex<HashMap<[u8; 16], VecDeque<Instant>>>,
+    /// Counted in the database every replica shares, under this name, instead of `hits`.
+    shared: Option<&'static str>,
 }
 
 impl Limiter {
+    /// Counts in this process's memory, under a key of its own.
     pub fn new(limit: RateLimit) -> Limiter {
         Limiter {
             limit,
             key: crate::security::random_bytes(),
             hits: Mutex::new(HashMap::new()),
+            shared: None,
         }
+    }
+
+    /// Counts in the database as `kind`, under `key` (the same in every replica), so that
+    /// requests spread over several servers meet one limit.
+    pub fn shared(limit: RateLimit, kind: &'static str, key: [u8; 32]) -> Limiter {
+        Limiter {
+            shared: Some(kind),
+            key,
+            ..Limiter::new(limit)
+        }
+    }
+
+    /// [`Limiter::peek`] (`count` false) or [`Limiter::check`] (`count` true), wherever
+    /// this limiter counts. A database that does not answer lets the request through: the
+    /// request itself will meet the same database and fail there with a clear error.
+    pub(crate) async fn admit_in(
+        &self,
+        db: &std::sync::Arc<crate::db::Db>,
+        addr: IpAddr,
+        count: bool,
+    ) -> Result<(), Duration> {
+        let Some(kind) = self.shared else {
+            return match count {
+                true => self.check(addr, Instant::now()),
+                false => self.peek(addr, Instant::now()),
+            };
+        };
+        let (client, limit) = (self.client_hex(addr), self.limit);
+        let found = db
+            .run(move |s| {
+                let now = chrono::Utc::now();
+                let window = chrono::Duration::from_std(limit.window)
+                    .unwrap_or_else(|_| chrono::Duration::minutes(10));
+                let (n, oldest) = s.rate_hits(kind, &client, now - window)?;
+                if n >= limit.max {
+                    let age = oldest.map_or(chrono::Duration::zero(), |t| now - t);
+                    return Ok(Err((window - age).to_std().unwrap_or_default()));
+                }
+                if count {
+                    s.rate_hit(kind, &client, now, now - window)?;
+                }
+                Ok(Ok(()))
+            })
+            .await;
+        found.unwrap_or(Ok(()))
+    }
+
+    /// [`Limiter::count`], wherever this limiter counts.
+    pub(crate) async fn count_in(&self, db: &std::sync::Arc<crate::db::Db>, addr: IpAddr) {
+        let Some(kind) = self.shared else {
+            return self.count(addr, Instant::now());
+        };
+        let (client, window) = (self.client_hex(addr), self.limit.window);
+        let _ = db
+            .run(move |s| {
+                let now = chrono::Utc::now();
+                let window = chrono::Duration::from_std(window)
+                    .unwrap_or_else(|_| chrono::Duration::minutes(10));
+                Ok(s.rate_hit(kind, &client, now, now - window)?)
+            })
+            .await;
+    }
+
+    fn client_hex(&self, addr: IpAddr) -> String {
+        self.client(addr)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     fn client(&self, addr: IpAddr) -> [u8; 16] {
@@ -203,9 +279,20 @@ impl Default for SlowClients {
 #[derive(Default)]
 pub struct UsedForms {
     used: Mutex<HashMap<[u8; 16], Instant>>,
+    /// Kept in the database every replica shares (a form replayed to another replica is
+    /// refused there too), instead of `used`.
+    shared: bool,
 }
 
 impl UsedForms {
+    /// Kept in memory, or (`shared`) in the database every replica shares.
+    pub fn new(shared: bool) -> UsedForms {
+        UsedForms {
+            shared,
+            ..UsedForms::default()
+        }
+    }
+
     fn key(token: &str) -> [u8; 16] {
         let full = <Sha256 as sha2::Digest>::digest(token.as_bytes());
         let mut out = [0; 16];
@@ -222,6 +309,31 @@ impl UsedForms {
             used.retain(|_, at| now.duration_since(*at) < ttl);
         }
         used.insert(Self::key(token), now).is_none()
+    }
+
+    /// [`UsedForms::claim`], wherever forms are kept. A database that does not answer
+    /// refuses the form (the submission could not be stored either).
+    pub(crate) async fn claim_in(
+        &self,
+        db: &std::sync::Arc<crate::db::Db>,
+        token: &str,
+        ttl: Duration,
+    ) -> bool {
+        if !self.shared {
+            return self.claim(token, Instant::now(), ttl);
+        }
+        let hash: String = Self::key(token)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        db.run(move |s| {
+            let now = chrono::Utc::now();
+            let ttl =
+                chrono::Duration::from_std(ttl).unwrap_or_else(|_| chrono::Duration::hours(1));
+            Ok(s.use_form(&hash, now, now - ttl)?)
+        })
+        .await
+        .unwrap_or(false)
     }
 }
 
@@ -257,7 +369,7 @@ pub struct Accepted;
 async fn submissions(State(state): State<Shared>, req: Request, next: Next) -> Response {
     let client = client_addr(&state, &req);
     if let Some(addr) = client {
-        if let Err(wait) = state.submit_limiter.peek(addr, Instant::now()) {
+        if let Err(wait) = state.submit_limiter.admit_in(&state.db, addr, false).await {
             return AppError::TooManyRequests(seconds(wait)).into_response();
         }
     }
@@ -283,7 +395,7 @@ async fn submissions(State(state): State<Shared>, req: Request, next: Next) -> R
         .await;
     if res.extensions_mut().remove::<Accepted>().is_some() {
         if let Some(addr) = client {
-            state.submit_limiter.count(addr, Instant::now());
+            state.submit_limiter.count_in(&state.db, addr).await;
         }
     }
     res
@@ -339,7 +451,7 @@ const BUSY_RETRY_SECONDS: u64 = 30;
 /// `POST /login`: the client's rate (the per-name back-off is in the handler).
 async fn logins(State(state): State<Shared>, req: Request, next: Next) -> Response {
     if let Some(addr) = client_addr(&state, &req) {
-        if let Err(wait) = state.login_limiter.check(addr, Instant::now()) {
+        if let Err(wait) = state.login_limiter.admit_in(&state.db, addr, true).await {
             return AppError::TooManyRequests(seconds(wait)).into_response();
         }
     }

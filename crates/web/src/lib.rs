@@ -170,6 +170,11 @@ impl Server {
         let db = tokio::task::spawn_blocking(move || db::Db::open(&url, size)).await??;
         let coder = coding::WebCoder::load(&db).await?;
         let form_key = replica::form_key(&db, config.read_only).await?;
+        let limits_key = replica::limits_key(&db, config.read_only).await?;
+        let limiter = |limit, kind| match limits_key {
+            Some(key) => abuse::Limiter::shared(limit, kind, key),
+            None => abuse::Limiter::new(limit),
+        };
         let state = Arc::new(AppState {
             db,
             forms: security::FormTokens::new(form_key),
@@ -179,8 +184,8 @@ impl Server {
             seal_to: config.seal_to.clone(),
             media_limits: config.media_limits.clone(),
             keep_originals: config.keep_originals,
-            submit_limiter: abuse::Limiter::new(config.submit_limit),
-            login_limiter: abuse::Limiter::new(config.login_limit),
+            submit_limiter: limiter(config.submit_limit, "submit"),
+            login_limiter: limiter(config.login_limit, "login"),
             submissions_in_flight: Arc::new(tokio::sync::Semaphore::new(
                 config.submissions_in_flight.max(1),
             )),
@@ -189,7 +194,7 @@ impl Server {
             )),
             trusted_proxy: config.trusted_proxy.clone(),
             slow_clients: config.slow_clients.clone(),
-            used_forms: abuse::UsedForms::default(),
+            used_forms: abuse::UsedForms::new(limits_key.is_some()),
             sealed_time_step: config.sealed_time_step,
         });
         if config.demo && config.read_only {

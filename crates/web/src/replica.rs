@@ -36,6 +36,32 @@ pub async fn form_key(
     Ok(Sha256::digest(secret.as_bytes()).into())
 }
 
+/// The key under which replicas on PostgreSQL hash clients for the abuse limits they
+/// count together (see `abuse`): `None` on SQLite (one server, which counts in memory
+/// under a key it never writes) and on a read-only replica (it takes no submissions).
+pub async fn limits_key(
+    db: &std::sync::Arc<crate::db::Db>,
+    read_only: bool,
+) -> anyhow::Result<Option<[u8; 32]>> {
+    use sha2::{Digest, Sha256};
+    if read_only {
+        return Ok(None);
+    }
+    let fresh = crate::security::random_token();
+    let found = db
+        .run(move |s| {
+            if s.dialect() != unrest_store::Dialect::Postgres {
+                return Ok(None);
+            }
+            Ok(Some(s.shared_secret("client-limits", &fresh)?))
+        })
+        .await;
+    match found {
+        Ok(secret) => Ok(secret.map(|s| Sha256::digest(s.as_bytes()).into())),
+        Err(e) => anyhow::bail!("reading the shared limits key: {}", e.message()),
+    }
+}
+
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))

@@ -184,14 +184,13 @@ async fn submit(
     let now = Utc::now();
     // A form is good for one submission (see `abuse::UsedForms`): a replayed one is
     // answered as an expired one.
-    let token_ok = f.token.as_deref().is_some_and(|tok| {
-        state.forms.check("submit", tok, now.timestamp())
-            && state.used_forms.claim(
-                tok,
-                std::time::Instant::now(),
-                std::time::Duration::from_secs(crate::security::FORM_TTL_SECS as u64),
-            )
-    });
+    let token_ok = match f.token.as_deref() {
+        Some(tok) if state.forms.check("submit", tok, now.timestamp()) => {
+            let ttl = std::time::Duration::from_secs(crate::security::FORM_TTL_SECS as u64);
+            state.used_forms.claim_in(&state.db, tok, ttl).await
+        }
+        _ => false,
+    };
     if same_site(&headers).is_err() {
         return Err(AppError::Csrf);
     }

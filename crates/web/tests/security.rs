@@ -343,7 +343,7 @@ both!(
         let report = a.queue().await[0];
         let id = a.event_ids(report).await[0];
         let (_, page) = a.get_text(&format!("/review/reports/{report}")).await;
-        // Only the coordinates change: to Tabriz, East Azerbaijan.
+        // Only the coordinates change: to Tabriz, East Azarbaijan.
         let form = crate::flows::edit_form(
             &page,
             id,
@@ -354,7 +354,7 @@ both!(
         assert_eq!(r.status().as_u16(), 303);
         a.set_status(id, "published").await;
         let (_, v) = app.get_json(&format!("/api/events/{id}")).await;
-        assert_eq!(v["admin1"], "East Azerbaijan", "{v}");
+        assert_eq!(v["admin1"], "East Azarbaijan", "{v}");
     }
 );
 
