@@ -357,7 +357,10 @@ fn a_town_named_by_an_everyday_word_needs_a_place_beside_it() {
         );
     }
     // With a place word before it, the same name is the town.
-    let events = code("مردم شهر پیشین امروز در برابر فرمانداری تجمع کردند.", "2025-11-02");
+    let events = code(
+        "مردم شهر پیشین امروز در برابر فرمانداری تجمع کردند.",
+        "2025-11-02",
+    );
     assert!(
         events.iter().any(|e| e.location == "Pishin"),
         "{:?}",
