@@ -43,6 +43,8 @@ fn error(source: &str, line: Option<usize>, message: impl Into<String>) -> Input
 }
 
 /// Every report of the inputs, in order; errors in place of what could not be read.
+/// Lazy: a file is opened when its first report is wanted and a JSONL file is read a line
+/// at a time, so memory stays bounded by the largest report however long the input.
 pub fn read_reports(paths: &[PathBuf]) -> impl Iterator<Item = Result<Report, InputError>> {
     let mut files: Vec<Result<PathBuf, InputError>> = Vec::new();
     for p in paths {
@@ -50,8 +52,25 @@ pub fn read_reports(paths: &[PathBuf]) -> impl Iterator<Item = Result<Report, In
     }
     files.into_iter().flat_map(|f| match f {
         Ok(path) => read_path(&path),
-        Err(e) => vec![Err(e)],
+        Err(e) => Reports::One(Some(Err(e))),
     })
+}
+
+/// The reports of one input: a single one (a text file, or an error), or JSON lines.
+enum Reports {
+    One(Option<Result<Report, InputError>>),
+    Lines(JsonLines<Box<dyn BufRead>>),
+}
+
+impl Iterator for Reports {
+    type Item = Result<Report, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Reports::One(r) => r.take(),
+            Reports::Lines(l) => l.next(),
+        }
+    }
 }
 
 fn collect(path: &Path, out: &mut Vec<Result<PathBuf, InputError>>, named: bool) {
@@ -85,7 +104,7 @@ fn collect(path: &Path, out: &mut Vec<Result<PathBuf, InputError>>, named: bool)
     }
 }
 
-fn read_path(path: &Path) -> Vec<Result<Report, InputError>> {
+fn read_path(path: &Path) -> Reports {
     let name = if path.as_os_str() == "-" {
         "<stdin>".to_string()
     } else {
@@ -97,19 +116,19 @@ fn read_path(path: &Path) -> Vec<Result<Report, InputError>> {
     } else {
         match std::fs::File::open(path) {
             Ok(f) => Box::new(f),
-            Err(e) => return vec![Err(error(&name, None, e.to_string()))],
+            Err(e) => return Reports::One(Some(Err(error(&name, None, e.to_string())))),
         }
     };
-    let mut reader = BufReader::new(reader);
+    let mut reader: Box<dyn BufRead> = Box::new(BufReader::with_capacity(64 * 1024, reader));
     // Standard input holds one report, or JSON lines when it starts with an object.
     let stdin_jsonl = path.as_os_str() == "-"
         && reader
             .fill_buf()
             .is_ok_and(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{'));
     if jsonl || stdin_jsonl {
-        read_jsonl(&name, reader)
+        Reports::Lines(JsonLines::new(name, reader))
     } else {
-        vec![read_text(&name, reader)]
+        Reports::One(Some(read_text(&name, reader)))
     }
 }
 
@@ -169,54 +188,90 @@ struct JsonReport {
     lang: Option<String>,
 }
 
-fn read_jsonl(name: &str, mut reader: impl BufRead) -> Vec<Result<Report, InputError>> {
-    let mut out = Vec::new();
-    let mut line_no = 0;
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        line_no += 1;
-        // Bounded read: a line over the limit is skipped to its end, not held in memory.
-        let mut too_long = false;
-        loop {
-            let chunk = match reader.fill_buf() {
-                Ok(c) => c,
-                Err(e) => {
-                    out.push(Err(error(name, Some(line_no), e.to_string())));
-                    return out;
-                }
-            };
-            if chunk.is_empty() {
-                break;
-            }
-            let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => (i + 1, true),
-                None => (chunk.len(), false),
-            };
-            if buf.len() + take <= MAX_REPORT_BYTES * 2 {
-                buf.extend_from_slice(&chunk[..take]);
-            } else {
-                too_long = true;
-            }
-            reader.consume(take);
-            if done {
-                break;
-            }
+/// The reports of a JSONL input, one line read (and held) at a time.
+struct JsonLines<R> {
+    name: String,
+    reader: R,
+    line_no: usize,
+    buf: Vec<u8>,
+    done: bool,
+}
+
+impl<R: BufRead> JsonLines<R> {
+    fn new(name: String, reader: R) -> Self {
+        JsonLines {
+            name,
+            reader,
+            line_no: 0,
+            buf: Vec::new(),
+            done: false,
         }
-        if buf.is_empty() && !too_long {
-            return out;
-        }
-        if too_long {
-            out.push(Err(error(name, Some(line_no), "line too long; skipped")));
-            continue;
-        }
-        let line = String::from_utf8_lossy(&buf);
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        out.push(parse_json_line(name, line_no, line));
     }
+}
+
+impl<R: BufRead> Iterator for JsonLines<R> {
+    type Item = Result<Report, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let name = self.name.as_str();
+        while !self.done {
+            self.buf.clear();
+            self.line_no += 1;
+            let line_no = self.line_no;
+            // Bounded read: a line over the limit is skipped to its end, not held in memory.
+            let mut too_long = false;
+            loop {
+                let chunk = match self.reader.fill_buf() {
+                    Ok(c) => c,
+                    Err(e) => {
+                        self.done = true;
+                        return Some(Err(error(name, Some(line_no), e.to_string())));
+                    }
+                };
+                if chunk.is_empty() {
+                    break;
+                }
+                let (take, end) = match chunk.iter().position(|&b| b == b'\n') {
+                    Some(i) => (i + 1, true),
+                    None => (chunk.len(), false),
+                };
+                if self.buf.len() + take <= MAX_REPORT_BYTES * 2 {
+                    self.buf.extend_from_slice(&chunk[..take]);
+                } else {
+                    too_long = true;
+                }
+                self.reader.consume(take);
+                if end {
+                    break;
+                }
+            }
+            if self.buf.is_empty() && !too_long {
+                self.done = true;
+                return None;
+            }
+            if too_long {
+                // A line that once reached the limit leaves no large buffer behind.
+                self.buf = Vec::new();
+                return Some(Err(error(name, Some(line_no), "line too long; skipped")));
+            }
+            let line = String::from_utf8_lossy(&self.buf);
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let report = parse_json_line(name, line_no, line);
+            if self.buf.capacity() > 64 * 1024 {
+                self.buf = Vec::new();
+            }
+            return Some(report);
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+fn read_jsonl(name: &str, reader: impl BufRead) -> Vec<Result<Report, InputError>> {
+    JsonLines::new(name.to_string(), reader).collect()
 }
 
 fn parse_json_line(name: &str, line_no: usize, line: &str) -> Result<Report, InputError> {
@@ -277,6 +332,33 @@ mod tests {
         let e2 = out[2].as_ref().unwrap_err().to_string();
         assert!(e2.starts_with("in.jsonl:3: ") && e2.contains("NUL"), "{e2}");
         assert_eq!(out[3].as_ref().unwrap().id, "d");
+    }
+
+    /// Endless JSON lines: what a pipe from another program may be.
+    struct Endless(usize);
+
+    impl Read for Endless {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let line = format!(
+                "{{\"id\":\"r{}\",\"text\":\"Crowds in Tehran.\"}}\n",
+                self.0
+            );
+            let n = line.len().min(out.len());
+            out[..n].copy_from_slice(&line.as_bytes()[..n]);
+            if n == line.len() {
+                self.0 += 1;
+            }
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn jsonl_input_is_read_a_line_at_a_time_so_reports_flow_before_the_input_ends() {
+        let reports: Vec<String> = JsonLines::new("pipe".into(), BufReader::new(Endless(0)))
+            .take(3)
+            .map(|r| r.unwrap().id)
+            .collect();
+        assert_eq!(reports, ["r0", "r1", "r2"]);
     }
 
     #[test]

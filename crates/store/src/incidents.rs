@@ -267,7 +267,7 @@ impl Store {
         }
         let mut sql = Sql::new(&SELECT_INCIDENTS);
         let after = page.after.map(|id| (id, page.order));
-        let common = self.search_is_common(filter)?;
+        let common = self.search_is_common_on(filter, "incidents")?;
         filter::where_clause_on(
             &mut sql,
             self.dialect(),
@@ -303,7 +303,7 @@ impl Store {
         let mut sql = Sql::new(
             "SELECT e.event_date, COUNT(*), CAST(COALESCE(SUM(e.fatalities), 0) AS BIGINT) FROM incidents e",
         );
-        let common = self.search_is_common(filter)?;
+        let common = self.search_is_common_on(filter, "incidents")?;
         filter::where_clause_on(
             &mut sql,
             self.dialect(),
@@ -348,7 +348,7 @@ impl Store {
                 .expect("ends with its view")
         ));
         sql.text.push_str(" FROM incidents e");
-        let common = self.search_is_common(filter)?;
+        let common = self.search_is_common_on(filter, "incidents")?;
         filter::where_clause_on(
             &mut sql,
             self.dialect(),

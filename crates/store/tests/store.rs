@@ -327,7 +327,7 @@ both! {
     }
 
     fn a_common_phrase_is_found_the_same_way_as_a_rare_one(db) {
-        // Over 2,000 matches: PostgreSQL switches to probing each candidate event.
+        // Over 2,000 matches: the other filters lead and each candidate is checked (both backends).
         let mut store = db.open();
         let events: Vec<_> = (0..2100)
             .map(|i| {
