@@ -260,15 +260,17 @@ async fn the_timeline_brush_filters_the_map_and_the_list_and_a_phone_sees_the_ma
         .click()
         .await
         .unwrap();
-    let popup = c
-        .wait()
-        .at_most(Duration::from_secs(5))
-        .for_element(Locator::Css(".leaflet-popup-content"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    // The popup opens empty and is filled a moment later: wait for its words.
+    let mut popup = String::new();
+    for _ in 0..50 {
+        if let Ok(e) = c.find(Locator::Css(".leaflet-popup-content")).await {
+            popup = e.text().await.unwrap_or_default();
+            if !popup.is_empty() {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(
         popup.contains("Fatalities: 3") && popup.contains("Independent sources: 1 · grade"),
         "{popup}"
