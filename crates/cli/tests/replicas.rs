@@ -34,9 +34,22 @@ fn serve(db: &str) -> Replica {
 
 /// `unrest serve` with `submit_limit` (N/minutes) on a random port.
 fn serve_with(db: &str, submit_limit: &str) -> Replica {
+    spawn_serve(&[
+        "--db",
+        db,
+        "--submit-limit",
+        submit_limit,
+        "--in-flight",
+        "32",
+    ])
+}
+
+/// `unrest serve ARGS` on a random port; returns once it says where it listens.
+fn spawn_serve(args: &[&str]) -> Replica {
     let mut child = Command::new(env!("CARGO_BIN_EXE_unrest"))
-        .args(["serve", "--db", db, "--bind", "127.0.0.1:0"])
-        .args(["--submit-limit", submit_limit, "--in-flight", "32"])
+        .arg("serve")
+        .args(args)
+        .args(["--bind", "127.0.0.1:0"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -502,24 +515,7 @@ fn a_streaming_replica_serves_the_map_and_refuses_a_submission() {
         StreamingPair::url(pair.replica),
     );
     // The primary: migrated and filled with the demo's published reports by a writer.
-    let writer = Command::new(env!("CARGO_BIN_EXE_unrest"))
-        .args(["serve", "--demo", "--db", &primary, "--bind", "127.0.0.1:0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut writer = Replica {
-        addr: String::new(),
-        child: writer,
-    };
-    let mut lines = BufReader::new(writer.child.stderr.take().unwrap()).lines();
-    writer.addr = loop {
-        let line = lines.next().expect("serve says where it listens").unwrap();
-        if let Some(rest) = line.strip_prefix("unrest: serving on http://") {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let writer = spawn_serve(&["--demo", "--db", &primary]);
     let (_, main_map) = http(&writer.addr, "GET", "/", None).unwrap();
     let count = |page: &str| between(page, "data-count=\"", "\"").map(str::to_string);
     let published = count(&main_map).expect("the map says how many");
@@ -570,19 +566,5 @@ fn a_streaming_replica_serves_the_map_and_refuses_a_submission() {
 
 /// `unrest serve --read-only` on `db`, on a random port.
 fn serve_read_only(db: &str) -> Replica {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_unrest"))
-        .args(["serve", "--read-only", "--db", db, "--bind", "127.0.0.1:0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("unrest serve starts");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("serve says where it listens").unwrap();
-        if let Some(rest) = line.strip_prefix("unrest: serving on http://") {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Replica { child, addr }
+    spawn_serve(&["--read-only", "--db", db])
 }
