@@ -838,17 +838,7 @@ impl Store {
                 .query_one(
                     "INSERT INTO places (name, lat, lon, city, admin1, kind, alt_names, added_by, added_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                    &[
-                        p.name.as_str().into(),
-                        p.lat.into(),
-                        p.lon.into(),
-                        p.city.as_str().into(),
-                        p.admin1.as_str().into(),
-                        p.kind.as_str().into(),
-                        p.alt_names.join("|").into(),
-                        by.into(),
-                        at.as_str().into(),
-                    ],
+                    &place_values(p, [by.into(), at.as_str().into()]),
                     |r| r.req_int(0),
                 )?
                 .ok_or_else(|| crate::BackendError::Row("no id for place".into()))?;
@@ -909,16 +899,7 @@ impl Store {
             let n = conn.execute(
                 "UPDATE places SET name = $1, lat = $2, lon = $3, city = $4, admin1 = $5, kind = $6,
                     alt_names = $7 WHERE id = $8",
-                &[
-                    p.name.as_str().into(),
-                    p.lat.into(),
-                    p.lon.into(),
-                    p.city.as_str().into(),
-                    p.admin1.as_str().into(),
-                    p.kind.as_str().into(),
-                    p.alt_names.join("|").into(),
-                    id.into(),
-                ],
+                &place_values(p, [id.into()]),
             )?;
             if n == 0 {
                 return Ok(false);
@@ -961,4 +942,20 @@ impl Store {
 /// A time to the millisecond, in a form that sorts as it compares (rate windows are short).
 fn millis(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A place's columns in the order `places` is written (name, lat, lon, city, admin1, kind,
+/// alt_names), followed by `more`.
+fn place_values<const N: usize>(p: &NewPlace, more: [Value; N]) -> Vec<Value> {
+    let mut values: Vec<Value> = vec![
+        p.name.as_str().into(),
+        p.lat.into(),
+        p.lon.into(),
+        p.city.as_str().into(),
+        p.admin1.as_str().into(),
+        p.kind.as_str().into(),
+        p.alt_names.join("|").into(),
+    ];
+    values.extend(more);
+    values
 }
