@@ -323,7 +323,7 @@ pub(crate) fn where_clause_on(
     }
     match after {
         None => {}
-        Some((id, Order::Date)) => {
+        Some((id, order @ (Order::Date | Order::Latest))) => {
             let p = sql.bind(id);
             // Public: an unpublished event gives no position to page from.
             let visible = if f.public {
@@ -331,19 +331,9 @@ pub(crate) fn where_clause_on(
             } else {
                 String::new()
             };
+            let beyond = if order == Order::Latest { "<" } else { ">" };
             conds.push(format!(
-                "(e.event_date, e.id) > (SELECT a.event_date, a.id FROM {table} a WHERE a.id = {p}{visible})"
-            ));
-        }
-        Some((id, Order::Latest)) => {
-            let p = sql.bind(id);
-            let visible = if f.public {
-                format!(" AND a.status = {}", sql.bind(Status::Published.as_str()))
-            } else {
-                String::new()
-            };
-            conds.push(format!(
-                "(e.event_date, e.id) < (SELECT a.event_date, a.id FROM {table} a WHERE a.id = {p}{visible})"
+                "(e.event_date, e.id) {beyond} (SELECT a.event_date, a.id FROM {table} a WHERE a.id = {p}{visible})"
             ));
         }
         Some((id, Order::Id)) => {
@@ -357,8 +347,6 @@ pub(crate) fn where_clause_on(
     }
 }
 
-/// Appends the page's order and, when it has one, its LIMIT and OFFSET: the same for every
-/// listing of rows shaped like events (`events e`, the `incidents` view).
 /// Every spelling of the province `name` names (ACLED's `Kordestan`, GeoNames' `Kurdistan`,
 /// `کردستان`, … from the gazetteer, which folds diacritics and Arabic-keyboard letters away on
 /// the way in), lower-cased as the `lower(e.admin1)` it is compared with, so a row written
@@ -377,6 +365,8 @@ pub(crate) fn admin1_spellings(name: &str) -> Vec<String> {
     out
 }
 
+/// Appends the page's order and, when it has one, its LIMIT and OFFSET: the same for every
+/// listing of rows shaped like events (`events e`, the `incidents` view).
 pub(crate) fn order_and_page(sql: &mut Sql, page: &Page) {
     sql.text.push_str(match page.order {
         Order::Date => " ORDER BY e.event_date, e.id",

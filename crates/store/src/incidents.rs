@@ -267,16 +267,7 @@ impl Store {
         }
         let mut sql = Sql::new(&SELECT_INCIDENTS);
         let after = page.after.map(|id| (id, page.order));
-        let common = self.search_is_common_on(filter, "incidents")?;
-        filter::where_clause_on(
-            &mut sql,
-            self.dialect(),
-            "incidents",
-            filter,
-            after,
-            &[],
-            common,
-        );
+        self.where_incidents(&mut sql, filter, after)?;
         filter::order_and_page(&mut sql, page);
         let mut n = 0u64;
         let read = self
@@ -303,16 +294,7 @@ impl Store {
         let mut sql = Sql::new(
             "SELECT e.event_date, COUNT(*), CAST(COALESCE(SUM(e.fatalities), 0) AS BIGINT) FROM incidents e",
         );
-        let common = self.search_is_common_on(filter, "incidents")?;
-        filter::where_clause_on(
-            &mut sql,
-            self.dialect(),
-            "incidents",
-            filter,
-            None,
-            &[],
-            common,
-        );
+        self.where_incidents(&mut sql, filter, None)?;
         sql.text
             .push_str(" GROUP BY e.event_date ORDER BY e.event_date");
         self.conn
@@ -324,6 +306,19 @@ impl Store {
                 })
             })
             .map_err(|e| self.err(e))
+    }
+
+    /// The WHERE clause of a query of the `incidents` view for `filter` (and a page's
+    /// `after`), with the look at how common the search phrase is that it needs.
+    fn where_incidents(
+        &mut self,
+        sql: &mut Sql,
+        filter: &Filter,
+        after: Option<(i64, crate::Order)>,
+    ) -> Result<()> {
+        let common = self.search_is_common_on(filter, "incidents")?;
+        filter::where_clause_on(sql, self.dialect(), "incidents", filter, after, &[], common);
+        Ok(())
     }
 
     /// The incident event `id` belongs to (its lead or any member), if it is in one.
@@ -348,16 +343,7 @@ impl Store {
                 .expect("ends with its view")
         ));
         sql.text.push_str(" FROM incidents e");
-        let common = self.search_is_common_on(filter, "incidents")?;
-        filter::where_clause_on(
-            &mut sql,
-            self.dialect(),
-            "incidents",
-            filter,
-            None,
-            &[],
-            common,
-        );
+        self.where_incidents(&mut sql, filter, None)?;
         sql.text.push_str(" ORDER BY e.event_date, e.id");
         self.conn
             .query_all(&sql.text, &sql.params, |r| {
