@@ -7,32 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use unrest_gazetteer::Gazetteer;
 use unrest_model::{Event, EventWriter, Format};
 use unrest_store::{Incident, StoredIncident};
-use unrest_web::mirror::{event_article, place_name, timeline_svg, Lang, PublicEvent};
+use unrest_web::mirror::{
+    event_article, in_view_panel, place_name, term, terms_json, timeline_svg, Lang, PublicEvent,
+};
 
 /// How many of the latest events the map page lists (as the server's).
 const LIST_LEN: usize = 50;
-
-/// The words only a mirror needs, beside the server's (`Tr`).
-struct Words {
-    months: &'static str,
-    mirror: &'static str,
-    api: &'static str,
-}
-
-fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::En => &Words {
-            months: "Digest by month",
-            mirror: "A signed static copy of the public site: SHA256SUMS and SHA256SUMS.minisig check it.",
-            api: "API (JSON files)",
-        },
-        Lang::Fa => &Words {
-            months: "گزارش ماهانه",
-            mirror: "نسخهٔ ایستا و امضاشدهٔ سایت عمومی: SHA256SUMS و SHA256SUMS.minisig درستی آن را نشان می‌دهند.",
-            api: "API (پرونده‌های JSON)",
-        },
-    }
-}
 
 const LANGS: [Lang; 2] = [Lang::En, Lang::Fa];
 
@@ -159,7 +139,10 @@ impl Site {
                 "event_type": e.event_type,
                 "sub_event_type": e.sub_event_type,
                 "location": e.location,
+                "location_fa": place_name(self.gaz, Lang::Fa, &e.location),
                 "fatalities": e.fatalities,
+                "source_count": sources.source_count,
+                "grade": sources.grade,
             }
         });
         self.map.extend_from_slice(point.to_string().as_bytes());
@@ -295,7 +278,6 @@ impl Site {
 
     fn map_page(&self, lang: Lang) -> Markup {
         let t = lang.tr();
-        let w = words(lang);
         let days: Vec<(String, u64)> = self.days.iter().map(|(d, n)| (d.clone(), *n)).collect();
         let mut scripts = vec!["assets/provinces.js", "data/map.js"];
         let mut styles = vec![];
@@ -318,11 +300,12 @@ impl Site {
                         br;
                         a href="data/events.geojson" download="unrest-events.geojson" { (t.download_geojson) }
                         br;
-                        a href="api/index.json" { (w.api) }
+                        a href="api/index.json" { (t.mirror_api) }
                     }
                     (timeline_svg(lang, &days))
+                    p.brush-hint { (t.brush_hint) " " button.link #all-dates type="button" hidden { (t.all_dates) } }
                     @if !self.months.is_empty() {
-                        h2 { (w.months) }
+                        h2 { (t.mirror_months) }
                         ul.months {
                             @for m in self.months.iter().rev() {
                                 li { a href={"digest/" (named(m, lang))} { bdi { (m) } } }
@@ -332,17 +315,20 @@ impl Site {
                 }
                 div #map data-geojson="data/events.geojson" data-provinces="assets/provinces.geojson"
                     data-event-href=(format!("events/{}", named("{id}", lang)))
-                    data-lang=(lang.code()) data-fallback=(t.map_fallback) {}
+                    data-lang=(lang.code()) data-fallback=(t.map_fallback)
+                    data-w-fatalities=(t.fatalities) data-w-injuries=(t.injuries) data-w-arrests=(t.arrests)
+                    data-w-sources=(t.sources) data-w-grade=(t.grade) data-types=[terms_json(lang)] {}
+                (in_view_panel(lang))
             }
             section.latest {
                 h2 { (t.list_title) }
                 @if self.latest.is_empty() { p { (t.no_events) } }
                 ol.events {
                     @for e in self.latest.iter().rev() {
-                        li {
+                        li data-date=(e.date) data-id=(e.id) {
                             a href={"events/" (named(&e.id.to_string(), lang))} {
                                 bdi { time { (e.date) } " · "
-                                strong { (place_name(self.gaz, lang, &e.location)) } " · " (e.sub_event_type) }
+                                strong { (place_name(self.gaz, lang, &e.location)) } " · " (term(lang, &e.sub_event_type)) }
                             }
                             @if e.fatalities > 0 { " · " (t.fatalities) ": " (lang.num(e.fatalities)) }
                         }
@@ -422,7 +408,7 @@ fn frame_with(
                     }
                 }
                 main { (body) }
-                footer { span { (t.tagline) } " · " span.mirror { (words(lang).mirror) } }
+                footer { span { (t.tagline) } " · " span.mirror { (t.mirror_note) } }
             }
         }
     }

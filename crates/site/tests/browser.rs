@@ -1,6 +1,6 @@
 //! The mirror opened from `file://` in headless Chromium (scripts/chromium-install.sh) with
-//! every name resolving to nowhere: the map draws its markers from the files beside it, a
-//! marker's popup leads to the event's page, and every resource the pages loaded is a file
+//! every name resolving to nowhere: the map draws its markers from the files beside it, the
+//! timeline's brush filters the map and both lists, a marker's popup leads to the event's page, and every resource the pages loaded is a file
 //! of the mirror. Screenshots go to `target/tmp/site-screenshots/`.
 //!
 //! Without ChromeDriver the test fails under CI (`CI` set) and is skipped elsewhere.
@@ -156,6 +156,68 @@ async fn the_mirror_works_from_file_with_the_network_blocked() {
             );
         }
     }
+
+    // The timeline's brush on 30 September filters the map, the latest events and the list
+    // beside the map alike, as on the live site; "All dates" brings them back.
+    c.goto(&format!("{root}/index.html")).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#map[data-ready]"))
+        .await
+        .unwrap();
+    let shown = |c: Client| async move {
+        c.execute(
+            "return [document.getElementById('map').dataset.shown,
+                     document.querySelectorAll('ol.events li:not([hidden])').length,
+                     document.getElementById('in-view-count').textContent];",
+            vec![],
+        )
+        .await
+        .unwrap()
+    };
+    assert_eq!(shown(c.clone()).await, json!(["3", 3, "3"]));
+    {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+        let bar = c
+            .find(Locator::Css(
+                "svg#timeline rect.bar[data-date='2022-09-30']",
+            ))
+            .await
+            .unwrap();
+        let clicks = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element: bar,
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        c.perform_actions(clicks).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(shown(c.clone()).await, json!(["1", 1, "1"]));
+    let listed = c
+        .find(Locator::Css("ol.events li:not([hidden])"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(listed.contains("Zahedan"), "{listed}");
+    shot(&c, "map-brushed-en").await;
+    c.find(Locator::Css("#all-dates"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(shown(c.clone()).await, json!(["3", 3, "3"]));
 
     // A marker's popup leads to the event's page.
     c.goto(&format!("{root}/index.html")).await.unwrap();

@@ -199,6 +199,19 @@ fn a_mirror_holds_every_published_event_and_nothing_else(db: TestDb) {
     );
     let fa = std::fs::read_to_string(dir.path().join("index.fa.html")).unwrap();
     assert!(fa.contains("dir=\"rtl\"") && fa.contains("زاهدان"));
+    // The codebook's words in Persian on Persian pages, in English on English ones; the list
+    // carries each event's date, for the timeline's brush.
+    let list = |page: &str| {
+        let i = page.find("<ol class=\"events\">").expect("the list");
+        page[i..i + page[i..].find("</ol>").unwrap()].to_string()
+    };
+    let fa_list = list(&fa);
+    assert!(fa_list.contains("اعتراض مسالمت‌آمیز") && !fa_list.contains("Peaceful protest"));
+    let en = list(&std::fs::read_to_string(dir.path().join("index.html")).unwrap());
+    assert!(en.contains("Peaceful protest") && en.contains("<li data-date=\"2022-09-30\""));
+    let fa_event =
+        std::fs::read_to_string(dir.path().join(format!("events/{}.fa.html", ids[0]))).unwrap();
+    assert!(fa_event.contains("<h1>اعتراض مسالمت‌آمیز: "), "{fa_event}");
     let geo: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("data/events.geojson")).unwrap())
             .unwrap();

@@ -19,23 +19,70 @@
     return t ? t.replace("{id}", id) : "/events/" + id + "?lang=" + lang;
   }
 
+  // The page's words: the codebook's terms in its language (data-types, none on English
+  // pages), its names for the counts (data-w-*), its digits.
+  function words(div, lang) {
+    var types = {};
+    try { types = JSON.parse(div.dataset.types || "{}"); } catch (e) { types = {}; }
+    return {
+      term: function (s) { return types[s] || s; },
+      num: function (n) {
+        var s = String(n);
+        return lang === "fa" ? s.replace(/[0-9]/g, function (d) { return String.fromCharCode(0x06F0 + +d); }) : s;
+      },
+      place: function (p) { return (lang === "fa" && p.location_fa) || p.location; },
+      w: div.dataset
+    };
+  }
+
   function popup(div, p, id, lang) {
+    var t = words(div, lang), w = t.w;
     var box = el("div");
-    var a = el("a", (p.sub_event_type || p.event_type) + " — " + p.location, { href: eventHref(div, id, lang) });
+    var a = el("a", t.term(p.sub_event_type || p.event_type) + " — " + t.place(p), { href: eventHref(div, id, lang) });
     box.appendChild(a);
     box.appendChild(el("div", p.event_date));
-    // The page names the counts (a static mirror's page may not: then these defaults).
-    var w = div.dataset, fa = lang === "fa";
     var counts = [];
-    if (p.fatalities > 0) counts.push((w.wFatalities || (fa ? "کشته‌ها" : "Fatalities")) + ": " + p.fatalities);
-    if (p.injuries > 0) counts.push((w.wInjuries || (fa ? "زخمی‌ها" : "Injuries")) + ": " + p.injuries);
-    if (p.arrests > 0) counts.push((w.wArrests || (fa ? "بازداشت‌ها" : "Arrests")) + ": " + p.arrests);
+    if (p.fatalities > 0) counts.push(w.wFatalities + ": " + t.num(p.fatalities));
+    if (p.injuries > 0) counts.push(w.wInjuries + ": " + t.num(p.injuries));
+    if (p.arrests > 0) counts.push(w.wArrests + ": " + t.num(p.arrests));
     if (counts.length) box.appendChild(el("div", counts.join(" · ")));
     if (p.source_count) {
-      box.appendChild(el("div", (w.wSources || (fa ? "منابع مستقل" : "Independent sources")) + ": " + p.source_count +
-        (p.grade ? " · " + (w.wGrade || (fa ? "درجه" : "grade")) + " " + p.grade : "")));
+      box.appendChild(el("div", w.wSources + ": " + t.num(p.source_count) +
+        (p.grade ? " · " + w.wGrade + " " + p.grade : "")));
     }
     return box;
+  }
+
+  // The list beside the map: the events whose markers are in the map's view (after the
+  // timeline's brush), newest first, as many as the count says up to LIST_MAX.
+  var LIST_MAX = 100;
+  function inView(div, map, shown, lang) {
+    var panel = document.getElementById("in-view");
+    if (!panel) return;
+    var t = words(div, lang);
+    var list = panel.querySelector("ol"), count = document.getElementById("in-view-count");
+    var more = document.getElementById("in-view-more");
+    var bounds = map.getBounds();
+    var here = shown().filter(function (m) { return bounds.contains(m.marker.getLatLng()); });
+    here.sort(function (a, b) { return a.date < b.date ? 1 : a.date > b.date ? -1 : b.id - a.id; });
+    while (list.firstChild) list.removeChild(list.firstChild);
+    here.slice(0, LIST_MAX).forEach(function (m) {
+      var p = m.props, li = el("li", null, { "data-id": String(m.id), "data-date": m.date });
+      var a = el("a", null, { href: eventHref(div, m.id, lang) });
+      var bdi = el("bdi");
+      bdi.appendChild(el("time", p.event_date));
+      bdi.appendChild(document.createTextNode(" · "));
+      bdi.appendChild(el("strong", t.place(p)));
+      bdi.appendChild(document.createTextNode(" · " + t.term(p.sub_event_type || p.event_type)));
+      a.appendChild(bdi);
+      li.appendChild(a);
+      if (p.fatalities > 0) li.appendChild(document.createTextNode(" · " + t.w.wFatalities + ": " + t.num(p.fatalities)));
+      list.appendChild(li);
+    });
+    count.textContent = t.num(here.length);
+    if (more) more.hidden = here.length <= LIST_MAX;
+    panel.hidden = false;
+    div.dataset.inView = String(here.length);
   }
 
   function getJSON(url) {
@@ -46,6 +93,9 @@
   }
 
   function leafletMap(div, provinces, events, lang) {
+    // The list beside the map takes its room before the map measures its own.
+    var panel = document.getElementById("in-view");
+    if (panel) panel.hidden = false;
     var map = L.map(div, { zoomSnap: 0.25, minZoom: 4, maxZoom: 14, maxBounds: [[20, 35], [45, 70]] });
     map.fitBounds(IRAN);
     map.attributionControl.setPrefix(false);
@@ -71,17 +121,22 @@
         className: "event-marker"
       });
       m.bindPopup(popup(div, p, f.id, lang));
-      group.addLayer(m);
-      return { marker: m, date: String(p.event_date || "") };
+      return { marker: m, date: String(p.event_date || ""), id: f.id, props: p };
     });
+    var shown = markers;
+    group.addLayers(markers.map(function (m) { return m.marker; }));
     map.addLayer(group);
     div.dataset.ready = String(markers.length);
     div.dataset.shown = String(markers.length);
+    function list() { inView(div, map, function () { return shown; }, lang); }
+    map.on("moveend", list);
+    list();
     brush(function (from, to) {
       group.clearLayers();
-      var shown = markers.filter(function (m) { return within(m.date, from, to); });
+      shown = markers.filter(function (m) { return within(m.date, from, to); });
       group.addLayers(shown.map(function (m) { return m.marker; }));
       div.dataset.shown = String(shown.length);
+      list();
     });
   }
 

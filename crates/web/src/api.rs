@@ -7,6 +7,7 @@
 //! evidence cut from it), or who reviewed an event.
 
 use crate::error::{ApiError, AppError, ERROR_TABLE};
+use crate::i18n::Lang;
 use crate::query::{PublicQuery, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::Shared;
 use axum::extract::{Path, RawQuery, State};
@@ -239,6 +240,14 @@ async fn download(
     let q = parse_query(raw)?;
     let filter = q.filter()?;
     filter.validate().map_err(AppError::from)?;
+    // A Persian page's map asks (`lang=fa`) for its places' Persian names beside them.
+    let persian = (format == Format::GeoJson && q.lang.as_deref() == Some("fa")).then(|| {
+        state
+            .coder
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    });
     let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<axum::body::Bytes>>(4);
     let db = state.db.clone();
     tokio::spawn(async move {
@@ -274,6 +283,11 @@ async fn download(
                     }
                     if let Some(p) = f.get_mut("properties").and_then(Value::as_object_mut) {
                         p.remove("report");
+                        if let Some(c) = &persian {
+                            let place = p.get("location").and_then(Value::as_str).unwrap_or("");
+                            let fa = crate::public::place_name(c.gazetteer(), Lang::Fa, place);
+                            p.insert("location_fa".into(), json!(fa));
+                        }
                     }
                     if !first {
                         out.write_all(b",\n").map_err(io)?;
@@ -424,6 +438,8 @@ pub fn openapi_doc() -> Value {
         {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Words that must appear in the notes (Persian letters and digits folded)."},
         {"name": "bbox", "in": "query", "schema": {"type": "string"}, "description": "minlon,minlat,maxlon,maxlat in WGS84 degrees."}
     ]);
+    let mut geojson_params = filters.as_array().cloned().unwrap_or_default();
+    geojson_params.push(json!({"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "fa"]}, "description": "`fa` adds each place's Persian name (`location_fa`), for a Persian map."}));
     let mut paged = filters.as_array().cloned().unwrap_or_default();
     paged.push(json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}}));
     paged.push(json!({"name": "after", "in": "query", "schema": {"type": "integer"}, "description": "Keyset pagination: the `next_after` of the previous page."}));
@@ -461,7 +477,7 @@ pub fn openapi_doc() -> Value {
             }},
             "/api/events.geojson": {"get": {
                 "summary": "All published events of the filter as a GeoJSON FeatureCollection of points.",
-                "parameters": filters,
+                "parameters": geojson_params,
                 "responses": {"200": {"description": "GeoJSON.", "content": {"application/geo+json": {}}}, "400": err("A parameter is malformed.")}
             }},
             "/api/timeline": {"get": {

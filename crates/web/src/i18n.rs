@@ -1,10 +1,15 @@
-//! The words of the interface in English and Persian. Every visible string of the pages is a
-//! field of [`Tr`], so a missing translation is a compile error, not a blank.
+//! The words of the interface in English and Persian. The words are data, one file per
+//! language (`labels/en.toml`, `labels/fa.toml`): the public pages' words are the `[site]`
+//! table, each a field of [`Tr`] (so a page cannot use a word that has no key), the
+//! analysts' pages' the `[words]` table, the codebook's terms the `[types]` table. A test
+//! checks that every key is in every language's file; a new language is a new file.
 //!
 //! The language is chosen per request by `?lang=fa|en` (links and forms carry it), else by
 //! the browser's `Accept-Language`. No cookie: reporters must get none.
 
 use axum::http::HeaderMap;
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -81,8 +86,8 @@ impl Lang {
 
     pub fn tr(self) -> &'static Tr {
         match self {
-            Lang::En => &EN,
-            Lang::Fa => &FA,
+            Lang::En => &*EN,
+            Lang::Fa => &*FA,
         }
     }
 
@@ -102,357 +107,239 @@ impl Lang {
     }
 }
 
-pub struct Tr {
-    pub site: &'static str,
-    pub tagline: &'static str,
-    pub nav_map: &'static str,
-    pub nav_submit: &'static str,
-    pub nav_receipt: &'static str,
-    pub nav_api: &'static str,
-    pub nav_review: &'static str,
-    pub nav_users: &'static str,
-    pub nav_login: &'static str,
-    pub nav_logout: &'static str,
-    pub switch_lang: &'static str,
-    // submit
-    pub submit_title: &'static str,
-    pub submit_intro: &'static str,
-    pub submit_privacy: &'static str,
-    pub report_text: &'static str,
-    pub report_text_hint: &'static str,
-    pub place_optional: &'static str,
-    pub date_optional: &'static str,
-    pub date_hint: &'static str,
-    pub send: &'static str,
-    pub thanks_title: &'static str,
-    pub receipt_intro: &'static str,
-    pub receipt_keep: &'static str,
-    pub form_expired: &'static str,
-    pub text_required: &'static str,
-    pub text_too_long: &'static str,
-    pub bad_date: &'static str,
-    pub photos_optional: &'static str,
-    pub photos_hint: &'static str,
-    /// Before the media crate's own (English) reason.
-    pub photo_refused: &'static str,
-    // receipt
-    pub receipt_title: &'static str,
-    pub receipt_code: &'static str,
-    pub check: &'static str,
-    pub receipt_unknown: &'static str,
-    pub status_received: &'static str,
-    pub status_in_review: &'static str,
-    pub status_used: &'static str,
-    pub status_not_used: &'static str,
-    pub followup: &'static str,
-    pub followup_hint: &'static str,
-    pub followup_sent: &'static str,
-    // map
-    pub map_title: &'static str,
-    pub from: &'static str,
-    pub to: &'static str,
-    pub province: &'static str,
-    pub any: &'static str,
-    pub event_type: &'static str,
-    pub search: &'static str,
-    pub apply: &'static str,
-    pub download_csv: &'static str,
-    pub download_geojson: &'static str,
-    pub events_shown: &'static str,
-    pub timeline: &'static str,
-    pub no_events: &'static str,
-    pub map_fallback: &'static str,
-    pub list_title: &'static str,
-    // event
-    pub date: &'static str,
-    pub location: &'static str,
-    pub actors: &'static str,
-    pub fatalities: &'static str,
-    /// Independent sources behind an incident, and its grade.
-    pub sources: &'static str,
-    pub incident: &'static str,
-    pub no_incident: &'static str,
-    pub split_off: &'static str,
-    pub injuries: &'static str,
-    pub arrests: &'static str,
-    pub notes: &'static str,
-    pub precision: &'static str,
-    pub not_given: &'static str,
-    pub date_exact: &'static str,
-    pub date_week: &'static str,
-    pub date_month: &'static str,
-    pub geo_exact: &'static str,
-    pub geo_near: &'static str,
-    pub geo_region: &'static str,
-    pub size_legend: &'static str,
-    pub older_events: &'static str,
-    pub latest_events: &'static str,
-    pub brush_hint: &'static str,
-    pub all_dates: &'static str,
-    pub api_title: &'static str,
-    pub api_intro: &'static str,
-    pub parameters: &'static str,
-    pub answers: &'static str,
-    pub small_map: &'static str,
-    pub with_actors: &'static str,
-    pub grade: &'static str,
-    // analyst
-    pub login_title: &'static str,
-    pub user_name: &'static str,
-    pub password: &'static str,
-    pub login_failed: &'static str,
-    pub queue_title: &'static str,
-    pub queue_empty: &'static str,
-    pub report: &'static str,
-    pub events: &'static str,
-    pub received: &'static str,
-    pub verify: &'static str,
-    pub publish: &'static str,
-    pub reject: &'static str,
-    pub save: &'static str,
-    pub merge: &'static str,
-    pub merge_into: &'static str,
-    pub add_place: &'static str,
-    pub pick_on_map: &'static str,
-    pub followups: &'static str,
-    pub history: &'static str,
-    pub status: &'static str,
-    pub role: &'static str,
-    pub users_title: &'static str,
-    pub add_user: &'static str,
-    pub disable: &'static str,
-    pub enable: &'static str,
+/// Declares [`Tr`], one `&'static str` per word of the public pages, and the list of its
+/// keys. The words themselves are data: the `[site]` table of `labels/{lang}.toml`.
+macro_rules! site_words {
+    ($($(#[$doc:meta])* $key:ident,)*) => {
+        pub struct Tr {
+            $($(#[$doc])* pub $key: &'static str,)*
+        }
+
+        impl Tr {
+            /// Every key the pages use; each must be in every language's `[site]` table.
+            pub const KEYS: &'static [&'static str] = &[$(stringify!($key)),*];
+
+            fn of(lang: Lang) -> Tr {
+                Tr { $($key: site_word(lang, stringify!($key)),)* }
+            }
+        }
+    };
 }
 
-pub static EN: Tr = Tr {
-    site: "unrest",
-    tagline: "Verified reports of protests in Iran",
-    nav_map: "Map",
-    nav_submit: "Send a report",
-    nav_receipt: "Check a receipt",
-    nav_api: "API",
-    nav_review: "Review",
-    nav_users: "Users",
-    nav_login: "Analyst login",
-    nav_logout: "Log out",
-    switch_lang: "فارسی",
-    submit_title: "Send a report",
-    submit_intro: "Tell us what you saw: where, when, what happened, how many people, whether anyone was hurt or arrested.",
-    submit_privacy: "We set no cookies, load nothing from other sites and keep no IP address. Do not write your name or anything that identifies you.",
-    report_text: "What happened",
-    report_text_hint: "In English or Persian.",
-    place_optional: "Place (optional)",
-    date_optional: "Date (optional)",
-    date_hint: "YYYY-MM-DD",
-    send: "Send",
-    thanks_title: "Thank you, your report has arrived",
-    receipt_intro: "Your receipt code:",
-    receipt_keep: "Keep this code somewhere safe. With it you can see whether your report was used and add to it. It is shown only once; we cannot recover it.",
-    form_expired: "The form had expired. Your text is below: please send it again.",
-    text_required: "Please write what happened.",
-    text_too_long: "The report is too long (at most 20,000 characters).",
-    bad_date: "The date must be written as YYYY-MM-DD and not lie in the future.",
-    photos_optional: "Photos (optional)",
-    photos_hint: "JPEG, PNG or WebP. Location, camera and other hidden data are removed before anyone sees them; the picture itself is not changed, so check it shows nothing that identifies you.",
-    photo_refused: "A photo was refused, nothing was sent; your text is below. Reason",
-    receipt_title: "Check a receipt",
-    receipt_code: "Receipt code",
-    check: "Check",
-    receipt_unknown: "No report has this receipt code.",
-    status_received: "Received; not reviewed yet.",
-    status_in_review: "Being reviewed by an analyst.",
-    status_used: "Used: at least one event from your report is published.",
-    status_not_used: "Reviewed, and not published.",
-    followup: "Add to your report",
-    followup_hint: "Corrections or new details.",
-    followup_sent: "Your addition has arrived.",
-    map_title: "Protest events",
-    from: "From",
-    to: "To",
-    province: "Province",
-    any: "Any",
-    event_type: "Type",
-    search: "Words",
-    apply: "Apply",
-    download_csv: "Download CSV (ACLED)",
-    download_geojson: "Download GeoJSON",
-    events_shown: "events",
-    timeline: "Events per day",
-    no_events: "No published events match.",
-    map_fallback: "The map library is not installed in this build: provinces and events are drawn without zoom.",
-    list_title: "Latest events",
-    date: "Date",
-    location: "Location",
-    actors: "Actors",
-    fatalities: "Fatalities",
-    sources: "Independent sources",
-    incident: "Incident",
-    no_incident: "In no incident (rejected, or not yet corroborated).",
-    split_off: "Split this event off its incident",
-    injuries: "Injuries",
-    arrests: "Arrests",
-    notes: "Notes",
-    precision: "Precision",
-    not_given: "not given",
-    date_exact: "the exact day",
-    date_week: "within a week",
-    date_month: "within a month",
-    geo_exact: "the place itself",
-    geo_near: "near the place, or part of a region",
-    geo_region: "only the province or region",
-    size_legend: "Circle area: people killed",
-    older_events: "Older events",
-    latest_events: "Latest events",
-    brush_hint: "Drag across the timeline to show only that period on the map and in the list.",
-    all_dates: "All dates",
-    api_title: "The public API",
-    api_intro: "Every answer holds published events only, never a report or a reporter. The machine-readable description:",
-    parameters: "Parameters",
-    answers: "Answers",
-    small_map: "Where it happened",
-    with_actors: "with",
-    grade: "grade",
-    login_title: "Analyst login",
-    user_name: "User name",
-    password: "Password",
-    login_failed: "Wrong user name or password.",
-    queue_title: "Review queue",
-    queue_empty: "Nothing waits for review.",
-    report: "Report",
-    events: "Events",
-    received: "Received",
-    verify: "Verify",
-    publish: "Publish",
-    reject: "Reject",
-    save: "Save",
-    merge: "Merge",
-    merge_into: "Merge this event into event #",
-    add_place: "Add a place to the gazetteer",
-    pick_on_map: "Pick the point on the map",
-    followups: "Follow-ups from the reporter",
-    history: "History",
-    status: "Status",
-    role: "Role",
-    users_title: "Users",
-    add_user: "Add a user",
-    disable: "Disable",
-    enable: "Enable",
-};
+site_words! {
+    site,
+    tagline,
+    nav_map,
+    nav_submit,
+    nav_receipt,
+    nav_api,
+    nav_review,
+    nav_users,
+    nav_login,
+    nav_logout,
+    switch_lang,
+    // submit
+    submit_title,
+    submit_intro,
+    submit_privacy,
+    report_text,
+    report_text_hint,
+    place_optional,
+    date_optional,
+    date_hint,
+    send,
+    thanks_title,
+    receipt_intro,
+    receipt_keep,
+    form_expired,
+    text_required,
+    text_too_long,
+    bad_date,
+    photos_optional,
+    photos_hint,
+    /// Before the media crate's own (English) reason.
+    photo_refused,
+    // receipt
+    receipt_title,
+    receipt_code,
+    check,
+    receipt_unknown,
+    status_received,
+    status_in_review,
+    status_used,
+    status_not_used,
+    followup,
+    followup_hint,
+    followup_sent,
+    // map
+    map_title,
+    from,
+    to,
+    province,
+    any,
+    event_type,
+    search,
+    apply,
+    download_csv,
+    download_geojson,
+    events_shown,
+    timeline,
+    no_events,
+    map_fallback,
+    list_title,
+    /// Before the number of events in the map's view, above their list.
+    events_in_view,
+    in_view_more,
+    // event
+    date,
+    location,
+    actors,
+    fatalities,
+    /// Independent sources behind an incident, and its grade.
+    sources,
+    incident,
+    no_incident,
+    split_off,
+    injuries,
+    arrests,
+    notes,
+    precision,
+    not_given,
+    date_exact,
+    date_week,
+    date_month,
+    geo_exact,
+    geo_near,
+    geo_region,
+    size_legend,
+    older_events,
+    latest_events,
+    brush_hint,
+    all_dates,
+    api_title,
+    /// A static mirror's own words: its monthly digests, what it is, its API.
+    mirror_months,
+    mirror_note,
+    mirror_api,
+    api_intro,
+    parameters,
+    answers,
+    small_map,
+    with_actors,
+    grade,
+    // analyst
+    login_title,
+    user_name,
+    password,
+    login_failed,
+    queue_title,
+    queue_empty,
+    report,
+    events,
+    received,
+    verify,
+    publish,
+    reject,
+    save,
+    merge,
+    merge_into,
+    add_place,
+    pick_on_map,
+    followups,
+    history,
+    status,
+    role,
+    users_title,
+    add_user,
+    disable,
+    enable,
+}
 
-pub static FA: Tr = Tr {
-    site: "آنرست",
-    tagline: "گزارش‌های تأییدشده از اعتراضات در ایران",
-    nav_map: "نقشه",
-    nav_submit: "ارسال گزارش",
-    nav_receipt: "پیگیری رسید",
-    nav_api: "API",
-    nav_review: "بازبینی",
-    nav_users: "کاربران",
-    nav_login: "ورود تحلیلگر",
-    nav_logout: "خروج",
-    switch_lang: "English",
-    submit_title: "ارسال گزارش",
-    submit_intro: "آنچه دیدید را بنویسید: کجا، کی، چه اتفاقی افتاد، چند نفر بودند، آیا کسی زخمی یا بازداشت شد.",
-    submit_privacy: "ما هیچ کوکی‌ای نمی‌گذاریم، چیزی از سایت‌های دیگر بارگذاری نمی‌کنیم و نشانی IP را نگه نمی‌داریم. نام خود یا چیزی که شما را شناسایی کند ننویسید.",
-    report_text: "چه اتفاقی افتاد",
-    report_text_hint: "به فارسی یا انگلیسی.",
-    place_optional: "مکان (اختیاری)",
-    date_optional: "تاریخ (اختیاری)",
-    date_hint: "YYYY-MM-DD",
-    send: "ارسال",
-    thanks_title: "سپاس، گزارش شما رسید",
-    receipt_intro: "کد رسید شما:",
-    receipt_keep: "این کد را در جای امنی نگه دارید. با آن می‌توانید ببینید گزارشتان استفاده شد یا نه و به آن چیزی بیفزایید. فقط یک بار نشان داده می‌شود و قابل بازیابی نیست.",
-    form_expired: "فرم منقضی شده بود. متن شما در زیر است: لطفاً دوباره بفرستید.",
-    text_required: "لطفاً بنویسید چه اتفاقی افتاد.",
-    text_too_long: "گزارش بیش از حد بلند است (حداکثر ۲۰٬۰۰۰ نویسه).",
-    bad_date: "تاریخ باید به شکل YYYY-MM-DD باشد و در آینده نباشد.",
-    photos_optional: "عکس‌ها (اختیاری)",
-    photos_hint: "JPEG، PNG یا WebP. مکان، مدل دوربین و دیگر داده‌های پنهان پیش از آنکه کسی ببیند پاک می‌شوند؛ خود تصویر تغییر نمی‌کند، پس مطمئن شوید چیزی در آن شما را شناسایی نمی‌کند.",
-    photo_refused: "یک عکس پذیرفته نشد و چیزی ارسال نشد؛ متن شما در زیر است. دلیل",
-    receipt_title: "پیگیری رسید",
-    receipt_code: "کد رسید",
-    check: "بررسی",
-    receipt_unknown: "هیچ گزارشی با این کد رسید نیست.",
-    status_received: "دریافت شد؛ هنوز بازبینی نشده است.",
-    status_in_review: "در حال بازبینی توسط تحلیلگر.",
-    status_used: "استفاده شد: دست‌کم یک رویداد از گزارش شما منتشر شده است.",
-    status_not_used: "بازبینی شد و منتشر نشد.",
-    followup: "افزودن به گزارش",
-    followup_hint: "اصلاحات یا جزئیات تازه.",
-    followup_sent: "افزوده شما رسید.",
-    map_title: "رویدادهای اعتراضی",
-    from: "از",
-    to: "تا",
-    province: "استان",
-    any: "همه",
-    event_type: "نوع",
-    search: "واژه‌ها",
-    apply: "اعمال",
-    download_csv: "دریافت CSV (ACLED)",
-    download_geojson: "دریافت GeoJSON",
-    events_shown: "رویداد",
-    timeline: "رویدادها در هر روز",
-    no_events: "هیچ رویداد منتشرشده‌ای یافت نشد.",
-    map_fallback: "کتابخانهٔ نقشه در این نسخه نصب نیست: استان‌ها و رویدادها بدون بزرگ‌نمایی نمایش داده می‌شوند.",
-    list_title: "تازه‌ترین رویدادها",
-    date: "تاریخ",
-    location: "مکان",
-    actors: "کنشگران",
-    fatalities: "کشته‌ها",
-    sources: "منابع مستقل",
-    incident: "رویداد",
-    no_incident: "در هیچ رویدادی نیست (ردشده یا هنوز تطبیق‌نشده).",
-    split_off: "جدا کردن این گزارش از رویداد",
-    injuries: "زخمی‌ها",
-    arrests: "بازداشت‌ها",
-    notes: "یادداشت‌ها",
-    precision: "دقت",
-    not_given: "ذکر نشده",
-    date_exact: "روز دقیق",
-    date_week: "در بازهٔ یک هفته",
-    date_month: "در بازهٔ یک ماه",
-    geo_exact: "خود مکان",
-    geo_near: "نزدیک مکان، یا بخشی از یک منطقه",
-    geo_region: "تنها استان یا منطقه",
-    size_legend: "اندازهٔ دایره: شمار کشته‌ها",
-    older_events: "رویدادهای پیشین",
-    latest_events: "تازه‌ترین رویدادها",
-    brush_hint: "روی نمودار زمانی بکشید تا نقشه و فهرست تنها همان بازه را نشان دهند.",
-    all_dates: "همهٔ تاریخ‌ها",
-    api_title: "رابط برنامه‌نویسی همگانی",
-    api_intro: "هر پاسخ تنها رویدادهای منتشرشده را دارد، هرگز گزارش یا گزارشگری را. توصیف ماشین‌خوان:",
-    parameters: "پارامترها",
-    answers: "پاسخ‌ها",
-    small_map: "جای رویداد",
-    with_actors: "همراه با",
-    grade: "درجه",
-    login_title: "ورود تحلیلگر",
-    user_name: "نام کاربری",
-    password: "گذرواژه",
-    login_failed: "نام کاربری یا گذرواژه نادرست است.",
-    queue_title: "صف بازبینی",
-    queue_empty: "چیزی در انتظار بازبینی نیست.",
-    report: "گزارش",
-    events: "رویدادها",
-    received: "دریافت",
-    verify: "تأیید",
-    publish: "انتشار",
-    reject: "رد",
-    save: "ذخیره",
-    merge: "ادغام",
-    merge_into: "ادغام این رویداد در رویداد شمارهٔ",
-    add_place: "افزودن مکان به فهرست جغرافیایی",
-    pick_on_map: "انتخاب نقطه روی نقشه",
-    followups: "افزوده‌های گزارشگر",
-    history: "تاریخچه",
-    status: "وضعیت",
-    role: "نقش",
-    users_title: "کاربران",
-    add_user: "افزودن کاربر",
-    disable: "غیرفعال‌سازی",
-    enable: "فعال‌سازی",
-};
+/// The words of one language, from `labels/{lang}.toml`: the public site's (`site`), the
+/// analysts' pages' (`words`), Solar Hijri month names and the codebook's terms (`types`).
+#[derive(serde::Deserialize)]
+pub struct Labels {
+    pub months: Vec<String>,
+    pub words: HashMap<String, String>,
+    #[serde(default)]
+    pub site: HashMap<String, String>,
+    #[serde(default)]
+    pub types: HashMap<String, String>,
+    /// ACLED actor names shown in the language (the dataset keeps the English ones).
+    #[serde(default)]
+    pub actors: HashMap<String, String>,
+}
+
+static EN_LABELS: LazyLock<Labels> = LazyLock::new(|| {
+    toml::from_str(include_str!("../labels/en.toml")).expect("labels/en.toml parses")
+});
+static FA_LABELS: LazyLock<Labels> = LazyLock::new(|| {
+    toml::from_str(include_str!("../labels/fa.toml")).expect("labels/fa.toml parses")
+});
+
+/// The labels data of a language.
+pub fn labels(lang: Lang) -> &'static Labels {
+    match lang {
+        Lang::En => &EN_LABELS,
+        Lang::Fa => &FA_LABELS,
+    }
+}
+
+/// A word of the public site: English if a language lacks it, the key if English does
+/// too (a test forbids both).
+fn site_word(lang: Lang, key: &str) -> &'static str {
+    labels(lang)
+        .site
+        .get(key)
+        .or_else(|| EN_LABELS.site.get(key))
+        .map_or(key_str(key), String::as_str)
+}
+
+/// A key as a `'static` string (the keys are `Tr::KEYS`' literals).
+fn key_str(key: &str) -> &'static str {
+    Tr::KEYS.iter().find(|k| **k == key).copied().unwrap_or("?")
+}
+
+/// A term of the codebook (an event type or sub-type, a disorder type, an actor category, a
+/// source scale) in the page's language, from the `[types]` table; a value joining terms
+/// ("Political violence; Demonstrations", "Local partner-Other") is translated term by term.
+/// Anything the table lacks is shown as written.
+pub fn term(lang: Lang, name: &str) -> String {
+    let types = &labels(lang).types;
+    if let Some(t) = types.get(name) {
+        return t.clone();
+    }
+    let each = |sep: &str, joined: &str| -> Option<String> {
+        let parts: Vec<&str> = name.split(sep).map(str::trim).collect();
+        (parts.len() > 1 && parts.iter().all(|p| types.contains_key(*p))).then(|| {
+            parts
+                .iter()
+                .map(|p| types[*p].as_str())
+                .collect::<Vec<_>>()
+                .join(joined)
+        })
+    };
+    let semicolon = if lang == Lang::Fa { "؛ " } else { "; " };
+    each(";", semicolon)
+        .or_else(|| each("-", " – "))
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// An actor field (one name, or names joined by "; ") in the page's language.
+pub fn actor_name(lang: Lang, names: &str) -> String {
+    let actors = &labels(lang).actors;
+    let semicolon = if lang == Lang::Fa { "؛ " } else { "; " };
+    names
+        .split(';')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| actors.get(n).map_or(n, String::as_str))
+        .collect::<Vec<_>>()
+        .join(semicolon)
+}
+
+static EN: LazyLock<Tr> = LazyLock::new(|| Tr::of(Lang::En));
+static FA: LazyLock<Tr> = LazyLock::new(|| Tr::of(Lang::Fa));
 
 #[cfg(test)]
 mod tests {
@@ -468,6 +355,74 @@ mod tests {
         assert_eq!(Lang::pick(None, &h), Lang::Fa);
         assert_eq!(Lang::pick(Some("en"), &h), Lang::En);
         assert_eq!(Lang::pick(Some("xx"), &HeaderMap::new()), Lang::En);
+    }
+
+    #[test]
+    fn every_word_of_the_public_pages_is_in_every_language_file() {
+        for lang in [Lang::En, Lang::Fa] {
+            let site = &labels(lang).site;
+            for key in Tr::KEYS {
+                assert!(
+                    site.get(*key).is_some_and(|w| !w.trim().is_empty()),
+                    "labels/{}.toml [site] lacks {key}",
+                    lang.code()
+                );
+            }
+            for key in site.keys() {
+                assert!(
+                    Tr::KEYS.contains(&key.as_str()),
+                    "labels/{}.toml [site] has {key}, which no page uses",
+                    lang.code()
+                );
+            }
+        }
+        assert_eq!(Lang::Fa.tr().nav_map, "نقشه");
+        assert_eq!(Lang::En.tr().nav_map, "Map");
+    }
+
+    #[test]
+    fn codebook_terms_are_translated_term_by_term() {
+        assert_eq!(term(Lang::Fa, "Peaceful protest"), "اعتراض مسالمت‌آمیز");
+        assert_eq!(
+            term(Lang::Fa, "Political violence; Demonstrations"),
+            "خشونت سیاسی؛ تظاهرات"
+        );
+        assert_eq!(term(Lang::Fa, "Local partner-Other"), "شریک محلی – سایر");
+        assert_eq!(term(Lang::En, "Peaceful protest"), "Peaceful protest");
+        assert_eq!(term(Lang::Fa, "Something new"), "Something new");
+        assert_eq!(
+            actor_name(Lang::Fa, "Students (Iran); Women (Iran)"),
+            "دانشجویان (ایران)؛ زنان (ایران)"
+        );
+        assert_eq!(actor_name(Lang::Fa, "Some Group"), "Some Group");
+        assert_eq!(actor_name(Lang::En, "Students (Iran)"), "Students (Iran)");
+    }
+
+    #[test]
+    fn every_actor_the_coder_can_name_has_a_persian_name() {
+        // The names of the coder's rules, and those it writes itself.
+        let rules: toml::Table =
+            toml::from_str(include_str!("../../coder/rules/actors.toml")).unwrap();
+        let mut names: Vec<String> = rules
+            .values()
+            .flat_map(|a| ["actor", "assoc"].map(|k| a.get(k).and_then(|v| v.as_str())))
+            .flatten()
+            .filter(|n| !n.is_empty())
+            .map(String::from)
+            .collect();
+        let classify = include_str!("../../coder/src/classify.rs");
+        for line in classify.lines().filter(|l| l.starts_with("const ")) {
+            if let Some(name) = line.split('"').nth(1).filter(|n| n.ends_with("(Iran)")) {
+                names.push(name.to_string());
+            }
+        }
+        assert!(names.len() > 15, "{names:?}");
+        for n in &names {
+            assert!(
+                labels(Lang::Fa).actors.contains_key(n),
+                "no Persian name for the actor {n}"
+            );
+        }
     }
 
     #[test]

@@ -58,8 +58,11 @@ pub use unrest_seal::Recipient;
 pub mod mirror {
     pub use crate::api::{public_corroboration, PublicEvent};
     pub use crate::assets::all as assets;
-    pub use crate::i18n::{Lang, Tr};
-    pub use crate::public::{digest_event, event_article, place_name, province_name, timeline_svg};
+    pub use crate::i18n::{actor_name, term, Lang, Tr};
+    pub use crate::public::{
+        digest_event, event_article, in_view_panel, place_name, province_name, terms_json,
+        timeline_svg,
+    };
 }
 
 use axum::extract::DefaultBodyLimit;

@@ -9,8 +9,9 @@ use crate::api::{public_event, timeline_of};
 use crate::auth::MaybeViewer;
 use crate::error::{ApiError, AppError};
 use crate::html::{href, Frame};
-use crate::i18n::Lang;
+use crate::i18n::{actor_name, term, Lang};
 use crate::query::PublicQuery;
+use crate::review::EVENT_TYPES;
 use crate::Shared;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::HeaderMap;
@@ -102,16 +103,6 @@ pub fn digest_event(c: unrest_store::Incident) -> unrest_digest::DigestEvent {
     }
 }
 
-/// The codebook's event types (value, Persian label), for the type filter.
-pub const EVENT_TYPES: [(&str, &str); 6] = [
-    ("Protests", "اعتراض"),
-    ("Riots", "شورش"),
-    ("Violence against civilians", "خشونت علیه غیرنظامیان"),
-    ("Strategic developments", "تحولات راهبردی"),
-    ("Battles", "نبرد"),
-    ("Explosions/Remote violence", "انفجار/خشونت از راه دور"),
-];
-
 /// How many of the latest events the page lists.
 const LIST_LEN: usize = 50;
 
@@ -183,6 +174,11 @@ async fn map_page(
     provinces.sort();
     let selected = |a: &Option<String>, v: &str| a.as_deref().map(str::trim) == Some(v);
     let geojson_url = format!("/api/events.geojson?{fq}");
+    // The map's data: on a Persian page with the places' Persian names.
+    let map_url = match lang {
+        Lang::En => geojson_url.clone(),
+        _ => href(&geojson_url, lang),
+    };
     let more = latest.len() > LIST_LEN;
     let latest = &latest[..latest.len().min(LIST_LEN)];
     let list_href = |after: Option<i64>| {
@@ -221,10 +217,8 @@ async fn map_page(
                     label { (t.event_type)
                         select name="type" {
                             option value="" { (t.any) }
-                            @for (en, fa) in EVENT_TYPES {
-                                option value=(en) selected[selected(&q.event_type, en)] {
-                                    @if lang == Lang::Fa { (fa) } @else { (en) }
-                                }
+                            @for en in EVENT_TYPES {
+                                option value=(en) selected[selected(&q.event_type, en)] { (term(lang, en)) }
                             }
                         }
                     }
@@ -241,16 +235,18 @@ async fn map_page(
                 (timeline_svg(lang, &days))
                 p.brush-hint { (t.brush_hint) " " button.link #all-dates type="button" hidden { (t.all_dates) } }
                 ul.type-legend {
-                    @for (i, (en, fa)) in EVENT_TYPES.iter().enumerate() {
-                        li data-type=(en) { span class={"swatch type-" (i)} {} " " @if lang == Lang::Fa { (fa) } @else { (en) } }
+                    @for (i, en) in EVENT_TYPES.iter().enumerate() {
+                        li data-type=(en) { span class={"swatch type-" (i)} {} " " (term(lang, en)) }
                     }
                 }
                 p.size-legend { span.size-dots { span.dot.d1 {} span.dot.d2 {} span.dot.d3 {} } " " (t.size_legend) }
             }
-            div #map data-geojson=(geojson_url) data-provinces="/assets/provinces.geojson"
+            div #map data-geojson=(map_url) data-provinces="/assets/provinces.geojson"
                 data-tiles=[state.tile_url.as_deref()] data-lang=(lang.code())
                 data-fallback=(t.map_fallback) data-w-fatalities=(t.fatalities) data-w-injuries=(t.injuries)
-                data-w-arrests=(t.arrests) data-w-sources=(t.sources) data-w-grade=(t.grade) {}
+                data-w-arrests=(t.arrests) data-w-sources=(t.sources) data-w-grade=(t.grade)
+                data-types=[terms_json(lang)] {}
+            (in_view_panel(lang))
         }
         section.latest #latest {
             h2 { (t.list_title) }
@@ -260,7 +256,7 @@ async fn map_page(
                     li data-date=(e.event.event_date) data-id=(e.id) {
                         a href=(href(&format!("/events/{}", e.id), lang)) {
                             bdi { time { (e.event.event_date) } " · "
-                            strong { (place_name(gaz.gazetteer(), lang, &e.event.location)) } " · " (e.event.sub_event_type) }
+                            strong { (place_name(gaz.gazetteer(), lang, &e.event.location)) } " · " (term(lang, &e.event.sub_event_type)) }
                         }
                         @if e.event.fatalities > 0 { " · " (t.fatalities) ": " (lang.num(e.event.fatalities)) }
                     }
@@ -291,6 +287,26 @@ async fn map_page(
         body_class: "map-page",
     }
     .render(body))
+}
+
+/// The list of the events in the map's view, beside the map: empty here, filled by the
+/// map's script as the view moves (hidden without it; the latest events below need none).
+pub fn in_view_panel(lang: Lang) -> Markup {
+    let t = lang.tr();
+    html! {
+        aside.in-view #in-view hidden aria-live="polite" {
+            h2 { (t.events_in_view) " " span #in-view-count {} }
+            ol {}
+            p.meta #in-view-more hidden { (t.in_view_more) }
+        }
+    }
+}
+
+/// The codebook's terms in the page's language as JSON, for the map's script (its popups
+/// and list); none on English pages, which show the codebook's own words.
+pub fn terms_json(lang: Lang) -> Option<String> {
+    (lang != Lang::En)
+        .then(|| serde_json::to_string(&crate::i18n::labels(lang).types).unwrap_or_default())
 }
 
 /// The histogram of events per day, drawn on the server: it needs no script and counts
@@ -384,8 +400,8 @@ pub fn event_article(
     };
     html! {
         article.event {
-            h1 { (e.sub_event_type) ": " (place_name(gaz, lang, &e.location)) }
-            p.sub { (e.event_type) " · " (e.disorder_type) }
+            h1 { (term(lang, &e.sub_event_type)) ": " (place_name(gaz, lang, &e.location)) }
+            p.sub { (term(lang, &e.event_type)) " · " (term(lang, &e.disorder_type)) }
             dl {
                 dt { (t.date) } dd { time datetime=(e.event_date) { (e.event_date) } " (" (match e.time_precision { 1 => t.date_exact, 2 => t.date_week, _ => t.date_month }) ")" }
                 dt { (t.location) } dd { (place_name(gaz, lang, &e.location))
@@ -394,8 +410,8 @@ pub fn event_article(
                     bdi { (format!("{:.4}, {:.4}", e.latitude, e.longitude)) } " (" (match e.geo_precision { 1 => t.geo_exact, 2 => t.geo_near, _ => t.geo_region }) ")" }
                 dt { (t.actors) } dd dir="auto" {
                     // "X with Y", never "X (Iran) (Y (Iran))".
-                    (e.actor1) @if !e.assoc_actor_1.is_empty() { " " (t.with_actors) " " (e.assoc_actor_1) }
-                    @if !e.actor2.is_empty() { " — " (e.actor2) @if !e.assoc_actor_2.is_empty() { " " (t.with_actors) " " (e.assoc_actor_2) } }
+                    (actor_name(lang, &e.actor1)) @if !e.assoc_actor_1.is_empty() { " " (t.with_actors) " " (actor_name(lang, &e.assoc_actor_1)) }
+                    @if !e.actor2.is_empty() { " — " (actor_name(lang, &e.actor2)) @if !e.assoc_actor_2.is_empty() { " " (t.with_actors) " " (actor_name(lang, &e.assoc_actor_2)) } }
                 }
                 dt { (t.fatalities) } dd { (lang.num(e.fatalities)) }
                 @if let Some(c) = sources {
@@ -403,7 +419,7 @@ pub fn event_article(
                 }
                 dt { (t.injuries) } dd { (count(e.injuries)) }
                 dt { (t.arrests) } dd { (count(e.arrests)) }
-                dt { "ACLED" } dd { bdi { code { (e.event_id_cnty) } " · " (e.interaction) " · " (e.source_scale) } }
+                dt { "ACLED" } dd { bdi { code { (e.event_id_cnty) } } " · " (crate::review::interaction_name(lang, &e.interaction)) " · " (term(lang, &e.source_scale)) }
             }
             (small_map(lang, e.latitude, e.longitude, &e.admin1))
             h2 { (t.notes) }

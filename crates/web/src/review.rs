@@ -818,7 +818,7 @@ fn interactions() -> Vec<String> {
 }
 
 /// An interaction in the page's words, its categories translated.
-fn interaction_name(lang: Lang, interaction: &str) -> String {
+pub(crate) fn interaction_name(lang: Lang, interaction: &str) -> String {
     let ty = |n: &str| crate::workspace::type_name(lang, n);
     match interaction.strip_suffix(" only") {
         Some(a) => w(lang, "inter_only").replace("{a}", &ty(a)),

@@ -20,7 +20,6 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use maud::{html, Markup};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::sync::LazyLock;
 use unrest_store::{QueueFilter, Status, DISMISS_REASONS};
 
 pub fn routes() -> Router<Shared> {
@@ -34,33 +33,13 @@ pub fn routes() -> Router<Shared> {
 
 // ---- words ------------------------------------------------------------------------------
 
-#[derive(Deserialize)]
-struct Words {
-    months: Vec<String>,
-    words: HashMap<String, String>,
-    #[serde(default)]
-    types: HashMap<String, String>,
-}
-
-static EN: LazyLock<Words> = LazyLock::new(|| {
-    toml::from_str(include_str!("../labels/en.toml")).expect("labels/en.toml parses")
-});
-static FA: LazyLock<Words> = LazyLock::new(|| {
-    toml::from_str(include_str!("../labels/fa.toml")).expect("labels/fa.toml parses")
-});
-
-fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::En => &EN,
-        Lang::Fa => &FA,
-    }
-}
+use crate::i18n::labels as words;
 
 /// A word of the analysts' pages; the key itself if a file lacks it (a test forbids that).
 pub fn w(lang: Lang, key: &str) -> &'static str {
     match words(lang).words.get(key) {
         Some(s) => s.as_str(),
-        None => match EN.words.get(key) {
+        None => match words(Lang::En).words.get(key) {
             Some(s) => s.as_str(),
             None => "?",
         },
@@ -69,11 +48,7 @@ pub fn w(lang: Lang, key: &str) -> &'static str {
 
 /// An event type or sub-type in the page's language (the codebook's English otherwise).
 pub fn type_name(lang: Lang, name: &str) -> String {
-    words(lang)
-        .types
-        .get(name)
-        .cloned()
-        .unwrap_or_else(|| name.to_string())
+    crate::i18n::term(lang, name)
 }
 
 /// A status in words.
@@ -714,7 +689,7 @@ pub fn jalali_year_now() -> i32 {
 
 /// Persian month names, for the picker.
 pub fn jalali_months() -> &'static [String] {
-    &FA.months
+    &words(Lang::Fa).months
 }
 
 #[cfg(test)]
@@ -723,17 +698,18 @@ mod tests {
 
     #[test]
     fn every_word_of_the_analysts_pages_is_in_both_languages() {
-        let en: Vec<&String> = EN.words.keys().collect();
+        let (en_words, fa_words) = (words(Lang::En), words(Lang::Fa));
+        let en: Vec<&String> = en_words.words.keys().collect();
         for k in &en {
-            assert!(FA.words.contains_key(*k), "fa.toml lacks {k}");
+            assert!(fa_words.words.contains_key(*k), "fa.toml lacks {k}");
         }
-        for k in FA.words.keys() {
-            assert!(EN.words.contains_key(k), "en.toml lacks {k}");
+        for k in fa_words.words.keys() {
+            assert!(en_words.words.contains_key(k), "en.toml lacks {k}");
         }
-        assert_eq!(FA.months.len(), 12);
+        assert_eq!(fa_words.months.len(), 12);
         for (s, t, _) in crate::review::CODEBOOK {
-            assert!(FA.types.contains_key(s), "no Persian name for {s}");
-            assert!(FA.types.contains_key(t), "no Persian name for {t}");
+            assert!(fa_words.types.contains_key(s), "no Persian name for {s}");
+            assert!(fa_words.types.contains_key(t), "no Persian name for {t}");
         }
     }
 

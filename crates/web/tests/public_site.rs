@@ -1,7 +1,9 @@
 //! The public site's pages over HTTP: the list pages back through the whole period, the
 //! event page says its precision in words and shows a small map, and the API is described
-//! for people at `/api-docs`. In Chromium: the timeline brush filters the map and the list,
-//! markers take their type's colour, and a phone-width screen shows the map first.
+//! for people at `/api-docs`; a Persian page writes no codebook term in English. In
+//! Chromium: the timeline brush filters the map and the lists, the list beside the map holds
+//! the events in its view as it moves, markers take their type's colour, and a phone-width
+//! screen shows the map first.
 //!
 //! Screenshots as in `workspace_browser` (`scripts/screenshots.sh` writes them to
 //! `docs/screenshots/`).
@@ -163,6 +165,85 @@ both!(
     }
 );
 
+/// The events in the map's view: as the list's count says, as it lists them, as the map
+/// counts the markers in its bounds.
+async fn in_view(c: &fantoccini::Client) -> serde_json::Value {
+    c.execute(
+        "var map = document.getElementById('map').getBoundingClientRect();
+         var markers = Array.prototype.filter.call(document.querySelectorAll('#map path.event-marker'),
+           function (p) { var r = p.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+             return x >= map.left && x <= map.right && y >= map.top && y <= map.bottom; });
+         return [document.getElementById('in-view-count').textContent,
+                 document.querySelectorAll('#in-view ol li').length,
+                 String(markers.length)];",
+        vec![],
+    )
+    .await
+    .unwrap()
+}
+
+/// The codebook's terms in English (types, sub-types, disorder types, actor categories,
+/// source scales): the keys of the Persian labels' `[types]` table.
+pub(crate) fn codebook_terms() -> Vec<String> {
+    let labels: toml::Table = toml::from_str(include_str!("../labels/fa.toml")).unwrap();
+    labels["types"]
+        .as_table()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect()
+}
+
+/// A page's visible text without its notes, which are English prose in every language (the
+/// dataset's); only the words of the page are checked.
+fn words_of_page(page: &str) -> String {
+    let text = match page.find("<p class=\"notes\"") {
+        Some(i) => {
+            let end = page[i..].find("</p>").map_or(page.len(), |j| i + j);
+            format!("{}{}", &page[..i], &page[end..])
+        }
+        None => page.to_string(),
+    };
+    visible_text(&text)
+}
+
+both!(
+    a_persian_public_page_writes_no_codebook_term_in_english,
+    |app: App| async move {
+        app.submit_ok("Shiraz, 14 November 2022: riot police fired tear gas at hundreds of students gathered at the university gate and arrested 12 of them.").await;
+        publish_all(&app).await;
+        let (_, map) = app.get_text("/?lang=fa").await;
+        let id = list_ids(&map)[0];
+        let (_, event) = app.get_text(&format!("/events/{id}?lang=fa")).await;
+        let terms = codebook_terms();
+        assert!(terms.len() > 40, "{terms:?}");
+        // The English pages write the codebook's own words, which the check would see.
+        let (_, english) = app.get_text(&format!("/events/{id}")).await;
+        let seen: Vec<&String> = terms
+            .iter()
+            .filter(|t| has_word(&words_of_page(&english), t))
+            .collect();
+        assert!(seen.len() >= 4, "types, disorder, actors, scale: {seen:?}");
+        for (name, page) in [("map", &map), ("event", &event)] {
+            let text = words_of_page(page);
+            for t in &terms {
+                assert!(
+                    !has_word(&text, t),
+                    "the Persian {name} page writes {t:?}: {text}"
+                );
+            }
+        }
+        assert!(event.contains("معترضان (ایران)"), "actors named in Persian");
+        // The Persian map's data names the places in Persian too, for its popups and list.
+        let (_, geo) = app.get_json("/api/events.geojson?lang=fa").await;
+        assert_eq!(geo["features"][0]["properties"]["location_fa"], "شیراز");
+        let (_, geo) = app.get_json("/api/events.geojson").await;
+        assert!(geo["features"][0]["properties"]
+            .get("location_fa")
+            .is_none());
+    }
+);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_timeline_brush_filters_the_map_and_the_list_and_a_phone_sees_the_map_first() {
     let app = App::start(Backend::Sqlite).await;
@@ -191,6 +272,11 @@ async fn the_timeline_brush_filters_the_map_and_the_list_and_a_phone_sees_the_ma
         panic!("the map did not load");
     };
     assert_eq!(ready(c.clone()).await, "3");
+    assert_eq!(
+        in_view(&c).await,
+        serde_json::json!(["3", 3, "3"]),
+        "the list beside the map holds the three events"
+    );
     // Markers take their type's colour from the legend, and the deadly one is larger.
     let marks = c
         .execute(
@@ -252,6 +338,11 @@ async fn the_timeline_brush_filters_the_map_and_the_list_and_a_phone_sees_the_ma
         .await
         .unwrap();
     assert_eq!(state, serde_json::json!(["1", 1, 1, false]));
+    assert_eq!(
+        in_view(&c).await,
+        serde_json::json!(["1", 1, "1"]),
+        "the brush filters the list beside the map as it does the markers"
+    );
     crate::workspace_browser::save(&c, "timeline").await;
     // Its popup: counts, source count and grade.
     c.find(Locator::Css("#map path.event-marker"))
@@ -283,6 +374,33 @@ async fn the_timeline_brush_filters_the_map_and_the_list_and_a_phone_sees_the_ma
         .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(ready(c.clone()).await, "3");
+    assert_eq!(in_view(&c).await, serde_json::json!(["3", 3, "3"]));
+
+    // Zoomed in on the northmost marker (Tabriz): only it is in view, on the map and in
+    // the list beside it.
+    for _ in 0..3 {
+        c.execute(
+            "var north = Array.prototype.slice.call(document.querySelectorAll('#map path.event-marker'))
+               .sort(function (a, b) { return a.getBoundingClientRect().top - b.getBoundingClientRect().top; })[0];
+             var r = north.getBoundingClientRect();
+             north.dispatchEvent(new MouseEvent('dblclick', {bubbles: true, clientX: r.left + r.width / 2,
+               clientY: r.top + r.height / 2}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    }
+    assert_eq!(in_view(&c).await, serde_json::json!(["1", 1, "1"]));
+    let listed = c
+        .find(Locator::Css("#in-view ol li"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(listed.contains("Tabriz"), "{listed}");
+    crate::workspace_browser::save(&c, "in-view").await;
 
     // A phone: the map first, nothing wider than the screen.
     c.set_window_size(390, 844).await.unwrap();
@@ -299,6 +417,19 @@ async fn the_timeline_brush_filters_the_map_and_the_list_and_a_phone_sees_the_ma
         .await
         .unwrap();
     crate::workspace_browser::save(&c, "phone-fa").await;
+    // The Persian list beside the map names types and places in Persian.
+    let listed = c
+        .execute(
+            "return document.getElementById('in-view').innerText;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let listed = listed.as_str().unwrap();
+    assert!(listed.contains("کرج"), "{listed}");
+    for t in codebook_terms() {
+        assert!(!has_word(listed, &t), "{t:?} in {listed}");
+    }
     assert_eq!(layout[0], true, "the map comes first: {layout}");
     assert!(
         layout[2].as_f64() <= layout[3].as_f64(),

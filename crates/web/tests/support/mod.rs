@@ -416,6 +416,47 @@ pub fn between<'a>(s: &'a str, a: &str, b: &str) -> &'a str {
     &s[i..j]
 }
 
+/// The text a reader sees of a page: without tags (so without attributes), scripts and
+/// styles, entities decoded.
+pub fn visible_text(page: &str) -> String {
+    let mut page = page.to_string();
+    for tag in ["script", "style"] {
+        while let Some(i) = page.find(&format!("<{tag}")) {
+            let end = page[i..]
+                .find(&format!("</{tag}>"))
+                .map_or(page.len(), |j| i + j + tag.len() + 3);
+            page.replace_range(i..end, " ");
+        }
+    }
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in page.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Whether `text` holds `word` as a whole word (no letter or digit on either side).
+pub fn has_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
 /// Runs one async test body on SQLite and on PostgreSQL.
 #[macro_export]
 macro_rules! both {
