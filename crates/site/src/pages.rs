@@ -8,7 +8,8 @@ use unrest_gazetteer::Gazetteer;
 use unrest_model::{Event, EventWriter, Format};
 use unrest_store::{Incident, StoredIncident};
 use unrest_web::mirror::{
-    event_article, in_view_panel, place_name, term, terms_json, timeline_svg, Lang, PublicEvent,
+    event_article, in_view_panel, place_name, public_day, term, terms_json, timeline_svg, Lang,
+    PublicEvent,
 };
 
 /// How many of the latest events the map page lists (as the server's).
@@ -140,6 +141,7 @@ impl Site {
                 "sub_event_type": e.sub_event_type,
                 "location": e.location,
                 "location_fa": place_name(self.gaz, Lang::Fa, &e.location),
+                "date_fa": public_day(Lang::Fa, &e.event_date),
                 "fatalities": e.fatalities,
                 "source_count": sources.source_count,
                 "grade": sources.grade,
@@ -327,7 +329,7 @@ impl Site {
                     @for e in self.latest.iter().rev() {
                         li data-date=(e.date) data-id=(e.id) {
                             a href={"events/" (named(&e.id.to_string(), lang))} {
-                                bdi { time { (e.date) } " · "
+                                bdi { time datetime=(e.date) { (public_day(lang, &e.date)) } " · "
                                 strong { (place_name(self.gaz, lang, &e.location)) } " · " (term(lang, &e.sub_event_type)) }
                             }
                             @if e.fatalities > 0 { " · " (t.fatalities) ": " (lang.num(e.fatalities)) }

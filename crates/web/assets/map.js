@@ -20,7 +20,8 @@
   }
 
   // The page's words: the codebook's terms in its language (data-types, none on English
-  // pages), its names for the counts (data-w-*), its digits.
+  // pages), its names for the counts (data-w-*), its digits; on a Persian page the data's
+  // Persian place names and Solar Hijri dates.
   function words(div, lang) {
     var types = {};
     try { types = JSON.parse(div.dataset.types || "{}"); } catch (e) { types = {}; }
@@ -31,6 +32,7 @@
         return lang === "fa" ? s.replace(/[0-9]/g, function (d) { return String.fromCharCode(0x06F0 + +d); }) : s;
       },
       place: function (p) { return (lang === "fa" && p.location_fa) || p.location; },
+      date: function (p) { return (lang === "fa" && p.date_fa) || p.event_date; },
       w: div.dataset
     };
   }
@@ -40,7 +42,7 @@
     var box = el("div");
     var a = el("a", t.term(p.sub_event_type || p.event_type) + " — " + t.place(p), { href: eventHref(div, id, lang) });
     box.appendChild(a);
-    box.appendChild(el("div", p.event_date));
+    box.appendChild(el("div", t.date(p)));
     var counts = [];
     if (p.fatalities > 0) counts.push(w.wFatalities + ": " + t.num(p.fatalities));
     if (p.injuries > 0) counts.push(w.wInjuries + ": " + t.num(p.injuries));
@@ -70,7 +72,7 @@
       var p = m.props, li = el("li", null, { "data-id": String(m.id), "data-date": m.date });
       var a = el("a", null, { href: eventHref(div, m.id, lang) });
       var bdi = el("bdi");
-      bdi.appendChild(el("time", p.event_date));
+      bdi.appendChild(el("time", t.date(p), { datetime: p.event_date }));
       bdi.appendChild(document.createTextNode(" · "));
       bdi.appendChild(el("strong", t.place(p)));
       bdi.appendChild(document.createTextNode(" · " + t.term(p.sub_event_type || p.event_type)));

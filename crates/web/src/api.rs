@@ -240,7 +240,8 @@ async fn download(
     let q = parse_query(raw)?;
     let filter = q.filter()?;
     filter.validate().map_err(AppError::from)?;
-    // A Persian page's map asks (`lang=fa`) for its places' Persian names beside them.
+    // A Persian page's map asks (`lang=fa`) for its places' Persian names and Solar Hijri
+    // dates beside them.
     let persian = (format == Format::GeoJson && q.lang.as_deref() == Some("fa")).then(|| {
         state
             .coder
@@ -284,9 +285,15 @@ async fn download(
                     if let Some(p) = f.get_mut("properties").and_then(Value::as_object_mut) {
                         p.remove("report");
                         if let Some(c) = &persian {
-                            let place = p.get("location").and_then(Value::as_str).unwrap_or("");
-                            let fa = crate::public::place_name(c.gazetteer(), Lang::Fa, place);
-                            p.insert("location_fa".into(), json!(fa));
+                            let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("");
+                            let place = crate::public::place_name(
+                                c.gazetteer(),
+                                Lang::Fa,
+                                text("location"),
+                            );
+                            let date = crate::public::public_day(Lang::Fa, text("event_date"));
+                            p.insert("location_fa".into(), json!(place));
+                            p.insert("date_fa".into(), json!(date));
                         }
                     }
                     if !first {
@@ -439,7 +446,7 @@ pub fn openapi_doc() -> Value {
         {"name": "bbox", "in": "query", "schema": {"type": "string"}, "description": "minlon,minlat,maxlon,maxlat in WGS84 degrees."}
     ]);
     let mut geojson_params = filters.as_array().cloned().unwrap_or_default();
-    geojson_params.push(json!({"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "fa"]}, "description": "`fa` adds each place's Persian name (`location_fa`), for a Persian map."}));
+    geojson_params.push(json!({"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "fa"]}, "description": "`fa` adds each place's Persian name (`location_fa`) and the date in the Solar Hijri calendar (`date_fa`), for a Persian map."}));
     let mut paged = filters.as_array().cloned().unwrap_or_default();
     paged.push(json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}}));
     paged.push(json!({"name": "after", "in": "query", "schema": {"type": "integer"}, "description": "Keyset pagination: the `next_after` of the previous page."}));

@@ -255,7 +255,7 @@ async fn map_page(
                 @for e in latest {
                     li data-date=(e.event.event_date) data-id=(e.id) {
                         a href=(href(&format!("/events/{}", e.id), lang)) {
-                            bdi { time { (e.event.event_date) } " · "
+                            bdi { time datetime=(e.event.event_date) { (public_day(lang, &e.event.event_date)) } " · "
                             strong { (place_name(gaz.gazetteer(), lang, &e.event.location)) } " · " (term(lang, &e.event.sub_event_type)) }
                         }
                         @if e.event.fatalities > 0 { " · " (t.fatalities) ": " (lang.num(e.event.fatalities)) }
@@ -287,6 +287,15 @@ async fn map_page(
         body_class: "map-page",
     }
     .render(body))
+}
+
+/// A stored date as the public pages write it: as stored (YYYY-MM-DD, or YYYY-MM for a
+/// month of the timeline) in English; in the Solar Hijri calendar, Persian digits, in Persian.
+pub fn public_day(lang: Lang, date: &str) -> String {
+    match lang {
+        Lang::En => date.to_string(),
+        _ => crate::workspace::day_text(lang, date),
+    }
 }
 
 /// The list of the events in the map's view, beside the map: empty here, filled by the
@@ -329,12 +338,12 @@ pub fn timeline_svg(lang: Lang, days: &[(String, u64)]) -> Markup {
                     rect.bar x=(format!("{:.2}", i as f64 * bw)) y=(format!("{:.2}", h - bh))
                         width=(format!("{:.2}", (bw - 0.5).max(0.5))) height=(format!("{:.2}", bh))
                         data-date=(day) data-count=(count) {
-                        title { (day) ": " (lang.num(count)) }
+                        title { (public_day(lang, day)) ": " (lang.num(count)) }
                     }
                 }
                 @if let (Some(first), Some(last)) = (series.first(), series.last()) {
-                    text.axis x="0" y=(h + 12.0) { (first.0) }
-                    text.axis x=(w) y=(h + 12.0) text-anchor="end" { (last.0) }
+                    text.axis x="0" y=(h + 12.0) { (public_day(lang, &first.0)) }
+                    text.axis x=(w) y=(h + 12.0) text-anchor="end" { (public_day(lang, &last.0)) }
                 }
             }
         }
@@ -403,7 +412,7 @@ pub fn event_article(
             h1 { (term(lang, &e.sub_event_type)) ": " (place_name(gaz, lang, &e.location)) }
             p.sub { (term(lang, &e.event_type)) " · " (term(lang, &e.disorder_type)) }
             dl {
-                dt { (t.date) } dd { time datetime=(e.event_date) { (e.event_date) } " (" (match e.time_precision { 1 => t.date_exact, 2 => t.date_week, _ => t.date_month }) ")" }
+                dt { (t.date) } dd { time datetime=(e.event_date) { (public_day(lang, &e.event_date)) } " (" (match e.time_precision { 1 => t.date_exact, 2 => t.date_week, _ => t.date_month }) ")" }
                 dt { (t.location) } dd { (place_name(gaz, lang, &e.location))
                     @if !e.admin2.is_empty() && e.admin2 != e.location { ", " (e.admin2) }
                     ", " (province_name(gaz, lang, &e.admin1)) " — "

@@ -234,9 +234,12 @@ both!(
             }
         }
         assert!(event.contains("معترضان (ایران)"), "actors named in Persian");
+        // Dates in the Solar Hijri calendar: 14 November 2022 is 23 Aban 1401.
+        assert!(map.contains("۲۳ آبان ۱۴۰۱") && event.contains("۲۳ آبان ۱۴۰۱"));
         // The Persian map's data names the places in Persian too, for its popups and list.
         let (_, geo) = app.get_json("/api/events.geojson?lang=fa").await;
         assert_eq!(geo["features"][0]["properties"]["location_fa"], "شیراز");
+        assert_eq!(geo["features"][0]["properties"]["date_fa"], "۲۳ آبان ۱۴۰۱");
         let (_, geo) = app.get_json("/api/events.geojson").await;
         assert!(geo["features"][0]["properties"]
             .get("location_fa")
