@@ -86,8 +86,8 @@ impl Lang {
 
     pub fn tr(self) -> &'static Tr {
         match self {
-            Lang::En => &*EN,
-            Lang::Fa => &*FA,
+            Lang::En => &EN,
+            Lang::Fa => &FA,
         }
     }
 
