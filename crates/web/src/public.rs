@@ -108,11 +108,14 @@ const LIST_LEN: usize = 50;
 
 async fn map_page(
     State(state): State<Shared>,
-    Query(q): Query<PublicQuery>,
+    Query(mut q): Query<PublicQuery>,
+    Query(jalali): Query<crate::workspace::JalaliPeriod>,
     headers: HeaderMap,
     viewer: MaybeViewer,
 ) -> Result<Markup, AppError> {
     let lang = Lang::pick(q.lang.as_deref(), &headers);
+    // A Persian visitor picks the period in the Solar Hijri calendar.
+    jalali.apply(&mut q.from, &mut q.to)?;
     let t = lang.tr();
     let filter = q.filter();
     // The list pages back through the whole period, newest first, by keyset.
@@ -202,8 +205,8 @@ async fn map_page(
                 h1 { (t.map_title) }
                 form method="get" action="/" {
                     input type="hidden" name="lang" value=(lang.code());
-                    label { (t.from) input type="date" name="from" value=[q.from.as_deref()]; }
-                    label { (t.to) input type="date" name="to" value=[q.to.as_deref()]; }
+                    (crate::workspace::date_filter(lang, t.from, "from", q.from.as_deref()))
+                    (crate::workspace::date_filter(lang, t.to, "to", q.to.as_deref()))
                     label { (t.province)
                         select name="province" {
                             option value="" { (t.any) }

@@ -277,10 +277,12 @@ const PROVINCES: [&str; 31] = [
 async fn queue(
     State(state): State<Shared>,
     analyst: Analyst,
-    Query(q): Query<QueueQuery>,
+    Query(mut q): Query<QueueQuery>,
+    Query(jalali): Query<JalaliPeriod>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let lang = Lang::pick(q.lang.as_deref(), &headers);
+    jalali.apply(&mut q.from, &mut q.to)?;
     let filter = q.filter(&analyst.name);
     let me = analyst.name.clone();
     let (page, channels, users, lookers) = state
@@ -333,8 +335,8 @@ async fn queue(
                 option value="" { (w(lang, "any")) }
                 @for t in crate::review::EVENT_TYPES { option value=(t) selected[sel(&q.event_type, t)] { (type_name(lang, t)) } }
                 @for (s, _, _) in crate::review::CODEBOOK { option value=(s) selected[sel(&q.event_type, s)] { "— " (type_name(lang, s)) } } } }
-            label { (w(lang, "from")) input type="date" name="from" value=(q.from.clone().unwrap_or_default()); }
-            label { (w(lang, "to")) input type="date" name="to" value=(q.to.clone().unwrap_or_default()); }
+            (date_filter(lang, w(lang, "from"), "from", q.from.as_deref()))
+            (date_filter(lang, w(lang, "to"), "to", q.to.as_deref()))
             label { (w(lang, "channel")) select name="channel" {
                 option value="" { (w(lang, "any")) }
                 @for c in &channels { option value=(c) selected[sel(&q.channel, c)] { (c) } } } }
@@ -685,6 +687,91 @@ pub fn jalali_parts(s: &str) -> Option<(i32, u32, u32)> {
 /// The current Solar Hijri year, for the picker's range.
 pub fn jalali_year_now() -> i32 {
     unrest_digest::to_jalali(Utc::now().date_naive()).0
+}
+
+/// The Solar Hijri pickers of a filter form's period on Persian pages (day, month and year
+/// selects named `from_jd`, `from_jm`, `from_jy`, and `to_…`), read beside the form's
+/// Gregorian `from` and `to`, which they replace when given.
+#[derive(Debug, Default, Deserialize)]
+pub struct JalaliPeriod {
+    from_jy: Option<String>,
+    from_jm: Option<String>,
+    from_jd: Option<String>,
+    to_jy: Option<String>,
+    to_jm: Option<String>,
+    to_jd: Option<String>,
+}
+
+impl JalaliPeriod {
+    /// Writes the picked days into `from` and `to` as YYYY-MM-DD; a picker left blank leaves
+    /// its date as it was, one half filled or naming no day is a bad request.
+    pub fn apply(
+        &self,
+        from: &mut Option<String>,
+        to: &mut Option<String>,
+    ) -> Result<(), AppError> {
+        for (name, (y, m, d), date) in [
+            ("from", (&self.from_jy, &self.from_jm, &self.from_jd), from),
+            ("to", (&self.to_jy, &self.to_jm, &self.to_jd), to),
+        ] {
+            fn part(v: &Option<String>) -> Option<&str> {
+                v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+            }
+            match (part(y), part(m), part(d)) {
+                (None, None, None) => {}
+                (Some(y), Some(m), Some(d)) => {
+                    let day = match (y.parse(), m.parse(), d.parse()) {
+                        (Ok(y), Ok(m), Ok(d)) => from_jalali(y, m, d),
+                        _ => None,
+                    };
+                    let day = day.ok_or_else(|| {
+                        AppError::BadRequest(format!(
+                            "{name}: {y}/{m}/{d} is not a day of the Solar Hijri calendar"
+                        ))
+                    })?;
+                    *date = Some(day.format("%Y-%m-%d").to_string());
+                }
+                _ => {
+                    return Err(AppError::BadRequest(format!(
+                        "{name}: a Solar Hijri date needs a day, a month and a year"
+                    )))
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A filter form's date field: on Persian pages a Solar Hijri picker (see [`JalaliPeriod`];
+/// `name` is `from` or `to`), elsewhere the browser's date input. `value` is the stored
+/// Gregorian date the form shows.
+pub fn date_filter(lang: Lang, label: &str, name: &str, value: Option<&str>) -> Markup {
+    match lang {
+        Lang::En => html! { label { (label) input type="date" name=(name) value=[value]; } },
+        Lang::Fa => {
+            let (jy, jm, jd) = value.and_then(jalali_parts).unwrap_or((0, 0, 0));
+            let blank = "—";
+            html! {
+                fieldset.jalali-filter {
+                    legend { (label) }
+                    select name={(name) "_jd"} aria-label=(w(lang, "day")) {
+                        option value="" { (blank) }
+                        @for d in 1..=31u32 { option value=(d) selected[d == jd] { (lang.num(d)) } }
+                    }
+                    select name={(name) "_jm"} aria-label=(w(lang, "month")) {
+                        option value="" { (blank) }
+                        @for (m, month) in jalali_months().iter().enumerate() {
+                            option value=(m + 1) selected[m as u32 + 1 == jm] { (month) }
+                        }
+                    }
+                    select name={(name) "_jy"} aria-label=(w(lang, "year")) {
+                        option value="" { (blank) }
+                        @for y in (1390..=jalali_year_now().max(jy)).rev() { option value=(y) selected[y == jy] { (lang.num(y)) } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Persian month names, for the picker.

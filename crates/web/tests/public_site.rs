@@ -247,6 +247,31 @@ both!(
     }
 );
 
+both!(
+    a_persian_visitor_picks_the_period_in_the_solar_hijri_calendar,
+    |app: App| async move {
+        app.submit_ok("Karaj, 12 November 2022: hundreds of people gathered in the main square and chanted slogans.").await;
+        app.submit_ok("Shiraz, 14 November 2022: hundreds of students gathered at the university gate and chanted slogans.").await;
+        publish_all(&app).await;
+        let (_, all) = app.get_text("/?lang=fa").await;
+        assert_eq!(list_ids(&all).len(), 2);
+        assert!(!all.contains("type=\"date\""), "no Gregorian picker");
+        // From 23 Aban 1401 (14 November 2022) on: Shiraz alone, and the downloads, the map's
+        // data and the other language's page carry the Gregorian day.
+        let (status, page) = app
+            .get_text("/?lang=fa&from_jd=23&from_jm=8&from_jy=1401")
+            .await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(list_ids(&page).len(), 1);
+        assert!(page.contains("from=2022-11-14"), "{page}");
+        assert!(page.contains("<option value=\"1401\" selected>۱۴۰۱</option>"));
+        let (status, _) = app.get_text("/?lang=fa&from_jd=23&from_jy=1401").await;
+        assert_eq!(status, 400, "a day and a year, no month");
+        let (_, english) = app.get_text("/").await;
+        assert!(english.contains("type=\"date\" name=\"from\""));
+    }
+);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_timeline_brush_filters_the_map_and_the_list_and_a_phone_sees_the_map_first() {
     let app = App::start(Backend::Sqlite).await;

@@ -156,3 +156,31 @@ both!(
         }
     }
 );
+
+both!(
+    a_persian_analyst_filters_the_queue_by_solar_hijri_dates,
+    |app: App| async move {
+        app.submit_ok(KARAJ).await;
+        app.submit_ok("Shiraz, 14 November 2022: hundreds of students gathered at the university gate and chanted slogans.").await;
+        let maryam = app.login_as("maryam", "analyst").await;
+        assert_eq!(report_ids(&maryam, "status=all").await.len(), 2);
+        // 23 Aban 1401 is 14 November 2022: the Shiraz report alone.
+        let day = "from_jd=23&from_jm=8&from_jy=1401&to_jd=23&to_jm=8&to_jy=1401";
+        let picked = report_ids(&maryam, &format!("status=all&lang=fa&{day}")).await;
+        let gregorian = report_ids(&maryam, "status=all&from=2022-11-14&to=2022-11-14").await;
+        assert_eq!(picked.len(), 1);
+        assert_eq!(picked, gregorian);
+        let (_, page) = maryam
+            .get_text(&format!("/review?status=all&lang=fa&{day}"))
+            .await;
+        assert!(
+            !page.contains("type=\"date\""),
+            "no Gregorian picker on a Persian page"
+        );
+        assert!(page.contains("<option value=\"23\" selected>۲۳</option>"));
+        let (status, _) = maryam
+            .get_text("/review?lang=fa&from_jd=30&from_jm=12&from_jy=1401")
+            .await;
+        assert_eq!(status, 400, "1401 has no 30 Esfand");
+    }
+);
