@@ -83,7 +83,11 @@ impl Site {
         let sources = unrest_web::mirror::public_corroboration(incident);
         let id = stored.id;
         for lang in LANGS {
-            let title = format!("{} — {}", stored.event.location, stored.event.event_date);
+            let title = format!(
+                "{} — {}",
+                place_name(self.gaz, lang, &stored.event.location),
+                public_day(lang, &stored.event.event_date)
+            );
             let body = event_article(
                 self.gaz,
                 lang,
@@ -319,7 +323,7 @@ impl Site {
                     data-event-href=(format!("events/{}", named("{id}", lang)))
                     data-lang=(lang.code()) data-fallback=(t.map_fallback)
                     data-w-fatalities=(t.fatalities) data-w-injuries=(t.injuries) data-w-arrests=(t.arrests)
-                    data-w-sources=(t.sources) data-w-grade=(t.grade) data-types=[terms_json(lang)] {}
+                    data-w-sources=(t.sources) data-w-grade=(t.grade) data-sep=(t.sep) data-types=[terms_json(lang)] {}
                 (in_view_panel(lang))
             }
             section.latest {
@@ -329,10 +333,10 @@ impl Site {
                     @for e in self.latest.iter().rev() {
                         li data-date=(e.date) data-id=(e.id) {
                             a href={"events/" (named(&e.id.to_string(), lang))} {
-                                bdi { time datetime=(e.date) { (public_day(lang, &e.date)) } " · "
-                                strong { (place_name(self.gaz, lang, &e.location)) } " · " (term(lang, &e.sub_event_type)) }
+                                bdi { time datetime=(e.date) { (public_day(lang, &e.date)) } (t.sep)
+                                strong { (place_name(self.gaz, lang, &e.location)) } (t.sep) (term(lang, &e.sub_event_type)) }
                             }
-                            @if e.fatalities > 0 { " · " (t.fatalities) ": " (lang.num(e.fatalities)) }
+                            @if e.fatalities > 0 { (t.sep) (t.fatalities) ": " (lang.num(e.fatalities)) }
                         }
                     }
                 }
@@ -410,7 +414,7 @@ fn frame_with(
                     }
                 }
                 main { (body) }
-                footer { span { (t.tagline) } " · " span.mirror { (t.mirror_note) } }
+                footer { span { (t.tagline) } (t.sep) span.mirror { (t.mirror_note) } }
             }
         }
     }

@@ -33,7 +33,8 @@
       },
       place: function (p) { return (lang === "fa" && p.location_fa) || p.location; },
       date: function (p) { return (lang === "fa" && p.date_fa) || p.event_date; },
-      w: div.dataset
+      w: { wFatalities: div.dataset.wFatalities, wInjuries: div.dataset.wInjuries, wArrests: div.dataset.wArrests,
+           wSources: div.dataset.wSources, wGrade: div.dataset.wGrade, sep: div.dataset.sep || " · " }
     };
   }
 
@@ -47,10 +48,10 @@
     if (p.fatalities > 0) counts.push(w.wFatalities + ": " + t.num(p.fatalities));
     if (p.injuries > 0) counts.push(w.wInjuries + ": " + t.num(p.injuries));
     if (p.arrests > 0) counts.push(w.wArrests + ": " + t.num(p.arrests));
-    if (counts.length) box.appendChild(el("div", counts.join(" · ")));
+    if (counts.length) box.appendChild(el("div", counts.join(w.sep)));
     if (p.source_count) {
       box.appendChild(el("div", w.wSources + ": " + t.num(p.source_count) +
-        (p.grade ? " · " + w.wGrade + " " + p.grade : "")));
+        (p.grade ? w.sep + w.wGrade + " " + p.grade : "")));
     }
     return box;
   }
@@ -73,12 +74,12 @@
       var a = el("a", null, { href: eventHref(div, m.id, lang) });
       var bdi = el("bdi");
       bdi.appendChild(el("time", t.date(p), { datetime: p.event_date }));
-      bdi.appendChild(document.createTextNode(" · "));
+      bdi.appendChild(document.createTextNode(t.w.sep));
       bdi.appendChild(el("strong", t.place(p)));
-      bdi.appendChild(document.createTextNode(" · " + t.term(p.sub_event_type || p.event_type)));
+      bdi.appendChild(document.createTextNode(t.w.sep + t.term(p.sub_event_type || p.event_type)));
       a.appendChild(bdi);
       li.appendChild(a);
-      if (p.fatalities > 0) li.appendChild(document.createTextNode(" · " + t.w.wFatalities + ": " + t.num(p.fatalities)));
+      if (p.fatalities > 0) li.appendChild(document.createTextNode(t.w.sep + t.w.wFatalities + ": " + t.num(p.fatalities)));
       list.appendChild(li);
     });
     count.textContent = t.num(here.length);

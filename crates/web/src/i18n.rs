@@ -190,6 +190,8 @@ site_words! {
     /// Before the number of events in the map's view, above their list.
     events_in_view,
     in_view_more,
+    /// Between the parts of a line (date, place, type): «·» reads as a Persian zero.
+    sep,
     // event
     date,
     location,

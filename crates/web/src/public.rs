@@ -247,7 +247,7 @@ async fn map_page(
             div #map data-geojson=(map_url) data-provinces="/assets/provinces.geojson"
                 data-tiles=[state.tile_url.as_deref()] data-lang=(lang.code())
                 data-fallback=(t.map_fallback) data-w-fatalities=(t.fatalities) data-w-injuries=(t.injuries)
-                data-w-arrests=(t.arrests) data-w-sources=(t.sources) data-w-grade=(t.grade)
+                data-w-arrests=(t.arrests) data-w-sources=(t.sources) data-w-grade=(t.grade) data-sep=(t.sep)
                 data-types=[terms_json(lang)] {}
             (in_view_panel(lang))
         }
@@ -258,10 +258,10 @@ async fn map_page(
                 @for e in latest {
                     li data-date=(e.event.event_date) data-id=(e.id) {
                         a href=(href(&format!("/events/{}", e.id), lang)) {
-                            bdi { time datetime=(e.event.event_date) { (public_day(lang, &e.event.event_date)) } " · "
-                            strong { (place_name(gaz.gazetteer(), lang, &e.event.location)) } " · " (term(lang, &e.event.sub_event_type)) }
+                            bdi { time datetime=(e.event.event_date) { (public_day(lang, &e.event.event_date)) } (t.sep)
+                            strong { (place_name(gaz.gazetteer(), lang, &e.event.location)) } (t.sep) (term(lang, &e.event.sub_event_type)) }
                         }
-                        @if e.event.fatalities > 0 { " · " (t.fatalities) ": " (lang.num(e.event.fatalities)) }
+                        @if e.event.fatalities > 0 { (t.sep) (t.fatalities) ": " (lang.num(e.event.fatalities)) }
                     }
                 }
             }
@@ -375,7 +375,11 @@ async fn event_page(
         .read()
         .unwrap_or_else(|p| p.into_inner())
         .clone();
-    let title = format!("{} — {}", stored.event.location, stored.event.event_date);
+    let title = format!(
+        "{} — {}",
+        place_name(gaz.gazetteer(), lang, &stored.event.location),
+        public_day(lang, &stored.event.event_date)
+    );
     let body = event_article(
         gaz.gazetteer(),
         lang,
@@ -413,7 +417,7 @@ pub fn event_article(
     html! {
         article.event {
             h1 { (term(lang, &e.sub_event_type)) ": " (place_name(gaz, lang, &e.location)) }
-            p.sub { (term(lang, &e.event_type)) " · " (term(lang, &e.disorder_type)) }
+            p.sub { (term(lang, &e.event_type)) (t.sep) (term(lang, &e.disorder_type)) }
             dl {
                 dt { (t.date) } dd { time datetime=(e.event_date) { (public_day(lang, &e.event_date)) } " (" (match e.time_precision { 1 => t.date_exact, 2 => t.date_week, _ => t.date_month }) ")" }
                 dt { (t.location) } dd { (place_name(gaz, lang, &e.location))
@@ -427,11 +431,11 @@ pub fn event_article(
                 }
                 dt { (t.fatalities) } dd { (lang.num(e.fatalities)) }
                 @if let Some(c) = sources {
-                    dt { (t.sources) } dd { (lang.num(c.source_count as u32)) " · " (c.grade) }
+                    dt { (t.sources) } dd { (lang.num(c.source_count as u32)) (t.sep) (c.grade) }
                 }
                 dt { (t.injuries) } dd { (count(e.injuries)) }
                 dt { (t.arrests) } dd { (count(e.arrests)) }
-                dt { "ACLED" } dd { bdi { code { (e.event_id_cnty) } } " · " (crate::review::interaction_name(lang, &e.interaction)) " · " (term(lang, &e.source_scale)) }
+                dt { "ACLED" } dd { bdi { code { (e.event_id_cnty) } } (t.sep) (crate::review::interaction_name(lang, &e.interaction)) (t.sep) (term(lang, &e.source_scale)) }
             }
             (small_map(lang, e.latitude, e.longitude, &e.admin1))
             h2 { (t.notes) }
