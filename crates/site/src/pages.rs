@@ -314,7 +314,7 @@ impl Site {
                         h2 { (t.mirror_months) }
                         ul.months {
                             @for m in self.months.iter().rev() {
-                                li { a href={"digest/" (named(m, lang))} { bdi { (m) } } }
+                                li { a href={"digest/" (named(m, lang))} { bdi { (lang.num(m)) } } }
                             }
                         }
                     }

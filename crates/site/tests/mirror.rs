@@ -212,6 +212,10 @@ fn a_mirror_holds_every_published_event_and_nothing_else(db: TestDb) {
     let fa_event =
         std::fs::read_to_string(dir.path().join(format!("events/{}.fa.html", ids[0]))).unwrap();
     assert!(fa_event.contains("<h1>اعتراض مسالمت‌آمیز: "), "{fa_event}");
+    assert!(
+        fa.contains("<bdi>۲۰۲۲-۰۹</bdi>"),
+        "the digests' months in Persian digits"
+    );
     let geo: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("data/events.geojson")).unwrap())
             .unwrap();
