@@ -20,6 +20,10 @@ pub use rules::RulesError;
 /// Notes after an analyst's edit (see [`notes::after_edit`]): generated notes follow the
 /// changed fields, hand-written ones are kept.
 pub use notes::after_edit as notes_after_edit;
+/// Generated notes worded for a reader of another language (see [`notes::write_in`]).
+pub use notes::{
+    is_generated as notes_are_generated, write_in as notes_in, LANGUAGES as NOTES_LANGUAGES,
+};
 
 use chrono::NaiveDate;
 use std::borrow::Cow;

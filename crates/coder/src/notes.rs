@@ -1,24 +1,84 @@
 //! Notes in ACLED's style: a short neutral summary written from the coded fields alone, so
 //! it carries no words of the reporter (and no name), and reads the same for an English
 //! and a Persian report.
+//!
+//! The wording is data (`rules/notes/en.toml`, `rules/notes/fa.toml`): stored events and the
+//! ACLED export carry the English notes; [`write_in`] words the same fields in another
+//! language for reading (the Persian public pages and digest), with the caller's names for
+//! the place and the province.
 
 use chrono::{Datelike, NaiveDate};
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
 use unrest_model::Event;
+
+/// One language's wording of generated notes.
+#[derive(Debug, Deserialize)]
+struct Wording {
+    calendar: String,
+    digits: String,
+    months: Vec<String>,
+    sentence: String,
+    hedge: String,
+    date: BTreeMap<String, String>,
+    place: BTreeMap<String, String>,
+    what: BTreeMap<String, String>,
+    figures: BTreeMap<String, String>,
+    groups: BTreeMap<String, String>,
+    forces: BTreeMap<String, String>,
+}
+
+impl Wording {
+    fn parse(code: &str, src: &str) -> Wording {
+        let w: Wording = toml::from_str(src)
+            .unwrap_or_else(|e| panic!("rules/notes/{code}.toml (built in): {e}"));
+        assert_eq!(w.months.len(), 12, "rules/notes/{code}.toml: twelve months");
+        w
+    }
+
+    fn get<'a>(table: &'a BTreeMap<String, String>, key: &str) -> &'a str {
+        table.get(key).map(String::as_str).unwrap_or("")
+    }
+
+    fn digits(&self, n: impl std::fmt::Display) -> String {
+        let s = n.to_string();
+        if self.digits == "persian" {
+            s.chars()
+                .map(|c| match c.to_digit(10) {
+                    Some(d) => char::from_u32('۰' as u32 + d).unwrap_or(c),
+                    None => c,
+                })
+                .collect()
+        } else {
+            s
+        }
+    }
+}
+
+static EN: LazyLock<Wording> =
+    LazyLock::new(|| Wording::parse("en", include_str!("../rules/notes/en.toml")));
+static FA: LazyLock<Wording> =
+    LazyLock::new(|| Wording::parse("fa", include_str!("../rules/notes/fa.toml")));
+
+/// The languages notes can be worded in.
+pub const LANGUAGES: [&str; 2] = ["en", "fa"];
+
+fn wording(lang: &str) -> &'static Wording {
+    match lang {
+        "fa" => &FA,
+        _ => &EN,
+    }
+}
+
+/// Fills `{name}` placeholders of a template.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
 
 /// The notes of an event an analyst edited: written again from the new fields when the
 /// notes were the coder's and the analyst left them as they were; otherwise the analyst's
@@ -31,125 +91,218 @@ pub fn after_edit(before: &Event, after: &Event) -> String {
     }
 }
 
+/// The English notes the coder stores with an event.
 pub fn write(e: &Event) -> String {
+    write_with(e, &EN, &e.location, &e.admin1)
+}
+
+/// The event's notes for a reader of `lang` ("en" or "fa"; another code gets English):
+/// the generated notes worded in that language, with `place` and `province` as that
+/// language names them, when the stored notes are the generated ones (whatever figures
+/// they close with, see [`is_generated`]); an analyst's own notes are kept as written.
+pub fn write_in(e: &Event, lang: &str, place: &str, province: &str) -> String {
+    if lang == "en" || !is_generated(&e.notes, e) {
+        return e.notes.clone();
+    }
+    write_with(e, wording(lang), place, province)
+}
+
+/// Whether `notes` are what the coder writes for `e`, leaving aside the closing figures (an
+/// incident's notes come from one report, its figures from all of them).
+pub fn is_generated(notes: &str, e: &Event) -> bool {
+    without_figures(notes) == without_figures(&write(e))
+}
+
+/// Notes without their bracketed figures (" [2 killed, 3 arrested]").
+fn without_figures(notes: &str) -> String {
+    let (Some(open), Some(close)) = (notes.rfind(" ["), notes.rfind(']')) else {
+        return notes.to_string();
+    };
+    if close < open {
+        return notes.to_string();
+    }
+    let inside = &notes[open + 2..close];
+    let figure = |part: &str| {
+        part.split_once(' ')
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if inside.split(", ").all(figure) {
+        format!("{}{}", &notes[..open], &notes[close + 1..])
+    } else {
+        notes.to_string()
+    }
+}
+
+fn write_with(e: &Event, w: &Wording, place_name: &str, province: &str) -> String {
     let date = NaiveDate::parse_from_str(&e.event_date, "%Y-%m-%d")
         .map(|d| {
-            let month = MONTHS[d.month0() as usize];
-            match e.time_precision {
-                3 => format!("In {month} {}", d.year()),
-                2 => format!("Around {} {month} {}", d.day(), d.year()),
-                _ => format!("On {} {month} {}", d.day(), d.year()),
-            }
+            let (year, month, day) = if w.calendar == "solar_hijri" {
+                unrest_dates::to_solar_hijri(d)
+            } else {
+                (d.year(), d.month(), d.day())
+            };
+            let key = match e.time_precision {
+                3 => "month",
+                2 => "around",
+                _ => "exact",
+            };
+            fill(
+                Wording::get(&w.date, key),
+                &[
+                    ("day", &w.digits(day)),
+                    (
+                        "month",
+                        &w.months[(month as usize).saturating_sub(1).min(11)],
+                    ),
+                    ("year", &w.digits(year)),
+                ],
+            )
         })
-        .unwrap_or_else(|_| "On an unknown date".into());
+        .unwrap_or_else(|_| Wording::get(&w.date, "unknown").to_string());
     let place = if e.geo_precision == 3 {
-        format!("{} province", e.admin1)
+        fill(
+            Wording::get(&w.place, "province_only"),
+            &[("province", province)],
+        )
     } else if e.admin1.is_empty() {
-        e.location.clone()
+        place_name.to_string()
     } else {
-        format!("{} ({})", e.location, e.admin1)
+        fill(
+            Wording::get(&w.place, "with_province"),
+            &[("place", place_name), ("province", province)],
+        )
     };
-    let who = group_words(
+    let group = group_key(
         if e.actor1.starts_with("Protesters") || e.actor1.starts_with("Rioters") {
             &e.assoc_actor_1
         } else {
             &e.assoc_actor_2
         },
     );
-    let force = force_words(
-        if e.actor1.contains("Forces") {
-            &e.assoc_actor_1
-        } else {
-            &e.assoc_actor_2
-        },
-        e,
-    );
-    let what = match (e.event_type.as_str(), e.sub_event_type.as_str()) {
-        ("Protests", "Peaceful protest") => format!("{who} held a protest in {place}."),
-        ("Protests", "Protest with intervention") => {
-            format!("{who} held a protest in {place}; {force} intervened to disperse them.")
-        }
-        ("Protests", _) => format!("{force} used excessive force against {who} in {place}."),
-        ("Riots", _) => {
-            let vs = if e.actor2.is_empty() {
-                String::new()
-            } else {
-                format!(" and clashed with {force}")
-            };
-            format!(
-                "{} rioted in {place}{vs}.",
-                if who == "protesters" {
-                    "demonstrators".to_string()
-                } else {
-                    who.clone()
-                }
-            )
-        }
-        ("Violence against civilians", _) => format!("{force} attacked civilians in {place}."),
-        ("Strategic developments", "Arrests") => format!("{force} arrested people in {place}."),
-        (t, s) => format!("{t} ({s}) in {place}."),
+    let who = match &group {
+        None => Wording::get(&w.groups, "default").to_string(),
+        Some(g) => w
+            .groups
+            .get(g.as_str())
+            .cloned()
+            .unwrap_or_else(|| g.to_lowercase()),
     };
-    let mut counts = Vec::new();
-    if e.fatalities > 0 {
-        counts.push(format!("{} killed", e.fatalities));
-    }
-    if let Some(n) = e.injuries.filter(|&n| n > 0) {
-        counts.push(format!("{n} injured"));
-    }
-    if let Some(n) = e.arrests.filter(|&n| n > 0) {
-        counts.push(format!("{n} arrested"));
-    }
-    let tail = if counts.is_empty() {
+    let rioters = if who == Wording::get(&w.groups, "default") {
+        Wording::get(&w.groups, "rioters").to_string()
+    } else {
+        who.clone()
+    };
+    let force = Wording::get(
+        &w.forces,
+        force_key(
+            if e.actor1.contains("Forces") {
+                &e.assoc_actor_1
+            } else {
+                &e.assoc_actor_2
+            },
+            e,
+        ),
+    )
+    .to_string();
+    let clash = if e.actor2.is_empty() {
         String::new()
     } else {
-        format!(" [{}]", counts.join(", "))
+        fill(Wording::get(&w.what, "clash"), &[("force", &force)])
+    };
+    let key = match (e.event_type.as_str(), e.sub_event_type.as_str()) {
+        ("Protests", "Peaceful protest") => "peaceful",
+        ("Protests", "Protest with intervention") => "intervention",
+        ("Protests", _) => "excessive_force",
+        ("Riots", _) => "riot",
+        ("Violence against civilians", _) => "violence_against_civilians",
+        ("Strategic developments", "Arrests") => "arrests",
+        ("Battles", _) if w.what.contains_key("battles") => "battles",
+        ("Explosions/Remote violence", _) if w.what.contains_key("explosions") => "explosions",
+        ("Strategic developments", _) if w.what.contains_key("strategic") => "strategic",
+        _ => "other",
+    };
+    let what = fill(
+        Wording::get(&w.what, key),
+        &[
+            ("who", &who),
+            ("rioters", &rioters),
+            ("force", &force),
+            ("clash", &clash),
+            ("place", &place),
+            ("type", &e.event_type),
+            ("sub", &e.sub_event_type),
+        ],
+    );
+    let mut counts = Vec::new();
+    let mut figure = |key: &str, n: u32| {
+        counts.push(fill(Wording::get(&w.figures, key), &[("n", &w.digits(n))]));
+    };
+    if e.fatalities > 0 {
+        figure("killed", e.fatalities);
+    }
+    if let Some(n) = e.injuries.filter(|&n| n > 0) {
+        figure("injured", n);
+    }
+    if let Some(n) = e.arrests.filter(|&n| n > 0) {
+        figure("arrested", n);
+    }
+    let figures = if counts.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{}{}{}",
+            Wording::get(&w.figures, "open"),
+            counts.join(Wording::get(&w.figures, "separator")),
+            Wording::get(&w.figures, "close")
+        )
     };
     // A report that hedges ("reportedly", "گفته می شود") is unconfirmed: the note says so.
     let hedge = if e.evidence.iter().any(|ev| ev.field == "hedge") {
-        " The report is unconfirmed."
+        w.hedge.as_str()
     } else {
         ""
     };
-    format!("{date}, {what}{tail}{hedge}")
+    fill(
+        &w.sentence,
+        &[
+            ("date", &date),
+            ("what", &what),
+            ("figures", &figures),
+            ("hedge", hedge),
+        ],
+    )
 }
 
-/// Who demonstrated, from the associated actor ("Students (Iran)" → "Students").
-fn group_words(assoc: &str) -> String {
+/// Who demonstrated, from the associated actor ("Students (Iran)" → "Students"): `None`
+/// for no group or several, `ethnic` for an ethnic group (worded as protesters).
+fn group_key(assoc: &str) -> Option<String> {
     let groups: Vec<&str> = assoc
         .split("; ")
         .filter(|g| !g.is_empty())
         .map(|g| g.trim_end_matches(" (Iran)"))
         .collect();
     match groups.as_slice() {
-        [] => "protesters".into(),
-        [one] => match *one {
-            "Labor Group" => "workers".into(),
-            "Traders" => "merchants".into(),
-            g if g.ends_with("Ethnic Group") => "protesters".into(),
-            g => g.to_lowercase(),
-        },
-        _ => "protesters".into(),
+        [one] if one.ends_with("Ethnic Group") => Some("ethnic".into()),
+        [one] => Some(one.to_string()),
+        _ => None,
     }
 }
 
-fn force_words(assoc: &str, e: &Event) -> String {
+/// Which force acted: a key of the wording's `[forces]` table.
+fn force_key(assoc: &str, e: &Event) -> &'static str {
     if assoc.contains("Special Units") {
-        return "special units".into();
+        "special_units"
+    } else if assoc.contains("Plain-clothes") {
+        "plainclothes"
+    } else if assoc.contains("Basij") {
+        "basij"
+    } else if assoc.contains("Revolutionary Guard") {
+        "irgc"
+    } else if e.actor1.starts_with("Unidentified") {
+        "unidentified"
+    } else if e.actor1.starts_with("Military") || e.actor2.starts_with("Military") {
+        "military"
+    } else {
+        "security"
     }
-    if assoc.contains("Plain-clothes") {
-        return "plain-clothes agents".into();
-    }
-    if assoc.contains("Basij") {
-        return "Basij forces".into();
-    }
-    if assoc.contains("Revolutionary Guard") {
-        return "IRGC forces".into();
-    }
-    if e.actor1.starts_with("Unidentified") {
-        return "unidentified gunmen".into();
-    }
-    if e.actor1.starts_with("Military") || e.actor2.starts_with("Military") {
-        return "military forces".into();
-    }
-    "security forces".into()
 }

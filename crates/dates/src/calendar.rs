@@ -41,14 +41,21 @@ impl Calendar {
 
     /// The year and month of this calendar that `date` falls in.
     pub(crate) fn year_month(self, date: NaiveDate) -> (i32, u32) {
+        let (year, month, _) = self.year_month_day(date);
+        (year, month)
+    }
+
+    /// The year, month and day of this calendar that `date` is.
+    pub(crate) fn year_month_day(self, date: NaiveDate) -> (i32, u32, u32) {
         match self {
-            Calendar::Gregorian => (date.year(), date.month()),
+            Calendar::Gregorian => (date.year(), date.month(), date.day()),
             Calendar::Persian => {
                 let rd = RataDie::new(i64::from(date.num_days_from_ce()));
                 let persian = Date::from_rata_die(rd, Persian);
                 (
                     persian.year().extended_year(),
                     u32::from(persian.month().ordinal),
+                    u32::from(persian.day_of_month().0),
                 )
             }
         }

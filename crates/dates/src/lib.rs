@@ -116,3 +116,9 @@ pub fn find_dates(folded: &str, reference: NaiveDate) -> Vec<DateMention> {
 pub fn solar_hijri_date(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
     calendar::Calendar::Persian.date(year, month, day)
 }
+
+/// The Solar Hijri (year, month 1–12, day) of a Gregorian day: the inverse of
+/// [`solar_hijri_date`], for writing dates the way Iranian readers date them.
+pub fn to_solar_hijri(date: NaiveDate) -> (i32, u32, u32) {
+    calendar::Calendar::Persian.year_month_day(date)
+}
