@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+mod support;
+
 fn unrest(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_unrest"))
         .args(args)
@@ -709,36 +711,52 @@ fn events_and_export_list_incidents_and_reports_on_request_without_paths() {
     }
 }
 
-/// The README's dataset walkthrough, its lines read from the README itself: the ingest, then
-/// the first `events` query, which must list the Kurdistan events of autumn 2022.
+/// The README's dataset walkthrough run as a reader runs it: every command of its first
+/// block, read from the README itself, given to `sh` as written (quotes, redirections), with
+/// this build's `unrest` first on the PATH, in a folder where `examples/` is the
+/// repository's. The `events` query must list the Kurdistan events of autumn 2022 (not code
+/// them in the year of the clock), the GeoJSON the events in its box, and the export the
+/// rows of 2022 under ACLED's header.
 #[test]
 fn the_readmes_dataset_walkthrough_lists_the_kurdistan_events() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = root.canonicalize().unwrap();
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let block = readme.split("### The dataset").nth(1).unwrap();
-    let line = |start: &str| -> Vec<String> {
-        let l = block.lines().find(|l| l.starts_with(start)).unwrap();
-        let l = l.split(" #").next().unwrap();
-        l.split_whitespace().skip(1).map(String::from).collect()
-    };
+    let block = block
+        .split("```sh")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let commands: Vec<&str> = block.lines().filter(|l| l.starts_with("unrest ")).collect();
+    assert_eq!(commands.len(), 5, "{block}");
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("walkthrough.db");
-    let run = |args: &[String]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_unrest"))
-            .args(args)
-            .current_dir(&root)
-            .env("UNREST_DATABASE_URL", db.display().to_string())
+    std::os::unix::fs::symlink(root.join("examples"), dir.path().join("examples")).unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_unrest")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut printed = Vec::new();
+    for command in &commands {
+        let out = Command::new("sh")
+            .args(["-c", command])
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .env_remove("UNREST_DATABASE_URL")
             .output()
             .unwrap();
         assert!(
             out.status.success(),
-            "{args:?}: {}",
+            "{command}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        String::from_utf8(out.stdout).unwrap()
-    };
-    run(&line("unrest ingest"));
-    let listed = run(&line("unrest events --from"));
+        printed.push(String::from_utf8(out.stdout).unwrap());
+    }
+    let listed = &printed[1];
     let rows: Vec<&str> = listed.lines().skip(1).collect();
     assert!(
         rows.iter()
@@ -746,6 +764,32 @@ fn the_readmes_dataset_walkthrough_lists_the_kurdistan_events() {
         "{listed}"
     );
     assert!(!listed.contains("2026-"), "{listed}");
+    let geojson: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("kurdistan.geojson")).unwrap(),
+    )
+    .unwrap();
+    let features = geojson["features"].as_array().unwrap();
+    assert!(!features.is_empty(), "{geojson}");
+    for f in features {
+        let at = &f["geometry"]["coordinates"];
+        let (lon, lat) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+        assert!(
+            (44.0..=48.0).contains(&lon) && (34.0..=37.0).contains(&lat),
+            "{f}"
+        );
+    }
+    let csv = std::fs::read_to_string(dir.path().join("iran-2022.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header[..unrest_model::ACLED_COLUMNS.len()],
+        unrest_model::ACLED_COLUMNS
+    );
+    let admin1 = header.iter().position(|h| h == "admin1").unwrap();
+    let year = header.iter().position(|h| h == "year").unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert!(rows.iter().any(|r| &r[admin1] == "Kordestan"), "{csv}");
+    assert!(rows.iter().all(|r| &r[year] == "2022"), "{csv}");
 }
 
 #[test]
@@ -844,4 +888,102 @@ fn an_older_acled_file_goes_back_with_its_numeric_inter_codes_and_any_province_s
         ));
         assert_eq!(column(&rows, "event_id_cnty"), ["IRN9901"], "{spelling}");
     }
+}
+
+/// The CSV a visitor downloads (`/api/events.csv` of `unrest serve`) and the CLI's `export`
+/// and `events` carry the same columns in the same order, and all three write ACLED's
+/// actor-type columns as text by default or as its older numbers on request
+/// (`--inter-codes numbers`, `?inter_codes=numbers`); the CLI never names a file's folders.
+#[test]
+fn public_and_cli_csv_carry_the_same_columns_and_inter_codes_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let file = include_str!("../../store/tests/fixtures/acled-iran-2019-numeric.csv");
+    write(d, "acled.csv", file.as_bytes());
+    let db = d.join("u.db").display().to_string();
+    let imported = unrest(
+        &[
+            "import-acled",
+            "--db",
+            &db,
+            "--status",
+            "published",
+            "acled.csv",
+        ],
+        d,
+    );
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let header = |csv: &str| csv.lines().next().unwrap_or_default().to_string();
+    let inter = |rows: &[std::collections::HashMap<String, String>]| -> Vec<[String; 3]> {
+        rows.iter()
+            .map(|r| {
+                [
+                    r["inter1"].clone(),
+                    r["inter2"].clone(),
+                    r["interaction"].clone(),
+                ]
+            })
+            .collect()
+    };
+    let cli = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--db", &db]);
+        let out = unrest(&all, d);
+        (
+            header(&String::from_utf8_lossy(&out.stdout)),
+            csv_rows(&out),
+        )
+    };
+    let server = support::spawn_serve(&["--db", &db]);
+    let public = |query: &str| {
+        let (status, response) = support::http(
+            &server.addr,
+            "GET",
+            &format!("/api/events.csv{query}"),
+            None,
+        )
+        .unwrap();
+        (status, support::body_of(&response))
+    };
+    let public_rows = |body: &str| -> Vec<std::collections::HashMap<String, String>> {
+        let mut r = csv::Reader::from_reader(body.as_bytes());
+        let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        r.records()
+            .map(|row| {
+                h.iter()
+                    .cloned()
+                    .zip(row.unwrap().iter().map(String::from))
+                    .collect()
+            })
+            .collect()
+    };
+    for (flag, query) in [("text", ""), ("numbers", "?inter_codes=numbers")] {
+        let (export_header, export) = cli(&["export", "--inter-codes", flag]);
+        let (events_header, events) = cli(&["events", "--format", "csv", "--inter-codes", flag]);
+        let (status, body) = public(query);
+        assert_eq!(status, 200, "{body}");
+        let download = public_rows(&body);
+        assert_eq!(header(&body), export_header, "{flag}: download and export");
+        assert_eq!(events_header, export_header, "{flag}: events and export");
+        assert_eq!(download.len(), export.len());
+        assert_eq!(inter(&download), inter(&export), "{flag}");
+        assert_eq!(inter(&events), inter(&export), "{flag}");
+        let expected = if flag == "numbers" {
+            "16"
+        } else {
+            "State forces-Protesters"
+        };
+        assert!(
+            export.iter().any(|r| r["interaction"] == expected),
+            "{flag}: {export:?}"
+        );
+    }
+    let (status, body) = public("?inter_codes=roman");
+    assert_eq!(status, 400, "{body}");
+    let refused = unrest(&["export", "--db", &db, "--inter-codes", "roman"], d);
+    assert!(!refused.status.success());
 }
