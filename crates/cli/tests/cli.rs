@@ -189,31 +189,69 @@ fn standard_input_starting_with_an_object_is_json_lines() {
 }
 
 #[test]
-fn the_reference_date_comes_from_the_flag_then_the_input_then_a_dateline() {
+fn a_reports_own_date_wins_over_the_flag_which_wins_over_a_dateline() {
+    // One precedence in `code` and `ingest`: the JSONL line's reference_date, then
+    // --reference-date, then a dateline at the top of the report, then the day it is coded.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write(d, "in.jsonl", b"{\"id\":\"x\",\"text\":\"Tabriz, yesterday: students chanted slogans.\",\"reference_date\":\"2022-10-10\"}\n");
-    let own = unrest(&["code", "--format", "jsonl", "in.jsonl"], d);
-    assert!(String::from_utf8_lossy(&own.stdout).contains("\"event_date\":\"2022-10-09\""));
-    let flag = unrest(
-        &[
-            "code",
-            "--format",
-            "jsonl",
-            "--reference-date",
-            "2022-12-01",
-            "in.jsonl",
-        ],
-        d,
-    );
-    assert!(String::from_utf8_lossy(&flag.stdout).contains("\"event_date\":\"2022-11-30\""));
     write(
         d,
         "dated.md",
         "Tabriz, November 30, 2022\n\nYesterday students chanted slogans.".as_bytes(),
     );
-    let dateline = unrest(&["code", "--format", "jsonl", "dated.md"], d);
-    assert!(String::from_utf8_lossy(&dateline.stdout).contains("\"event_date\":\"2022-11-29\""));
+    let date_of = |args: &[&str]| -> String {
+        let out = unrest(args, d);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let at = text.find("\"event_date\":\"").expect(&text) + 14;
+        text[at..at + 10].to_string()
+    };
+    let flag = ["--reference-date", "2022-12-01"];
+    for command in ["code", "ingest"] {
+        let run = |input: &str, with_flag: bool| {
+            let db = d
+                .join(format!("{command}-{input}-{with_flag}.db"))
+                .display()
+                .to_string();
+            let mut args: Vec<&str> = vec![command];
+            if with_flag {
+                args.extend(flag);
+            }
+            if command == "code" {
+                args.extend(["--format", "jsonl", input]);
+                date_of(&args)
+            } else {
+                args.extend(["--db", &db, input]);
+                let out = unrest(&args, d);
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                date_of(&["events", "--db", &db, "--reports", "--format", "jsonl"])
+            }
+        };
+        assert_eq!(
+            run("in.jsonl", false),
+            "2022-10-09",
+            "{command}: the report's own date"
+        );
+        assert_eq!(
+            run("in.jsonl", true),
+            "2022-10-09",
+            "{command}: own date over the flag"
+        );
+        assert_eq!(
+            run("dated.md", false),
+            "2022-11-29",
+            "{command}: the dateline"
+        );
+        assert_eq!(
+            run("dated.md", true),
+            "2022-11-30",
+            "{command}: the flag over the dateline"
+        );
+    }
 }
 
 #[test]

@@ -481,7 +481,7 @@ pub fn openapi_doc() -> Value {
                 }
             }},
             "/api/events.csv": {"get": {
-                "summary": "All published events of the filter as ACLED CSV (ACLED's 31 columns, then report, injuries, arrests, confidence; report is blank).",
+                "summary": "All published events of the filter as ACLED CSV (ACLED's 31 columns, then report, injuries, arrests, confidence, source_count, grade, event_ids; report and event_ids are blank), the columns of `unrest export`.",
                 "parameters": csv,
                 "responses": {"200": {"description": "CSV.", "content": {"text/csv": {}}}, "400": err("A parameter is malformed.")}
             }},
