@@ -1025,3 +1025,82 @@ fn public_and_cli_csv_carry_the_same_columns_and_inter_codes_on_request() {
     let refused = unrest(&["export", "--db", &db, "--inter-codes", "roman"], d);
     assert!(!refused.status.success());
 }
+
+/// `import-acled` of a file of several countries: `--country` keeps one and counts the
+/// others, the rows arrive `coded` (nothing published until an analyst says so: the public
+/// download is empty) unless `--status` says, ACLED's `9-May-20` dates are read in the right
+/// century, and the rows are incidents at once (no `unrest cluster`).
+#[test]
+fn import_acled_keeps_one_country_and_publishes_nothing_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let header = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
+    let file = format!(
+        "{header}\n\
+         IRN9801,9-May-20,2020,1,Demonstrations,Protests,Peaceful protest,Protesters (Iran),,Protesters,,,,Protesters only,,364,Middle East,Iran,Kordestan,Sanandaj,,Sanandaj,35.3150,46.9988,1,Invented Agency,National,\"On 9 May 2020, invented teachers gathered.\",0,,1589500000\n\
+         IRQ9801,10-May-20,2020,1,Demonstrations,Protests,Peaceful protest,Protesters (Iraq),,Protesters,,,,Protesters only,,368,Middle East,Iraq,Baghdad,Baghdad,,Baghdad,33.3406,44.4009,1,Invented Agency,National,\"On 10 May 2020, invented students gathered.\",0,,1589500000\n\
+         IRN9802,11-May-20,2020,1,Demonstrations,Protests,Peaceful protest,Protesters (Iran),,Protesters,,,,Protesters only,,364,Middle East,Iran,Tehran,Tehran,,Tehran,35.6892,51.3890,1,Invented Agency,National,\"On 11 May 2020, invented nurses gathered.\",0,,1589500000\n"
+    );
+    write(d, "acled.csv", file.as_bytes());
+    let out = unrest(&["import-acled", "--country", "iran", "acled.csv"], d);
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("2 events imported")
+            && said.contains("1 row of other countries than iran left out"),
+        "{said}"
+    );
+    let rows = csv_rows(&unrest(&["events", "--format", "csv"], d));
+    let ids: Vec<&str> = rows.iter().map(|r| r["event_id_cnty"].as_str()).collect();
+    assert_eq!(ids, ["IRN9801", "IRN9802"]);
+    assert!(
+        rows.iter()
+            .all(|r| r["year"] == "2020" && r["event_date"].starts_with("2020-05-")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().all(|r| r["source_count"] == "1"),
+        "incidents without a clustering run: {rows:?}"
+    );
+    let published = csv_rows(&unrest(
+        &["events", "--format", "csv", "--status", "published"],
+        d,
+    ));
+    assert!(
+        published.is_empty(),
+        "imported rows are not published by default: {published:?}"
+    );
+    let status = unrest(
+        &[
+            "import-acled",
+            "--db",
+            "published.db",
+            "--status",
+            "published",
+            "acled.csv",
+        ],
+        d,
+    );
+    assert!(status.status.success());
+    let published = csv_rows(&unrest(
+        &[
+            "events",
+            "--db",
+            "published.db",
+            "--format",
+            "csv",
+            "--status",
+            "published",
+        ],
+        d,
+    ));
+    assert_eq!(
+        published.len(),
+        3,
+        "--status published, every country without --country"
+    );
+}
