@@ -8,7 +8,7 @@ use unrest_corroborate::Fingerprint;
 
 fn report(n: usize) -> String {
     let place = ["Tehran", "Kordestan", "Zahedan", "Mashhad", "Rasht"][n % 5];
-    if n % 3 == 0 {
+    if n.is_multiple_of(3) {
         format!(
             "گزارش {n}: امروز در {place} صدها نفر در خیابان‌ها تجمع کردند و شعار دادند. نیروهای \
              امنیتی با گاز اشک‌آور به جمعیت حمله کردند و دست‌کم {} نفر بازداشت شدند.",
