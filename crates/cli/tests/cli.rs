@@ -452,6 +452,11 @@ fn unseal_gives_back_each_sealed_report_byte_for_byte_and_marks_it_pulled() {
     assert!(report.report.id.starts_with("sealed-"));
     assert!(report.coded_with.is_some(), "coded on ingest");
     assert_eq!(
+        local.incidents(None, None, false).unwrap().len(),
+        1,
+        "its event joined the incidents as it was opened, without `unrest cluster`"
+    );
+    assert_eq!(
         local.followups(1).unwrap()[0].text,
         "FOLLOW-9zz two more detained"
     );
@@ -1066,6 +1071,13 @@ fn import_acled_keeps_one_country_and_publishes_nothing_by_default() {
         rows.iter().all(|r| r["source_count"] == "1"),
         "incidents without a clustering run: {rows:?}"
     );
+    let mut store = unrest_store::Store::open(d.join("unrest.db").to_str().unwrap()).unwrap();
+    assert_eq!(
+        store.incidents(None, None, false).unwrap().len(),
+        2,
+        "corroborated on import"
+    );
+    drop(store);
     let published = csv_rows(&unrest(
         &["events", "--format", "csv", "--status", "published"],
         d,
