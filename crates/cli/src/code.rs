@@ -20,8 +20,9 @@ pub struct CodeArgs {
     /// Output format: csv (ACLED's header, then ours), jsonl or geojson.
     #[arg(long, short, default_value = "csv")]
     pub format: String,
-    /// The date relative dates resolve against (YYYY-MM-DD). Default: the input's own
-    /// reference_date, else a dateline at the top of the document, else today.
+    /// The date relative dates resolve against (YYYY-MM-DD) for reports that carry none of
+    /// their own (a JSONL line's reference_date wins over it); it wins over a dateline at
+    /// the top of the document, which wins over today.
     #[arg(long)]
     pub reference_date: Option<String>,
     /// Report language: auto (per report), en or fa.
@@ -53,7 +54,9 @@ pub fn parse_date(s: &str, what: &str) -> Result<NaiveDate> {
         .map_err(|_| anyhow::anyhow!("{what} {s:?} is not a date in the form YYYY-MM-DD"))
 }
 
-/// Options for one report: the command line's reference date wins over the report's own.
+/// Options for one report: the report's own reference date wins over the command line's,
+/// which wins over a dateline (the coder looks for one only when neither is given), as in
+/// `ingest`, the web form and imports.
 pub fn options_for(
     report: &Report,
     reference: Option<NaiveDate>,
@@ -70,7 +73,7 @@ pub fn options_for(
         (l, _) => l,
     };
     Options {
-        reference: reference.or(own),
+        reference: own.or(reference),
         today,
         lang,
         timestamp,

@@ -147,6 +147,8 @@ pub struct EventsArgs {
     /// The events of each report as coded, instead of one row per incident.
     #[arg(long)]
     pub reports: bool,
+    #[command(flatten)]
+    pub inter_codes: InterCodesArg,
 }
 
 /// `unrest export --format csv > file`
@@ -166,11 +168,28 @@ pub struct ExportArgs {
     /// The events of each report as coded, instead of one row per incident.
     #[arg(long)]
     pub reports: bool,
+    #[command(flatten)]
+    pub inter_codes: InterCodesArg,
+}
+
+/// `--inter-codes`, the same for `events` and `export` (and `inter_codes=` of the web app's
+/// CSV download).
+#[derive(Args, Debug, Clone)]
+pub struct InterCodesArg {
     /// ACLED's actor-type columns (inter1, inter2, interaction) in CSV: as text ("State
     /// forces-Protesters", ACLED's files since 2023) or as the numbers of its older files
     /// (16), so that rows imported from such a file go back as they came.
     #[arg(long, value_name = "text|numbers", default_value = "text", value_parser = ["text", "numbers"])]
     pub inter_codes: String,
+}
+
+impl InterCodesArg {
+    pub fn get(&self) -> InterCodes {
+        match self.inter_codes.as_str() {
+            "numbers" => InterCodes::Numbers,
+            _ => InterCodes::Text,
+        }
+    }
 }
 
 /// `unrest import-acled FILE`
@@ -566,7 +585,7 @@ pub fn events(args: EventsArgs) -> Result<ExitCode> {
         &filter,
         &page,
         format,
-        InterCodes::Text,
+        args.inter_codes.get(),
         BufWriter::new(stdout),
     ) {
         Ok((n, last)) => {
@@ -603,10 +622,7 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     } else {
         Rows::Incidents
     };
-    let inter_codes = match args.inter_codes.as_str() {
-        "numbers" => InterCodes::Numbers,
-        _ => InterCodes::Text,
-    };
+    let inter_codes = args.inter_codes.get();
     match &args.output {
         None => {
             let stdout = std::io::stdout().lock();

@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+mod support;
+
 fn unrest(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_unrest"))
         .args(args)
@@ -187,31 +189,69 @@ fn standard_input_starting_with_an_object_is_json_lines() {
 }
 
 #[test]
-fn the_reference_date_comes_from_the_flag_then_the_input_then_a_dateline() {
+fn a_reports_own_date_wins_over_the_flag_which_wins_over_a_dateline() {
+    // One precedence in `code` and `ingest`: the JSONL line's reference_date, then
+    // --reference-date, then a dateline at the top of the report, then the day it is coded.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write(d, "in.jsonl", b"{\"id\":\"x\",\"text\":\"Tabriz, yesterday: students chanted slogans.\",\"reference_date\":\"2022-10-10\"}\n");
-    let own = unrest(&["code", "--format", "jsonl", "in.jsonl"], d);
-    assert!(String::from_utf8_lossy(&own.stdout).contains("\"event_date\":\"2022-10-09\""));
-    let flag = unrest(
-        &[
-            "code",
-            "--format",
-            "jsonl",
-            "--reference-date",
-            "2022-12-01",
-            "in.jsonl",
-        ],
-        d,
-    );
-    assert!(String::from_utf8_lossy(&flag.stdout).contains("\"event_date\":\"2022-11-30\""));
     write(
         d,
         "dated.md",
         "Tabriz, November 30, 2022\n\nYesterday students chanted slogans.".as_bytes(),
     );
-    let dateline = unrest(&["code", "--format", "jsonl", "dated.md"], d);
-    assert!(String::from_utf8_lossy(&dateline.stdout).contains("\"event_date\":\"2022-11-29\""));
+    let date_of = |args: &[&str]| -> String {
+        let out = unrest(args, d);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let at = text.find("\"event_date\":\"").expect(&text) + 14;
+        text[at..at + 10].to_string()
+    };
+    let flag = ["--reference-date", "2022-12-01"];
+    for command in ["code", "ingest"] {
+        let run = |input: &str, with_flag: bool| {
+            let db = d
+                .join(format!("{command}-{input}-{with_flag}.db"))
+                .display()
+                .to_string();
+            let mut args: Vec<&str> = vec![command];
+            if with_flag {
+                args.extend(flag);
+            }
+            if command == "code" {
+                args.extend(["--format", "jsonl", input]);
+                date_of(&args)
+            } else {
+                args.extend(["--db", &db, input]);
+                let out = unrest(&args, d);
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                date_of(&["events", "--db", &db, "--reports", "--format", "jsonl"])
+            }
+        };
+        assert_eq!(
+            run("in.jsonl", false),
+            "2022-10-09",
+            "{command}: the report's own date"
+        );
+        assert_eq!(
+            run("in.jsonl", true),
+            "2022-10-09",
+            "{command}: own date over the flag"
+        );
+        assert_eq!(
+            run("dated.md", false),
+            "2022-11-29",
+            "{command}: the dateline"
+        );
+        assert_eq!(
+            run("dated.md", true),
+            "2022-11-30",
+            "{command}: the flag over the dateline"
+        );
+    }
 }
 
 #[test]
@@ -411,6 +451,11 @@ fn unseal_gives_back_each_sealed_report_byte_for_byte_and_marks_it_pulled() {
     assert!(report.report.text.as_bytes().ends_with(marker.as_bytes()));
     assert!(report.report.id.starts_with("sealed-"));
     assert!(report.coded_with.is_some(), "coded on ingest");
+    assert_eq!(
+        local.incidents(None, None, false).unwrap().len(),
+        1,
+        "its event joined the incidents as it was opened, without `unrest cluster`"
+    );
     assert_eq!(
         local.followups(1).unwrap()[0].text,
         "FOLLOW-9zz two more detained"
@@ -709,36 +754,52 @@ fn events_and_export_list_incidents_and_reports_on_request_without_paths() {
     }
 }
 
-/// The README's dataset walkthrough, its lines read from the README itself: the ingest, then
-/// the first `events` query, which must list the Kurdistan events of autumn 2022.
+/// The README's dataset walkthrough run as a reader runs it: every command of its first
+/// block, read from the README itself, given to `sh` as written (quotes, redirections), with
+/// this build's `unrest` first on the PATH, in a folder where `examples/` is the
+/// repository's. The `events` query must list the Kurdistan events of autumn 2022 (not code
+/// them in the year of the clock), the GeoJSON the events in its box, and the export the
+/// rows of 2022 under ACLED's header.
 #[test]
 fn the_readmes_dataset_walkthrough_lists_the_kurdistan_events() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = root.canonicalize().unwrap();
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let block = readme.split("### The dataset").nth(1).unwrap();
-    let line = |start: &str| -> Vec<String> {
-        let l = block.lines().find(|l| l.starts_with(start)).unwrap();
-        let l = l.split(" #").next().unwrap();
-        l.split_whitespace().skip(1).map(String::from).collect()
-    };
+    let block = block
+        .split("```sh")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let commands: Vec<&str> = block.lines().filter(|l| l.starts_with("unrest ")).collect();
+    assert_eq!(commands.len(), 5, "{block}");
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("walkthrough.db");
-    let run = |args: &[String]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_unrest"))
-            .args(args)
-            .current_dir(&root)
-            .env("UNREST_DATABASE_URL", db.display().to_string())
+    std::os::unix::fs::symlink(root.join("examples"), dir.path().join("examples")).unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_unrest")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut printed = Vec::new();
+    for command in &commands {
+        let out = Command::new("sh")
+            .args(["-c", command])
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .env_remove("UNREST_DATABASE_URL")
             .output()
             .unwrap();
         assert!(
             out.status.success(),
-            "{args:?}: {}",
+            "{command}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        String::from_utf8(out.stdout).unwrap()
-    };
-    run(&line("unrest ingest"));
-    let listed = run(&line("unrest events --from"));
+        printed.push(String::from_utf8(out.stdout).unwrap());
+    }
+    let listed = &printed[1];
     let rows: Vec<&str> = listed.lines().skip(1).collect();
     assert!(
         rows.iter()
@@ -746,6 +807,32 @@ fn the_readmes_dataset_walkthrough_lists_the_kurdistan_events() {
         "{listed}"
     );
     assert!(!listed.contains("2026-"), "{listed}");
+    let geojson: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("kurdistan.geojson")).unwrap(),
+    )
+    .unwrap();
+    let features = geojson["features"].as_array().unwrap();
+    assert!(!features.is_empty(), "{geojson}");
+    for f in features {
+        let at = &f["geometry"]["coordinates"];
+        let (lon, lat) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+        assert!(
+            (44.0..=48.0).contains(&lon) && (34.0..=37.0).contains(&lat),
+            "{f}"
+        );
+    }
+    let csv = std::fs::read_to_string(dir.path().join("iran-2022.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header[..unrest_model::ACLED_COLUMNS.len()],
+        unrest_model::ACLED_COLUMNS
+    );
+    let admin1 = header.iter().position(|h| h == "admin1").unwrap();
+    let year = header.iter().position(|h| h == "year").unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert!(rows.iter().any(|r| &r[admin1] == "Kordestan"), "{csv}");
+    assert!(rows.iter().all(|r| &r[year] == "2022"), "{csv}");
 }
 
 #[test]
@@ -844,4 +931,188 @@ fn an_older_acled_file_goes_back_with_its_numeric_inter_codes_and_any_province_s
         ));
         assert_eq!(column(&rows, "event_id_cnty"), ["IRN9901"], "{spelling}");
     }
+}
+
+/// The CSV a visitor downloads (`/api/events.csv` of `unrest serve`) and the CLI's `export`
+/// and `events` carry the same columns in the same order, and all three write ACLED's
+/// actor-type columns as text by default or as its older numbers on request
+/// (`--inter-codes numbers`, `?inter_codes=numbers`); the CLI never names a file's folders.
+#[test]
+fn public_and_cli_csv_carry_the_same_columns_and_inter_codes_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let file = include_str!("../../store/tests/fixtures/acled-iran-2019-numeric.csv");
+    write(d, "acled.csv", file.as_bytes());
+    let db = d.join("u.db").display().to_string();
+    let imported = unrest(
+        &[
+            "import-acled",
+            "--db",
+            &db,
+            "--status",
+            "published",
+            "acled.csv",
+        ],
+        d,
+    );
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let header = |csv: &str| csv.lines().next().unwrap_or_default().to_string();
+    let inter = |rows: &[std::collections::HashMap<String, String>]| -> Vec<[String; 3]> {
+        rows.iter()
+            .map(|r| {
+                [
+                    r["inter1"].clone(),
+                    r["inter2"].clone(),
+                    r["interaction"].clone(),
+                ]
+            })
+            .collect()
+    };
+    let cli = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--db", &db]);
+        let out = unrest(&all, d);
+        (
+            header(&String::from_utf8_lossy(&out.stdout)),
+            csv_rows(&out),
+        )
+    };
+    let server = support::spawn_serve(&["--db", &db]);
+    let public = |query: &str| {
+        let (status, response) = support::http(
+            &server.addr,
+            "GET",
+            &format!("/api/events.csv{query}"),
+            None,
+        )
+        .unwrap();
+        (status, support::body_of(&response))
+    };
+    let public_rows = |body: &str| -> Vec<std::collections::HashMap<String, String>> {
+        let mut r = csv::Reader::from_reader(body.as_bytes());
+        let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        r.records()
+            .map(|row| {
+                h.iter()
+                    .cloned()
+                    .zip(row.unwrap().iter().map(String::from))
+                    .collect()
+            })
+            .collect()
+    };
+    for (flag, query) in [("text", ""), ("numbers", "?inter_codes=numbers")] {
+        let (export_header, export) = cli(&["export", "--inter-codes", flag]);
+        let (events_header, events) = cli(&["events", "--format", "csv", "--inter-codes", flag]);
+        let (status, body) = public(query);
+        assert_eq!(status, 200, "{body}");
+        let download = public_rows(&body);
+        assert_eq!(header(&body), export_header, "{flag}: download and export");
+        assert_eq!(events_header, export_header, "{flag}: events and export");
+        assert_eq!(download.len(), export.len());
+        assert_eq!(inter(&download), inter(&export), "{flag}");
+        assert_eq!(inter(&events), inter(&export), "{flag}");
+        let expected = if flag == "numbers" {
+            "16"
+        } else {
+            "State forces-Protesters"
+        };
+        assert!(
+            export.iter().any(|r| r["interaction"] == expected),
+            "{flag}: {export:?}"
+        );
+    }
+    let (status, body) = public("?inter_codes=roman");
+    assert_eq!(status, 400, "{body}");
+    let refused = unrest(&["export", "--db", &db, "--inter-codes", "roman"], d);
+    assert!(!refused.status.success());
+}
+
+/// `import-acled` of a file of several countries: `--country` keeps one and counts the
+/// others, the rows arrive `coded` (nothing published until an analyst says so: the public
+/// download is empty) unless `--status` says, ACLED's `9-May-20` dates are read in the right
+/// century, and the rows are incidents at once (no `unrest cluster`).
+#[test]
+fn import_acled_keeps_one_country_and_publishes_nothing_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let header = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
+    let file = format!(
+        "{header}\n\
+         IRN9801,9-May-20,2020,1,Demonstrations,Protests,Peaceful protest,Protesters (Iran),,Protesters,,,,Protesters only,,364,Middle East,Iran,Kordestan,Sanandaj,,Sanandaj,35.3150,46.9988,1,Invented Agency,National,\"On 9 May 2020, invented teachers gathered.\",0,,1589500000\n\
+         IRQ9801,10-May-20,2020,1,Demonstrations,Protests,Peaceful protest,Protesters (Iraq),,Protesters,,,,Protesters only,,368,Middle East,Iraq,Baghdad,Baghdad,,Baghdad,33.3406,44.4009,1,Invented Agency,National,\"On 10 May 2020, invented students gathered.\",0,,1589500000\n\
+         IRN9802,11-May-20,2020,1,Demonstrations,Protests,Peaceful protest,Protesters (Iran),,Protesters,,,,Protesters only,,364,Middle East,Iran,Tehran,Tehran,,Tehran,35.6892,51.3890,1,Invented Agency,National,\"On 11 May 2020, invented nurses gathered.\",0,,1589500000\n"
+    );
+    write(d, "acled.csv", file.as_bytes());
+    let out = unrest(&["import-acled", "--country", "iran", "acled.csv"], d);
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("2 events imported")
+            && said.contains("1 row of other countries than iran left out"),
+        "{said}"
+    );
+    let rows = csv_rows(&unrest(&["events", "--format", "csv"], d));
+    let ids: Vec<&str> = rows.iter().map(|r| r["event_id_cnty"].as_str()).collect();
+    assert_eq!(ids, ["IRN9801", "IRN9802"]);
+    assert!(
+        rows.iter()
+            .all(|r| r["year"] == "2020" && r["event_date"].starts_with("2020-05-")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().all(|r| r["source_count"] == "1"),
+        "incidents without a clustering run: {rows:?}"
+    );
+    let mut store = unrest_store::Store::open(d.join("unrest.db").to_str().unwrap()).unwrap();
+    assert_eq!(
+        store.incidents(None, None, false).unwrap().len(),
+        2,
+        "corroborated on import"
+    );
+    drop(store);
+    let published = csv_rows(&unrest(
+        &["events", "--format", "csv", "--status", "published"],
+        d,
+    ));
+    assert!(
+        published.is_empty(),
+        "imported rows are not published by default: {published:?}"
+    );
+    let status = unrest(
+        &[
+            "import-acled",
+            "--db",
+            "published.db",
+            "--status",
+            "published",
+            "acled.csv",
+        ],
+        d,
+    );
+    assert!(status.status.success());
+    let published = csv_rows(&unrest(
+        &[
+            "events",
+            "--db",
+            "published.db",
+            "--format",
+            "csv",
+            "--status",
+            "published",
+        ],
+        d,
+    ));
+    assert_eq!(
+        published.len(),
+        3,
+        "--status published, every country without --country"
+    );
 }

@@ -3,28 +3,18 @@
 //! got a receipt is in the database afterwards. Needs PostgreSQL (scripts/pg-start.sh;
 //! `UNREST_TEST_POSTGRES`).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::{http, http_as, spawn_serve, Replica};
 
 fn admin_url() -> String {
     std::env::var("UNREST_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
-}
-
-struct Replica {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// `unrest serve` on a random port; returns once it listens.
@@ -42,68 +32,6 @@ fn serve_with(db: &str, submit_limit: &str) -> Replica {
         "--in-flight",
         "32",
     ])
-}
-
-/// `unrest serve ARGS` on a random port; returns once it says where it listens.
-fn spawn_serve(args: &[&str]) -> Replica {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_unrest"))
-        .arg("serve")
-        .args(args)
-        .args(["--bind", "127.0.0.1:0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("unrest serve starts");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("serve says where it listens").unwrap();
-        if let Some(rest) = line.strip_prefix("unrest: serving on http://") {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
-    // Keep reading its log so that it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Replica { child, addr }
-}
-
-/// One HTTP/1.1 request; the status and the body.
-fn http(
-    addr: &str,
-    method: &str,
-    path: &str,
-    form: Option<&str>,
-) -> std::io::Result<(u16, String)> {
-    http_as(addr, method, path, form, None)
-}
-
-/// One HTTP/1.1 request with a session cookie; the status and the whole response.
-fn http_as(
-    addr: &str,
-    method: &str,
-    path: &str,
-    form: Option<&str>,
-    cookie: Option<&str>,
-) -> std::io::Result<(u16, String)> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(20)))?;
-    let body = form.unwrap_or("");
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(cookie) = cookie {
-        req.push_str(&format!("Cookie: {cookie}\r\n"));
-    }
-    if form.is_some() {
-        req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
-    }
-    req.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
-    s.write_all(req.as_bytes())?;
-    let mut out = String::new();
-    s.read_to_string(&mut out)?;
-    let status = out
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    Ok((status, out))
 }
 
 fn between<'a>(s: &'a str, a: &str, b: &str) -> Option<&'a str> {

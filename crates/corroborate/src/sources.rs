@@ -81,19 +81,11 @@ impl Fingerprint {
         };
         set.sort_unstable();
         set.dedup();
-        let coefficients = permutations();
-        let mut minhash = vec![u32::MAX; SIGNATURE_LEN];
-        for &h in &set {
-            for (slot, &(a, b)) in minhash.iter_mut().zip(coefficients) {
-                let v = (a.wrapping_mul(h).wrapping_add(b) >> 32) as u32;
-                if v < *slot {
-                    *slot = v;
-                }
-            }
-        }
+        let mut minhash = [u32::MAX; SIGNATURE_LEN];
+        minhash_into(&set, &mut minhash);
         Fingerprint {
             shingles: set.len() as u32,
-            minhash,
+            minhash: minhash.to_vec(),
         }
     }
 
@@ -232,15 +224,77 @@ fn splitmix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// The i-th hash function of the signature: multiply-shift with fixed odd multipliers.
-/// The coefficients of the `SIGNATURE_LEN` hash permutations `(a·h + b) >> 32`, derived
-/// once: they are fixed (a persisted fingerprint depends on them), so computing them per
-/// shingle was wasted work.
-fn permutations() -> &'static [(u64, u64); SIGNATURE_LEN] {
-    static COEFFICIENTS: std::sync::OnceLock<[(u64, u64); SIGNATURE_LEN]> =
+/// The signature of a shingle set: for each of the `SIGNATURE_LEN` fixed permutations
+/// `(a·h + b) >> 32` (multiply-shift with odd multipliers), the least value over the set.
+/// This loop is most of a fingerprint's cost (a report has a few hundred shingles, each
+/// hashed 128 times); where the processor has AVX2 the same loop runs four lanes at a time,
+/// which is the same arithmetic and so the same signature.
+fn minhash_into(set: &[u64], out: &mut [u32; SIGNATURE_LEN]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512dq") {
+        // SAFETY: the function only needs AVX-512 DQ (and F, which DQ implies), which the
+        // processor has (checked above).
+        unsafe { minhash_avx512(set, out) };
+        return;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the function only needs AVX2, which the processor has (checked above).
+        unsafe { minhash_avx2(set, out) };
+        return;
+    }
+    minhash_portable(set, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn minhash_avx2(set: &[u64], out: &mut [u32; SIGNATURE_LEN]) {
+    minhash_lanes(set, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn minhash_avx512(set: &[u64], out: &mut [u32; SIGNATURE_LEN]) {
+    minhash_lanes(set, out)
+}
+
+/// Branch-free over fixed-size arrays, so that it vectorises (used where it pays: AVX2).
+#[inline(always)]
+fn minhash_lanes(set: &[u64], out: &mut [u32; SIGNATURE_LEN]) {
+    let (a, b) = permutations();
+    for &h in set {
+        for i in 0..SIGNATURE_LEN {
+            let v = (a[i].wrapping_mul(h).wrapping_add(b[i]) >> 32) as u32;
+            out[i] = out[i].min(v);
+        }
+    }
+}
+
+/// One slot at a time: without wide vectors the compare-and-branch is cheaper, since after
+/// the first few shingles a slot rarely changes.
+fn minhash_portable(set: &[u64], out: &mut [u32; SIGNATURE_LEN]) {
+    let (a, b) = permutations();
+    for &h in set {
+        for ((slot, &a), &b) in out.iter_mut().zip(a).zip(b) {
+            let v = (a.wrapping_mul(h).wrapping_add(b) >> 32) as u32;
+            if v < *slot {
+                *slot = v;
+            }
+        }
+    }
+}
+
+/// The coefficients `(a, b)` of the `SIGNATURE_LEN` hash permutations, derived once: they
+/// are fixed (a persisted fingerprint depends on them), so computing them per shingle was
+/// wasted work.
+fn permutations() -> &'static ([u64; SIGNATURE_LEN], [u64; SIGNATURE_LEN]) {
+    static COEFFICIENTS: std::sync::OnceLock<([u64; SIGNATURE_LEN], [u64; SIGNATURE_LEN])> =
         std::sync::OnceLock::new();
     COEFFICIENTS.get_or_init(|| {
-        std::array::from_fn(|i| (splitmix(i as u64 * 2 + 1) | 1, splitmix(i as u64 * 2 + 2)))
+        (
+            std::array::from_fn(|i| splitmix(i as u64 * 2 + 1) | 1),
+            std::array::from_fn(|i| splitmix(i as u64 * 2 + 2)),
+        )
     })
 }
 
@@ -267,6 +321,31 @@ mod tests {
         let f = Fingerprint::of(text);
         assert_eq!(f.minhash, expected);
         assert_eq!(f.shingles as usize, set.len());
+    }
+
+    #[test]
+    fn every_processor_path_gives_the_same_signature() {
+        // The vectorised loops the processor picks must agree with the slot-by-slot one,
+        // bit for bit: fingerprints are persisted and compared across machines.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for len in [0usize, 1, 2, 7, 64, 300, 1000] {
+            let set: Vec<u64> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    x
+                })
+                .collect();
+            let mut portable = [u32::MAX; SIGNATURE_LEN];
+            minhash_portable(&set, &mut portable);
+            let mut lanes = [u32::MAX; SIGNATURE_LEN];
+            minhash_lanes(&set, &mut lanes);
+            let mut picked = [u32::MAX; SIGNATURE_LEN];
+            minhash_into(&set, &mut picked);
+            assert_eq!(lanes, portable, "{len} shingles");
+            assert_eq!(picked, portable, "{len} shingles");
+        }
     }
 
     const REPORT: &str = "Today after Friday prayers in Zahedan security forces opened fire on \

@@ -215,9 +215,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The text that search indexes and queries both go through: folded as the coder folds it,
-/// so ي matches ی and ۲ matches 2. NUL is dropped (PostgreSQL text cannot hold it).
+/// so ي matches ی and ۲ matches 2, and words only ([`unrest_text::fold_search`]), so that
+/// FTS5 and PostgreSQL, whose tokenisers split "a.b" and "3.5" differently, index the same
+/// words and a search finds the same rows on both.
 pub fn search_text(s: &str) -> String {
-    unrest_text::fold(s).replace('\0', " ")
+    unrest_text::fold_search(s)
 }
 
 /// What the public may search of an event, folded: its notes, place and actors (the fields
@@ -307,13 +309,33 @@ impl SearchRows {
     const ROWS_A_STATEMENT: usize = 500;
 }
 
-/// The first [`SEARCH_INDEX_BYTES`] of a folded text, cut on a character boundary.
+/// How many words of a text the search index holds: PostgreSQL keeps word positions up to
+/// 16,383 (later words all share the last one, so a phrase among them is not found there),
+/// and both backends index the same first words so that a search answers the same on both.
+pub const SEARCH_INDEX_WORDS: usize = 16_383;
+
+/// The first [`SEARCH_INDEX_BYTES`] of a folded text, cut on a character boundary, and of
+/// those its first [`SEARCH_INDEX_WORDS`] words.
 fn indexed_part(folded: &str) -> &str {
     let mut end = folded.len().min(SEARCH_INDEX_BYTES);
     while !folded.is_char_boundary(end) {
         end -= 1;
     }
-    &folded[..end]
+    let part = &folded[..end];
+    let (mut words, mut in_word) = (0, false);
+    // Words are separated by ASCII spaces and newlines ([`search_text`]), which never occur
+    // inside a multi-byte character, so a byte scan cuts on a boundary.
+    for (i, b) in part.bytes().enumerate() {
+        let sep = b == b' ' || b == b'\n';
+        if !sep && !in_word {
+            words += 1;
+            if words > SEARCH_INDEX_WORDS {
+                return &part[..i];
+            }
+        }
+        in_word = !sep;
+    }
+    part
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {

@@ -11,7 +11,7 @@
 use crate::conn::{BResult, BackendError, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 13;
+pub const LATEST: i64 = 15;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 13] = [
+const MIGRATIONS: [Migration; 14] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -115,6 +115,16 @@ const MIGRATIONS: [Migration; 13] = [
               clients' recent submissions and logins, and the forms already used",
         ddl: shared_limits,
         fill: None,
+    },
+    Migration {
+        version: 15,
+        why: "search indexes words only, folded the same for both backends, so that \"a.b\" \
+              and \"3.5\" are found alike on SQLite and PostgreSQL",
+        ddl: |_| "DELETE FROM report_search; DELETE FROM event_search;".into(),
+        fill: Some(|conn| {
+            fill_report_search(conn)?;
+            fill_public_search(conn)
+        }),
     },
 ];
 
@@ -361,6 +371,25 @@ CREATE INDEX event_search_words ON event_search USING gin (words);
 
 /// Indexes every report and event already stored when migration 2 runs.
 fn fill_search(conn: &mut Conn) -> BResult<()> {
+    fill_report_search(conn)?;
+    let mut after = 0i64;
+    loop {
+        let rows = conn.query_all(
+            "SELECT id, notes FROM events WHERE id > $1 ORDER BY id LIMIT 1000",
+            &[after.into()],
+            |r| Ok((r.req_int(0)?, r.req_text(1)?)),
+        )?;
+        let Some(last) = rows.last() else { break };
+        after = last.0;
+        for (id, notes) in rows {
+            crate::index_text(conn, "event_search", id, &crate::search_text(&notes))?;
+        }
+    }
+    Ok(())
+}
+
+/// Indexes the text of every report stored.
+fn fill_report_search(conn: &mut Conn) -> BResult<()> {
     let mut after = 0i64;
     loop {
         let rows = conn.query_all(
@@ -373,19 +402,6 @@ fn fill_search(conn: &mut Conn) -> BResult<()> {
         for (id, text) in rows {
             let folded = crate::search_text(&String::from_utf8_lossy(&text));
             crate::index_text(conn, "report_search", id, &folded)?;
-        }
-    }
-    let mut after = 0i64;
-    loop {
-        let rows = conn.query_all(
-            "SELECT id, notes FROM events WHERE id > $1 ORDER BY id LIMIT 1000",
-            &[after.into()],
-            |r| Ok((r.req_int(0)?, r.req_text(1)?)),
-        )?;
-        let Some(last) = rows.last() else { break };
-        after = last.0;
-        for (id, notes) in rows {
-            crate::index_text(conn, "event_search", id, &crate::search_text(&notes))?;
         }
     }
     Ok(())

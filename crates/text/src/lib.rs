@@ -118,6 +118,26 @@ pub fn fold_key(s: &str) -> String {
     out
 }
 
+/// The words of a text as search indexes it and as a search query is matched: [`fold_key`]
+/// (folded; every run of anything but letters and digits one space), so that the search
+/// engines' own tokenisers, which split "a.b" or "3.5" or a ZWNJ each their own way, are
+/// given nothing but words and single spaces and agree. A word over [`SEARCH_WORD_BYTES`] is
+/// left out (PostgreSQL does not index it; no real word is that long). Used for the index
+/// and the query alike, on every backend.
+pub fn fold_search(s: &str) -> String {
+    let key = fold_key(s);
+    if key.len() <= SEARCH_WORD_BYTES || key.split(' ').all(|w| w.len() <= SEARCH_WORD_BYTES) {
+        return key;
+    }
+    key.split(' ')
+        .filter(|w| w.len() <= SEARCH_WORD_BYTES)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The longest word search indexes, in bytes: PostgreSQL's limit for a lexeme.
+pub const SEARCH_WORD_BYTES: usize = 2047;
+
 /// Whether `c` belongs to a word (letters and digits of any script).
 #[inline]
 pub fn is_word_char(c: char) -> bool {
@@ -311,6 +331,18 @@ mod tests {
     #[test]
     fn fold_key_joins_words_with_single_spaces() {
         assert_eq!(fold_key("Bandar-e  Abbas"), "bandar e abbas");
+    }
+
+    #[test]
+    fn search_text_is_words_and_single_spaces_whatever_the_punctuation() {
+        assert_eq!(
+            fold_search("Gas at 3.5 pm, near a.b—Square!"),
+            "gas at 3 5 pm near a b square"
+        );
+        assert_eq!(fold_search("اشک‌آور ۳٫۵ كشته"), "اشک اور 3 5 کشته");
+        assert_eq!(fold_search(" ,. "), "");
+        let long = "x".repeat(SEARCH_WORD_BYTES + 1);
+        assert_eq!(fold_search(&format!("tear {long} gas")), "tear gas");
     }
 
     #[test]

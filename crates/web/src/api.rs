@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::Write as _;
-use unrest_model::{Corroboration, Event, EventWriter, Format};
+use unrest_model::{Corroboration, Event, EventWriter, Format, InterCodes};
 use unrest_store::{Order, Page, Status, StoredEvent, StoredIncident};
 
 pub fn routes() -> Router<Shared> {
@@ -237,6 +237,7 @@ async fn download(
     RawQuery(raw): RawQuery,
     format: Format,
 ) -> Result<Response, ApiError> {
+    let inter_codes = inter_codes(raw.as_deref())?;
     let q = parse_query(raw)?;
     let filter = q.filter()?;
     filter.validate().map_err(AppError::from)?;
@@ -262,7 +263,9 @@ async fn download(
                 let io = |e: std::io::Error| AppError::Internal(e.to_string());
                 let out = ChunkSender::new(tx);
                 if format == Format::Csv {
-                    let mut w = EventWriter::new(format, out).map_err(io)?;
+                    let mut w = EventWriter::new(format, out)
+                        .map_err(io)?
+                        .with_inter_codes(inter_codes);
                     s.incident_rows::<AppError>(&filter, &page, |i| {
                         w.write_with(&public_event(&i.stored), Some(&public_corroboration(&i)))
                             .map_err(io)
@@ -323,6 +326,27 @@ async fn download(
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
+}
+
+/// `inter_codes=text|numbers` of the CSV download, as `unrest export --inter-codes`: ACLED's
+/// actor-type columns as text (the default) or as the numbers of its older files.
+fn inter_codes(raw: Option<&str>) -> Result<InterCodes, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Q {
+        inter_codes: Option<String>,
+    }
+    let q: Q = serde_urlencoded::from_str(raw.unwrap_or("")).map_err(|e| {
+        ApiError(AppError::BadRequest(format!(
+            "unreadable query string: {e}"
+        )))
+    })?;
+    match q.inter_codes.as_deref().map(str::trim) {
+        None | Some("") | Some("text") => Ok(InterCodes::Text),
+        Some("numbers") => Ok(InterCodes::Numbers),
+        Some(other) => Err(ApiError(AppError::BadRequest(format!(
+            "inter_codes must be text or numbers, not {other:?}"
+        )))),
+    }
 }
 
 /// How much of a download is gathered before it is handed to the connection.
@@ -447,6 +471,8 @@ pub fn openapi_doc() -> Value {
     ]);
     let mut geojson_params = filters.as_array().cloned().unwrap_or_default();
     geojson_params.push(json!({"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "fa"]}, "description": "`fa` adds each place's Persian name (`location_fa`) and the date in the Solar Hijri calendar (`date_fa`), for a Persian map."}));
+    let mut csv = filters.as_array().cloned().unwrap_or_default();
+    csv.push(json!({"name": "inter_codes", "in": "query", "schema": {"type": "string", "enum": ["text", "numbers"], "default": "text"}, "description": "ACLED's inter1, inter2 and interaction as text (its files since 2023) or as the numbers of its older files, as `unrest export --inter-codes`."}));
     let mut paged = filters.as_array().cloned().unwrap_or_default();
     paged.push(json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}}));
     paged.push(json!({"name": "after", "in": "query", "schema": {"type": "integer"}, "description": "Keyset pagination: the `next_after` of the previous page."}));
@@ -478,8 +504,8 @@ pub fn openapi_doc() -> Value {
                 }
             }},
             "/api/events.csv": {"get": {
-                "summary": "All published events of the filter as ACLED CSV (ACLED's 31 columns, then report, injuries, arrests, confidence; report is blank).",
-                "parameters": filters,
+                "summary": "All published events of the filter as ACLED CSV (ACLED's 31 columns, then report, injuries, arrests, confidence, source_count, grade, event_ids; report and event_ids are blank), the columns of `unrest export`.",
+                "parameters": csv,
                 "responses": {"200": {"description": "CSV.", "content": {"text/csv": {}}}, "400": err("A parameter is malformed.")}
             }},
             "/api/events.geojson": {"get": {
