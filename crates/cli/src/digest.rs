@@ -95,15 +95,13 @@ pub fn run(args: DigestArgs) -> Result<ExitCode> {
     let events: Vec<DigestEvent> = incidents
         .into_iter()
         .map(|c| {
-            let mut event = c.event.event;
-            if !c.notes_counts_agree {
-                event.notes = unrest_digest::notes_with_counts(&event.notes, &event);
-            }
-            DigestEvent {
-                event,
-                grade: c.grade,
-                source_count: c.source_count as usize,
-            }
+            unrest_web::mirror::digest_event(
+                c,
+                match lang {
+                    Lang::Fa => unrest_web::mirror::Lang::Fa,
+                    Lang::En => unrest_web::mirror::Lang::En,
+                },
+            )
         })
         .collect();
     let digest = DigestInput {

@@ -306,3 +306,88 @@ fn force_key(assoc: &str, e: &Event) -> &'static str {
         "security"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arrest() -> Event {
+        let mut e = Event {
+            event_date: "2022-11-14".into(),
+            time_precision: 1,
+            event_type: "Strategic developments".into(),
+            sub_event_type: "Arrests".into(),
+            actor1: "Police Forces of Iran (1989-)".into(),
+            assoc_actor_1: "Police Forces of Iran (1989-) Special Units".into(),
+            actor2: "Protesters (Iran)".into(),
+            assoc_actor_2: "Students (Iran)".into(),
+            location: "Shiraz".into(),
+            admin1: "Fars".into(),
+            geo_precision: 1,
+            arrests: Some(12),
+            ..Event::default()
+        };
+        e.notes = write(&e);
+        e
+    }
+
+    #[test]
+    fn persian_notes_word_the_same_fields_in_the_solar_hijri_calendar_and_persian_digits() {
+        let e = arrest();
+        assert_eq!(
+            e.notes,
+            "On 14 November 2022, special units arrested people in Shiraz (Fars). [12 arrested]"
+        );
+        assert_eq!(
+            write_in(&e, "fa", "شیراز", "فارس"),
+            "در ۲۳ آبان ۱۴۰۱، یگان ویژه در شیراز (فارس) افرادی را بازداشت کردند. [۱۲ بازداشتی]"
+        );
+        assert_eq!(
+            write_in(&e, "en", "x", "y"),
+            e.notes,
+            "English is as stored"
+        );
+    }
+
+    #[test]
+    fn an_analysts_own_notes_are_shown_as_written_in_every_language() {
+        let mut e = arrest();
+        e.notes = "Twelve students were taken from the campus; two were released.".into();
+        assert_eq!(write_in(&e, "fa", "شیراز", "فارس"), e.notes);
+    }
+
+    #[test]
+    fn notes_whose_figures_are_an_incidents_are_still_the_generated_ones() {
+        let mut e = arrest();
+        e.notes = e.notes.replace("[12 arrested]", "[3 killed, 9 arrested]");
+        assert!(is_generated(&e.notes, &e));
+        assert!(write_in(&e, "fa", "شیراز", "فارس").ends_with("[۱۲ بازداشتی]"));
+        e.notes = e.notes.replace("Shiraz", "Marvdasht");
+        assert!(!is_generated(&e.notes, &e));
+    }
+
+    #[test]
+    fn every_wording_has_every_template_english_uses() {
+        for lang in LANGUAGES {
+            let w = wording(lang);
+            for key in ["exact", "around", "month", "unknown"] {
+                assert!(w.date.contains_key(key), "{lang}: date.{key}");
+            }
+            for key in ["province_only", "with_province"] {
+                assert!(w.place.contains_key(key), "{lang}: place.{key}");
+            }
+            for key in EN.what.keys() {
+                assert!(w.what.contains_key(key), "{lang}: what.{key}");
+            }
+            for key in EN.figures.keys() {
+                assert!(w.figures.contains_key(key), "{lang}: figures.{key}");
+            }
+            for key in EN.forces.keys() {
+                assert!(w.forces.contains_key(key), "{lang}: forces.{key}");
+            }
+            for key in ["default", "rioters", "ethnic"] {
+                assert!(w.groups.contains_key(key), "{lang}: groups.{key}");
+            }
+        }
+    }
+}

@@ -213,11 +213,12 @@ impl Site {
                 .checked_add_months(chrono::Months::new(1))
                 .and_then(|d| d.pred_opt())
                 .unwrap_or(from);
-            let events: Vec<_> = incidents
-                .into_iter()
-                .map(unrest_web::mirror::digest_event)
-                .collect();
             for lang in LANGS {
+                let events: Vec<_> = incidents
+                    .iter()
+                    .cloned()
+                    .map(|c| unrest_web::mirror::digest_event(c, lang))
+                    .collect();
                 let input = unrest_digest::DigestInput {
                     from,
                     to,
@@ -227,7 +228,7 @@ impl Site {
                         Lang::Fa => fa_names.clone(),
                         Lang::En => Default::default(),
                     },
-                    events: events.clone(),
+                    events,
                     audit_head: audit_head.map(String::from),
                 };
                 let mut html = Vec::new();

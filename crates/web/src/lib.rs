@@ -60,8 +60,8 @@ pub mod mirror {
     pub use crate::assets::all as assets;
     pub use crate::i18n::{actor_name, term, Lang, Tr};
     pub use crate::public::{
-        digest_event, event_article, in_view_panel, place_name, province_name, public_day,
-        terms_json, timeline_svg,
+        digest_event, event_article, in_view_panel, notes_for, place_name, province_name,
+        public_day, terms_json, timeline_svg,
     };
 }
 

@@ -57,7 +57,10 @@ async fn digest_page(
         .db
         .run(move |s| Ok((s.incidents(Some(from), Some(to), true)?, s.audit_head()?)))
         .await?;
-    let events = incidents.into_iter().map(digest_event).collect();
+    let events = incidents
+        .into_iter()
+        .map(|c| digest_event(c, lang))
+        .collect();
     let input = unrest_digest::DigestInput {
         from,
         to,
@@ -87,12 +90,14 @@ async fn digest_page(
     Ok(res)
 }
 
-/// A published incident as the public digest shows it.
-pub fn digest_event(c: unrest_store::Incident) -> unrest_digest::DigestEvent {
+/// A published incident as the public digest shows it, its notes in the digest's language
+/// (see [`notes_for`]).
+pub fn digest_event(c: unrest_store::Incident, lang: Lang) -> unrest_digest::DigestEvent {
     let mut event = c.event.event;
     if !c.notes_counts_agree {
         event.notes = unrest_digest::notes_with_counts(&event.notes, &event);
     }
+    event.notes = notes_for(unrest_gazetteer::Gazetteer::embedded(), lang, &event);
     // The public never sees which report an event came from, nor its evidence.
     event.report.clear();
     event.evidence.clear();
@@ -439,7 +444,7 @@ pub fn event_article(
             }
             (small_map(lang, e.latitude, e.longitude, &e.admin1))
             h2 { (t.notes) }
-            p.notes dir="auto" { (e.notes) }
+            p.notes dir="auto" { (notes_for(gaz, lang, &stored.event)) }
             p { a href=(json_href) { "JSON" } }
         }
     }
@@ -603,6 +608,21 @@ pub fn place_name(gaz: &unrest_gazetteer::Gazetteer, lang: Lang, location: &str)
         })
         .collect::<Vec<_>>()
         .join(" - ")
+}
+
+/// An event's notes as the page's language reads them: the coder's generated notes worded
+/// in that language from the same fields (with the places as it names them); notes an
+/// analyst wrote are shown as written. The ACLED export keeps the English notes.
+pub fn notes_for(gaz: &unrest_gazetteer::Gazetteer, lang: Lang, e: &unrest_model::Event) -> String {
+    match lang {
+        Lang::En => e.notes.clone(),
+        Lang::Fa => unrest_coder::notes_in(
+            e,
+            "fa",
+            &place_name(gaz, lang, &e.location),
+            &province_name(gaz, lang, &e.admin1),
+        ),
+    }
 }
 
 /// A province as the page's language names it.

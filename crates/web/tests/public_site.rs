@@ -248,6 +248,33 @@ both!(
 );
 
 both!(
+    persian_pages_and_the_persian_digest_read_the_notes_in_persian_and_the_csv_keeps_english,
+    |app: App| async move {
+        app.submit_ok("Shiraz, 14 November 2022: riot police fired tear gas at hundreds of students gathered at the university gate and arrested 12 of them.").await;
+        publish_all(&app).await;
+        let (_, map) = app.get_text("/?lang=fa").await;
+        let id = list_ids(&map)[0];
+        let (_, english) = app.get_text(&format!("/events/{id}")).await;
+        assert!(english.contains("On 14 November 2022"), "{english}");
+        let (_, event) = app.get_text(&format!("/events/{id}?lang=fa")).await;
+        // The same fields, worded in Persian: the Solar Hijri day, the place as Persian
+        // readers name it, the figures in Persian digits.
+        assert!(event.contains("در ۲۳ آبان ۱۴۰۱، "), "{event}");
+        assert!(event.contains("شیراز (فارس)"), "{event}");
+        assert!(event.contains("۱۲ بازداشتی"), "{event}");
+        assert!(!event.contains("On 14 November"), "{event}");
+        let (_, digest) = app
+            .get_text("/digest?from=2022-11-01&to=2022-11-30&lang=fa")
+            .await;
+        assert!(digest.contains("در ۲۳ آبان ۱۴۰۱، "), "{digest}");
+        // The ACLED download keeps the English notes.
+        let (_, csv) = app.get_text("/api/events.csv").await;
+        assert!(csv.contains("On 14 November 2022"), "{csv}");
+        assert!(!csv.contains("آبان"), "{csv}");
+    }
+);
+
+both!(
     a_persian_visitor_picks_the_period_in_the_solar_hijri_calendar,
     |app: App| async move {
         app.submit_ok("Karaj, 12 November 2022: hundreds of people gathered in the main square and chanted slogans.").await;
