@@ -468,7 +468,18 @@ impl<'a> Doc<'a> {
             .into_iter()
             .filter_map(|m| {
                 let (first, last) = self.token_range(m.start, m.end)?;
-                Some((first, last, m.candidates))
+                let mut candidates = m.candidates;
+                // "Roudbar" is listed for one town but spelled like others: its namesakes by
+                // spelling stand after it, for context to choose among (see `choose`).
+                let written = &self.folded.as_str()[m.start..m.end];
+                if written.is_ascii() {
+                    for &id in self.gazetteer.spelling_namesakes(written) {
+                        if !candidates.contains(&id) {
+                            candidates.push(id);
+                        }
+                    }
+                }
+                Some((first, last, candidates))
             })
             .collect();
         if has_capitals {
@@ -941,7 +952,7 @@ impl<'a> Doc<'a> {
             let hit = (i + 1..=last).rev().find_map(|end| {
                 let words = (i..end).map(|j| self.word(j)).collect::<Vec<_>>().join(" ");
                 let ids = self.gazetteer.lookup_spelling(&words);
-                (!ids.is_empty()).then(|| (end, ids.to_vec()))
+                (!ids.is_empty()).then_some((end, ids))
             });
             match hit {
                 Some((end, ids)) => {

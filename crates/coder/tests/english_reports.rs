@@ -421,3 +421,23 @@ fn shot_to_death_and_shot_and_wounded_are_lethal_force_with_their_counts() {
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(events[0].injuries, Some(2));
 }
+
+#[test]
+fn a_listed_spelling_of_one_town_still_chooses_among_its_namesakes_by_context() {
+    // "Roudbar" is listed for a town in Gilan; next to Jiroft it is Rudbar in Kerman.
+    let events =
+        code("Farmers of Jiroft and Roudbar rallied on Monday over the drying of the Halil river.");
+    let got: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e.location.as_str(), e.admin1.as_str()))
+        .collect();
+    assert_eq!(got, [("Jiroft", "Kerman"), ("Rudbar", "Kerman")]);
+}
+
+#[test]
+fn a_place_water_is_sent_to_is_no_venue() {
+    assert_eq!(
+        places("Hundreds of residents of Shahr-e Kord rallied against the transfer of their river's water to Isfahan Province."),
+        ["Shahr-e Kord"]
+    );
+}

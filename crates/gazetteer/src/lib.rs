@@ -221,7 +221,23 @@ impl Gazetteer {
     /// rules of `data/gazetteer/spelling.tsv`. Best first, as [`Gazetteer::lookup`]. Empty for
     /// words in other scripts, for short skeletons, and for villages under
     /// 1,000 people.
-    pub fn lookup_spelling(&self, folded_words: &str) -> &[PlaceId] {
+    pub fn lookup_spelling(&self, folded_words: &str) -> Vec<PlaceId> {
+        self.skeleton_places(folded_words)
+            .iter()
+            .copied()
+            .filter(|&id| !self.is_small_settlement(id))
+            .collect()
+    }
+
+    /// Every place, villages included, whose name has the skeleton of `folded_words`: the
+    /// namesakes of a name the report wrote in one listed spelling ("Roudbar", listed for a
+    /// town in Gilan, is also spelled like Rudbar in Kerman). The words are known to be a
+    /// place's name, so a village's spelling is no English word's here; context chooses.
+    pub fn spelling_namesakes(&self, folded_words: &str) -> &[PlaceId] {
+        self.skeleton_places(folded_words)
+    }
+
+    fn skeleton_places(&self, folded_words: &str) -> &[PlaceId] {
         let Some(key) = spelling::skeleton(folded_words) else {
             return &[];
         };
@@ -232,15 +248,17 @@ impl Gazetteer {
         map.get(&key).map(Vec::as_slice).unwrap_or_default()
     }
 
+    /// A city or district under [`MIN_SPELLING_POPULATION`] from GeoNames.
+    fn is_small_settlement(&self, id: PlaceId) -> bool {
+        let p = &self.places[id as usize];
+        matches!(p.kind, PlaceKind::City | PlaceKind::District)
+            && p.geonameid != 0
+            && p.population < MIN_SPELLING_POPULATION
+    }
+
     fn build_skeletons(&self) -> HashMap<String, Vec<PlaceId>> {
         let mut map: HashMap<String, Vec<PlaceId>> = HashMap::new();
         for p in &self.places {
-            let small = matches!(p.kind, PlaceKind::City | PlaceKind::District)
-                && p.geonameid != 0
-                && p.population < MIN_SPELLING_POPULATION;
-            if small {
-                continue;
-            }
             // Only the names a place is found by: the build script leaves out a display name
             // that is a common word ("Kian"), and so must its spellings.
             for name in &self.names[p.id as usize] {
