@@ -441,3 +441,18 @@ fn a_place_water_is_sent_to_is_no_venue() {
         ["Shahr-e Kord"]
     );
 }
+
+#[test]
+fn killing_one_of_them_counts_one_not_the_group() {
+    let events = code("In Mehran, men armed with rifles ambushed three border guards, killing one of them and wounding the others.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].fatalities, 1);
+}
+
+#[test]
+fn a_month_named_in_a_date_is_no_march_and_an_armed_groups_clash_stays_a_battle() {
+    assert_eq!(
+        one_type("On March 2nd, when an armed group attacked a military checkpoint near the city of Sarbaz, clashes took place, in which three militants were killed and two Basiji forces of the army were wounded."),
+        ("Battles".into(), "Armed clash".into())
+    );
+}
