@@ -456,3 +456,23 @@ fn a_month_named_in_a_date_is_no_march_and_an_armed_groups_clash_stays_a_battle(
         ("Battles".into(), "Armed clash".into())
     );
 }
+
+#[test]
+fn a_vowel_written_another_way_finds_the_place_where_context_or_length_makes_it_safe() {
+    // The province named in the report makes "Lanjan" Lenjan.
+    let events = code(
+        "Farmers of Lanjan County in Isfahan Province gathered on Monday over their water share.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].admin1, "Isfahan");
+    assert!(
+        events[0].location.contains("Lenjan") || events[0].location == "Zarrin Shahr",
+        "{}",
+        events[0].location
+    );
+    // A long name needs no context.
+    assert_eq!(
+        places("Families of Sarepol Zahab still living in tents gathered at the governorate."),
+        ["Sarpol-e Zahab"]
+    );
+}
