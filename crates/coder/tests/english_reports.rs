@@ -476,3 +476,29 @@ fn a_vowel_written_another_way_finds_the_place_where_context_or_length_makes_it_
         ["Sarpol-e Zahab"]
     );
 }
+
+#[test]
+fn walking_off_the_job_is_a_strike() {
+    let events = code(
+        "Nurses at the main hospital in Rasht walked off the job on Sunday over unpaid bonuses.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].location, "Rasht");
+    assert_eq!(
+        (
+            events[0].event_type.as_str(),
+            events[0].sub_event_type.as_str()
+        ),
+        ("Protests", "Peaceful protest")
+    );
+}
+
+#[test]
+fn a_vigil_abroad_for_the_victims_of_an_iranian_town_is_no_event_in_that_town() {
+    assert!(places("Hundreds of expatriates held a candlelight vigil in Melbourne for the victims of Javanrud.").is_empty());
+    // The town where a vigil is held stays its place.
+    assert_eq!(
+        places("Students held a vigil in Sanandaj for the victims of Javanrud."),
+        ["Sanandaj"]
+    );
+}
