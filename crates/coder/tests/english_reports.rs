@@ -502,3 +502,12 @@ fn a_vigil_abroad_for_the_victims_of_an_iranian_town_is_no_event_in_that_town() 
         ["Sanandaj"]
     );
 }
+
+#[test]
+fn staging_a_riot_is_a_riot() {
+    let events = code(
+        "Villagers of Sardasht staged a riot on Tuesday against a new quarry near their homes.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_type, "Riots");
+}
