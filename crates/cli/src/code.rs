@@ -101,7 +101,7 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
             Ok(report) => {
                 let options = options_for(&report, reference, lang, today, timestamp);
                 let events = coder.code_with(&report, &options);
-                silence.count(&coder, &report, events.is_empty());
+                silence.count(&coder, &report, &options, events.is_empty());
                 for event in events {
                     writer.write(&event)?;
                 }
@@ -118,6 +118,18 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
             "unrest: {} of {} reports gave no event ({} of them name a place the gazetteer knows)",
             silence.silent, silence.coded, silence.placed
         );
+        if !silence.placed_ids.is_empty() {
+            let more = silence.placed - silence.placed_ids.len();
+            eprintln!(
+                "unrest: reports that name a place and gave no event: {}{}",
+                silence.placed_ids.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            );
+        }
     }
     if rejected > 0 {
         eprintln!("unrest: {rejected} input(s) rejected; the others were coded");
@@ -128,21 +140,37 @@ pub fn run(args: CodeArgs) -> Result<ExitCode> {
 
 /// Reports that gave no event, so that none passes silently: a report that names a known
 /// place and yields nothing is the coder's miss more often than a report of no event.
+/// The first of them are named by id, for an analyst to look at.
 #[derive(Default)]
 struct Silence {
     coded: usize,
     silent: usize,
     placed: usize,
+    placed_ids: Vec<String>,
 }
 
+/// How many reports that name a place and gave no event are named on stderr.
+const SILENT_NAMED: usize = 20;
+
 impl Silence {
-    fn count(&mut self, coder: &Coder, report: &Report, no_event: bool) {
+    fn count(&mut self, coder: &Coder, report: &Report, options: &Options, no_event: bool) {
         self.coded += 1;
         if no_event {
             self.silent += 1;
-            let folded = unrest_text::fold(&report.text);
-            if !coder.gazetteer().find_mentions(&folded).is_empty() {
+            // As the coder reads places: other spellings count, a street or a place abroad
+            // does not.
+            if coder.names_a_place(report, options) {
                 self.placed += 1;
+                if self.placed_ids.len() < SILENT_NAMED {
+                    self.placed_ids.push(
+                        report
+                            .id
+                            .chars()
+                            .filter(|c| !c.is_control())
+                            .take(80)
+                            .collect(),
+                    );
+                }
             }
         }
     }

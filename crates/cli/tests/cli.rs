@@ -51,6 +51,17 @@ fn reports_that_give_no_event_are_counted_on_stderr() {
         "quiet.txt",
         b"The weather in Rasht was mild and the markets were busy all week.",
     );
+    // Places as the coder reads them: another spelling is a place, a name abroad is not.
+    write(
+        dir.path(),
+        "spelled.txt",
+        b"The new school year began quietly in Sarepol Zahab.",
+    );
+    write(
+        dir.path(),
+        "abroad.txt",
+        b"A film festival in Iraqi Kurdistan drew a large audience.",
+    );
     let out = unrest(
         &[
             "code",
@@ -58,13 +69,20 @@ fn reports_that_give_no_event_are_counted_on_stderr() {
             "2022-11-30",
             "r.txt",
             "quiet.txt",
+            "spelled.txt",
+            "abroad.txt",
         ],
         dir.path(),
     );
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("1 of 2 reports gave no event (1 of them name a place the gazetteer knows)"),
+        err.contains("3 of 4 reports gave no event (2 of them name a place the gazetteer knows)"),
+        "{err}"
+    );
+    // Named, so that an analyst can look at them.
+    assert!(
+        err.contains("reports that name a place and gave no event: quiet.txt, spelled.txt\n"),
         "{err}"
     );
 }

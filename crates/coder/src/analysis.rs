@@ -468,7 +468,18 @@ impl<'a> Doc<'a> {
             .into_iter()
             .filter_map(|m| {
                 let (first, last) = self.token_range(m.start, m.end)?;
-                Some((first, last, m.candidates))
+                let mut candidates = m.candidates;
+                // "Roudbar" is listed for one town but spelled like others: its namesakes by
+                // spelling stand after it, for context to choose among (see `choose`).
+                let written = &self.folded.as_str()[m.start..m.end];
+                if written.is_ascii() {
+                    for &id in self.gazetteer.spelling_namesakes(written) {
+                        if !candidates.contains(&id) {
+                            candidates.push(id);
+                        }
+                    }
+                }
+                Some((first, last, candidates))
             })
             .collect();
         if has_capitals {
@@ -941,7 +952,11 @@ impl<'a> Doc<'a> {
             let hit = (i + 1..=last).rev().find_map(|end| {
                 let words = (i..end).map(|j| self.word(j)).collect::<Vec<_>>().join(" ");
                 let ids = self.gazetteer.lookup_spelling(&words);
-                (!ids.is_empty()).then(|| (end, ids.to_vec()))
+                if !ids.is_empty() {
+                    return Some((end, ids));
+                }
+                let ids = self.by_consonants(&words, found);
+                (!ids.is_empty()).then_some((end, ids))
             });
             match hit {
                 Some((end, ids)) => {
@@ -952,6 +967,37 @@ impl<'a> Doc<'a> {
             }
         }
         out
+    }
+
+    /// Places whose name has the consonants of `words` ("Lanjan" for Lenjan), where context
+    /// makes the reading safe: those in the province of a place the report names (`found`),
+    /// or, for a name long enough that no English word shares its consonants, any.
+    fn by_consonants(&self, words: &str, found: &[(usize, usize, Vec<PlaceId>)]) -> Vec<PlaceId> {
+        let ids = self.gazetteer.lookup_consonants(words);
+        if ids.is_empty() {
+            return ids;
+        }
+        let g = self.gazetteer;
+        let named: Vec<&str> = found
+            .iter()
+            .filter_map(|(_, _, c)| c.first())
+            .map(|&id| g.place(id).admin1.as_str())
+            .collect();
+        let in_context: Vec<PlaceId> = ids
+            .iter()
+            .copied()
+            .filter(|&id| named.contains(&g.place(id).admin1.as_str()))
+            .collect();
+        if !in_context.is_empty() {
+            return in_context;
+        }
+        let letters = words.bytes().filter(u8::is_ascii_alphabetic);
+        let consonants = letters.filter(|b| !b"aeiou".contains(b)).count();
+        if consonants >= LONG_CONSONANTS {
+            ids
+        } else {
+            Vec::new()
+        }
     }
 
     /// "در استان های کرمان و سیستان و بلوچستان": a place in a list right after a plural
@@ -1113,6 +1159,10 @@ impl<'a> Doc<'a> {
             .unwrap_or(pool[0])
     }
 }
+
+/// Consonants (vowels aside) a name must have to be read by its consonants alone, with no
+/// place of its province named: "Sarepol Zahab" has seven.
+const LONG_CONSONANTS: usize = 7;
 
 /// The smallest town whose adjective ("Isfahani") is read as the town.
 const DEMONYM_TOWN: u32 = 100_000;

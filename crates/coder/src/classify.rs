@@ -69,7 +69,8 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     let mut s = Signals::default();
     for &h in &hits {
         let hit = &doc.hits[h];
-        if doc.negated(h) {
+        // "On March 11th": a month's name inside a date is no march.
+        if doc.negated(h) || (hit.first..hit.last).all(|j| doc.in_date(j)) {
             continue;
         }
         let (a, b) = (hit.first, hit.last);

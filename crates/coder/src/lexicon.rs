@@ -294,6 +294,8 @@ impl Cat {
             "casualties" => Cat::Casualties,
             "past" => Cat::Past,
             "origin" => Cat::Origin,
+            // Where something is sent, not where people gather: read as an origin is.
+            "destination" => Cat::Origin,
             "location" => Cat::Location,
             "near" => Cat::Near,
             "movement" => Cat::Movement,

@@ -108,22 +108,41 @@ impl Coder {
         )
     }
 
-    /// Codes one report with full options.
-    pub fn code_with(&self, report: &Report, options: &Options) -> Vec<Event> {
-        let text = report.text.as_str();
-        let lang = match options.lang {
+    fn language(&self, text: &str, lang: Lang) -> &rules::Language {
+        match lang {
             Lang::En => &self.rules.en,
             Lang::Fa => &self.rules.fa,
             Lang::Auto => match unrest_text::dominant_script(text) {
                 unrest_text::Script::Arabic => &self.rules.fa,
                 unrest_text::Script::Latin => &self.rules.en,
             },
-        };
+        }
+    }
+
+    fn read<'a>(&'a self, report: &'a Report, options: &Options) -> (analysis::Doc<'a>, NaiveDate) {
+        let text = report.text.as_str();
         let reference = options
             .reference
             .or_else(|| dateline(text, options.today))
             .unwrap_or(options.today);
-        let doc = analysis::Doc::read(text, lang, &self.gazetteer, reference);
+        let lang = self.language(text, options.lang);
+        (
+            analysis::Doc::read(text, lang, &self.gazetteer, reference),
+            reference,
+        )
+    }
+
+    /// Whether the report names a place in Iran as the coder reads it: any spelling the
+    /// gazetteer's rules find, but no street named after a town, no place abroad and no word
+    /// that only looks like a name. A report that does and yields no event is more often the
+    /// coder's miss than a report of nothing.
+    pub fn names_a_place(&self, report: &Report, options: &Options) -> bool {
+        !self.read(report, options).0.places.is_empty()
+    }
+
+    /// Codes one report with full options.
+    pub fn code_with(&self, report: &Report, options: &Options) -> Vec<Event> {
+        let (doc, reference) = self.read(report, options);
         // Court and prison news yields only the shootings it tells of ("killed by three
         // bullets in Izeh in 2022"), never its arrests or the protests they came from.
         let court_news = doc.is_court_news();

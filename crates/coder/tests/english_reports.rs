@@ -421,3 +421,93 @@ fn shot_to_death_and_shot_and_wounded_are_lethal_force_with_their_counts() {
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(events[0].injuries, Some(2));
 }
+
+#[test]
+fn a_listed_spelling_of_one_town_still_chooses_among_its_namesakes_by_context() {
+    // "Roudbar" is listed for a town in Gilan; next to Jiroft it is Rudbar in Kerman.
+    let events =
+        code("Farmers of Jiroft and Roudbar rallied on Monday over the drying of the Halil river.");
+    let got: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e.location.as_str(), e.admin1.as_str()))
+        .collect();
+    assert_eq!(got, [("Jiroft", "Kerman"), ("Rudbar", "Kerman")]);
+}
+
+#[test]
+fn a_place_water_is_sent_to_is_no_venue() {
+    assert_eq!(
+        places("Hundreds of residents of Shahr-e Kord rallied against the transfer of their river's water to Isfahan Province."),
+        ["Shahr-e Kord"]
+    );
+}
+
+#[test]
+fn killing_one_of_them_counts_one_not_the_group() {
+    let events = code("In Mehran, men armed with rifles ambushed three border guards, killing one of them and wounding the others.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].fatalities, 1);
+}
+
+#[test]
+fn a_month_named_in_a_date_is_no_march_and_an_armed_groups_clash_stays_a_battle() {
+    assert_eq!(
+        one_type("On March 2nd, when an armed group attacked a military checkpoint near the city of Sarbaz, clashes took place, in which three militants were killed and two Basiji forces of the army were wounded."),
+        ("Battles".into(), "Armed clash".into())
+    );
+}
+
+#[test]
+fn a_vowel_written_another_way_finds_the_place_where_context_or_length_makes_it_safe() {
+    // The province named in the report makes "Lanjan" Lenjan.
+    let events = code(
+        "Farmers of Lanjan County in Isfahan Province gathered on Monday over their water share.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].admin1, "Isfahan");
+    assert!(
+        events[0].location.contains("Lenjan") || events[0].location == "Zarrin Shahr",
+        "{}",
+        events[0].location
+    );
+    // A long name needs no context.
+    assert_eq!(
+        places("Families of Sarepol Zahab still living in tents gathered at the governorate."),
+        ["Sarpol-e Zahab"]
+    );
+}
+
+#[test]
+fn walking_off_the_job_is_a_strike() {
+    let events = code(
+        "Nurses at the main hospital in Rasht walked off the job on Sunday over unpaid bonuses.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].location, "Rasht");
+    assert_eq!(
+        (
+            events[0].event_type.as_str(),
+            events[0].sub_event_type.as_str()
+        ),
+        ("Protests", "Peaceful protest")
+    );
+}
+
+#[test]
+fn a_vigil_abroad_for_the_victims_of_an_iranian_town_is_no_event_in_that_town() {
+    assert!(places("Hundreds of expatriates held a candlelight vigil in Melbourne for the victims of Javanrud.").is_empty());
+    // The town where a vigil is held stays its place.
+    assert_eq!(
+        places("Students held a vigil in Sanandaj for the victims of Javanrud."),
+        ["Sanandaj"]
+    );
+}
+
+#[test]
+fn staging_a_riot_is_a_riot() {
+    let events = code(
+        "Villagers of Sardasht staged a riot on Tuesday against a new quarry near their homes.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_type, "Riots");
+}

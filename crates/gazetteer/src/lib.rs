@@ -125,6 +125,8 @@ pub struct Gazetteer {
     capitals: HashMap<PlaceId, PlaceId>,
     /// Spelling skeleton (see `spelling`) to its places, best first; built on first use.
     by_skeleton: OnceLock<HashMap<String, Vec<PlaceId>>>,
+    /// The same skeletons without their vowels (see `spelling::consonants`), built on first use.
+    by_consonants: OnceLock<HashMap<String, Vec<PlaceId>>>,
 }
 
 /// Skeletons shorter than this find nothing: too many names and words share them.
@@ -213,6 +215,7 @@ impl Gazetteer {
             provinces,
             capitals,
             by_skeleton: OnceLock::new(),
+            by_consonants: OnceLock::new(),
         }
     }
 
@@ -221,7 +224,23 @@ impl Gazetteer {
     /// rules of `data/gazetteer/spelling.tsv`. Best first, as [`Gazetteer::lookup`]. Empty for
     /// words in other scripts, for short skeletons, and for villages under
     /// 1,000 people.
-    pub fn lookup_spelling(&self, folded_words: &str) -> &[PlaceId] {
+    pub fn lookup_spelling(&self, folded_words: &str) -> Vec<PlaceId> {
+        self.skeleton_places(folded_words)
+            .iter()
+            .copied()
+            .filter(|&id| !self.is_small_settlement(id))
+            .collect()
+    }
+
+    /// Every place, villages included, whose name has the skeleton of `folded_words`: the
+    /// namesakes of a name the report wrote in one listed spelling ("Roudbar", listed for a
+    /// town in Gilan, is also spelled like Rudbar in Kerman). The words are known to be a
+    /// place's name, so a village's spelling is no English word's here; context chooses.
+    pub fn spelling_namesakes(&self, folded_words: &str) -> &[PlaceId] {
+        self.skeleton_places(folded_words)
+    }
+
+    fn skeleton_places(&self, folded_words: &str) -> &[PlaceId] {
         let Some(key) = spelling::skeleton(folded_words) else {
             return &[];
         };
@@ -232,15 +251,51 @@ impl Gazetteer {
         map.get(&key).map(Vec::as_slice).unwrap_or_default()
     }
 
+    /// The places, villages left out, whose name has the consonants of `folded_words` in the
+    /// same order: "Lanjan" finds Lenjan, "Sarepol Zahab" Sarpol-e Zahab. Vowels are what
+    /// romanisations differ in most and what English words differ from names in, so the
+    /// caller must have context that makes the reading a place's (see
+    /// `spelling::consonants`). Best first, as [`Gazetteer::lookup`].
+    pub fn lookup_consonants(&self, folded_words: &str) -> Vec<PlaceId> {
+        let Some(key) = spelling::skeleton(folded_words).and_then(|k| spelling::consonants(&k))
+        else {
+            return Vec::new();
+        };
+        let map = self.by_consonants.get_or_init(|| {
+            let skeletons = self.by_skeleton.get_or_init(|| self.build_skeletons());
+            let mut map: HashMap<String, Vec<PlaceId>> = HashMap::new();
+            for (skeleton, ids) in skeletons {
+                if let Some(key) = spelling::consonants(skeleton) {
+                    map.entry(key).or_default().extend(ids);
+                }
+            }
+            for ids in map.values_mut() {
+                ids.sort_unstable();
+                ids.dedup();
+                index::rank(ids, &self.places, &self.capitals);
+            }
+            map
+        });
+        map.get(&key)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .filter(|&id| !self.is_small_settlement(id))
+            .collect()
+    }
+
+    /// A city or district under [`MIN_SPELLING_POPULATION`] from GeoNames.
+    fn is_small_settlement(&self, id: PlaceId) -> bool {
+        let p = &self.places[id as usize];
+        matches!(p.kind, PlaceKind::City | PlaceKind::District)
+            && p.geonameid != 0
+            && p.population < MIN_SPELLING_POPULATION
+    }
+
     fn build_skeletons(&self) -> HashMap<String, Vec<PlaceId>> {
         let mut map: HashMap<String, Vec<PlaceId>> = HashMap::new();
         for p in &self.places {
-            let small = matches!(p.kind, PlaceKind::City | PlaceKind::District)
-                && p.geonameid != 0
-                && p.population < MIN_SPELLING_POPULATION;
-            if small {
-                continue;
-            }
             // Only the names a place is found by: the build script leaves out a display name
             // that is a common word ("Kian"), and so must its spellings.
             for name in &self.names[p.id as usize] {

@@ -74,9 +74,26 @@ pub(crate) fn skeleton(folded: &str) -> Option<String> {
     Some(out)
 }
 
+/// Consonants a consonant key needs: shorter ones are too many words' and names'.
+pub(crate) const MIN_CONSONANTS: usize = 4;
+
+/// A skeleton without its vowels but the first letter ("lenjan" → "lnjn", "sarepolzahab" →
+/// "srplzhb"), doubled letters single: `None` when fewer than [`MIN_CONSONANTS`] letters are
+/// left.
+pub(crate) fn consonants(skeleton: &str) -> Option<String> {
+    let mut out = String::with_capacity(skeleton.len());
+    for (i, c) in skeleton.chars().enumerate() {
+        if i > 0 && matches!(c, 'a' | 'e' | 'i' | 'o' | 'u') || out.ends_with(c) {
+            continue;
+        }
+        out.push(c);
+    }
+    (out.chars().count() >= MIN_CONSONANTS).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::skeleton;
+    use super::{consonants, skeleton};
 
     fn same(a: &str, b: &str) {
         let (ka, kb) = (
@@ -99,6 +116,15 @@ mod tests {
         same("Sarpol-e Zahab", "Sarpol Zahab");
         same("Naghadeh", "Naqadeh");
         same("Shahriyar", "Shahriar");
+    }
+
+    #[test]
+    fn vowel_variants_share_their_consonants() {
+        let c = |s: &str| skeleton(&unrest_text::fold_key(s)).and_then(|k| consonants(&k));
+        assert_eq!(c("Lanjan"), c("Lenjan"));
+        assert_eq!(c("Sarepol Zahab"), c("Sarpol-e Zahab"));
+        assert!(c("Lanjan").is_some());
+        assert_eq!(c("Qom"), None);
     }
 
     #[test]
