@@ -247,6 +247,12 @@ pub enum Cat {
     /// A word before a name that puts it outside the country ("Iraqi Kurdistan"): the
     /// name is not the province or town of that name.
     Abroad,
+    /// A place abroad or a foreign institution ("کویت", "کاخ سفید"): a sentence naming one
+    /// tells of no event in Iran unless it names the event's place too.
+    Foreign,
+    /// An ending written after a ZWNJ ("ها", "ای"): the word before it is still a word of
+    /// its own ("تهران‌ها").
+    Ending,
     /// Words that describe the next place of a list ("as well as southwestern cities of
     /// Ahwaz", "northeastern Gorgan city"): the list goes on through them.
     ListFiller,
@@ -349,6 +355,8 @@ impl Cat {
             "assault" => Cat::Assault,
             "organisation" => Cat::Organisation,
             "abroad" => Cat::Abroad,
+            "foreign" => Cat::Foreign,
+            "ending" => Cat::Ending,
             "list_filler" => Cat::ListFiller,
             "within" => Cat::Within,
             _ => return None,
