@@ -632,8 +632,10 @@ impl<'a> Doc<'a> {
                 Role::Origin
             } else if self.in_province_area(first, &spans) {
                 Role::Area
-            } else if self.names_an_organisation(last) || self.after_institution_word(first) {
+            } else if self.names_an_organisation(last) {
                 Role::Name
+            } else if self.locates_the_place_before(first, &spans) {
+                Role::Area
             } else {
                 self.role_of(first)
             };
@@ -1074,21 +1076,20 @@ impl<'a> Doc<'a> {
                 .is_some()
     }
 
-    /// "بیمارستان تهرانپارس", "سردخانه بیمارستان بوعلی مریوان": a place named right after
-    /// an institution's word, or after it and one more name, names the institution (Arabic
-    /// script: Latin names put the place first, "Tehran University").
-    fn after_institution_word(&self, first: usize) -> bool {
-        let joined = |j: usize| j > 0 && self.tokens[j].sep == Sep::Space;
-        let institution = |end: usize| {
-            self.lexicon()
-                .find_ending_at(self.text(), &self.tokens, end, Cat::NotPlace, 2)
-                .is_some()
-        };
+    /// "شهر کوچک پره‌سر در رضوانشهر": in Arabic script, a place right after another place
+    /// and `within` ("در") says where the first one lies; it is no scene of its own (Latin
+    /// script has its own rule, [`Doc::drop_parts_named_before_their_city`]).
+    fn locates_the_place_before(&self, first: usize, spans: &[(usize, usize)]) -> bool {
         let arabic = !self.word(first).bytes().any(|b| b.is_ascii_alphabetic());
         arabic
-            && joined(first)
-            && (institution(first)
-                || joined(first - 1) && self.hit_at(first - 1).is_none() && institution(first - 1))
+            && first >= 2
+            && self.tokens[first].sep == Sep::Space
+            && self.tokens[first - 1].sep == Sep::Space
+            && self.hit_at(first - 1).is_some_and(|h| {
+                let hit = &self.hits[h];
+                hit.has(Cat::Within) && hit.first == first - 1 && hit.last == first
+            })
+            && spans.iter().any(|&(_, last)| last == first - 1)
     }
 
     /// "پیکر او در دامغان به خاک سپرده شد": a burial verb later in the place's clause.
