@@ -513,3 +513,18 @@ fn an_ending_after_a_district_word_names_no_district() {
         places(&events)
     );
 }
+
+#[test]
+fn a_place_after_another_place_and_dar_locates_it() {
+    // "پره‌سر در رضوانشهر": the county says where the town lies; it is no second scene.
+    let events = code(
+        "شب ۱۸ دی در شهر کوچک پره‌سر در رضوانشهر مردم تجمع کردند و ماموران به سوی آنها شلیک کردند.",
+        "2026-04-26",
+    );
+    assert!(!events.is_empty());
+    assert!(
+        events.iter().all(|e| e.location == "Pareh Sar"),
+        "{:?}",
+        places(&events)
+    );
+}
