@@ -253,6 +253,9 @@ pub enum Cat {
     /// An ending written after a ZWNJ ("ها", "ای"): the word before it is still a word of
     /// its own ("تهران‌ها").
     Ending,
+    /// The capital standing for the state ("پاسخ تهران", "به وقت تهران"): a place name
+    /// inside such a phrase is no place.
+    State,
     /// Words that describe the next place of a list ("as well as southwestern cities of
     /// Ahwaz", "northeastern Gorgan city"): the list goes on through them.
     ListFiller,
@@ -357,6 +360,7 @@ impl Cat {
             "abroad" => Cat::Abroad,
             "foreign" => Cat::Foreign,
             "ending" => Cat::Ending,
+            "state" => Cat::State,
             "list_filler" => Cat::ListFiller,
             "within" => Cat::Within,
             _ => return None,

@@ -528,3 +528,18 @@ fn a_place_after_another_place_and_dar_locates_it() {
         places(&events)
     );
 }
+
+#[test]
+fn the_capital_standing_for_the_state_is_no_place() {
+    for text in [
+        "پست سنتکام: ساعت ۶ عصر [۱:۳۰ بامداد به وقت تهران] دور تازه‌ای از حملات هوایی علیه ایران آغاز شد.",
+        "به گفته یک مقام آمریکایی، مذاکرات تهران و واشنگتن پس از حمله موشکی دیشب متوقف شد.",
+    ] {
+        let events = code(text, "2026-07-19");
+        assert!(
+            events.iter().all(|e| e.location != "Tehran"),
+            "{text}: {:?}",
+            places(&events)
+        );
+    }
+}
