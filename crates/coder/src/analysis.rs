@@ -425,8 +425,9 @@ impl<'a> Doc<'a> {
         // words is the charge ("به اتهام «آتش زدن مسجد»"), not a riot reported.
         let gathering = self.hits.iter().enumerate().any(|(h, hit)| {
             let charge = judicial_at.is_some_and(|j| j < hit.first);
+            // "اعدام X؛ از بازداشت شدگان اعتراضات": protests named as the background.
             hit.last <= end
-                && (hit.has(Cat::Protest) && !hit.has(Cat::Person)
+                && (hit.has(Cat::Protest) && !hit.has(Cat::Person) && !hit.has(Cat::Background)
                     || hit.has(Cat::Strike)
                     || hit.has(Cat::Riot) && !charge)
                 && !self.negated(h)
@@ -448,6 +449,58 @@ impl<'a> Doc<'a> {
             .iter()
             .take_while(|&&t| self.hits[t].first < b)
             .any(|&t| self.hits[t].last <= b)
+    }
+
+    /// The tokens `first..last` of the sentence token `i` stands in.
+    pub fn sentence_span(&self, i: usize) -> (usize, usize) {
+        let a = self.sentence_of[i] as usize;
+        let b = self
+            .sentence_stop
+            .get(i + 1)
+            .map_or(self.tokens.len(), |&b| b as usize);
+        (a, b)
+    }
+
+    /// Whether the sentence of token `i` names a place abroad or a foreign institution.
+    pub fn names_abroad(&self, i: usize) -> bool {
+        let (a, b) = self.sentence_span(i);
+        self.has_cue(a, b, &[Cat::Foreign])
+    }
+
+    /// Whether the clause of token `i` (between commas and sentence ends) names a place
+    /// abroad: "همزمان با تجمع ایرانیان مقیم لندن، … در شیراز کشته شد" is Shiraz's.
+    pub fn clause_names_abroad(&self, i: usize) -> bool {
+        let a = self.clause_start(i);
+        let b = (i + 1..self.tokens.len())
+            .find(|&j| self.tokens[j].sep >= Sep::Comma)
+            .unwrap_or(self.tokens.len());
+        self.has_cue(a, b, &[Cat::Foreign])
+    }
+
+    /// Whether token `i` is joined to the token before it by a ZWNJ alone: a part of one
+    /// Persian word ("مینه‌سوتا", "منطقه‌ای"), not a word of its own.
+    pub fn joined_to_previous(&self, i: usize) -> bool {
+        if i == 0 || i >= self.tokens.len() {
+            return false;
+        }
+        let (_, end) = self.span(i - 1, i);
+        let (start, _) = self.span(i, i + 1);
+        let gap = self.original.get(end..start).unwrap_or("");
+        !gap.is_empty() && gap.chars().all(|c| c == '\u{200c}')
+    }
+
+    /// Whether the capital's institution at token `i` is where something happens: in a
+    /// language whose rules ask for it, only with a gathering in its sentence; never in a
+    /// sentence about a place abroad ("وزارت دفاع قطر").
+    fn capital_is_scene(&self, i: usize) -> bool {
+        if self.names_abroad(i) {
+            return false;
+        }
+        if !self.lang.places.capital_needs_gathering {
+            return true;
+        }
+        let (a, b) = self.sentence_span(i);
+        self.has_cue(a, b, &[Cat::Protest, Cat::Strike])
     }
 
     /// Whether a cue of any of `cats` stands in tokens `first..last` and is not negated.
@@ -490,6 +543,20 @@ impl<'a> Doc<'a> {
         let starts: Vec<usize> = found.iter().map(|f| f.0).collect();
         let spans: Vec<(usize, usize)> = found.iter().map(|f| (f.0, f.1)).collect();
         for (first, last, candidates) in found {
+            // "مینه‌سوتا", "بنی‌صدر": a part of a word joined by a ZWNJ is no place name
+            // (after "بندر‌" it is: "بندر‌کنگ"), nor is a name with more word after it
+            // than an ending ("تهران‌ها").
+            let part_of_word = self.joined_to_previous(first)
+                && !self
+                    .hit_at(first - 1)
+                    .is_some_and(|h| self.hits[h].has(Cat::PlaceType))
+                || self.joined_to_previous(last)
+                    && !self
+                        .hit_starting_at(last)
+                        .is_some_and(|h| self.hits[h].has(Cat::Ending));
+            if part_of_word {
+                continue;
+            }
             // A place name inside a rule phrase ("Basij", a weekday) or a date is not a place.
             if (first..last).any(|j| self.in_date(j)) {
                 continue;
@@ -578,6 +645,8 @@ impl<'a> Doc<'a> {
                 Role::Area
             } else if self.names_an_organisation(last) {
                 Role::Name
+            } else if self.locates_the_place_before(first, &spans) {
+                Role::Area
             } else {
                 self.role_of(first)
             };
@@ -877,6 +946,7 @@ impl<'a> Doc<'a> {
         let (_, hit) = self.hits.iter().enumerate().find(|(h, hit)| {
             hit.has(Cat::Capital)
                 && !self.negated(*h)
+                && self.capital_is_scene(hit.first)
                 && (hit.first.saturating_sub(1)..=hit.first).any(|at| {
                     (at..=hit.first).all(|j| j == 0 || self.tokens[j].sep <= Sep::Hyphen)
                         && self.after_location(at)
@@ -896,11 +966,9 @@ impl<'a> Doc<'a> {
     /// A report that names no place but one of the country's institutions in the capital
     /// ("in front of the parliament", "the ministry of labour") is set in Tehran.
     fn capital_institution(&self) -> Option<PlaceMention> {
-        let (_, hit) = self
-            .hits
-            .iter()
-            .enumerate()
-            .find(|(h, hit)| hit.has(Cat::Capital) && !self.negated(*h))?;
+        let (_, hit) = self.hits.iter().enumerate().find(|(h, hit)| {
+            hit.has(Cat::Capital) && !self.negated(*h) && self.capital_is_scene(hit.first)
+        })?;
         let capital = self.gazetteer.lookup("Tehran").first().copied()?;
         Some(PlaceMention {
             first: hit.first,
@@ -1052,6 +1120,22 @@ impl<'a> Doc<'a> {
                 .lexicon()
                 .find_at(self.text(), &self.tokens, last, Cat::Organisation)
                 .is_some()
+    }
+
+    /// "شهر کوچک پره‌سر در رضوانشهر": in Arabic script, a place right after another place
+    /// and `within` ("در") says where the first one lies; it is no scene of its own (Latin
+    /// script has its own rule, [`Doc::drop_parts_named_before_their_city`]).
+    fn locates_the_place_before(&self, first: usize, spans: &[(usize, usize)]) -> bool {
+        let arabic = !self.word(first).bytes().any(|b| b.is_ascii_alphabetic());
+        arabic
+            && first >= 2
+            && self.tokens[first].sep == Sep::Space
+            && self.tokens[first - 1].sep == Sep::Space
+            && self.hit_at(first - 1).is_some_and(|h| {
+                let hit = &self.hits[h];
+                hit.has(Cat::Within) && hit.first == first - 1 && hit.last == first
+            })
+            && spans.iter().any(|&(_, last)| last == first - 1)
     }
 
     /// "پیکر او در دامغان به خاک سپرده شد": a burial verb later in the place's clause.

@@ -265,6 +265,17 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         return None;
     };
 
+    // A sentence that names a place abroad tells of no event in Iran, unless it names the
+    // scene's place too: "ارتش کویت: حملات موشکی به کویت. … از منطقه ای نزدیک شیراز"
+    // tells of Kuwait; "کارگران مهاجر در دبی تجمع کردند" of Dubai.
+    if doc.clause_names_abroad(scene.place.first)
+        || decisive.0 < decisive.1
+            && doc.names_abroad(decisive.0)
+            && doc.sentence_span(decisive.0) != doc.sentence_span(scene.place.first)
+    {
+        return None;
+    }
+
     let mut e = Event {
         iso: 364,
         region: "Middle East".into(),

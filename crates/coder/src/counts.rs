@@ -213,17 +213,14 @@ struct Num {
 /// Whether token `last - 1` is joined to the next by a ZWNJ alone (one Persian word), the
 /// next not a number's part ("بیست‌وپنج").
 fn joined_to_next(doc: &Doc, last: usize) -> bool {
-    if last == 0 || last >= doc.tokens.len() {
+    if !doc.joined_to_previous(last) {
         return false;
     }
-    let (_, end) = doc.span(last - 1, last);
-    let (start, _) = doc.span(last, last + 1);
-    let gap = doc.original.get(end..start).unwrap_or("");
     let number_part = doc.word(last).starts_with('و')
         || doc
             .hit_starting_at(last)
             .is_some_and(|h| doc.hits[h].has(Cat::Number));
-    !gap.is_empty() && gap.chars().all(|c| c == '\u{200c}') && !number_part
+    !number_part
 }
 
 /// The number phrase starting at token `i`, if any.

@@ -247,6 +247,15 @@ pub enum Cat {
     /// A word before a name that puts it outside the country ("Iraqi Kurdistan"): the
     /// name is not the province or town of that name.
     Abroad,
+    /// A place abroad or a foreign institution ("کویت", "کاخ سفید"): a sentence naming one
+    /// tells of no event in Iran unless it names the event's place too.
+    Foreign,
+    /// An ending written after a ZWNJ ("ها", "ای"): the word before it is still a word of
+    /// its own ("تهران‌ها").
+    Ending,
+    /// The capital standing for the state ("پاسخ تهران", "به وقت تهران"): a place name
+    /// inside such a phrase is no place.
+    State,
     /// Words that describe the next place of a list ("as well as southwestern cities of
     /// Ahwaz", "northeastern Gorgan city"): the list goes on through them.
     ListFiller,
@@ -351,6 +360,9 @@ impl Cat {
             "assault" => Cat::Assault,
             "organisation" => Cat::Organisation,
             "abroad" => Cat::Abroad,
+            "foreign" => Cat::Foreign,
+            "ending" => Cat::Ending,
+            "state" => Cat::State,
             "list_filler" => Cat::ListFiller,
             "within" => Cat::Within,
             _ => return None,

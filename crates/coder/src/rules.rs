@@ -49,6 +49,10 @@ pub struct PlaceRules {
     /// زنجان": the square's name before its city).
     #[serde(default)]
     pub words_before_place: usize,
+    /// A capital's institution is a scene in the capital only where people gather in its
+    /// sentence, or after a location word: not as a speaker or a title.
+    #[serde(default)]
+    pub capital_needs_gathering: bool,
 }
 
 /// The rules of one language, compiled.

@@ -334,6 +334,11 @@ fn sections(doc: &Doc) -> Vec<Section> {
         }
         i = end;
     }
+    // A heading heads something: a short last line with a place ("چهارمحال بختیاری و
+    // لرستانم همینه", a reply's "same here") makes no preamble of the text before it.
+    if heads.last().is_some_and(|&(_, lead_end)| lead_end >= n) {
+        heads.pop();
+    }
     if heads.is_empty() {
         return vec![Section {
             first: 0,
@@ -740,6 +745,12 @@ fn name_district(doc: &Doc, place: &mut PlaceChoice, first: usize, last: usize) 
             }
             (a, h.first)
         } else {
+            // "منطقه‌ای", "منطقه ۴": an ending or a number after the word names nothing.
+            if doc.joined_to_previous(h.last)
+                || h.last < last && doc.word(h.last).chars().all(|c| c.is_numeric())
+            {
+                continue;
+            }
             let mut b = h.last;
             while b < last && b - h.last < 2 && doc.tokens[b].sep <= Sep::Hyphen && free(b) {
                 b += 1;

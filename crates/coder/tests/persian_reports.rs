@@ -367,3 +367,179 @@ fn a_town_named_by_an_everyday_word_needs_a_place_beside_it() {
         places(&events)
     );
 }
+
+#[test]
+fn a_capital_institution_is_a_scene_only_where_people_gather() {
+    // The judiciary, a ministry or the presidency as the speaker or in a title places
+    // nothing in Tehran.
+    for text in [
+        "سخنگوی وزارت کشور اعلام کرد سه نفر به اتهام همکاری با گروه‌های مسلح بازداشت شدند.",
+        "رئیس‌جمهوری پیشین یک کشور همسایه به اتهام کشتن معترضان به اعدام محکوم شد.",
+    ] {
+        let events = code(text, "2026-06-02");
+        assert!(
+            events.iter().all(|e| e.location != "Tehran"),
+            "{text}: {:?}",
+            places(&events)
+        );
+    }
+    // People gathered in front of it: the event is in Tehran.
+    let events = code(
+        "جمعی از مال‌باختگان روز دوشنبه مقابل مجلس تجمع کردند و شعار دادند.",
+        "2026-06-02",
+    );
+    assert_eq!(
+        places(&events).first().map(|p| p.0),
+        Some("Tehran"),
+        "{:?}",
+        places(&events)
+    );
+}
+
+#[test]
+fn a_sentence_about_a_place_abroad_tells_of_no_event_in_iran() {
+    for text in [
+        // A strike abroad, with the launch site in Iran named in the next sentence.
+        "ارتش بحرین: حملات موشکی و پهپادی به بحرین انجام شد.\n\
+         برخی رسانه‌ها از شلیک دو موشک از منطقه‌ای نزدیک اصفهان خبر دادند.",
+        // A rally of migrants abroad.
+        "کارگران مهاجر در دبی در اعتراض به لغو اقامت‌ها تجمع کردند.",
+        // A foreign ministry's protest note.
+        "وزارت خارجه قطر در اعتراض به حمله به یک نفتکش، سفیر را احضار کرد.",
+    ] {
+        let events = code(text, "2026-07-07");
+        assert!(events.is_empty(), "{text}: {:?}", places(&events));
+    }
+    // The attacker's country named beside the place in Iran: the strike is in Iran.
+    let events = code(
+        "در پی حملات آمریکا به بندرعباس دو نفر کشته شدند.",
+        "2026-07-07",
+    );
+    assert_eq!(places(&events).first().map(|p| p.0), Some("Bandar Abbas"));
+}
+
+#[test]
+fn a_strike_from_the_air_is_explosions_remote_violence() {
+    let events = code(
+        "ارتش اعلام کرد در پی حملات آمریکا به پادگانی در بمپور ایرانشهر پنج سرباز وظیفه کشته شدند.",
+        "2026-07-15",
+    );
+    assert_eq!(events.len(), 1, "{:?}", places(&events));
+    assert_eq!(events[0].event_type, "Explosions/Remote violence");
+    assert_eq!(events[0].fatalities, 5);
+}
+
+#[test]
+fn a_gathering_said_as_in_chat_is_a_protest_even_with_a_reply_line_after_it() {
+    let events = code(
+        "سلام تو خرم اباد مردم جمع شدن دارن شعار میدن\nلرستانم همینه",
+        "2026-05-23",
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.location == "Khorramabad" && e.event_type == "Protests"),
+        "{:?}",
+        places(&events)
+    );
+}
+
+#[test]
+fn casualties_said_as_nouns_after_their_figure_are_counted() {
+    let events = code(
+        "منابع محلی در ایرانشهر: حمله به پادگان، دست‌کم ۴۰ مجروح و دست‌کم سه فوتی در بیمارستان.",
+        "2026-07-15",
+    );
+    assert_eq!(events.len(), 1, "{:?}", places(&events));
+    assert_eq!(events[0].fatalities, 3);
+    assert_eq!(events[0].injuries, Some(40));
+}
+
+#[test]
+fn places_named_in_passing_are_no_scene() {
+    // Where the body was taken, the governor's province, a party's name, a word part.
+    for (text, not) in [
+        (
+            "ماموران مرزبانی در روستای درکی سروآباد به خودروی یک خانواده شلیک کردند و یک نوجوان کشته شد.\n\
+             پیکر او به سردخانه بیمارستان بوعلی مریوان منتقل شد.",
+            "Marivan",
+        ),
+        (
+            "ماموران مرزبانی در روستای درکی سروآباد به خودروی یک خانواده شلیک کردند و یک نوجوان کشته شد.\n\
+             استاندار کردستان با تایید این حادثه گفت پرونده در دست بررسی است.",
+            "Sanandaj",
+        ),
+        (
+            "یک عضو حزب کومله گفت سه موشک به مقر آنها اصابت کرد و چهار نفر کشته شدند.",
+            "Kumeleh",
+        ),
+        (
+            "در مینه‌سوتا یک حمله سایبری رخ داد و دو نفر زخمی شدند.",
+            "Mianeh",
+        ),
+        (
+            "فرماندهی مرکزی ارتش آمریکا اعلام کرد به انبارهای پهپاد حمله کرده است.",
+            "Arak",
+        ),
+    ] {
+        let events = code(text, "2026-07-10");
+        assert!(
+            events.iter().all(|e| !e.location.contains(not)),
+            "{text}: {:?}",
+            places(&events)
+        );
+    }
+}
+
+#[test]
+fn an_execution_of_a_protester_is_court_news_not_an_event() {
+    let events = code(
+        "اعدام آقای الف ب؛ از بازداشت‌شدگان اعتراضات دی‌ماه\n\
+         قوه قضاییه اعلام کرد او در کرج بازداشت شده و در بازرسی از منزلش سلاح و مهمات کشف شده است.",
+        "2026-07-22",
+    );
+    assert!(events.is_empty(), "{:?}", places(&events));
+}
+
+#[test]
+fn an_ending_after_a_district_word_names_no_district() {
+    let events = code(
+        "صدای دو انفجار در منطقه‌ای بیابانی نزدیک اصفهان شنیده شد و یک نفر کشته شد.",
+        "2026-07-18",
+    );
+    assert!(
+        events.iter().all(|e| !e.location.contains("ای")),
+        "{:?}",
+        places(&events)
+    );
+}
+
+#[test]
+fn a_place_after_another_place_and_dar_locates_it() {
+    // "پره‌سر در رضوانشهر": the county says where the town lies; it is no second scene.
+    let events = code(
+        "شب ۱۸ دی در شهر کوچک پره‌سر در رضوانشهر مردم تجمع کردند و ماموران به سوی آنها شلیک کردند.",
+        "2026-04-26",
+    );
+    assert!(!events.is_empty());
+    assert!(
+        events.iter().all(|e| e.location == "Pareh Sar"),
+        "{:?}",
+        places(&events)
+    );
+}
+
+#[test]
+fn the_capital_standing_for_the_state_is_no_place() {
+    for text in [
+        "پست سنتکام: ساعت ۶ عصر [۱:۳۰ بامداد به وقت تهران] دور تازه‌ای از حملات هوایی علیه ایران آغاز شد.",
+        "به گفته یک مقام آمریکایی، مذاکرات تهران و واشنگتن پس از حمله موشکی دیشب متوقف شد.",
+    ] {
+        let events = code(text, "2026-07-19");
+        assert!(
+            events.iter().all(|e| e.location != "Tehran"),
+            "{text}: {:?}",
+            places(&events)
+        );
+    }
+}
