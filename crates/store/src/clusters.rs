@@ -652,6 +652,7 @@ fn store_run(conn: &mut Conn, run: &ClusterRun, saved: &SavedRun) -> BResult<()>
     conn.execute("DELETE FROM cluster_members", &[])?;
     conn.execute("DELETE FROM clusters", &[])?;
     insert_clusters(conn, saved)?;
+    crate::incidents::rewrite_all(conn)?;
     conn.execute(
         "INSERT INTO cluster_runs (ran_at, events, clusters, unresolved) VALUES ($1, $2, $3, $4)",
         &[
@@ -1149,6 +1150,7 @@ impl Store {
         self.conn
             .execute("DELETE FROM cluster_members", &[])
             .and_then(|_| self.conn.execute("DELETE FROM clusters", &[]))
+            .and_then(|_| self.conn.execute("DELETE FROM incidents", &[]))
             .map_err(|e| self.err(e))?;
         let decisions = self.decisions()?;
         let mut run = ClusterRun {
@@ -1169,8 +1171,11 @@ impl Store {
                 *a |= !unresolved.contains(&d);
             }
             let (part, saved) = Self::prepare_run(&input, &clustering, at, next_id)?;
+            let first = next_id;
             next_id += part.clusters as i64;
-            insert_clusters(&mut self.conn, &saved).map_err(|e| self.err(e))?;
+            insert_clusters(&mut self.conn, &saved)
+                .and_then(|_| crate::incidents::insert_rows(&mut self.conn, first, next_id - 1))
+                .map_err(|e| self.err(e))?;
             run.events += part.events;
             run.sources += part.sources;
             run.clusters += part.clusters;
@@ -1188,6 +1193,7 @@ impl Store {
             )
             .map_err(|e| self.err(e))?
             .unwrap_or(0) as usize;
+        crate::incidents::recount_days(&mut self.conn, None).map_err(|e| self.err(e))?;
         run.unresolved = decisions
             .into_iter()
             .zip(&applied)
@@ -1419,7 +1425,9 @@ impl Store {
             + 1;
         let (_, saved) = Self::prepare_run(&input, &clustering, at, first_id)?;
         let conn = &mut self.conn;
+        let last_id = first_id + clustering.clusters.len() as i64 - 1;
         let write = (|| -> BResult<()> {
+            let mut days = crate::incidents::remove_rows(conn, &old)?;
             for chunk in old.chunks(500) {
                 let (list, params) = in_list(chunk);
                 conn.execute(
@@ -1439,7 +1447,9 @@ impl Store {
                     &params,
                 )?;
             }
-            insert_clusters(conn, &saved)
+            insert_clusters(conn, &saved)?;
+            days.extend(crate::incidents::write_rows(conn, first_id, last_id)?);
+            crate::incidents::recount_days(conn, Some(&days))
         })();
         write.map_err(|e| self.err(e))?;
         Ok(clustering.clusters.len())
