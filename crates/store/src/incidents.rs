@@ -19,13 +19,22 @@
 //!   CLI's `ingest` and `import-acled` once after their batches): every event but the
 //!   rejected ones with every decision, a period of dates at a time (`clusters`), so its
 //!   memory is bounded by the largest period, not the dataset.
-//! - The view `incidents` (migration 7) presents each cluster as an event row: its lead
-//!   event's record with the canonical fields written over it (date, place, type, the lowest
-//!   credible counts), `status` `published` when the incident is, `source` naming the
-//!   channels its reports came through (never a reporter), `report` blank (a report's name
-//!   can be a local path), notes from the member that tells the incident as the canonical
-//!   fields do. Its id is the lead event's id; any member's id finds it ([`Store::incident`]).
-//!   The filter layer applies to it unchanged, since its columns are the events table's.
+//! - The table `incidents` (migration 14; a view computed per row before it) holds each
+//!   cluster as an event row: its lead event's record with the canonical fields written
+//!   over it (date, place, type, the lowest credible counts), `status` `published` when the
+//!   incident is, `source` naming the channels its reports came through (never a reporter),
+//!   `report` blank (a report's name can be a local path), notes from the member that tells
+//!   the incident as the canonical fields do, then the incident's own columns. Its id is the
+//!   lead event's id; any member's id finds it ([`Store::incident`]). Its rows are written
+//!   from the clusters and the events ([`incident_select`]) in the transaction that stores
+//!   the clusters (the whole run, a neighbourhood's re-grouping), and every change an
+//!   incident row shows (status, edits, merges, decisions, grades) re-groups its events, so
+//!   the rows never lag. Indexed for the public list in its order (status, date, id), for
+//!   analysts' lists, provinces and types; the filter layer applies to it unchanged, since
+//!   its columns are the events table's, and search finds an incident by its lead event's
+//!   public text (`event_search`, keyed by the same id).
+//! - `incident_days`: published incidents and their fatalities per day, recounted for the
+//!   days a write touched: the public timeline of a period reads it instead of counting.
 
 use crate::conn::{BResult, BackendError, Conn, Dialect, Row, Value};
 use crate::filter::{self, Page, Sql};
@@ -117,10 +126,16 @@ const INCIDENT_EXTRA: [&str; 9] = [
 /// ones for the timeline. Written with the clusters, in their transaction; the next open
 /// rebuilds both (a whole run, as after migration 7).
 pub(crate) fn table_ddl(d: Dialect) -> String {
+    // SQLite: the id is the rowid, so an export by id reads the table in storage order and
+    // a lookup by id is one search.
+    let id = match d {
+        Dialect::Sqlite => "INTEGER PRIMARY KEY",
+        Dialect::Postgres => "BIGINT PRIMARY KEY",
+    };
     d.ddl(
-        r#"DROP VIEW incidents;
+        &r#"DROP VIEW incidents;
 CREATE TABLE incidents (
-    id BIGINT PRIMARY KEY,
+    id {incident_id},
     report_id BIGINT,
     status TEXT NOT NULL,
     edited BIGINT NOT NULL,
@@ -173,6 +188,8 @@ CREATE TABLE incidents (
     notes_counts_agree BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX incidents_cluster ON incidents (cluster_id);
+-- Analysts' search finds an incident by its lead event's report too.
+CREATE INDEX incidents_report ON incidents (report_id);
 -- The public list, its keyset pages and date ranges, in listing order; the coordinates in
 -- the index so a bbox is checked there.
 CREATE INDEX incidents_list ON incidents (status, event_date, id, longitude, latitude);
@@ -191,7 +208,8 @@ CREATE TABLE incident_days (
 DELETE FROM cluster_members;
 DELETE FROM clusters;
 DELETE FROM cluster_runs;
-"#,
+"#
+        .replace("{incident_id}", id),
     )
 }
 
