@@ -255,7 +255,7 @@ pub(crate) fn where_clause(
 }
 
 /// Appends ` WHERE …` (or nothing) selecting the rows of `f` from `table e`: `events`, or
-/// the `incidents` view, whose columns are the events table's.
+/// the `incidents` table, whose columns are the events table's.
 pub(crate) fn where_clause_on(
     sql: &mut Sql,
     d: Dialect,
@@ -362,7 +362,7 @@ pub(crate) fn admin1_spellings(name: &str) -> Vec<String> {
 }
 
 /// Appends the page's order and, when it has one, its LIMIT and OFFSET: the same for every
-/// listing of rows shaped like events (`events e`, the `incidents` view).
+/// listing of rows shaped like events (`events e`, the `incidents` table).
 pub(crate) fn order_and_page(sql: &mut Sql, page: &Page) {
     sql.text.push_str(match page.order {
         Order::Date => " ORDER BY e.event_date, e.id",

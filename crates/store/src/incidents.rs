@@ -564,7 +564,7 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// The WHERE clause of a query of the `incidents` view for `filter` (and a page's
+    /// The WHERE clause of a query of the `incidents` table for `filter` (and a page's
     /// `after`), with the look at how common the search phrase is that it needs.
     fn where_incidents(
         &mut self,
