@@ -1150,7 +1150,6 @@ impl Store {
         self.conn
             .execute("DELETE FROM cluster_members", &[])
             .and_then(|_| self.conn.execute("DELETE FROM clusters", &[]))
-            .and_then(|_| self.conn.execute("DELETE FROM incidents", &[]))
             .map_err(|e| self.err(e))?;
         let decisions = self.decisions()?;
         let mut run = ClusterRun {
@@ -1171,11 +1170,8 @@ impl Store {
                 *a |= !unresolved.contains(&d);
             }
             let (part, saved) = Self::prepare_run(&input, &clustering, at, next_id)?;
-            let first = next_id;
             next_id += part.clusters as i64;
-            insert_clusters(&mut self.conn, &saved)
-                .and_then(|_| crate::incidents::insert_rows(&mut self.conn, first, next_id - 1))
-                .map_err(|e| self.err(e))?;
+            insert_clusters(&mut self.conn, &saved).map_err(|e| self.err(e))?;
             run.events += part.events;
             run.sources += part.sources;
             run.clusters += part.clusters;
@@ -1193,7 +1189,7 @@ impl Store {
             )
             .map_err(|e| self.err(e))?
             .unwrap_or(0) as usize;
-        crate::incidents::recount_days(&mut self.conn, None).map_err(|e| self.err(e))?;
+        crate::incidents::rewrite_all(&mut self.conn).map_err(|e| self.err(e))?;
         run.unresolved = decisions
             .into_iter()
             .zip(&applied)
