@@ -573,9 +573,12 @@ both! {
     }
 }
 
+/// A day: its date, incidents and fatalities.
+type Day = (String, u64, u64);
+
 /// The public timeline's days (the maintained summary) and the same days counted over the
 /// public incident rows, for one period.
-fn timeline_and_rows(store: &mut Store) -> (Vec<(String, u64, u64)>, Vec<(String, u64, u64)>) {
+fn timeline_and_rows(store: &mut Store) -> (Vec<Day>, Vec<Day>) {
     let filter = Filter {
         from: NaiveDate::from_ymd_opt(2022, 9, 1),
         to: NaiveDate::from_ymd_opt(2022, 11, 30),
