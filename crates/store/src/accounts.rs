@@ -823,7 +823,9 @@ impl Store {
                 Some(state(&gone_event, Status::Rejected)),
             )?;
             Ok(())
-        })
+        })?;
+        // The incidents show the merged event and lose the rejected one at once.
+        self.corroborate_after(&[into, from], at)
     }
 
     // ---- places -----------------------------------------------------------------------

@@ -231,7 +231,11 @@ impl Store {
                 for sql in &sqls {
                     conn.execute(sql, &range)?;
                 }
-                Ok(())
+                crate::incidents::insert_rows(
+                    conn,
+                    base + i64::try_from(lo).unwrap_or(i64::MAX),
+                    base + i64::try_from(hi).unwrap_or(i64::MAX),
+                )
             })?;
             done = hi;
             progress(done);
@@ -242,7 +246,7 @@ impl Store {
                  VALUES ('2027-01-01T00:00:00Z', $1, $1, '[]')",
                 &[i64::try_from(done).unwrap_or(i64::MAX).into()],
             )?;
-            Ok(())
+            crate::incidents::recount_days(conn, None)
         })?;
         if d == Dialect::Postgres {
             // Generated ids bypassed the sequences: move them past.

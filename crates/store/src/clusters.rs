@@ -652,6 +652,7 @@ fn store_run(conn: &mut Conn, run: &ClusterRun, saved: &SavedRun) -> BResult<()>
     conn.execute("DELETE FROM cluster_members", &[])?;
     conn.execute("DELETE FROM clusters", &[])?;
     insert_clusters(conn, saved)?;
+    crate::incidents::rewrite_all(conn)?;
     conn.execute(
         "INSERT INTO cluster_runs (ran_at, events, clusters, unresolved) VALUES ($1, $2, $3, $4)",
         &[
@@ -1188,6 +1189,7 @@ impl Store {
             )
             .map_err(|e| self.err(e))?
             .unwrap_or(0) as usize;
+        crate::incidents::rewrite_all(&mut self.conn).map_err(|e| self.err(e))?;
         run.unresolved = decisions
             .into_iter()
             .zip(&applied)
@@ -1419,7 +1421,9 @@ impl Store {
             + 1;
         let (_, saved) = Self::prepare_run(&input, &clustering, at, first_id)?;
         let conn = &mut self.conn;
+        let last_id = first_id + clustering.clusters.len() as i64 - 1;
         let write = (|| -> BResult<()> {
+            let mut days = crate::incidents::remove_rows(conn, &old)?;
             for chunk in old.chunks(500) {
                 let (list, params) = in_list(chunk);
                 conn.execute(
@@ -1439,7 +1443,9 @@ impl Store {
                     &params,
                 )?;
             }
-            insert_clusters(conn, &saved)
+            insert_clusters(conn, &saved)?;
+            days.extend(crate::incidents::write_rows(conn, first_id, last_id)?);
+            crate::incidents::recount_days(conn, Some(&days))
         })();
         write.map_err(|e| self.err(e))?;
         Ok(clustering.clusters.len())

@@ -19,15 +19,24 @@
 //!   CLI's `ingest` and `import-acled` once after their batches): every event but the
 //!   rejected ones with every decision, a period of dates at a time (`clusters`), so its
 //!   memory is bounded by the largest period, not the dataset.
-//! - The view `incidents` (migration 7) presents each cluster as an event row: its lead
-//!   event's record with the canonical fields written over it (date, place, type, the lowest
-//!   credible counts), `status` `published` when the incident is, `source` naming the
-//!   channels its reports came through (never a reporter), `report` blank (a report's name
-//!   can be a local path), notes from the member that tells the incident as the canonical
-//!   fields do. Its id is the lead event's id; any member's id finds it ([`Store::incident`]).
-//!   The filter layer applies to it unchanged, since its columns are the events table's.
+//! - The table `incidents` (migration 14; a view computed per row before it) holds each
+//!   cluster as an event row: its lead event's record with the canonical fields written
+//!   over it (date, place, type, the lowest credible counts), `status` `published` when the
+//!   incident is, `source` naming the channels its reports came through (never a reporter),
+//!   `report` blank (a report's name can be a local path), notes from the member that tells
+//!   the incident as the canonical fields do, then the incident's own columns. Its id is the
+//!   lead event's id; any member's id finds it ([`Store::incident`]). Its rows are written
+//!   from the clusters and the events ([`incident_select`]) in the transaction that stores
+//!   the clusters (the whole run, a neighbourhood's re-grouping), and every change an
+//!   incident row shows (status, edits, merges, decisions, grades) re-groups its events, so
+//!   the rows never lag. Indexed for the public list in its order (status, date, id), for
+//!   analysts' lists, provinces and types; the filter layer applies to it unchanged, since
+//!   its columns are the events table's, and search finds an incident by its lead event's
+//!   public text (`event_search`, keyed by the same id).
+//! - `incident_days`: published incidents and their fatalities per day, recounted for the
+//!   days a write touched: the public timeline of a period reads it instead of counting.
 
-use crate::conn::{BackendError, Dialect, Row};
+use crate::conn::{BResult, BackendError, Conn, Dialect, Row, Value};
 use crate::filter::{self, Page, Sql};
 use crate::{Error, Filter, NewReport, Result, Stop, Store, StoredEvent};
 use chrono::{DateTime, Utc};
@@ -52,8 +61,18 @@ DELETE FROM cluster_runs;
     sql
 }
 
-/// `CREATE VIEW incidents`: the events table's columns, in its order, then the incident's.
+/// `CREATE VIEW incidents` (migration 7; migration 14 replaces it by the table).
 fn view() -> String {
+    let shipped = incident_select().replace("+c.lead_event_id", "c.lead_event_id");
+    format!("CREATE VIEW incidents AS {shipped};\n")
+}
+
+/// What an incident row shows, computed from its cluster and the events: the events table's
+/// columns, in its order, then the incident's, selected `FROM clusters c JOIN events e`.
+/// Migration 7's view was this query; since migration 14 it fills the `incidents` table.
+/// The `+` keeps SQLite from reading every event to find its cluster through
+/// `clusters_lead`: the clusters lead, each event found by its key.
+fn incident_select() -> String {
     let column = |c: &str| -> String {
         let over = match c {
             "status" => "CASE WHEN c.published = 1 THEN 'published' ELSE e.status END",
@@ -80,15 +99,227 @@ fn view() -> String {
         .map(|c| column(c))
         .collect();
     format!(
-        "CREATE VIEW incidents AS SELECT {},
+        "SELECT {},
             c.source_count AS source_count, c.grade AS grade, c.members AS members,
             c.id AS cluster_id, c.report_count AS report_count,
             c.graded_by_analyst AS graded_by_analyst, c.conflicts AS conflicts,
             COALESCE(c.notes_event_id, c.lead_event_id) AS notes_event_id,
             c.notes_counts_agree AS notes_counts_agree
-         FROM clusters c JOIN events e ON e.id = c.lead_event_id;\n",
+         FROM clusters c JOIN events e ON e.id = +c.lead_event_id",
         cols.join(",\n    ")
     )
+}
+
+/// The `incidents` table's columns beyond the events table's, in [`incident_select`]'s order.
+const INCIDENT_EXTRA: [&str; 9] = [
+    "source_count",
+    "grade",
+    "members",
+    "cluster_id",
+    "report_count",
+    "graded_by_analyst",
+    "conflicts",
+    "notes_event_id",
+    "notes_counts_agree",
+];
+
+/// Migration 14: the incidents materialised as a table every public view reads through
+/// indexes (the view computed status, date and notes per row, so no filter or order could
+/// use one: 1–5 s a first page at a million events), and per-day counts of the published
+/// ones for the timeline. Written with the clusters, in their transaction; the next open
+/// rebuilds both (a whole run, as after migration 7).
+pub(crate) fn table_ddl(d: Dialect) -> String {
+    // SQLite: the id is the rowid, so an export by id reads the table in storage order and
+    // a lookup by id is one search.
+    let id = match d {
+        Dialect::Sqlite => "INTEGER PRIMARY KEY",
+        Dialect::Postgres => "BIGINT PRIMARY KEY",
+    };
+    d.ddl(
+        &r#"DROP VIEW incidents;
+CREATE TABLE incidents (
+    id {incident_id},
+    report_id BIGINT,
+    status TEXT NOT NULL,
+    edited BIGINT NOT NULL,
+    updated_by TEXT,
+    updated_at TEXT,
+    event_id_cnty TEXT NOT NULL,
+    event_date TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    time_precision BIGINT NOT NULL,
+    disorder_type TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    sub_event_type TEXT NOT NULL,
+    actor1 TEXT NOT NULL,
+    assoc_actor_1 TEXT NOT NULL,
+    inter1 TEXT NOT NULL,
+    actor2 TEXT NOT NULL,
+    assoc_actor_2 TEXT NOT NULL,
+    inter2 TEXT NOT NULL,
+    interaction TEXT NOT NULL,
+    civilian_targeting TEXT NOT NULL,
+    iso BIGINT NOT NULL,
+    region TEXT NOT NULL,
+    country TEXT NOT NULL,
+    admin1 TEXT NOT NULL,
+    admin2 TEXT NOT NULL,
+    admin3 TEXT NOT NULL,
+    location TEXT NOT NULL,
+    latitude {real} NOT NULL,
+    longitude {real} NOT NULL,
+    geo_precision BIGINT NOT NULL,
+    source TEXT NOT NULL,
+    source_scale TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    fatalities BIGINT NOT NULL,
+    tags TEXT NOT NULL,
+    "timestamp" BIGINT NOT NULL,
+    report TEXT NOT NULL,
+    injuries BIGINT,
+    arrests BIGINT,
+    evidence TEXT NOT NULL,
+    confidence {real} NOT NULL,
+    source_count BIGINT NOT NULL,
+    grade TEXT NOT NULL,
+    members TEXT NOT NULL,
+    cluster_id BIGINT NOT NULL,
+    report_count BIGINT NOT NULL,
+    graded_by_analyst BIGINT NOT NULL,
+    conflicts TEXT NOT NULL,
+    notes_event_id BIGINT NOT NULL,
+    notes_counts_agree BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX incidents_cluster ON incidents (cluster_id);
+-- Analysts' search finds an incident by its lead event's report too.
+CREATE INDEX incidents_report ON incidents (report_id);
+-- The public list, its keyset pages and date ranges, in listing order; the coordinates in
+-- the index so a bbox is checked there.
+CREATE INDEX incidents_list ON incidents (status, event_date, id, longitude, latitude);
+-- Analysts' lists of every status.
+CREATE INDEX incidents_date ON incidents (event_date, id);
+CREATE INDEX incidents_admin1 ON incidents (lower(admin1), event_date, id);
+CREATE INDEX incidents_type ON incidents (lower(event_type));
+CREATE INDEX incidents_sub_type ON incidents (lower(sub_event_type));
+-- Published incidents and their fatalities per day: the timeline without a scan.
+CREATE TABLE incident_days (
+    day TEXT PRIMARY KEY,
+    incidents BIGINT NOT NULL,
+    fatalities BIGINT NOT NULL
+);
+-- Derived data: the next open rebuilds the clusters and, with them, this table.
+DELETE FROM cluster_members;
+DELETE FROM clusters;
+DELETE FROM cluster_runs;
+"#
+        .replace("{incident_id}", id),
+    )
+}
+
+/// Writes the incident rows of the clusters numbered `from..=to` (just stored, in the
+/// caller's transaction) and returns the days they put published incidents on.
+pub(crate) fn write_rows(conn: &mut Conn, from: i64, to: i64) -> BResult<Vec<String>> {
+    insert_rows(conn, from, to)?;
+    published_days(
+        conn,
+        "SELECT DISTINCT event_date FROM incidents
+         WHERE cluster_id >= $1 AND cluster_id <= $2 AND status = 'published'",
+        &[from.into(), to.into()],
+    )
+}
+
+/// Writes the incident rows of the clusters numbered `from..=to`.
+pub(crate) fn insert_rows(conn: &mut Conn, from: i64, to: i64) -> BResult<()> {
+    let cols: Vec<&str> = crate::EVENT_META
+        .iter()
+        .chain(crate::EVENT_COLUMNS.iter())
+        .chain(INCIDENT_EXTRA.iter())
+        .copied()
+        .collect();
+    let sql = format!(
+        "INSERT INTO incidents ({}) {} WHERE c.id >= $1 AND c.id <= $2",
+        cols.join(", "),
+        incident_select()
+    );
+    conn.execute(&sql, &[from.into(), to.into()])?;
+    Ok(())
+}
+
+/// Removes the incident rows of clusters `ids` (about to be replaced) and returns the days
+/// they had published incidents on.
+pub(crate) fn remove_rows(conn: &mut Conn, ids: &[i64]) -> BResult<Vec<String>> {
+    let mut days = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut sql = Sql::new("");
+        let list: Vec<String> = chunk.iter().map(|&id| sql.bind(id)).collect();
+        let list = list.join(", ");
+        days.extend(published_days(
+            conn,
+            &format!(
+                "SELECT DISTINCT event_date FROM incidents
+                 WHERE cluster_id IN ({list}) AND status = 'published'"
+            ),
+            &sql.params,
+        )?);
+        conn.execute(
+            &format!("DELETE FROM incidents WHERE cluster_id IN ({list})"),
+            &sql.params,
+        )?;
+    }
+    Ok(days)
+}
+
+fn published_days(conn: &mut Conn, sql: &str, params: &[Value]) -> BResult<Vec<String>> {
+    conn.query_all(sql, params, |r| r.req_text(0))
+}
+
+/// Recounts the per-day summary on `days` (every day when `None`) from the table.
+pub(crate) fn recount_days(conn: &mut Conn, days: Option<&[String]>) -> BResult<()> {
+    let count = "SELECT event_date, COUNT(*), CAST(COALESCE(SUM(fatalities), 0) AS BIGINT)
+         FROM incidents WHERE status = 'published'";
+    let Some(days) = days else {
+        conn.execute("DELETE FROM incident_days", &[])?;
+        conn.execute(
+            &format!(
+                "INSERT INTO incident_days (day, incidents, fatalities) {count} GROUP BY event_date"
+            ),
+            &[],
+        )?;
+        return Ok(());
+    };
+    let mut days = days.to_vec();
+    days.sort_unstable();
+    days.dedup();
+    for chunk in days.chunks(500) {
+        let mut sql = Sql::new("");
+        let list: Vec<String> = chunk.iter().map(|d| sql.bind(d.as_str())).collect();
+        let list = list.join(", ");
+        conn.execute(
+            &format!("DELETE FROM incident_days WHERE day IN ({list})"),
+            &sql.params,
+        )?;
+        conn.execute(
+            &format!(
+                "INSERT INTO incident_days (day, incidents, fatalities)
+                 {count} AND event_date IN ({list}) GROUP BY event_date"
+            ),
+            &sql.params,
+        )?;
+    }
+    Ok(())
+}
+
+/// Replaces every incident row and the per-day summary after a whole run stored its
+/// clusters, in its transaction.
+pub(crate) fn rewrite_all(conn: &mut Conn) -> BResult<()> {
+    conn.execute("DELETE FROM incidents", &[])?;
+    let top = conn
+        .query_one("SELECT COALESCE(MAX(id), 0) FROM clusters", &[], |r| {
+            r.req_int(0)
+        })?
+        .unwrap_or(0);
+    insert_rows(conn, i64::MIN, top)?;
+    recount_days(conn, None)
 }
 
 /// One day of [`Store::incident_days`].
@@ -291,6 +522,40 @@ impl Store {
     /// handing each row over.
     pub fn incident_days(&mut self, filter: &Filter) -> Result<Vec<DayCount>> {
         filter.validate()?;
+        let read = |r: &dyn Row| {
+            Ok(DayCount {
+                day: r.req_text(0)?,
+                incidents: u64::try_from(r.req_int(1)?).unwrap_or_default(),
+                fatalities: u64::try_from(r.req_int(2)?).unwrap_or_default(),
+            })
+        };
+        // Published incidents of a period, the public timeline: the maintained summary.
+        let dates_only = Filter {
+            from: filter.from,
+            to: filter.to,
+            public: filter.public,
+            status: vec![crate::Status::Published],
+            ..Filter::default()
+        };
+        if *filter == dates_only {
+            let mut sql = Sql::new("SELECT day, incidents, fatalities FROM incident_days");
+            let mut conds = Vec::new();
+            if let Some(from) = filter.from {
+                conds.push(format!("day >= {}", sql.bind(from.to_string())));
+            }
+            if let Some(to) = filter.to {
+                conds.push(format!("day <= {}", sql.bind(to.to_string())));
+            }
+            if !conds.is_empty() {
+                sql.text.push_str(" WHERE ");
+                sql.text.push_str(&conds.join(" AND "));
+            }
+            sql.text.push_str(" ORDER BY day");
+            return self
+                .conn
+                .query_all(&sql.text, &sql.params, read)
+                .map_err(|e| self.err(e));
+        }
         let mut sql = Sql::new(
             "SELECT e.event_date, COUNT(*), CAST(COALESCE(SUM(e.fatalities), 0) AS BIGINT) FROM incidents e",
         );
@@ -298,17 +563,11 @@ impl Store {
         sql.text
             .push_str(" GROUP BY e.event_date ORDER BY e.event_date");
         self.conn
-            .query_all(&sql.text, &sql.params, |r| {
-                Ok(DayCount {
-                    day: r.req_text(0)?,
-                    incidents: u64::try_from(r.req_int(1)?).unwrap_or_default(),
-                    fatalities: u64::try_from(r.req_int(2)?).unwrap_or_default(),
-                })
-            })
+            .query_all(&sql.text, &sql.params, read)
             .map_err(|e| self.err(e))
     }
 
-    /// The WHERE clause of a query of the `incidents` view for `filter` (and a page's
+    /// The WHERE clause of a query of the `incidents` table for `filter` (and a page's
     /// `after`), with the look at how common the search phrase is that it needs.
     fn where_incidents(
         &mut self,
@@ -316,7 +575,7 @@ impl Store {
         filter: &Filter,
         after: Option<(i64, crate::Order)>,
     ) -> Result<()> {
-        let common = self.search_is_common_on(filter, "incidents")?;
+        let common = self.search_is_common(filter)?;
         filter::where_clause_on(sql, self.dialect(), "incidents", filter, after, &[], common);
         Ok(())
     }

@@ -845,7 +845,7 @@ impl Store {
             Location::Postgres(url) => Store::open_postgres(&url)?,
         };
         match schema::migrate(&mut store.conn, version).map_err(|e| store.err(e))? {
-            schema::Outcome::Current if version >= 7 => {
+            schema::Outcome::Current if version >= 14 => {
                 store.corroborate_if_never()?;
                 Ok(store)
             }
@@ -1200,21 +1200,11 @@ impl Store {
     /// filters and the listing order should lead, each candidate event checked against the
     /// phrase, rather than the matches (see `Dialect::search_condition`). One bounded look
     /// into the index decides (a few ms for a common phrase in a million events).
-    fn search_is_common(&mut self, filter: &Filter) -> Result<bool> {
-        self.search_is_common_on(filter, "events")
-    }
-
-    /// [`Store::search_is_common`] for a query of `table` (`events` or the `incidents`
-    /// view); on SQLite the view's answer is never used (see `filter::where_clause_on`), so
-    /// no look is taken.
-    pub(crate) fn search_is_common_on(&mut self, filter: &Filter, table: &str) -> Result<bool> {
+    pub(crate) fn search_is_common(&mut self, filter: &Filter) -> Result<bool> {
         const MANY: i64 = 2000;
         let Some(q) = &filter.search else {
             return Ok(false);
         };
-        if self.dialect() == Dialect::Sqlite && table != "events" {
-            return Ok(false);
-        }
         let d = self.dialect();
         let param = d.search_param(&search_text(q));
         let tables: &[&str] = if filter.public {

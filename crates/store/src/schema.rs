@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 14] = [
+const MIGRATIONS: [Migration; 15] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -114,6 +114,13 @@ const MIGRATIONS: [Migration; 14] = [
         why: "what replicas must agree on to hold the abuse limits together: keyed hashes of \
               clients' recent submissions and logins, and the forms already used",
         ddl: shared_limits,
+        fill: None,
+    },
+    Migration {
+        version: 14,
+        why: "incidents as a table the public views read through indexes (list, province, \
+              type, search), and published incidents per day for the timeline",
+        ddl: crate::incidents::table_ddl,
         fill: None,
     },
     Migration {

@@ -572,3 +572,101 @@ both! {
         assert_eq!(ids(&mut store, unrest_store::Order::Latest), by_date);
     }
 }
+
+/// A day: its date, incidents and fatalities.
+type Day = (String, u64, u64);
+
+/// The public timeline's days (the maintained summary) and the same days counted over the
+/// public incident rows, for one period.
+fn timeline_and_rows(store: &mut Store) -> (Vec<Day>, Vec<Day>) {
+    let filter = Filter {
+        from: NaiveDate::from_ymd_opt(2022, 9, 1),
+        to: NaiveDate::from_ymd_opt(2022, 11, 30),
+        ..Filter::default()
+    }
+    .public();
+    let summary = store
+        .incident_days(&filter)
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.day, d.incidents, d.fatalities))
+        .collect();
+    let mut by_day: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+    store
+        .incident_rows::<unrest_store::Error>(&filter, &Page::default(), |i| {
+            let d = by_day.entry(i.stored.event.event_date.clone()).or_default();
+            d.0 += 1;
+            d.1 += u64::from(i.stored.event.fatalities);
+            Ok(())
+        })
+        .unwrap();
+    (
+        summary,
+        by_day.into_iter().map(|(d, (n, f))| (d, n, f)).collect(),
+    )
+}
+
+both! {
+    fn the_public_timeline_follows_every_change_to_the_incidents(db) {
+        let mut store = db.open();
+        let mut coder = RealCoder::new("a");
+        for (name, text) in [("en.txt", ZAHEDAN_EN), ("narmak.txt", NARMAK), ("fa.txt", ZAHEDAN_FA),
+                             ("m27.txt", MAHABAD_27), ("ekbatan.txt", EKBATAN)] {
+            let new = NewReport {
+                report: Report { id: name.into(), text: text.into(), reference_date: Some("2022-11-30".into()), lang: None },
+                received_at: at(30),
+                channel: "web".into(),
+            };
+            store.receive(&[new], &mut coder, at(30)).unwrap();
+        }
+        let (summary, counted) = timeline_and_rows(&mut store);
+        assert!(summary.is_empty() && counted.is_empty(), "nothing published yet");
+
+        let all: Vec<i64> = all_events(&mut store).iter().map(|e| e.id).collect();
+        store.set_status(&all, &Filter::default(), Status::Published, "maryam", at(30)).unwrap();
+        let (summary, counted) = timeline_and_rows(&mut store);
+        assert_eq!(summary, counted, "after publishing");
+        assert_eq!(summary.iter().map(|d| d.1).sum::<u64>(), 4, "the Zahedan pair is one incident");
+
+        // An analyst's edit of the count shows in the row and the day at once.
+        let m27 = event_of(&mut store, "m27.txt");
+        let mut edited = store.event(m27).unwrap().unwrap().event;
+        edited.fatalities = 5;
+        edited.actor2 = "Edited actor".into();
+        store.edit_event(m27, &edited, "maryam", at(30)).unwrap();
+        let row = store.incident(m27).unwrap().unwrap();
+        assert_eq!((row.stored.event.fatalities, row.stored.event.actor2.as_str()), (5, "Edited actor"));
+        let (summary, counted) = timeline_and_rows(&mut store);
+        assert_eq!(summary, counted, "after an edit");
+
+        // A rejection, and a merge (which rejects the merged event), leave the day at once.
+        let ekbatan = event_of(&mut store, "ekbatan.txt");
+        store.set_status(&[ekbatan], &Filter::default(), Status::Rejected, "maryam", at(30)).unwrap();
+        let (summary, counted) = timeline_and_rows(&mut store);
+        assert_eq!(summary, counted, "after a rejection");
+        assert_eq!(summary.iter().map(|d| d.1).sum::<u64>(), 3);
+        let narmak = event_of(&mut store, "narmak.txt");
+        store.merge_events(m27, narmak, "maryam", at(30)).unwrap();
+        assert!(store.incident(narmak).unwrap().is_none(), "the merged event is in no incident");
+        let (summary, counted) = timeline_and_rows(&mut store);
+        assert_eq!(summary, counted, "after a merge");
+        assert_eq!(summary.iter().map(|d| d.1).sum::<u64>(), 2);
+
+        // The whole run writes the same rows and days.
+        let before = rows(&mut store);
+        store.corroborate(at(30)).unwrap();
+        assert_eq!(rows(&mut store), before);
+        assert_eq!(timeline_and_rows(&mut store).0, summary);
+    }
+
+    fn a_database_from_before_the_incident_table_gets_it_on_opening(db) {
+        let mut old = Store::open_at_version(&db.url, 13).unwrap();
+        ingest(&mut old, &mut RealCoder::new("a"), &[("en.txt", ZAHEDAN_EN), ("fa.txt", ZAHEDAN_FA)]);
+        drop(old);
+        let mut store = db.open();
+        let found = rows(&mut store);
+        assert_eq!(found.len(), 1, "the pair is one incident row");
+        assert_eq!(found[0].corroboration.source_count, 2);
+        assert_eq!(found[0].stored.event.fatalities, 40);
+    }
+}
