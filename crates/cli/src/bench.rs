@@ -236,6 +236,16 @@ fn measure(url: &str, args: &StoreBenchArgs) -> Result<Vec<(String, String)>> {
     Ok(figures)
 }
 
+/// The coder step the benchmarks receive reports through: English rules, a fixed clock.
+fn english_coder(now: chrono::DateTime<Utc>) -> CoderStep {
+    CoderStep {
+        coder: Coder::new(),
+        version: coder_version(),
+        lang: Lang::En,
+        now,
+    }
+}
+
 /// One report received into the dataset as the web form brings it (stored, coded, joined
 /// to its incident or starting one), in Tehran on a day the dataset is crowded on; a few
 /// runs, each a new report (they stay in the dataset, under their own channel).
@@ -244,12 +254,7 @@ fn arrival(store: &mut Store) -> Result<String> {
         .with_ymd_and_hms(2022, 10, 30, 12, 0, 0)
         .single()
         .unwrap_or_default();
-    let mut coder = CoderStep {
-        coder: Coder::new(),
-        version: coder_version(),
-        lang: Lang::En,
-        now,
-    };
+    let mut coder = english_coder(now);
     let mut n = 0u32;
     let times = timed(5, || {
         n += 1;
@@ -283,12 +288,7 @@ fn ingest(url: &str, n: usize) -> Result<Vec<(String, String)>> {
         .with_ymd_and_hms(2023, 1, 1, 0, 0, 0)
         .single()
         .unwrap_or_default();
-    let mut coder = CoderStep {
-        coder: Coder::new(),
-        version: coder_version(),
-        lang: Lang::En,
-        now,
-    };
+    let mut coder = english_coder(now);
     let t = Instant::now();
     for chunk in corpus.chunks(500) {
         let batch: Vec<NewReport> = chunk
