@@ -1,34 +1,12 @@
 //! Gregorian to Solar Hijri dates, for the Persian digest: Iranian readers date events
 //! by the calendar they live in ("4 Aban 1401").
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
-/// The Solar Hijri (year, month 1–12, day) of a Gregorian date.
-///
-/// The arithmetic of the 33-year cycle, exact for the years this project documents
-/// (1300–1500 SH, 1921–2121 CE).
+/// The Solar Hijri (year, month 1–12, day) of a Gregorian date (ICU4X's Persian calendar,
+/// through `unrest-dates`, the converter the coder's Persian notes use too).
 pub fn to_jalali(date: NaiveDate) -> (i32, u32, u32) {
-    const DAYS_BEFORE_MONTH: [i64; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-    let (gy, gm, gd) = (date.year() as i64, date.month() as usize, date.day() as i64);
-    let gy2 = if gm > 2 { gy + 1 } else { gy };
-    let mut days = 355_666 + 365 * gy + (gy2 + 3) / 4 - (gy2 + 99) / 100
-        + (gy2 + 399) / 400
-        + gd
-        + DAYS_BEFORE_MONTH[gm - 1];
-    let mut jy = -1595 + 33 * (days / 12_053);
-    days %= 12_053;
-    jy += 4 * (days / 1461);
-    days %= 1461;
-    if days > 365 {
-        jy += (days - 1) / 365;
-        days = (days - 1) % 365;
-    }
-    let (jm, jd) = if days < 186 {
-        (1 + days / 31, 1 + days % 31)
-    } else {
-        (7 + (days - 186) / 30, 1 + (days - 186) % 30)
-    };
-    (jy as i32, jm as u32, jd as u32)
+    unrest_dates::to_solar_hijri(date)
 }
 
 #[cfg(test)]

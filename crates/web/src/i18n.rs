@@ -146,7 +146,6 @@ site_words! {
     report_text_hint,
     place_optional,
     date_optional,
-    date_hint,
     send,
     thanks_title,
     receipt_intro,

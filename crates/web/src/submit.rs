@@ -58,6 +58,10 @@ pub struct SubmitForm {
     pub text: Option<String>,
     pub place: Option<String>,
     pub date: Option<String>,
+    /// The Solar Hijri picker of Persian pages (year, month, day), read instead of `date`.
+    pub date_jy: Option<String>,
+    pub date_jm: Option<String>,
+    pub date_jd: Option<String>,
     pub lang: Option<String>,
     pub token: Option<String>,
 }
@@ -99,9 +103,7 @@ fn submit_form(state: &Shared, lang: Lang, f: &SubmitForm, errors: &[&str]) -> M
                     label { (t.place_optional)
                         input type="text" name="place" maxlength=(MAX_PLACE_CHARS) dir="auto" value=[f.place.as_deref()];
                     }
-                    label { (t.date_optional)
-                        input type="date" name="date" placeholder=(t.date_hint) value=[f.date.as_deref()];
-                    }
+                    (crate::workspace::date_filter(lang, t.date_optional, "date", f.date.as_deref()))
                 }
                 label for="photo" { (t.photos_optional) }
                 small { (t.photos_hint) }
@@ -178,7 +180,10 @@ async fn submit(
     headers: HeaderMap,
     body: SubmitBody,
 ) -> Result<Response, AppError> {
-    let SubmitBody { form: f, photos } = body;
+    let SubmitBody {
+        form: mut f,
+        photos,
+    } = body;
     let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
     let t = lang.tr();
     let now = Utc::now();
@@ -216,6 +221,15 @@ async fn submit(
         .filter(|p| !p.is_empty())
         .map(|p| p.chars().take(MAX_PLACE_CHARS).collect::<String>())
         .map(|p| p.replace(['\r', '\n'], " "));
+    // A day picked in the Solar Hijri calendar is stored as its Gregorian day.
+    match crate::workspace::jalali_day(&f.date_jy, &f.date_jm, &f.date_jd) {
+        Ok(Some(day)) => f.date = Some(day.format("%Y-%m-%d").to_string()),
+        Ok(None) => {}
+        Err(_) => {
+            errors.push(t.bad_date.to_string());
+            f.date = None;
+        }
+    }
     let date = match f.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
         Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {

@@ -110,17 +110,12 @@ pub fn moment(lang: Lang, s: &str) -> String {
     }
 }
 
-/// The Gregorian date of a Solar Hijri one, if it exists.
+/// The Gregorian date of a Solar Hijri one, if it exists (years 1300–1500).
 pub fn from_jalali(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1300..=1500).contains(&y) {
+    if !(1300..=1500).contains(&y) {
         return None;
     }
-    // Farvardin 1 falls on 20 or 21 March of year + 621; scan the days around the guess.
-    let start = NaiveDate::from_ymd_opt(y + 621, 3, 19)?;
-    let guess = start + Duration::days(i64::from((m - 1) * 31 - if m > 6 { m - 7 } else { 0 }));
-    (0..40)
-        .map(|k| guess + Duration::days(k))
-        .find(|&g| unrest_digest::to_jalali(g) == (y, m, d))
+    unrest_dates::solar_hijri_date(y, m, d)
 }
 
 /// The first words of a report, with what could identify a reporter removed.
@@ -714,31 +709,37 @@ impl JalaliPeriod {
             ("from", (&self.from_jy, &self.from_jm, &self.from_jd), from),
             ("to", (&self.to_jy, &self.to_jm, &self.to_jd), to),
         ] {
-            fn part(v: &Option<String>) -> Option<&str> {
-                v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-            }
-            match (part(y), part(m), part(d)) {
-                (None, None, None) => {}
-                (Some(y), Some(m), Some(d)) => {
-                    let day = match (y.parse(), m.parse(), d.parse()) {
-                        (Ok(y), Ok(m), Ok(d)) => from_jalali(y, m, d),
-                        _ => None,
-                    };
-                    let day = day.ok_or_else(|| {
-                        AppError::BadRequest(format!(
-                            "{name}: {y}/{m}/{d} is not a day of the Solar Hijri calendar"
-                        ))
-                    })?;
-                    *date = Some(day.format("%Y-%m-%d").to_string());
-                }
-                _ => {
-                    return Err(AppError::BadRequest(format!(
-                        "{name}: a Solar Hijri date needs a day, a month and a year"
-                    )))
-                }
+            if let Some(day) =
+                jalali_day(y, m, d).map_err(|e| AppError::BadRequest(format!("{name}: {e}")))?
+            {
+                *date = Some(day.format("%Y-%m-%d").to_string());
             }
         }
         Ok(())
+    }
+}
+
+/// The day a Solar Hijri picker (year, month and day selects) names: none when it was left
+/// blank, an error naming the problem when it is half filled or names no day.
+pub fn jalali_day(
+    y: &Option<String>,
+    m: &Option<String>,
+    d: &Option<String>,
+) -> Result<Option<NaiveDate>, String> {
+    fn part(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+    match (part(y), part(m), part(d)) {
+        (None, None, None) => Ok(None),
+        (Some(y), Some(m), Some(d)) => {
+            let day = match (y.parse(), m.parse(), d.parse()) {
+                (Ok(y), Ok(m), Ok(d)) => from_jalali(y, m, d),
+                _ => None,
+            };
+            day.map(Some)
+                .ok_or_else(|| format!("{y}/{m}/{d} is not a day of the Solar Hijri calendar"))
+        }
+        _ => Err("a Solar Hijri date needs a day, a month and a year".into()),
     }
 }
 

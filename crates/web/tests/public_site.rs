@@ -275,6 +275,54 @@ both!(
 );
 
 both!(
+    a_persian_reporter_picks_the_day_in_the_solar_hijri_calendar_and_the_gregorian_day_is_kept,
+    |app: App| async move {
+        let (_, form) = app.get_text("/submit?lang=fa").await;
+        assert!(
+            !form.contains("type=\"date\""),
+            "no Gregorian picker: {form}"
+        );
+        assert!(form.contains("name=\"date_jy\""), "{form}");
+        let token = value_of(&form, "token");
+        let text = "صدها نفر در شیراز مقابل دانشگاه تجمع کردند و شعار دادند.";
+        // 31 Aban does not exist (the second half of the year has 30-day months).
+        let pairs = [
+            ("token", token.as_str()),
+            ("lang", "fa"),
+            ("text", text),
+            ("date_jy", "1401"),
+            ("date_jm", "8"),
+            ("date_jd", "31"),
+        ];
+        let r = app.post("/submit", &pairs).await;
+        assert_eq!(
+            r.status().as_u16(),
+            400,
+            "a bad date is named, nothing is stored"
+        );
+        assert!(!r.text().await.unwrap().contains("id=\"receipt\""));
+        let (_, form) = app.get_text("/submit?lang=fa").await;
+        let token = value_of(&form, "token");
+        let pairs = [
+            ("token", token.as_str()),
+            ("lang", "fa"),
+            ("text", text),
+            ("date_jy", "1401"),
+            ("date_jm", "8"),
+            ("date_jd", "23"),
+        ];
+        let r = app.post("/submit", &pairs).await;
+        assert!(
+            r.text().await.unwrap().contains("id=\"receipt\""),
+            "accepted"
+        );
+        publish_all(&app).await;
+        let (_, api) = app.get_json("/api/events").await;
+        assert_eq!(api["events"][0]["event_date"], "2022-11-14", "{api}");
+    }
+);
+
+both!(
     a_persian_visitor_picks_the_period_in_the_solar_hijri_calendar,
     |app: App| async move {
         app.submit_ok("Karaj, 12 November 2022: hundreds of people gathered in the main square and chanted slogans.").await;
