@@ -952,10 +952,15 @@ impl<'a> Doc<'a> {
                         && self.after_location(at)
                 })
         })?;
+        self.capital_at(hit.first, hit.last)
+    }
+
+    /// Tehran as the scene of the words `first..=last` (the capital or one of its institutions).
+    fn capital_at(&self, first: usize, last: usize) -> Option<PlaceMention> {
         let capital = self.gazetteer.lookup("Tehran").first().copied()?;
         Some(PlaceMention {
-            first: hit.first,
-            last: hit.last,
+            first,
+            last,
             candidates: vec![capital],
             role: Role::Scene,
             province_word: false,
@@ -969,15 +974,7 @@ impl<'a> Doc<'a> {
         let (_, hit) = self.hits.iter().enumerate().find(|(h, hit)| {
             hit.has(Cat::Capital) && !self.negated(*h) && self.capital_is_scene(hit.first)
         })?;
-        let capital = self.gazetteer.lookup("Tehran").first().copied()?;
-        Some(PlaceMention {
-            first: hit.first,
-            last: hit.last,
-            candidates: vec![capital],
-            role: Role::Scene,
-            province_word: false,
-            near: false,
-        })
+        self.capital_at(hit.first, hit.last)
     }
 
     /// Capitalised Latin words that no listed name matched but that spell a place's name

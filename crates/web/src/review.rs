@@ -869,6 +869,19 @@ pub struct NearQuery {
     pub lon: Option<String>,
 }
 
+impl NearQuery {
+    /// The point asked about; both coordinates are required.
+    fn point(&self) -> Result<(f64, f64), AppError> {
+        let lat = coord("latitude", &self.lat, 90.0)
+            .map_err(AppError::BadRequest)?
+            .ok_or_else(|| AppError::BadRequest("latitude is required".into()))?;
+        let lon = coord("longitude", &self.lon, 180.0)
+            .map_err(AppError::BadRequest)?
+            .ok_or_else(|| AppError::BadRequest("longitude is required".into()))?;
+        Ok((lat, lon))
+    }
+}
+
 /// The gazetteer's town nearest a point picked on the map, with its province, so that the
 /// picker fills the place and province as well as the coordinates.
 async fn nearest_place(
@@ -876,12 +889,7 @@ async fn nearest_place(
     _analyst: Analyst,
     Query(q): Query<NearQuery>,
 ) -> Result<axum::Json<serde_json::Value>, AppError> {
-    let lat = coord("latitude", &q.lat, 90.0)
-        .map_err(AppError::BadRequest)?
-        .ok_or_else(|| AppError::BadRequest("latitude is required".into()))?;
-    let lon = coord("longitude", &q.lon, 180.0)
-        .map_err(AppError::BadRequest)?
-        .ok_or_else(|| AppError::BadRequest("longitude is required".into()))?;
+    let (lat, lon) = q.point()?;
     let coder = state
         .coder
         .read()
@@ -908,12 +916,7 @@ async fn places_around(
     Query(q): Query<NearQuery>,
     headers: HeaderMap,
 ) -> Result<axum::Json<serde_json::Value>, AppError> {
-    let lat = coord("latitude", &q.lat, 90.0)
-        .map_err(AppError::BadRequest)?
-        .ok_or_else(|| AppError::BadRequest("latitude is required".into()))?;
-    let lon = coord("longitude", &q.lon, 180.0)
-        .map_err(AppError::BadRequest)?
-        .ok_or_else(|| AppError::BadRequest("longitude is required".into()))?;
+    let (lat, lon) = q.point()?;
     let lang = Lang::pick(None, &headers);
     let coder = state
         .coder
