@@ -4,6 +4,7 @@
 #
 #   scripts/bench.sh              # 1M events
 #   scripts/bench.sh 10000000     # 10M (about 10 GB per backend; built once, then reused)
+#   scripts/bench.sh 1000000 --pg-prefix mine   # own PostgreSQL databases (checkouts sharing a server)
 #
 # Datasets stay under target/bench/ and in database unrest_bench_N; remove them when done.
 set -euo pipefail

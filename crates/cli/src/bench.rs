@@ -30,6 +30,10 @@ pub struct StoreBenchArgs {
     /// `none` to measure SQLite only.
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
     pub postgres: String,
+    /// Prefix of the PostgreSQL databases the bench creates (`PREFIX_N`, `PREFIX_ingest`), so
+    /// that several checkouts can measure on one server without sharing a schema.
+    #[arg(long, default_value = "unrest_bench")]
+    pub pg_prefix: String,
     /// Warm runs per figure.
     #[arg(long, default_value_t = 20)]
     pub runs: usize,
@@ -48,6 +52,17 @@ struct Row {
 }
 
 pub fn store(args: StoreBenchArgs) -> Result<ExitCode> {
+    if args.pg_prefix.is_empty()
+        || !args
+            .pg_prefix
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        anyhow::bail!(
+            "--pg-prefix {:?}: use lower-case letters, digits and _ (it names a database)",
+            args.pg_prefix
+        );
+    }
     let mut backends: Vec<(&str, String)> = Vec::new();
     std::fs::create_dir_all(&args.dir).with_context(|| format!("creating {}", args.dir))?;
     backends.push((
@@ -59,7 +74,7 @@ pub fn store(args: StoreBenchArgs) -> Result<ExitCode> {
         ),
     ));
     if args.postgres != "none" {
-        let db = format!("unrest_bench_{}", args.events);
+        let db = format!("{}_{}", args.pg_prefix, args.events);
         ensure_pg_database(&args.postgres, &db)?;
         backends.push(("PostgreSQL", replace_db(&args.postgres, &db)));
     }
@@ -74,10 +89,10 @@ pub fn store(args: StoreBenchArgs) -> Result<ExitCode> {
             }
             p
         } else {
-            let db = "unrest_bench_ingest";
-            drop_pg_database(&args.postgres, db)?;
-            ensure_pg_database(&args.postgres, db)?;
-            replace_db(&args.postgres, db)
+            let db = format!("{}_ingest", args.pg_prefix);
+            drop_pg_database(&args.postgres, &db)?;
+            ensure_pg_database(&args.postgres, &db)?;
+            replace_db(&args.postgres, &db)
         };
         let last = columns.last_mut().expect("pushed");
         last.extend(ingest(&ingest_url, args.ingest)?);
