@@ -10,7 +10,7 @@ scripts/persian_real_gold.jsonl (keyed by source, no texts) and writes the gold 
     scripts/persian_real_set.py \
         --repo ariankarami1999-dev/Telegram=/work/.mirror/ariankarami1999-dev+Telegram/repo \
         --repo thekukuapp/Mr.LuleKesh=/work/.mirror/thekukuapp+Mr.LuleKesh/repo \
-        [--split dev|check|check2|check3|check4|all] [--out target/persian-real.jsonl]
+        [--split dev|check|check2|check3|check4|check5|all] [--out target/persian-real.jsonl]
 
 Two mirror layouts are read: HTML cards (`<div class="tg-post" id="msg-N">`, key = N, date
 in the card's footer in the Solar Hijri calendar) and Markdown blocks (`### 🕒 YYYY-MM-DD |
@@ -21,8 +21,15 @@ posts from five channels, coded before the coder was run on them; tuned on since
 coded before the coder was run on them; tuned on since) or `check4` (75 posts from May–August
 2026, nine channels, drawn at random and by protest words, 62 of them no event in Iran: war and
 foreign news, executions and courts, rallies abroad, sport; coded before any run, scored once
-on the merged coder, not yet tuned on). The Baneh–Marivan road killing is placed at Baneh, the
-first town named, since the scorer matches places by distance.
+on the merged coder, not yet tuned on) or `check5` (80 posts of April–August 2026 from ten
+channel files, drawn at random within a kind and coded blind, before anyone ran a coder on them:
+killings of the January 2026 protests reported months later, coded on the day and at the place
+of the killing; strikes on Iranian towns in the war; armed attacks and clashes in the west and
+in Mashhad; rallies in Iran, a rumoured bazaar strike and its denial; arrests, courts and
+executions; rallies abroad; officials, opinion, foreign news and sport; 27 posts carry an event
+a coder must find, 16 only optional ones, 37 none; held out, scored once by the lead). The
+Baneh–Marivan road killing is placed at Baneh, the first town named, since the scorer matches
+places by distance.
 """
 
 import argparse
@@ -79,7 +86,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repo", action="append", default=[], help="OWNER/NAME=GIT_DIR")
     ap.add_argument("--gold", default=str(HERE / "persian_real_gold.jsonl"))
-    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "all"], default="all")
+    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "all"], default="all")
     ap.add_argument("--out", default="target/persian-real.jsonl")
     a = ap.parse_args()
     dirs = dict(r.split("=", 1) for r in a.repo)
