@@ -604,6 +604,26 @@ impl Near {
     }
 }
 
+/// What one neighbourhood search asked: which of [`Store::near`]'s two searches, its days,
+/// and the place it was asked about (every parameter of the search).
+#[derive(PartialEq, Eq, Hash)]
+struct NearbyKey {
+    which: usize,
+    from: i32,
+    to: i32,
+    latitude: u64,
+    longitude: u64,
+    location: String,
+    admin1: String,
+    wide: bool,
+}
+
+/// The rows of the neighbourhood searches made during one corroboration, by what each asked.
+#[derive(Default)]
+struct NearbyCache {
+    rows: HashMap<NearbyKey, Vec<Near>>,
+}
+
 fn decision_from_row(r: &dyn Row) -> std::result::Result<StoredDecision, String> {
     let json = r.req_text(3)?;
     Ok(StoredDecision {
@@ -1381,6 +1401,7 @@ impl Store {
         let mut set: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
         let mut seen_reports: std::collections::HashSet<String> = Default::default();
         let mut frontier: Vec<i64> = seeds.to_vec();
+        let mut nearby = NearbyCache::default();
         while !frontier.is_empty() {
             frontier.retain(|id| set.insert(*id));
             if frontier.is_empty() {
@@ -1400,11 +1421,7 @@ impl Store {
                         }
                     }
                 }
-                frontier.extend(
-                    self.near(&n, &params)?
-                        .into_iter()
-                        .filter(|id| !set.contains(id)),
-                );
+                frontier.extend(self.near(&n, &params, &set, &mut nearby)?);
             }
         }
         let ids: Vec<i64> = set.into_iter().collect();
@@ -1519,10 +1536,18 @@ impl Store {
         Ok(out)
     }
 
-    /// The clustered events that may interact with `n`: found by date (through
-    /// `events_date`, and `events_month` for month-wide dates) and place, then checked with
-    /// [`unrest_corroborate::may_interact`].
-    fn near(&mut self, n: &Near, params: &Params) -> Result<Vec<i64>> {
+    /// The clustered events not yet in `seen` that may interact with `n`: found by date
+    /// (through `events_date`, and `events_month` for month-wide dates) and place, then
+    /// checked with [`unrest_corroborate::may_interact`]. The rows a search reads are kept in
+    /// `nearby` by what the search asked, so the many events of one place and day in a
+    /// crowded dataset share one search instead of each scanning the same days again.
+    fn near(
+        &mut self,
+        n: &Near,
+        params: &Params,
+        seen: &std::collections::BTreeSet<i64>,
+        nearby: &mut NearbyCache,
+    ) -> Result<Vec<i64>> {
         let Some(date) = n.date else {
             return Ok(Vec::new());
         };
@@ -1554,29 +1579,46 @@ impl Store {
         ];
         let me = n.as_ref();
         let mut out = Vec::new();
-        for (sql, (from, to)) in queries {
-            let rows = self
-                .conn
-                .query_all(
-                    &sql,
-                    &[
-                        day(from).into(),
-                        day(to).into(),
-                        (n.latitude - dlat).into(),
-                        (n.latitude + dlat).into(),
-                        (n.longitude - dlon).into(),
-                        (n.longitude + dlon).into(),
-                        n.location.as_str().into(),
-                        n.admin1.as_str().into(),
-                        i64::from(n.geo_precision).into(),
-                    ],
-                    Near::from_row,
-                )
-                .map_err(|e| self.err(e))?;
+        for (which, (sql, (from, to))) in queries.into_iter().enumerate() {
+            let key = NearbyKey {
+                which,
+                from,
+                to,
+                latitude: n.latitude.to_bits(),
+                longitude: n.longitude.to_bits(),
+                location: n.location.clone(),
+                admin1: n.admin1.clone(),
+                wide: n.geo_precision >= 3,
+            };
+            let rows = match nearby.rows.get(&key) {
+                Some(rows) => rows,
+                None => {
+                    let rows = self
+                        .conn
+                        .query_all(
+                            &sql,
+                            &[
+                                day(from).into(),
+                                day(to).into(),
+                                (n.latitude - dlat).into(),
+                                (n.latitude + dlat).into(),
+                                (n.longitude - dlon).into(),
+                                (n.longitude + dlon).into(),
+                                n.location.as_str().into(),
+                                n.admin1.as_str().into(),
+                                i64::from(n.geo_precision).into(),
+                            ],
+                            Near::from_row,
+                        )
+                        .map_err(|e| self.err(e))?;
+                    nearby.rows.entry(key).or_insert(rows)
+                }
+            };
             out.extend(
                 rows.iter()
                     .filter(|o| {
                         o.status_clustered
+                            && !seen.contains(&o.id)
                             && unrest_corroborate::may_interact(&me, &o.as_ref(), params)
                     })
                     .map(|o| o.id),
