@@ -305,6 +305,9 @@ impl Cat {
             "origin" => Cat::Origin,
             // Where something is sent, not where people gather: read as an origin is.
             "destination" => Cat::Origin,
+            // A call or a plan to protest: what it asks for has not happened; read as a
+            // negation is.
+            "call" => Cat::Negation,
             "location" => Cat::Location,
             "near" => Cat::Near,
             "movement" => Cat::Movement,

@@ -511,3 +511,50 @@ fn staging_a_riot_is_a_riot() {
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(events[0].event_type, "Riots");
 }
+
+#[test]
+fn a_call_or_a_plan_to_protest_is_no_event() {
+    assert!(places("Activists say the people of Arak should take to the streets on Friday.").is_empty());
+    assert!(places("Bus drivers in Tabriz plan to strike next week over unpaid wages.").is_empty());
+    assert!(places("The union has called for a general strike in Ilam on Saturday.").is_empty());
+    // A protest that happened keeps its event when it also calls for more.
+    assert_eq!(
+        places("Bus drivers in Tabriz went on strike on Monday and called for higher pay."),
+        ["Tabriz"]
+    );
+}
+
+#[test]
+fn a_sentence_passed_by_a_court_is_no_protest() {
+    assert!(places(
+        "A court in Qazvin has sentenced three protesters to ten years in prison, a rights group said."
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_rally_abroad_is_no_event_in_iran() {
+    assert!(places(
+        "Thousands of Iranians marched in Berlin on Saturday. Speakers named the young men killed in Mahabad."
+    )
+    .is_empty());
+}
+
+#[test]
+fn arrests_told_as_dragging_into_vans_are_counted() {
+    let events = code(
+        "Students gathered outside the university in Rasht on Sunday. Plain-clothes agents dragged at least 6 of them into vans.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].arrests, Some(6), "{events:#?}");
+    assert_eq!(events[0].sub_event_type, "Protest with intervention");
+}
+
+#[test]
+fn a_running_tally_is_not_the_events_count() {
+    let events = code(
+        "Security forces fired on protesters in Izeh on Friday, killing two. So far 60 people have been killed in the province.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].fatalities, 2, "{events:#?}");
+}
