@@ -169,6 +169,9 @@ pub enum Cat {
     /// A national institution that sits in the capital.
     Capital,
     Since,
+    /// A word of telling ("said", "confirmed"): a date right after it is the day of the
+    /// telling, not of the event ("his family said this week").
+    Speech,
     DayCount,
     Street,
     Person,
@@ -316,6 +319,7 @@ impl Cat {
             "province" => Cat::Province,
             "capital" => Cat::Capital,
             "since" => Cat::Since,
+            "speech" => Cat::Speech,
             "day_count" => Cat::DayCount,
             "street" => Cat::Street,
             "person" => Cat::Person,

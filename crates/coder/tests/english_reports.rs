@@ -558,3 +558,24 @@ fn a_running_tally_is_not_the_events_count() {
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(events[0].fatalities, 2, "{events:#?}");
 }
+
+#[test]
+fn a_killing_told_of_later_is_dated_the_day_it_happened() {
+    let events = code(
+        "Relatives confirmed today that a young man was shot dead by police in Saqqez on May 2.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_date.to_string(), "2021-05-02", "{events:#?}");
+    // With no other date, the day of the telling still dates the event.
+    let events = code("Relatives said on Monday that police shot dead a young man in Saqqez.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_date.to_string(), "2021-05-17", "{events:#?}");
+}
+
+#[test]
+fn a_national_death_toll_with_a_call_to_rise_is_no_event() {
+    assert!(places(
+        "The regime has killed hundreds since the uprising began. The people of Arak and Rasht must rise up now."
+    )
+    .is_empty());
+}
