@@ -848,8 +848,12 @@ fn date_in(doc: &Doc, first: usize, last: usize) -> Option<DateChoice> {
 }
 
 /// "his family said this week", "relatives confirmed today": a date right after a word of
-/// telling is the day the event was told of; another date in reach is the event's.
+/// telling is the day the event was told of; so is a wire dateline's ("TEHRAN, Nov 3
+/// (Wire) -"). Another date in reach is the event's.
 fn day_of_telling(doc: &Doc, first: usize) -> bool {
+    if doc.in_wire_dateline(first) {
+        return true;
+    }
     let floor = first.saturating_sub(3).max(doc.clause_start(first));
     (floor..first).any(|j| doc.hit_at(j).is_some_and(|h| doc.hits[h].has(Cat::Speech)))
 }

@@ -514,7 +514,9 @@ fn staging_a_riot_is_a_riot() {
 
 #[test]
 fn a_call_or_a_plan_to_protest_is_no_event() {
-    assert!(places("Activists say the people of Arak should take to the streets on Friday.").is_empty());
+    assert!(
+        places("Activists say the people of Arak should take to the streets on Friday.").is_empty()
+    );
     assert!(places("Bus drivers in Tabriz plan to strike next week over unpaid wages.").is_empty());
     assert!(places("The union has called for a general strike in Ilam on Saturday.").is_empty());
     // A protest that happened keeps its event when it also calls for more.
@@ -565,11 +567,19 @@ fn a_killing_told_of_later_is_dated_the_day_it_happened() {
         "Relatives confirmed today that a young man was shot dead by police in Saqqez on May 2.",
     );
     assert_eq!(events.len(), 1, "{events:#?}");
-    assert_eq!(events[0].event_date.to_string(), "2021-05-02", "{events:#?}");
+    assert_eq!(
+        events[0].event_date.to_string(),
+        "2021-05-02",
+        "{events:#?}"
+    );
     // With no other date, the day of the telling still dates the event.
     let events = code("Relatives said on Monday that police shot dead a young man in Saqqez.");
     assert_eq!(events.len(), 1, "{events:#?}");
-    assert_eq!(events[0].event_date.to_string(), "2021-05-17", "{events:#?}");
+    assert_eq!(
+        events[0].event_date.to_string(),
+        "2021-05-17",
+        "{events:#?}"
+    );
 }
 
 #[test]
@@ -578,4 +588,23 @@ fn a_national_death_toll_with_a_call_to_rise_is_no_event() {
         "The regime has killed hundreds since the uprising began. The people of Arak and Rasht must rise up now."
     )
     .is_empty());
+}
+
+#[test]
+fn a_wire_dateline_is_the_reporters_seat_not_the_venue() {
+    let events = code("TABRIZ, May 18 (Wire) - Hundreds of nurses at a hospital in Urmia staged a sit-in on Monday over unpaid overtime, a union said.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].location, "Urmia");
+    // The dateline's day is the report's; the body's day is the event's.
+    assert_eq!(events[0].event_date, "2021-05-17");
+    // With no other place named, the dateline's town is the venue.
+    assert_eq!(
+        places("TABRIZ, May 18 (Wire) - Hundreds of nurses staged a sit-in outside the governor's office on Tuesday."),
+        ["Tabriz"]
+    );
+    // A heading in a field report keeps its town.
+    assert_eq!(
+        places("Rasht, 18 May: Hundreds of nurses staged a sit-in outside the hospital."),
+        ["Rasht"]
+    );
 }
