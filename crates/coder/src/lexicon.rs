@@ -311,6 +311,7 @@ impl Cat {
             // A call or a plan to protest: what it asks for has not happened; read as a
             // negation is.
             "call" => Cat::Negation,
+            "call_after" => Cat::NegationAfter,
             "location" => Cat::Location,
             "near" => Cat::Near,
             "movement" => Cat::Movement,

@@ -608,3 +608,32 @@ fn a_wire_dateline_is_the_reporters_seat_not_the_venue() {
         ["Rasht"]
     );
 }
+
+#[test]
+fn a_protest_scheduled_or_planned_is_no_event() {
+    assert!(
+        places("A rally is scheduled for Saturday in front of the governor's office in Yazd.")
+            .is_empty()
+    );
+    assert!(
+        places("Truckers in Bandar Abbas are planning a nationwide strike from next Monday.")
+            .is_empty()
+    );
+}
+
+#[test]
+fn an_execution_for_a_role_in_the_protests_is_no_protest() {
+    assert!(places(
+        "A young man was executed in Qazvin prison on Thursday for his role in the protests."
+    )
+    .is_empty());
+}
+
+#[test]
+fn students_taken_away_by_agents_are_arrests() {
+    let events = code(
+        "Plain-clothes agents took away three students outside the university in Tabriz on Monday.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].arrests, Some(3), "{events:#?}");
+}
