@@ -303,6 +303,28 @@ impl<'a> Doc<'a> {
         &self.original[s..e]
     }
 
+    /// A place in capitals opening the report, then a comma and a date: a wire dateline
+    /// ("TEHRAN, Nov 3 (Wire) -"), not a heading written as "Rasht, 8 October:".
+    fn is_wire_dateline(&self, m: &PlaceMention) -> bool {
+        m.role == Role::Scene && self.dateline_shape(m)
+    }
+
+    /// Whether the date at token `first` is a wire dateline's: the day of the report.
+    pub fn in_wire_dateline(&self, first: usize) -> bool {
+        self.places
+            .first()
+            .is_some_and(|m| m.last == first && self.dateline_shape(m))
+    }
+
+    fn dateline_shape(&self, m: &PlaceMention) -> bool {
+        let name = self.original_words(m.first, m.last);
+        m.first == 0
+            && self.tokens.get(m.last).is_some_and(|t| t.sep == Sep::Comma)
+            && self.date_of.get(m.last).copied().unwrap_or(false)
+            && name.chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && !name.chars().any(char::is_lowercase)
+    }
+
     /// The first token of the clause token `i` stands in.
     pub fn clause_start(&self, i: usize) -> usize {
         self.clause_of.get(i).map_or(i, |&j| j as usize)
@@ -664,6 +686,14 @@ impl<'a> Doc<'a> {
         out.sort_by_key(|m| m.first);
         let mut out = self.keep_placed(out);
         self.drop_parts_named_before_their_city(&mut out);
+        // "TEHRAN, Nov 3 (Wire) - … workers at the Abadan refinery walked off the job": a
+        // wire dateline is the reporter's seat; the event is there only when the report
+        // names no other place.
+        if out.first().is_some_and(|m| self.is_wire_dateline(m))
+            && out[1..].iter().any(|m| m.role != Role::Origin)
+        {
+            out[0].role = Role::Origin;
+        }
         // "Investors of Arman Alborz institute gathered in front of the parliament": the
         // capital's institution after a location word is the venue; a name with no
         // location word before it is then an organisation's.

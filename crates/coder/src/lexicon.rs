@@ -169,6 +169,9 @@ pub enum Cat {
     /// A national institution that sits in the capital.
     Capital,
     Since,
+    /// A word of telling ("said", "confirmed"): a date right after it is the day of the
+    /// telling, not of the event ("his family said this week").
+    Speech,
     DayCount,
     Street,
     Person,
@@ -305,6 +308,10 @@ impl Cat {
             "origin" => Cat::Origin,
             // Where something is sent, not where people gather: read as an origin is.
             "destination" => Cat::Origin,
+            // A call or a plan to protest: what it asks for has not happened; read as a
+            // negation is.
+            "call" => Cat::Negation,
+            "call_after" => Cat::NegationAfter,
             "location" => Cat::Location,
             "near" => Cat::Near,
             "movement" => Cat::Movement,
@@ -313,6 +320,7 @@ impl Cat {
             "province" => Cat::Province,
             "capital" => Cat::Capital,
             "since" => Cat::Since,
+            "speech" => Cat::Speech,
             "day_count" => Cat::DayCount,
             "street" => Cat::Street,
             "person" => Cat::Person,

@@ -831,10 +831,31 @@ fn is_capital_namesake(doc: &Doc, p: &unrest_gazetteer::Place) -> bool {
 /// The first usable date of tokens `first..last`. A date told of background protests
 /// ("در جریان اعتراضات سراسری در دی ماه") dates no other sentence's event.
 fn date_in(doc: &Doc, first: usize, last: usize) -> Option<DateChoice> {
+    let usable = |d: &&crate::analysis::DateAt| {
+        !date_of_earlier_event(doc, d.first)
+            && !of_background(doc, d.first)
+            && !names_protests(doc, d)
+    };
     doc.dates_within(first, last)
-        .filter(|d| !date_of_earlier_event(doc, d.first) && !of_background(doc, d.first))
-        .filter(|d| !names_protests(doc, d))
+        .filter(usable)
+        .filter(|d| !day_of_telling(doc, d.first))
         .find_map(|d| choose_date(doc, d))
+        .or_else(|| {
+            doc.dates_within(first, last)
+                .filter(usable)
+                .find_map(|d| choose_date(doc, d))
+        })
+}
+
+/// "his family said this week", "relatives confirmed today": a date right after a word of
+/// telling is the day the event was told of; so is a wire dateline's ("TEHRAN, Nov 3
+/// (Wire) -"). Another date in reach is the event's.
+fn day_of_telling(doc: &Doc, first: usize) -> bool {
+    if doc.in_wire_dateline(first) {
+        return true;
+    }
+    let floor = first.saturating_sub(3).max(doc.clause_start(first));
+    (floor..first).any(|j| doc.hit_at(j).is_some_and(|h| doc.hits[h].has(Cat::Speech)))
 }
 
 /// "اعتراضات خرداد ۱۳۸۸", "اعتراضات دی ماه": a month right after a protest word names a
@@ -918,10 +939,19 @@ fn sentence_date(doc: &Doc, first: usize, last: usize, anywhere: bool) -> Option
     } else {
         (first + 4).min(last)
     };
+    let usable = |d: &&crate::analysis::DateAt| {
+        d.first < limit && !date_of_earlier_event(doc, d.first) && !names_protests(doc, d)
+    };
+    // The day of the telling only when the sentence names no other.
     doc.dates_within(first, last)
-        .filter(|d| d.first < limit)
-        .filter(|d| !date_of_earlier_event(doc, d.first) && !names_protests(doc, d))
+        .filter(usable)
+        .filter(|d| !day_of_telling(doc, d.first))
         .find_map(|d| choose_date(doc, d))
+        .or_else(|| {
+            doc.dates_within(first, last)
+                .filter(usable)
+                .find_map(|d| choose_date(doc, d))
+        })
 }
 
 /// "a man killed on 3 October", "the funeral … held on Friday": a date right after a

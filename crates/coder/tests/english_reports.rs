@@ -511,3 +511,129 @@ fn staging_a_riot_is_a_riot() {
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(events[0].event_type, "Riots");
 }
+
+#[test]
+fn a_call_or_a_plan_to_protest_is_no_event() {
+    assert!(
+        places("Activists say the people of Arak should take to the streets on Friday.").is_empty()
+    );
+    assert!(places("Bus drivers in Tabriz plan to strike next week over unpaid wages.").is_empty());
+    assert!(places("The union has called for a general strike in Ilam on Saturday.").is_empty());
+    // A protest that happened keeps its event when it also calls for more.
+    assert_eq!(
+        places("Bus drivers in Tabriz went on strike on Monday and called for higher pay."),
+        ["Tabriz"]
+    );
+}
+
+#[test]
+fn a_sentence_passed_by_a_court_is_no_protest() {
+    assert!(places(
+        "A court in Qazvin has sentenced three protesters to ten years in prison, a rights group said."
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_rally_abroad_is_no_event_in_iran() {
+    assert!(places(
+        "Thousands of Iranians marched in Berlin on Saturday. Speakers named the young men killed in Mahabad."
+    )
+    .is_empty());
+}
+
+#[test]
+fn arrests_told_as_dragging_into_vans_are_counted() {
+    let events = code(
+        "Students gathered outside the university in Rasht on Sunday. Plain-clothes agents dragged at least 6 of them into vans.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].arrests, Some(6), "{events:#?}");
+    assert_eq!(events[0].sub_event_type, "Protest with intervention");
+}
+
+#[test]
+fn a_running_tally_is_not_the_events_count() {
+    let events = code(
+        "Security forces fired on protesters in Izeh on Friday, killing two. So far 60 people have been killed in the province.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].fatalities, 2, "{events:#?}");
+}
+
+#[test]
+fn a_killing_told_of_later_is_dated_the_day_it_happened() {
+    let events = code(
+        "Relatives confirmed today that a young man was shot dead by police in Saqqez on May 2.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(
+        events[0].event_date.to_string(),
+        "2021-05-02",
+        "{events:#?}"
+    );
+    // With no other date, the day of the telling still dates the event.
+    let events = code("Relatives said on Monday that police shot dead a young man in Saqqez.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(
+        events[0].event_date.to_string(),
+        "2021-05-17",
+        "{events:#?}"
+    );
+}
+
+#[test]
+fn a_national_death_toll_with_a_call_to_rise_is_no_event() {
+    assert!(places(
+        "The regime has killed hundreds since the uprising began. The people of Arak and Rasht must rise up now."
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_wire_dateline_is_the_reporters_seat_not_the_venue() {
+    let events = code("TABRIZ, May 18 (Wire) - Hundreds of nurses at a hospital in Urmia staged a sit-in on Monday over unpaid overtime, a union said.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].location, "Urmia");
+    // The dateline's day is the report's; the body's day is the event's.
+    assert_eq!(events[0].event_date, "2021-05-17");
+    // With no other place named, the dateline's town is the venue.
+    assert_eq!(
+        places("TABRIZ, May 18 (Wire) - Hundreds of nurses staged a sit-in outside the governor's office on Tuesday."),
+        ["Tabriz"]
+    );
+    // A heading in a field report keeps its town.
+    assert_eq!(
+        places("Rasht, 18 May: Hundreds of nurses staged a sit-in outside the hospital."),
+        ["Rasht"]
+    );
+}
+
+#[test]
+fn a_protest_scheduled_or_planned_is_no_event() {
+    assert!(
+        places("A rally is scheduled for Saturday in front of the governor's office in Yazd.")
+            .is_empty()
+    );
+    assert!(
+        places("Truckers in Bandar Abbas are planning a nationwide strike from next Monday.")
+            .is_empty()
+    );
+}
+
+#[test]
+fn an_execution_for_a_role_in_the_protests_is_no_protest() {
+    assert!(places(
+        "A young man was executed in Qazvin prison on Thursday for his role in the protests."
+    )
+    .is_empty());
+}
+
+#[test]
+fn students_taken_away_by_agents_are_arrests() {
+    let events = code(
+        "Plain-clothes agents took away three students outside the university in Tabriz on Monday.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].arrests, Some(3), "{events:#?}");
+}
