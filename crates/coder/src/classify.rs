@@ -516,13 +516,12 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     Some(e)
 }
 
-/// Clears the counts (and their evidence) of an event that shares a report's figures with
-/// another place listed before it.
 /// Whether a demonstration word stands within `within` words of the place at
-/// `first..last`, in its sentence: a protest, strike, riot or crowd-control word or a
+/// `first..last`: a protest, strike, riot or crowd-control word or a
 /// memorial title; for a riot, the riot word and a crowd; for a killing ("Excessive force"),
-/// a shot or a death will do. A state ceremony or fans near the place make it none. A line
-/// break does not end the sentence (channels break lines mid-sentence); `.`, `!` and `?` do.
+/// a shot, or a death with a crowd, will do. A state ceremony or fans near the place make it
+/// none. Before the place the words count back to a sentence end (`.`, `!`, `?`; channels
+/// break lines mid-sentence); after it, past its sentence's end up to the next place named.
 fn demonstration_near(doc: &Doc, first: usize, last: usize, within: usize, sub: &str) -> bool {
     let text = doc.text();
     let ends_sentence = |j: usize| {
@@ -536,8 +535,16 @@ fn demonstration_near(doc: &Doc, first: usize, last: usize, within: usize, sub: 
     while a > 0 && first - a < within && !ends_sentence(a) {
         a -= 1;
     }
+    // Forward, the words after the place are its past the sentence's end until another
+    // place is named: "دو جوان را در اصفهان اعدام کردند! … مردمی که تجمع کرده بودند اعتراض
+    // کردند"; inside the sentence a list of places goes on ("در خرم آباد، یاسوج و دورود").
     let mut b = last;
-    while b < doc.tokens.len() && b - last < within && !ends_sentence(b) {
+    let mut crossed = false;
+    while b < doc.tokens.len() && b - last < within {
+        crossed |= ends_sentence(b);
+        if crossed && doc.in_place(b) {
+            break;
+        }
         b += 1;
     }
     if doc.has_cue(a, b, &[Cat::Ceremony]) {
@@ -556,8 +563,14 @@ fn demonstration_near(doc: &Doc, first: usize, last: usize, within: usize, sub: 
             doc.has_cue(a, b, &[Cat::Riot])
                 && (doc.has_cue(a, b, &gathering) || doc.has_cue(a, b, &[Cat::Crowd]))
         }
+        // "در تهران با شلیک گلوله جان باخت" is a killing in the protests the report tells
+        // of; "۶۰ نفر از هموطنان شهید شدند" in a digest of war news, a death and no crowd,
+        // is none.
         "Excessive force against protesters" => {
-            doc.has_cue(a, b, &gathering) || doc.has_cue(a, b, &[Cat::Riot, Cat::Lethal, Cat::Kill])
+            doc.has_cue(a, b, &gathering)
+                || doc.has_cue(a, b, &[Cat::Lethal])
+                || doc.has_cue(a, b, &[Cat::Kill])
+                    && doc.has_cue(a, b, &[Cat::Riot, Cat::Crowd, Cat::Background])
         }
         _ => doc.has_cue(a, b, &gathering) || doc.has_cue(a, b, &[Cat::Riot]),
     }
@@ -576,6 +589,8 @@ fn scene_mentions<'a>(doc: &'a Doc, scene: &'a Scene) -> impl Iterator<Item = (u
     std::iter::once((scene.place.first, scene.place.last)).chain(again.map(|m| (m.first, m.last)))
 }
 
+/// Clears the counts (and their evidence) of an event that shares a report's figures with
+/// another place listed before it.
 pub fn drop_counts(e: &mut Event) {
     e.fatalities = 0;
     e.injuries = None;
