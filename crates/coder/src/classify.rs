@@ -271,8 +271,7 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     let within = doc.lang.places.demonstration_within_words;
     if within > 0
         && matches!(event_type, "Protests" | "Riots")
-        && !scene_mentions(doc, scene)
-            .any(|(a, b)| demonstration_near(doc, a, b, within, sub_type))
+        && !scene_mentions(doc, scene).any(|(a, b)| demonstration_near(doc, a, b, within, sub_type))
     {
         return None;
     }
@@ -550,12 +549,7 @@ fn demonstration_near(doc: &Doc, first: usize, last: usize, within: usize, sub: 
     if doc.has_cue(a, b, &[Cat::Ceremony]) {
         return false;
     }
-    let gathering = [
-        Cat::Protest,
-        Cat::Strike,
-        Cat::CrowdControl,
-        Cat::Memorial,
-    ];
+    let gathering = [Cat::Protest, Cat::Strike, Cat::CrowdControl, Cat::Memorial];
     match sub {
         // "درگیری نظامی ایران و آمریکا", "عملیات تخریب": a clash or a wrecking with no
         // crowd near it is no riot.
