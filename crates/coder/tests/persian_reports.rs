@@ -651,3 +651,19 @@ fn a_death_with_no_crowd_in_a_news_digest_is_no_protest() {
         types(&events)
     );
 }
+
+#[test]
+fn a_gathering_in_memory_of_the_dead_kills_no_one() {
+    let events = code(
+        "🎥\nتجمع شبانه مردم اراک به یاد ۴۰ شهید حمله دشمن\n@Channel",
+        "2026-08-15",
+    );
+    assert!(
+        events.iter().all(|e| e.fatalities == 0),
+        "{:?}",
+        events
+            .iter()
+            .map(|e| (e.location.as_str(), e.fatalities))
+            .collect::<Vec<_>>()
+    );
+}
