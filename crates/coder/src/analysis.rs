@@ -661,7 +661,7 @@ impl<'a> Doc<'a> {
                     .lexicon()
                     .find_ending_at(self.text(), &self.tokens, first, Cat::Near, 3)
                     .is_some();
-            let role = if self.buried_at(last) {
+            let role = if self.buried_at(last) || self.launched_from(first, last) {
                 Role::Origin
             } else if self.in_province_area(first, &spans) {
                 Role::Area
@@ -1191,7 +1191,33 @@ impl<'a> Doc<'a> {
         after || before
     }
 
+    /// "از بیدگنه موشک زدن": a place after "from" with a launch verb later in its clause is
+    /// where a missile left from, not where anything landed.
+    fn launched_from(&self, first: usize, last: usize) -> bool {
+        let lex = self.lexicon();
+        let from = (first.saturating_sub(2)..first).any(|j| {
+            lex.find_at(self.text(), &self.tokens, j, Cat::OriginFrom)
+                .is_some()
+        });
+        from && (last..(last + 8).min(self.tokens.len()))
+            .take_while(|&j| j == last || self.tokens[j].sep < Sep::Comma)
+            .any(|j| {
+                self.hit_at(j)
+                    .is_some_and(|h| self.hits[h].has(Cat::Launch))
+            })
+    }
+
     fn role_of(&self, first: usize) -> Role {
+        // "سپاه پاسداران زنجان اعلام کرد": a command's name right before its seat.
+        if first > 0
+            && self.tokens[first].sep == Sep::Space
+            && self
+                .lexicon()
+                .find_ending_at(self.text(), &self.tokens, first, Cat::Command, 4)
+                .is_some()
+        {
+            return Role::Origin;
+        }
         let floor = first.saturating_sub(4).max(self.clause_start(first));
         if (floor..first).any(|j| {
             self.hit_at(j)

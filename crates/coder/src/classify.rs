@@ -7,7 +7,7 @@
 //! peaceful protest. Unidentified gunmen firing on people who are not demonstrating is an
 //! attack on civilians, and arrests with no gathering are a strategic development.
 
-use crate::analysis::Doc;
+use crate::analysis::{Doc, Role};
 use crate::counts::{self, Counts, Kind};
 use crate::lexicon::{Cat, Sep};
 use crate::rules::Actor;
@@ -265,6 +265,17 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         return None;
     };
 
+    // "پیام ما رو از قلب ایران تهران دارید … این شعار نیست": a digest, an opinion or a
+    // speech names a place in one sentence and a protest word in another; no demonstration
+    // at that place.
+    let within = doc.lang.places.demonstration_within_words;
+    if within > 0
+        && matches!(event_type, "Protests" | "Riots")
+        && !scene_mentions(doc, scene).any(|(a, b)| demonstration_near(doc, a, b, within, sub_type))
+    {
+        return None;
+    }
+
     // A sentence that names a place abroad tells of no event in Iran, unless it names the
     // scene's place too: "ارتش کویت: حملات موشکی به کویت. … از منطقه ای نزدیک شیراز"
     // tells of Kuwait; "کارگران مهاجر در دبی تجمع کردند" of Dubai.
@@ -502,6 +513,74 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         e.confidence = (e.confidence - 0.25).max(0.1);
     }
     Some(e)
+}
+
+/// Whether a demonstration word stands within `within` words of the place at
+/// `first..last`: a protest, strike, riot or crowd-control word or a
+/// memorial title; for a riot, the riot word and a crowd; for a killing ("Excessive force"),
+/// a shot, or a death with a crowd, will do. A state ceremony or fans near the place make it
+/// none. Before the place the words count back to a sentence end (`.`, `!`, `?`; channels
+/// break lines mid-sentence); after it, past its sentence's end up to the next place named.
+fn demonstration_near(doc: &Doc, first: usize, last: usize, within: usize, sub: &str) -> bool {
+    let text = doc.text();
+    let ends_sentence = |j: usize| {
+        j > 0
+            && j < doc.tokens.len()
+            && text
+                .get(doc.tokens[j - 1].end..doc.tokens[j].start)
+                .is_some_and(|gap| gap.contains(['.', '!', '?', '؟']))
+    };
+    let mut a = first;
+    while a > 0 && first - a < within && !ends_sentence(a) {
+        a -= 1;
+    }
+    // Forward, the words after the place are its past the sentence's end until another
+    // place is named: "دو جوان را در اصفهان اعدام کردند! … مردمی که تجمع کرده بودند اعتراض
+    // کردند"; inside the sentence a list of places goes on ("در خرم آباد، یاسوج و دورود").
+    let mut b = last;
+    let mut crossed = false;
+    while b < doc.tokens.len() && b - last < within {
+        crossed |= ends_sentence(b);
+        if crossed && doc.in_place(b) {
+            break;
+        }
+        b += 1;
+    }
+    if doc.has_cue(a, b, &[Cat::Ceremony]) {
+        return false;
+    }
+    let gathering = [Cat::Protest, Cat::Strike, Cat::CrowdControl, Cat::Memorial];
+    match sub {
+        // "درگیری نظامی ایران و آمریکا", "عملیات تخریب": a clash or a wrecking with no
+        // crowd near it is no riot.
+        "Violent demonstration" | "Mob violence" => {
+            doc.has_cue(a, b, &[Cat::Riot])
+                && (doc.has_cue(a, b, &gathering) || doc.has_cue(a, b, &[Cat::Crowd]))
+        }
+        // "در تهران با شلیک گلوله جان باخت" is a killing in the protests the report tells
+        // of; "۶۰ نفر از هموطنان شهید شدند" in a digest of war news, a death and no crowd,
+        // is none.
+        "Excessive force against protesters" => {
+            doc.has_cue(a, b, &gathering)
+                || doc.has_cue(a, b, &[Cat::Lethal])
+                || doc.has_cue(a, b, &[Cat::Kill])
+                    && doc.has_cue(a, b, &[Cat::Riot, Cat::Crowd, Cat::Background])
+        }
+        _ => doc.has_cue(a, b, &gathering) || doc.has_cue(a, b, &[Cat::Riot]),
+    }
+}
+
+/// The scene's mentions of its place, within its ranges: its chosen one first.
+fn scene_mentions<'a>(doc: &'a Doc, scene: &'a Scene) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let again = doc.places.iter().filter(move |m| {
+        m.role == Role::Scene
+            && m.candidates.contains(&scene.place.id)
+            && scene
+                .ranges
+                .iter()
+                .any(|&(a, b)| a <= m.first && m.first < b)
+    });
+    std::iter::once((scene.place.first, scene.place.last)).chain(again.map(|m| (m.first, m.last)))
 }
 
 /// Clears the counts (and their evidence) of an event that shares a report's figures with

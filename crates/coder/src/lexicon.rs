@@ -275,6 +275,15 @@ pub enum Cat {
     Memorial,
     /// A slogan written, not chanted ("شعار نوشته شده", graffiti): no gathering.
     Written,
+    /// A state ceremony or a crowd of fans ("اقامه نماز بر پیکر", "مصلی", "هواداران"): the
+    /// crowd and the chants near it are no demonstration.
+    Ceremony,
+    /// A missile launched, after the place it left from ("از ملارد موشک زدن"): the launch
+    /// site is no scene.
+    Launch,
+    /// A command's or an office's name before its seat ("سپاه پاسداران زنجان", "سپاه
+    /// نبی اکرم کرمانشاه"): the command speaks; its seat is no scene.
+    Command,
     /// A number word; the value is the number.
     Number,
     /// A vague quantity; the value is the codebook's figure.
@@ -363,6 +372,11 @@ impl Cat {
             "weapon" => Cat::Weapon,
             "memorial" => Cat::Memorial,
             "written" => Cat::Written,
+            "ceremony" => Cat::Ceremony,
+            "launch" => Cat::Launch,
+            "command" => Cat::Command,
+            // "شلیک موشک از تبریز": where a missile left from is read as an origin is.
+            "launched_from" => Cat::Origin,
             "mishap" => Cat::Mishap,
             "death" => Cat::Death,
             "assault" => Cat::Assault,

@@ -53,6 +53,11 @@ pub struct PlaceRules {
     /// sentence, or after a location word: not as a speaker or a title.
     #[serde(default)]
     pub capital_needs_gathering: bool,
+    /// A demonstration is a scene's only where a protest, strike, riot or crowd-control word
+    /// (a memorial title; for a killing, a shot or a death) stands within this many words of
+    /// the place, in its sentence (line breaks do not end one); 0: anywhere in the scene.
+    #[serde(default)]
+    pub demonstration_within_words: usize,
 }
 
 /// The rules of one language, compiled.

@@ -543,3 +543,127 @@ fn the_capital_standing_for_the_state_is_no_place() {
         );
     }
 }
+
+fn types(events: &[Event]) -> Vec<(&str, &str)> {
+    events
+        .iter()
+        .map(|e| (e.location.as_str(), e.event_type.as_str()))
+        .collect()
+}
+
+#[test]
+fn a_demonstration_needs_its_words_near_the_place() {
+    // A digest of readers' messages: a city in one message, a slogan word in another.
+    let events = code(
+        "صدای شما از داخل کشور - دوشنبه ۱۲ مرداد\n\
+         🔹\n\
+         سلام از شیراز، این روزها همه خسته‌ایم و فقط منتظریم ببینیم فردا چه می‌شود، برق هم هر روز میره\n\
+         🔹\n\
+         قیمت‌ها هر هفته بالاتر می‌ره و دیگه نمی‌دونیم چطور باید خرج خونه رو بدیم، خدا به داد مردم برسه\n\
+         🔹\n\
+         وقتی کسی می‌گوید «آزادی حق ماست»، این فقط یک شعار نیست، یک آرزوست",
+        "2026-08-03",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+    // The same words in the sentence that names the place are a protest there.
+    let events = code(
+        "دوشنبه ۱۲ مرداد در شیراز صدها نفر تجمع کردند و شعار دادند.",
+        "2026-08-03",
+    );
+    assert_eq!(types(&events), vec![("Shiraz", "Protests")]);
+    // After an execution told in one sentence, the gathering told in the next is the
+    // same town's, up to the next place named.
+    let events = code(
+        "همزمان با طلوع آفتاب،\nدو مرد را در اراک و در ملا عام\nاعدام کردند!\nعلی و حسن.\n\
+         مردمی که تجمع کرده بودند به\nحکومت اعتراض کردند و درگیری‌هایی میان مردم\nو ماموران رخ داد.",
+        "2026-08-03",
+    );
+    assert_eq!(types(&events), vec![("Arak", "Riots")]);
+}
+
+#[test]
+fn a_clash_with_no_crowd_is_no_riot() {
+    let events = code(
+        "کارشناسان می‌گویند درگیری نظامی ایران و آمریکا حالا به تهران رسیده و تخریب زیرساخت‌ها ادامه دارد.",
+        "2026-07-10",
+    );
+    assert!(
+        events.iter().all(|e| e.event_type != "Riots"),
+        "{:?}",
+        types(&events)
+    );
+    let events = code(
+        "شب گذشته جوانان معترض در شهر اراک لاستیک آتش زدند و با ماموران درگیر شدند.",
+        "2026-07-10",
+    );
+    assert_eq!(types(&events), vec![("Arak", "Riots")]);
+}
+
+#[test]
+fn a_state_ceremony_is_no_protest() {
+    let events = code(
+        "🎥\nجمعیت انبوه عزاداران امروز برای اقامه نماز بر پیکر در مصلای شهر قم حاضر شدند و شعار سر دادند.",
+        "2026-07-05",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
+
+#[test]
+fn a_missile_launch_site_is_no_scene() {
+    let events = code(
+        "پیام‌های دریافتی:\n\
+         همین الان ساعت ۴:۱۰ از خمین موشک زدن\n\
+         شلیک موشک از خمین به سمت غرب ساعت ۴:۱۲\n\
+         سلام وحید جان همین الان موشک از رو اراک رد شد",
+        "2026-07-24",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
+
+#[test]
+fn a_commands_seat_is_no_scene() {
+    let events = code(
+        "سپاه پاسداران همدان با انتشار بیانیه‌ای از کشته شدن دو نیروی این نهاد در حملات بامداد امروز به نقاطی از کشور خبر داد.",
+        "2026-07-30",
+    );
+    assert!(
+        events.iter().all(|e| e.location != "Hamadan"),
+        "{:?}",
+        types(&events)
+    );
+    // A governor's office is where people gather: not a command's seat.
+    let events = code(
+        "امروز جمعی از کشاورزان در تجمعی مقابل استانداری همدان شعار دادند.",
+        "2026-07-30",
+    );
+    assert_eq!(types(&events), vec![("Hamadan", "Protests")]);
+}
+
+#[test]
+fn a_death_with_no_crowd_in_a_news_digest_is_no_protest() {
+    let events = code(
+        "#خبرهای_کوتاه\n🔹\nمعاون وزیر: در حملات اخیر دشمن به استان کرمان ۱۲ نفر از هموطنان شهید شدند\n🔹\nساعت کاری ادارات استان یزد فردا کاهش یافت",
+        "2026-07-21",
+    );
+    assert!(
+        events.iter().all(|e| e.event_type != "Protests"),
+        "{:?}",
+        types(&events)
+    );
+}
+
+#[test]
+fn a_gathering_in_memory_of_the_dead_kills_no_one() {
+    let events = code(
+        "🎥\nتجمع شبانه مردم اراک به یاد ۴۰ شهید حمله دشمن\n@Channel",
+        "2026-08-15",
+    );
+    assert!(
+        events.iter().all(|e| e.fatalities == 0),
+        "{:?}",
+        events
+            .iter()
+            .map(|e| (e.location.as_str(), e.fatalities))
+            .collect::<Vec<_>>()
+    );
+}
