@@ -305,7 +305,6 @@ fn write_csv_record<W: Write>(
     inter_codes: InterCodes,
     scratch: &mut String,
 ) -> csv::Result<()> {
-    use std::fmt::Write as _;
     let mut int = itoa::Buffer::new();
     let mut text = |w: &mut csv::Writer<W>, s: &str| -> csv::Result<()> {
         if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -322,9 +321,9 @@ fn write_csv_record<W: Write>(
                       s: &str,
                       code: fn(&str) -> Option<u8>|
      -> csv::Result<()> {
-        match (inter_codes, code(s)) {
-            (InterCodes::Numbers, Some(n)) => w.write_field(itoa::Buffer::new().format(n)),
-            _ => text(w, s),
+        match (inter_codes == InterCodes::Numbers).then(|| code(s)).flatten() {
+            Some(n) => w.write_field(itoa::Buffer::new().format(n)),
+            None => text(w, s),
         }
     };
     text(w, &e.event_id_cnty)?;
@@ -350,10 +349,9 @@ fn write_csv_record<W: Write>(
     text(w, &e.admin3)?;
     text(w, &e.location)?;
     let mut fixed = String::with_capacity(24);
-    let _ = write!(fixed, "{:.4}", e.latitude);
+    fixed_point(&mut fixed, e.latitude, 4);
     w.write_field(&fixed)?;
-    fixed.clear();
-    let _ = write!(fixed, "{:.4}", e.longitude);
+    fixed_point(&mut fixed, e.longitude, 4);
     w.write_field(&fixed)?;
     w.write_field(int.format(e.geo_precision))?;
     text(w, &e.source)?;
@@ -371,8 +369,7 @@ fn write_csv_record<W: Write>(
         Some(n) => w.write_field(int.format(n))?,
         None => w.write_field("")?,
     }
-    fixed.clear();
-    let _ = write!(fixed, "{:.2}", e.confidence);
+    fixed_point(&mut fixed, f64::from(e.confidence), 2);
     w.write_field(&fixed)?;
     match incident {
         None => {
@@ -394,6 +391,38 @@ fn write_csv_record<W: Write>(
         }
     }
     w.write_record(None::<&[u8]>)
+}
+
+/// `x` with `decimals` (at most 4) digits after the point, over `out`: the text of
+/// `format!("{x:.decimals$}")` (the exact binary value rounded), without the formatter's
+/// exact-decimal machinery when the product `x · 10^decimals` is far enough from a half
+/// that its rounding error cannot change the result; otherwise through the formatter.
+fn fixed_point(out: &mut String, x: f64, decimals: u32) {
+    use std::fmt::Write as _;
+    out.clear();
+    let scale = 10u64.pow(decimals.min(4));
+    let scaled = x.abs() * scale as f64;
+    // Below 2^40 the product's error is under 2^-12, far below the margin of 1/1000.
+    let whole = scaled.round();
+    let margin = (scaled - scaled.trunc() - 0.5).abs();
+    if x.is_finite() && x != 0.0 && scaled < (1u64 << 40) as f64 && margin > 1e-3 {
+        let n = whole as u64;
+        if x < 0.0 {
+            out.push('-');
+        }
+        let mut int = itoa::Buffer::new();
+        out.push_str(int.format(n / scale));
+        if decimals > 0 {
+            out.push('.');
+            let frac = int.format(n % scale);
+            for _ in frac.len()..decimals as usize {
+                out.push('0');
+            }
+            out.push_str(frac);
+        }
+    } else {
+        let _ = write!(out, "{x:.prec$}", prec = decimals as usize);
+    }
 }
 
 /// The positions of text (not number) cells in [`Event::csv_record`].
@@ -966,6 +995,58 @@ mod tests {
                 let mut got = Vec::new();
                 e.write_geojson_feature(c.as_ref(), &extras, &mut got).unwrap();
                 assert_eq!(String::from_utf8(got).unwrap(), tree.to_string());
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_point_numbers_are_the_formatters_text() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.000_05,
+            -0.000_05,
+            0.000_049_999,
+            0.03125,
+            -0.03125,
+            0.125,
+            0.005,
+            0.015,
+            0.995,
+            1.0 / 3.0,
+            35.700_05,
+            51.4215,
+            -180.0,
+            1e12,
+            -1e15,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+            f64::from(0.9f32),
+            f64::from(0.8f32),
+        ];
+        for _ in 0..20_000 {
+            let bits = next();
+            // Coordinates, confidences, and odd values from every part of the range.
+            values.push((bits % 3_600_000_000) as f64 / 1e7 - 180.0);
+            values.push(f64::from((bits % 1001) as f32 / 1000.0));
+            values.push((bits % 2_000_001) as f64 / 20_000.0 - 50.0);
+            values.push(f64::from_bits(bits));
+        }
+        let mut out = String::new();
+        for x in values {
+            for decimals in [2, 4] {
+                fixed_point(&mut out, x, decimals);
+                assert_eq!(out, format!("{x:.prec$}", prec = decimals as usize), "{x:e}");
             }
         }
     }
