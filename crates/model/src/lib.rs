@@ -321,7 +321,10 @@ fn write_csv_record<W: Write>(
                       s: &str,
                       code: fn(&str) -> Option<u8>|
      -> csv::Result<()> {
-        match (inter_codes == InterCodes::Numbers).then(|| code(s)).flatten() {
+        match (inter_codes == InterCodes::Numbers)
+            .then(|| code(s))
+            .flatten()
+        {
             Some(n) => w.write_field(itoa::Buffer::new().format(n)),
             None => text(w, s),
         }
@@ -993,7 +996,8 @@ mod tests {
                     p.insert("date_fa".into(), d.into());
                 }
                 let mut got = Vec::new();
-                e.write_geojson_feature(c.as_ref(), &extras, &mut got).unwrap();
+                e.write_geojson_feature(c.as_ref(), &extras, &mut got)
+                    .unwrap();
                 assert_eq!(String::from_utf8(got).unwrap(), tree.to_string());
             }
         }
@@ -1046,7 +1050,11 @@ mod tests {
         for x in values {
             for decimals in [2, 4] {
                 fixed_point(&mut out, x, decimals);
-                assert_eq!(out, format!("{x:.prec$}", prec = decimals as usize), "{x:e}");
+                assert_eq!(
+                    out,
+                    format!("{x:.prec$}", prec = decimals as usize),
+                    "{x:e}"
+                );
             }
         }
     }
@@ -1055,7 +1063,9 @@ mod tests {
     fn a_feature_is_refused_by_a_writer_of_another_format() {
         let mut w = EventWriter::new(Format::Csv, Vec::new()).unwrap();
         let e = Event::default();
-        assert!(w.write_feature(&e, None, &FeatureExtras::default()).is_err());
+        assert!(w
+            .write_feature(&e, None, &FeatureExtras::default())
+            .is_err());
     }
 
     #[test]
