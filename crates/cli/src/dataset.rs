@@ -499,7 +499,7 @@ fn each_row(
     mut each: impl FnMut(&StoredEvent, Option<&Corroboration>) -> Result<()>,
 ) -> Result<u64> {
     match rows {
-        Rows::Incidents => store.incident_rows::<anyhow::Error>(filter, page, |i| {
+        Rows::Incidents => store.stream_incidents::<anyhow::Error>(filter, page, true, |i| {
             each(&i.stored, Some(&i.corroboration))
         }),
         Rows::Reports => store.events::<anyhow::Error>(filter, page, |mut e| {

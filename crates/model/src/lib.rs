@@ -31,10 +31,6 @@ pub enum InterCodes {
     Numbers,
 }
 
-fn column_index(name: &str) -> Option<usize> {
-    ACLED_COLUMNS.iter().position(|c| *c == name)
-}
-
 /// The old numeric code of an actor type ("Protesters" → 6, "" → 0); `None` for a text that
 /// is not one of [`INTER_NAMES`].
 pub fn inter_code(name: &str) -> Option<u8> {
@@ -299,6 +295,139 @@ impl Event {
     }
 }
 
+/// Writes the cells of [`Event::csv_record_with`] (with ACLED's old actor-type numbers when
+/// `inter_codes` asks) as one record of `w`, without a `String` per cell: the download's
+/// hot path. `scratch` is reused between rows.
+fn write_csv_record<W: Write>(
+    w: &mut csv::Writer<W>,
+    e: &Event,
+    incident: Option<&Corroboration>,
+    inter_codes: InterCodes,
+    scratch: &mut String,
+) -> csv::Result<()> {
+    let mut int = itoa::Buffer::new();
+    let mut text = |w: &mut csv::Writer<W>, s: &str| -> csv::Result<()> {
+        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            scratch.clear();
+            scratch.push('\'');
+            scratch.push_str(s);
+            w.write_field(scratch.as_bytes())
+        } else {
+            w.write_field(s)
+        }
+    };
+    let actor_type = |w: &mut csv::Writer<W>,
+                      text: &mut dyn FnMut(&mut csv::Writer<W>, &str) -> csv::Result<()>,
+                      s: &str,
+                      code: fn(&str) -> Option<u8>|
+     -> csv::Result<()> {
+        match (inter_codes == InterCodes::Numbers)
+            .then(|| code(s))
+            .flatten()
+        {
+            Some(n) => w.write_field(itoa::Buffer::new().format(n)),
+            None => text(w, s),
+        }
+    };
+    text(w, &e.event_id_cnty)?;
+    text(w, &e.event_date)?;
+    w.write_field(int.format(e.year))?;
+    w.write_field(int.format(e.time_precision))?;
+    text(w, &e.disorder_type)?;
+    text(w, &e.event_type)?;
+    text(w, &e.sub_event_type)?;
+    text(w, &e.actor1)?;
+    text(w, &e.assoc_actor_1)?;
+    actor_type(w, &mut text, &e.inter1, inter_code)?;
+    text(w, &e.actor2)?;
+    text(w, &e.assoc_actor_2)?;
+    actor_type(w, &mut text, &e.inter2, inter_code)?;
+    actor_type(w, &mut text, &e.interaction, interaction_code)?;
+    text(w, &e.civilian_targeting)?;
+    w.write_field(int.format(e.iso))?;
+    text(w, &e.region)?;
+    text(w, &e.country)?;
+    text(w, &e.admin1)?;
+    text(w, &e.admin2)?;
+    text(w, &e.admin3)?;
+    text(w, &e.location)?;
+    let mut fixed = String::with_capacity(24);
+    fixed_point(&mut fixed, e.latitude, 4);
+    w.write_field(&fixed)?;
+    fixed_point(&mut fixed, e.longitude, 4);
+    w.write_field(&fixed)?;
+    w.write_field(int.format(e.geo_precision))?;
+    text(w, &e.source)?;
+    text(w, &e.source_scale)?;
+    text(w, &e.notes)?;
+    w.write_field(int.format(e.fatalities))?;
+    text(w, &e.tags)?;
+    w.write_field(int.format(e.timestamp))?;
+    text(w, &e.report)?;
+    match e.injuries {
+        Some(n) => w.write_field(int.format(n))?,
+        None => w.write_field("")?,
+    }
+    match e.arrests {
+        Some(n) => w.write_field(int.format(n))?,
+        None => w.write_field("")?,
+    }
+    fixed_point(&mut fixed, f64::from(e.confidence), 2);
+    w.write_field(&fixed)?;
+    match incident {
+        None => {
+            for _ in 0..3 {
+                w.write_field("")?;
+            }
+        }
+        Some(c) => {
+            w.write_field(int.format(c.source_count))?;
+            text(w, &c.grade)?;
+            fixed.clear();
+            for (k, id) in c.event_ids.iter().enumerate() {
+                if k > 0 {
+                    fixed.push(' ');
+                }
+                fixed.push_str(int.format(*id));
+            }
+            w.write_field(&fixed)?;
+        }
+    }
+    w.write_record(None::<&[u8]>)
+}
+
+/// `x` with `decimals` (at most 4) digits after the point, over `out`: the text of
+/// `format!("{x:.decimals$}")` (the exact binary value rounded), without the formatter's
+/// exact-decimal machinery when the product `x · 10^decimals` is far enough from a half
+/// that its rounding error cannot change the result; otherwise through the formatter.
+fn fixed_point(out: &mut String, x: f64, decimals: u32) {
+    use std::fmt::Write as _;
+    out.clear();
+    let scale = 10u64.pow(decimals.min(4));
+    let scaled = x.abs() * scale as f64;
+    // Below 2^40 the product's error is under 2^-12, far below the margin of 1/1000.
+    let whole = scaled.round();
+    let margin = (scaled - scaled.trunc() - 0.5).abs();
+    if x.is_finite() && x != 0.0 && scaled < (1u64 << 40) as f64 && margin > 1e-3 {
+        let n = whole as u64;
+        if x < 0.0 {
+            out.push('-');
+        }
+        let mut int = itoa::Buffer::new();
+        out.push_str(int.format(n / scale));
+        if decimals > 0 {
+            out.push('.');
+            let frac = int.format(n % scale);
+            for _ in frac.len()..decimals as usize {
+                out.push('0');
+            }
+            out.push_str(frac);
+        }
+    } else {
+        let _ = write!(out, "{x:.prec$}", prec = decimals as usize);
+    }
+}
+
 /// The positions of text (not number) cells in [`Event::csv_record`].
 const TEXT_CELLS: [usize; 25] = [
     0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21, 25, 26, 27, 29, 31, 36,
@@ -325,6 +454,153 @@ impl Event {
             "geometry": {"type": "Point", "coordinates": [round4(self.longitude), round4(self.latitude)]},
             "properties": props,
         })
+    }
+}
+
+/// What a published GeoJSON Feature carries beside its record: the incident's id (for
+/// links to its page), the record without `report` (it leads to the reporter), and a
+/// Persian page's place name and Solar Hijri date.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FeatureExtras<'a> {
+    pub id: Option<i64>,
+    pub without_report: bool,
+    pub location_fa: Option<&'a str>,
+    pub date_fa: Option<&'a str>,
+}
+
+/// A Feature serialised straight from borrowed fields, in the order a JSON tree of
+/// [`Event::geojson_feature_with`] writes them (its keys sorted): the same bytes without
+/// building the tree, for the whole downloads.
+#[derive(Serialize)]
+struct FeatureOut<'a> {
+    geometry: PointOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<i64>,
+    properties: PropertiesOut<'a>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct PointOut {
+    coordinates: [f64; 2],
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+/// An event's properties in sorted key order (see [`FeatureOut`]); `confidence` is widened
+/// to `f64` as a JSON tree holds it.
+#[derive(Serialize)]
+struct PropertiesOut<'a> {
+    actor1: &'a str,
+    actor2: &'a str,
+    admin1: &'a str,
+    admin2: &'a str,
+    admin3: &'a str,
+    arrests: Option<u32>,
+    assoc_actor_1: &'a str,
+    assoc_actor_2: &'a str,
+    civilian_targeting: &'a str,
+    confidence: f64,
+    country: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_fa: Option<&'a str>,
+    disorder_type: &'a str,
+    event_date: &'a str,
+    event_id_cnty: &'a str,
+    #[serde(skip_serializing_if = "<[i64]>::is_empty")]
+    event_ids: &'a [i64],
+    event_type: &'a str,
+    fatalities: u32,
+    geo_precision: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grade: Option<&'a str>,
+    injuries: Option<u32>,
+    inter1: &'a str,
+    inter2: &'a str,
+    interaction: &'a str,
+    iso: u16,
+    latitude: f64,
+    location: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location_fa: Option<&'a str>,
+    longitude: f64,
+    notes: &'a str,
+    region: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a str>,
+    source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_count: Option<u64>,
+    source_scale: &'a str,
+    sub_event_type: &'a str,
+    tags: &'a str,
+    time_precision: u8,
+    timestamp: i64,
+    year: i32,
+}
+
+impl Event {
+    /// Writes the GeoJSON Feature of an incident (or, with `None`, of a per-report event) with
+    /// `extras`: the bytes of [`Event::geojson_feature_with`] (with `id` added and `report`
+    /// removed as `extras` say), streamed without a JSON tree.
+    pub fn write_geojson_feature(
+        &self,
+        incident: Option<&Corroboration>,
+        extras: &FeatureExtras,
+        out: impl Write,
+    ) -> io::Result<()> {
+        let f = FeatureOut {
+            geometry: PointOut {
+                coordinates: [round4(self.longitude), round4(self.latitude)],
+                kind: "Point",
+            },
+            id: extras.id,
+            properties: PropertiesOut {
+                actor1: &self.actor1,
+                actor2: &self.actor2,
+                admin1: &self.admin1,
+                admin2: &self.admin2,
+                admin3: &self.admin3,
+                arrests: self.arrests,
+                assoc_actor_1: &self.assoc_actor_1,
+                assoc_actor_2: &self.assoc_actor_2,
+                civilian_targeting: &self.civilian_targeting,
+                confidence: f64::from(self.confidence),
+                country: &self.country,
+                date_fa: extras.date_fa,
+                disorder_type: &self.disorder_type,
+                event_date: &self.event_date,
+                event_id_cnty: &self.event_id_cnty,
+                event_ids: incident.map(|c| c.event_ids.as_slice()).unwrap_or(&[]),
+                event_type: &self.event_type,
+                fatalities: self.fatalities,
+                geo_precision: self.geo_precision,
+                grade: incident.map(|c| c.grade.as_str()),
+                injuries: self.injuries,
+                inter1: &self.inter1,
+                inter2: &self.inter2,
+                interaction: &self.interaction,
+                iso: self.iso,
+                latitude: self.latitude,
+                location: &self.location,
+                location_fa: extras.location_fa,
+                longitude: self.longitude,
+                notes: &self.notes,
+                region: &self.region,
+                report: (!extras.without_report).then_some(self.report.as_str()),
+                source: &self.source,
+                source_count: incident.map(|c| c.source_count),
+                source_scale: &self.source_scale,
+                sub_event_type: &self.sub_event_type,
+                tags: &self.tags,
+                time_precision: self.time_precision,
+                timestamp: self.timestamp,
+                year: self.year,
+            },
+            kind: "Feature",
+        };
+        serde_json::to_writer(out, &f).map_err(io::Error::from)
     }
 }
 
@@ -362,6 +638,7 @@ pub struct EventWriter<W: Write> {
     raw: Option<W>,
     first: bool,
     inter_codes: InterCodes,
+    scratch: String,
 }
 
 impl<W: Write> EventWriter<W> {
@@ -381,6 +658,7 @@ impl<W: Write> EventWriter<W> {
                     raw: None,
                     first: true,
                     inter_codes: InterCodes::Text,
+                    scratch: String::new(),
                 })
             }
             Format::Jsonl => Ok(EventWriter {
@@ -389,6 +667,7 @@ impl<W: Write> EventWriter<W> {
                 raw: Some(out),
                 first: true,
                 inter_codes: InterCodes::Text,
+                scratch: String::new(),
             }),
             Format::GeoJson => {
                 out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
@@ -398,6 +677,7 @@ impl<W: Write> EventWriter<W> {
                     raw: Some(out),
                     first: true,
                     inter_codes: InterCodes::Text,
+                    scratch: String::new(),
                 })
             }
         }
@@ -423,20 +703,7 @@ impl<W: Write> EventWriter<W> {
     ) -> io::Result<()> {
         match (self.format, &mut self.out, &mut self.raw) {
             (Format::Csv, Some(w), _) => {
-                let mut record = event.csv_record_with(incident);
-                if self.inter_codes == InterCodes::Numbers {
-                    let codes = [
-                        ("inter1", inter_code(&event.inter1)),
-                        ("inter2", inter_code(&event.inter2)),
-                        ("interaction", interaction_code(&event.interaction)),
-                    ];
-                    for (column, code) in codes {
-                        if let (Some(i), Some(code)) = (column_index(column), code) {
-                            record[i] = code.to_string();
-                        }
-                    }
-                }
-                w.write_record(record)?
+                write_csv_record(w, event, incident, self.inter_codes, &mut self.scratch)?
             }
             (Format::Jsonl, _, Some(w)) => {
                 serde_json::to_writer(&mut *w, &Row { event, incident })?;
@@ -446,10 +713,32 @@ impl<W: Write> EventWriter<W> {
                 if !self.first {
                     w.write_all(b",\n")?;
                 }
-                serde_json::to_writer(&mut *w, &event.geojson_feature_with(incident))?;
+                event.write_geojson_feature(incident, &FeatureExtras::default(), &mut *w)?;
             }
             _ => unreachable!("writer built for its format"),
         }
+        self.first = false;
+        Ok(())
+    }
+
+    /// Writes an incident's GeoJSON Feature with `extras` (its id, without `report`, …); a
+    /// writer of another format refuses it.
+    pub fn write_feature(
+        &mut self,
+        event: &Event,
+        incident: Option<&Corroboration>,
+        extras: &FeatureExtras,
+    ) -> io::Result<()> {
+        let (Format::GeoJson, Some(w)) = (self.format, &mut self.raw) else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a Feature is written to a GeoJSON writer only",
+            ));
+        };
+        if !self.first {
+            w.write_all(b",\n")?;
+        }
+        event.write_geojson_feature(incident, extras, &mut *w)?;
         self.first = false;
         Ok(())
     }
@@ -569,6 +858,214 @@ mod tests {
         assert_eq!(v["type"], "FeatureCollection");
         assert_eq!(v["features"].as_array().unwrap().len(), 2);
         assert_eq!(v["features"][0]["geometry"]["coordinates"][0], 51.4);
+    }
+
+    /// Events of every shape a cell can take: quotes, line breaks, control characters,
+    /// Persian, formula-like text, missing and present counts, odd numbers.
+    fn varied_events() -> Vec<(Event, Option<Corroboration>)> {
+        let full = Event {
+            event_id_cnty: "IRN-U7".into(),
+            event_date: "2022-10-12".into(),
+            year: 2022,
+            time_precision: 1,
+            disorder_type: "Demonstrations".into(),
+            event_type: "Protests".into(),
+            sub_event_type: "Peaceful protest".into(),
+            actor1: "Protesters (Iran)".into(),
+            assoc_actor_1: "@Students, \"night\" shift".into(),
+            inter1: "Protesters".into(),
+            actor2: "-Police".into(),
+            assoc_actor_2: "line\nbreak\r\nand\ttab".into(),
+            inter2: "State forces".into(),
+            interaction: "State forces-Protesters".into(),
+            civilian_targeting: "Civilian targeting".into(),
+            iso: 364,
+            region: "Middle East".into(),
+            country: "Iran".into(),
+            admin1: "تهران".into(),
+            admin2: "=cmd|' /C calc'!A0".into(),
+            admin3: "\u{1}\u{1f}\u{7f}".into(),
+            location: "میدان انقلاب\u{200c}ها".into(),
+            latitude: 35.700_05,
+            longitude: -51.123_456_789,
+            geo_precision: 2,
+            source: "a;b".into(),
+            source_scale: "+Local".into(),
+            notes: "On 12 October, \"hundreds\" chanted; \\ backslash".into(),
+            fatalities: 3,
+            tags: "crowd size=hundreds".into(),
+            timestamp: 1_665_532_800,
+            report: "r-1".into(),
+            injuries: Some(0),
+            arrests: Some(12),
+            evidence: vec![Evidence {
+                field: "location".into(),
+                start: 0,
+                end: 1,
+                text: "x".into(),
+            }],
+            confidence: 0.9,
+        };
+        let odd = Event {
+            latitude: f64::NAN,
+            longitude: 0.000_05,
+            confidence: 1.0 / 3.0,
+            year: -1,
+            timestamp: i64::MIN,
+            ..Default::default()
+        };
+        let sources = Corroboration {
+            source_count: 2,
+            grade: "-B2".into(),
+            event_ids: vec![4, 19, 7],
+        };
+        let public = Corroboration {
+            source_count: 1,
+            grade: String::new(),
+            event_ids: Vec::new(),
+        };
+        vec![
+            (full.clone(), None),
+            (full.clone(), Some(sources)),
+            (full, Some(public.clone())),
+            (odd.clone(), None),
+            (odd, Some(public)),
+            (Event::default(), None),
+        ]
+    }
+
+    #[test]
+    fn csv_rows_written_cell_by_cell_are_the_record_cells() {
+        for inter_codes in [InterCodes::Text, InterCodes::Numbers] {
+            for (e, c) in varied_events() {
+                let mut cells = e.csv_record_with(c.as_ref());
+                if inter_codes == InterCodes::Numbers {
+                    let codes = [
+                        (9, inter_code(&e.inter1)),
+                        (12, inter_code(&e.inter2)),
+                        (13, interaction_code(&e.interaction)),
+                    ];
+                    for (i, code) in codes {
+                        if let Some(code) = code {
+                            cells[i] = code.to_string();
+                        }
+                    }
+                }
+                let mut want = csv::Writer::from_writer(Vec::new());
+                want.write_record(&cells).unwrap();
+                let mut got = csv::Writer::from_writer(Vec::new());
+                write_csv_record(&mut got, &e, c.as_ref(), inter_codes, &mut String::new())
+                    .unwrap();
+                assert_eq!(
+                    String::from_utf8(got.into_inner().unwrap()).unwrap(),
+                    String::from_utf8(want.into_inner().unwrap()).unwrap()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn geojson_features_streamed_are_the_bytes_of_their_json_tree() {
+        for (e, c) in varied_events() {
+            for extras in [
+                FeatureExtras::default(),
+                FeatureExtras {
+                    id: Some(42),
+                    without_report: true,
+                    ..Default::default()
+                },
+                FeatureExtras {
+                    id: Some(-3),
+                    without_report: true,
+                    location_fa: Some("تهران \"مرکز\""),
+                    date_fa: Some("۱۴۰۱-۰۷-۲۰"),
+                },
+            ] {
+                let mut tree = e.geojson_feature_with(c.as_ref());
+                if let Some(id) = extras.id {
+                    tree["id"] = id.into();
+                }
+                let p = tree["properties"].as_object_mut().unwrap();
+                if extras.without_report {
+                    p.remove("report");
+                }
+                if let Some(l) = extras.location_fa {
+                    p.insert("location_fa".into(), l.into());
+                }
+                if let Some(d) = extras.date_fa {
+                    p.insert("date_fa".into(), d.into());
+                }
+                let mut got = Vec::new();
+                e.write_geojson_feature(c.as_ref(), &extras, &mut got)
+                    .unwrap();
+                assert_eq!(String::from_utf8(got).unwrap(), tree.to_string());
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_point_numbers_are_the_formatters_text() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.000_05,
+            -0.000_05,
+            0.000_049_999,
+            0.03125,
+            -0.03125,
+            0.125,
+            0.005,
+            0.015,
+            0.995,
+            1.0 / 3.0,
+            35.700_05,
+            51.4215,
+            -180.0,
+            1e12,
+            -1e15,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+            f64::from(0.9f32),
+            f64::from(0.8f32),
+        ];
+        for _ in 0..20_000 {
+            let bits = next();
+            // Coordinates, confidences, and odd values from every part of the range.
+            values.push((bits % 3_600_000_000) as f64 / 1e7 - 180.0);
+            values.push(f64::from((bits % 1001) as f32 / 1000.0));
+            values.push((bits % 2_000_001) as f64 / 20_000.0 - 50.0);
+            values.push(f64::from_bits(bits));
+        }
+        let mut out = String::new();
+        for x in values {
+            for decimals in [2, 4] {
+                fixed_point(&mut out, x, decimals);
+                assert_eq!(
+                    out,
+                    format!("{x:.prec$}", prec = decimals as usize),
+                    "{x:e}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_feature_is_refused_by_a_writer_of_another_format() {
+        let mut w = EventWriter::new(Format::Csv, Vec::new()).unwrap();
+        let e = Event::default();
+        assert!(w
+            .write_feature(&e, None, &FeatureExtras::default())
+            .is_err());
     }
 
     #[test]

@@ -354,22 +354,46 @@ static SELECT_INCIDENTS: std::sync::LazyLock<String> = std::sync::LazyLock::new(
     format!("{events}, e.source_count, e.grade, e.members FROM incidents e")
 });
 
+/// [`SELECT_INCIDENTS`] without the evidence (a constant in its place), for outputs that
+/// never show it: on a big dataset the database neither reads nor sends it.
+static SELECT_INCIDENTS_NO_EVIDENCE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let with = SELECT_INCIDENTS.as_str();
+    assert_eq!(
+        with.matches(", e.evidence,").count(),
+        1,
+        "one evidence column"
+    );
+    with.replacen(", e.evidence,", ", '[]',", 1)
+});
+
 fn incident_from_row(r: &dyn Row) -> std::result::Result<StoredIncident, String> {
     let stored = crate::event_from_row(r)?;
-    let at = crate::EVENT_META.len() + crate::EVENT_COLUMNS.len();
-    let event_ids = r
-        .req_text(at + 2)?
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    Ok(StoredIncident {
+    let mut incident = StoredIncident {
         stored,
-        corroboration: Corroboration {
-            source_count: u64::try_from(r.req_int(at)?).unwrap_or_default(),
-            grade: r.req_text(at + 1)?,
-            event_ids,
-        },
-    })
+        corroboration: Corroboration::default(),
+    };
+    corroboration_from_row(r, &mut incident.corroboration, &mut String::new())?;
+    Ok(incident)
+}
+
+/// The incident's columns after its event's, over `out` (its buffers reused; `members`
+/// holds the list of ids as text between rows).
+fn corroboration_from_row(
+    r: &dyn Row,
+    out: &mut Corroboration,
+    members: &mut String,
+) -> std::result::Result<(), String> {
+    let at = crate::EVENT_META.len() + crate::EVENT_COLUMNS.len();
+    out.source_count = u64::try_from(r.req_int(at)?).unwrap_or_default();
+    r.text_into(at + 1, &mut out.grade)?;
+    r.text_into(at + 2, members)?;
+    out.event_ids.clear();
+    out.event_ids.extend(
+        members
+            .split(',')
+            .filter_map(|s| s.trim().parse::<i64>().ok()),
+    );
+    Ok(())
 }
 
 /// Beyond this many changed events, re-clustering everything costs less than searching
@@ -508,6 +532,64 @@ impl Store {
                     incident_from_row(row).map_err(|e| Stop::Backend(BackendError::Row(e)))?;
                 n += 1;
                 each(incident).map_err(Stop::Caller)
+            });
+        match read {
+            Ok(()) => Ok(n),
+            Err(Stop::Caller(e)) => Err(e),
+            Err(Stop::Backend(e)) => Err(self.err(e).into()),
+        }
+    }
+
+    /// [`Store::incident_rows`] for whole downloads: every row is decoded over the same
+    /// incident (its strings' buffers reused), which `each` may change (to blank what the
+    /// public may not see) but not keep. Without `evidence` the evidence is not read and is
+    /// left empty. Returns how many rows were handed over.
+    pub fn stream_incidents<E: From<Error>>(
+        &mut self,
+        filter: &Filter,
+        page: &Page,
+        evidence: bool,
+        mut each: impl FnMut(&mut StoredIncident) -> std::result::Result<(), E>,
+    ) -> std::result::Result<u64, E> {
+        filter.validate()?;
+        if page.after.is_some() {
+            // Paging after an id checks that id first: the owned reader does it.
+            return self.incident_rows(filter, page, |mut i| {
+                if !evidence {
+                    i.stored.event.evidence.clear();
+                }
+                each(&mut i)
+            });
+        }
+        let mut sql = Sql::new(if evidence {
+            &SELECT_INCIDENTS
+        } else {
+            &SELECT_INCIDENTS_NO_EVIDENCE
+        });
+        self.where_incidents(&mut sql, filter, None)?;
+        filter::order_and_page(&mut sql, page);
+        let mut n = 0u64;
+        let mut row = StoredIncident {
+            stored: StoredEvent {
+                id: 0,
+                report_id: None,
+                status: crate::Status::Coded,
+                edited: false,
+                updated_by: None,
+                updated_at: None,
+                event: Default::default(),
+            },
+            corroboration: Corroboration::default(),
+        };
+        let mut members = String::new();
+        let read = self
+            .conn
+            .query_each::<Stop<E>>(&sql.text, &sql.params, &mut |r| {
+                crate::event_from_row_into(r, &mut row.stored, evidence)
+                    .and_then(|()| corroboration_from_row(r, &mut row.corroboration, &mut members))
+                    .map_err(|e| Stop::Backend(BackendError::Row(e)))?;
+                n += 1;
+                each(&mut row).map_err(Stop::Caller)
             });
         match read {
             Ok(()) => Ok(n),

@@ -475,6 +475,28 @@ fn event_values(e: &Event) -> BResult<Vec<Value>> {
 }
 
 fn event_from_row(r: &dyn Row) -> std::result::Result<StoredEvent, String> {
+    let mut stored = StoredEvent {
+        id: 0,
+        report_id: None,
+        status: Status::Coded,
+        edited: false,
+        updated_by: None,
+        updated_at: None,
+        event: Event::default(),
+    };
+    event_from_row_into(r, &mut stored, true)?;
+    Ok(stored)
+}
+
+/// Reads a row of [`SELECT_EVENTS`] over `out`, reusing its strings' buffers: a stream of
+/// rows decoded into one event allocates only when a field outgrows its buffer. Without
+/// `evidence` the evidence column is not parsed and the event's is left empty (for outputs
+/// that never show it).
+fn event_from_row_into(
+    r: &dyn Row,
+    out: &mut StoredEvent,
+    evidence: bool,
+) -> std::result::Result<(), String> {
     let id = r.req_int(0)?;
     let status: Status = r.req_text(2)?.parse().map_err(|e: Error| e.to_string())?;
     let at = |i: usize| i + EVENT_META.len();
@@ -486,61 +508,62 @@ fn event_from_row(r: &dyn Row) -> std::result::Result<StoredEvent, String> {
             .map(|v| u32::try_from(v).map_err(|_| format!("column {} out of range", at(i))))
             .transpose()
     };
-    let text = |i: usize| r.req_text(at(i));
-    let mut event = Event {
-        event_id_cnty: text(0)?,
-        event_date: text(1)?,
-        year: i32::try_from(r.req_int(at(2))?).map_err(|_| "year out of range".to_string())?,
-        time_precision: small(3)?,
-        disorder_type: text(4)?,
-        event_type: text(5)?,
-        sub_event_type: text(6)?,
-        actor1: text(7)?,
-        assoc_actor_1: text(8)?,
-        inter1: text(9)?,
-        actor2: text(10)?,
-        assoc_actor_2: text(11)?,
-        inter2: text(12)?,
-        interaction: text(13)?,
-        civilian_targeting: text(14)?,
-        iso: u16::try_from(r.req_int(at(15))?).map_err(|_| "iso out of range".to_string())?,
-        region: text(16)?,
-        country: text(17)?,
-        admin1: text(18)?,
-        admin2: text(19)?,
-        admin3: text(20)?,
-        location: text(21)?,
-        latitude: r.real(at(22))?.unwrap_or_default(),
-        longitude: r.real(at(23))?.unwrap_or_default(),
-        geo_precision: small(24)?,
-        source: text(25)?,
-        source_scale: text(26)?,
-        notes: text(27)?,
-        fatalities: count(28)?.unwrap_or_default(),
-        tags: text(29)?,
-        timestamp: r.req_int(at(30))?,
-        report: text(31)?,
-        injuries: count(32)?,
-        arrests: count(33)?,
-        evidence: match text(34)?.as_str() {
+    let text = |i: usize, s: &mut String| r.text_into(at(i), s);
+    let e = &mut out.event;
+    text(0, &mut e.event_id_cnty)?;
+    text(1, &mut e.event_date)?;
+    e.year = i32::try_from(r.req_int(at(2))?).map_err(|_| "year out of range".to_string())?;
+    e.time_precision = small(3)?;
+    text(4, &mut e.disorder_type)?;
+    text(5, &mut e.event_type)?;
+    text(6, &mut e.sub_event_type)?;
+    text(7, &mut e.actor1)?;
+    text(8, &mut e.assoc_actor_1)?;
+    text(9, &mut e.inter1)?;
+    text(10, &mut e.actor2)?;
+    text(11, &mut e.assoc_actor_2)?;
+    text(12, &mut e.inter2)?;
+    text(13, &mut e.interaction)?;
+    text(14, &mut e.civilian_targeting)?;
+    e.iso = u16::try_from(r.req_int(at(15))?).map_err(|_| "iso out of range".to_string())?;
+    text(16, &mut e.region)?;
+    text(17, &mut e.country)?;
+    text(18, &mut e.admin1)?;
+    text(19, &mut e.admin2)?;
+    text(20, &mut e.admin3)?;
+    text(21, &mut e.location)?;
+    e.latitude = r.real(at(22))?.unwrap_or_default();
+    e.longitude = r.real(at(23))?.unwrap_or_default();
+    e.geo_precision = small(24)?;
+    text(25, &mut e.source)?;
+    text(26, &mut e.source_scale)?;
+    text(27, &mut e.notes)?;
+    e.fatalities = count(28)?.unwrap_or_default();
+    text(29, &mut e.tags)?;
+    e.timestamp = r.req_int(at(30))?;
+    text(31, &mut e.report)?;
+    e.injuries = count(32)?;
+    e.arrests = count(33)?;
+    e.evidence = if evidence {
+        match r.req_text(at(34))?.as_str() {
             "[]" => Vec::new(),
             json => serde_json::from_str(json).map_err(|e| format!("evidence: {e}"))?,
-        },
-        confidence: r.real(at(35))?.unwrap_or_default() as f32,
+        }
+    } else {
+        Vec::new()
     };
-    if event.event_id_cnty.is_empty() {
+    e.confidence = r.real(at(35))?.unwrap_or_default() as f32;
+    if e.event_id_cnty.is_empty() {
         // Our own ids carry a `U` so they can never equal an imported ACLED id (IRN + digits).
-        event.event_id_cnty = format!("IRN-U{id}");
+        e.event_id_cnty = format!("IRN-U{id}");
     }
-    Ok(StoredEvent {
-        id,
-        report_id: r.int(1)?,
-        status,
-        edited: r.req_int(3)? != 0,
-        updated_by: r.text(4)?,
-        updated_at: r.text(5)?,
-        event,
-    })
+    out.id = id;
+    out.report_id = r.int(1)?;
+    out.status = status;
+    out.edited = r.req_int(3)? != 0;
+    out.updated_by = r.text(4)?;
+    out.updated_at = r.text(5)?;
+    Ok(())
 }
 
 /// Stores one event and indexes its notes; `None` when a conflict skipped it.

@@ -18,8 +18,7 @@ use axum::{Json, Router};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::io::Write as _;
-use unrest_model::{Corroboration, Event, EventWriter, Format, InterCodes};
+use unrest_model::{Corroboration, Event, EventWriter, FeatureExtras, Format, InterCodes};
 use unrest_store::{Order, Page, Status, StoredEvent, StoredIncident};
 
 pub fn routes() -> Router<Shared> {
@@ -261,52 +260,38 @@ async fn download(
                     ..Page::default()
                 };
                 let io = |e: std::io::Error| AppError::Internal(e.to_string());
-                let out = ChunkSender::new(tx);
-                if format == Format::Csv {
-                    let mut w = EventWriter::new(format, out)
-                        .map_err(io)?
-                        .with_inter_codes(inter_codes);
-                    s.incident_rows::<AppError>(&filter, &page, |i| {
-                        w.write_with(&public_event(&i.stored), Some(&public_corroboration(&i)))
-                            .map_err(io)
-                    })?;
-                    let mut out = w.finish().map_err(io)?;
-                    return out.flush_chunk().map_err(io);
-                }
-                // GeoJSON by hand: each Feature carries the event's id (for links to its
-                // page), which the model's writer does not know.
-                let mut out = out;
-                out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")
-                    .map_err(io)?;
-                let mut first = true;
-                s.incident_rows::<AppError>(&filter, &page, |i| {
-                    let mut f = public_event(&i.stored)
-                        .geojson_feature_with(Some(&public_corroboration(&i)));
-                    if let Some(m) = f.as_object_mut() {
-                        m.insert("id".into(), json!(i.id()));
+                let mut w = EventWriter::new(format, ChunkSender::new(tx))
+                    .map_err(io)?
+                    .with_inter_codes(inter_codes);
+                // Each row is decoded over the last one's buffers; what the public may not
+                // see is blanked in place (as `public_event` and `public_corroboration` do),
+                // the evidence not even read.
+                s.stream_incidents::<AppError>(&filter, &page, false, |i| {
+                    let e = &mut i.stored.event;
+                    e.report.clear();
+                    e.evidence.clear();
+                    i.corroboration.event_ids.clear();
+                    if format == Format::Csv {
+                        return w.write_with(e, Some(&i.corroboration)).map_err(io);
                     }
-                    if let Some(p) = f.get_mut("properties").and_then(Value::as_object_mut) {
-                        p.remove("report");
-                        if let Some(c) = &persian {
-                            let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("");
-                            let place = crate::public::place_name(
-                                c.gazetteer(),
-                                Lang::Fa,
-                                text("location"),
-                            );
-                            let date = crate::public::public_day(Lang::Fa, text("event_date"));
-                            p.insert("location_fa".into(), json!(place));
-                            p.insert("date_fa".into(), json!(date));
-                        }
-                    }
-                    if !first {
-                        out.write_all(b",\n").map_err(io)?;
-                    }
-                    first = false;
-                    serde_json::to_writer(&mut out, &f)
-                        .map_err(|e| AppError::Internal(e.to_string()))
+                    // Each Feature carries the incident's id (for links to its page), and on a
+                    // Persian page its place's Persian name and Solar Hijri date.
+                    let fa = persian.as_ref().map(|c| {
+                        (
+                            crate::public::place_name(c.gazetteer(), Lang::Fa, &e.location),
+                            crate::public::public_day(Lang::Fa, &e.event_date),
+                        )
+                    });
+                    let extras = FeatureExtras {
+                        id: Some(i.stored.id),
+                        without_report: true,
+                        location_fa: fa.as_ref().map(|f| f.0.as_str()),
+                        date_fa: fa.as_ref().map(|f| f.1.as_str()),
+                    };
+                    w.write_feature(e, Some(&i.corroboration), &extras)
+                        .map_err(io)
                 })?;
-                out.write_all(b"\n]}\n").map_err(io)?;
+                let mut out = w.finish().map_err(io)?;
                 out.flush_chunk().map_err(io)
             })
             .await;

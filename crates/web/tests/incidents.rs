@@ -166,6 +166,52 @@ async fn the_four_totals_agree_for_three_periods_on_the_demo_data(app: App) {
     assert!(any, "some period has deaths, so the sums say something");
 }
 
+/// The whole downloads against the API for filters beyond a period (a province, a type, a
+/// search, a bounding box, a Persian page's GeoJSON): the same rows, ids and fatalities.
+async fn the_downloads_are_the_api_rows_for_every_filter(app: App) {
+    let mut any = false;
+    for q in [
+        "",
+        "province=Tehran",
+        "type=Protests",
+        "q=tear+gas",
+        "province=Kurdistan&type=Protests",
+        "bbox=44,25,64,40",
+        "lang=fa",
+    ] {
+        let (api, n, rows) = api_total(&app, q).await;
+        let (csv, csv_rows) = csv_total(&app, q).await;
+        let (geo, features) = geojson_total(&app, q).await;
+        assert_eq!((csv, geo), (api, api), "fatalities for {q:?}");
+        assert_eq!(
+            (csv_rows.len(), features.len()),
+            (n, n),
+            "incidents for {q:?}"
+        );
+        let ids = |v: &[Value], at: fn(&Value) -> &Value| -> Vec<i64> {
+            v.iter().map(|r| at(r).as_i64().unwrap()).collect()
+        };
+        let mut api_ids = ids(&rows, |r| &r["id"]);
+        let mut geo_ids = ids(&features, |f| &f["id"]);
+        api_ids.sort_unstable();
+        geo_ids.sort_unstable();
+        assert_eq!(geo_ids, api_ids, "ids for {q:?}");
+        for f in &features {
+            let p = &f["properties"];
+            assert!(
+                p.get("report").is_none() && p.get("event_ids").is_none(),
+                "{f}"
+            );
+            assert_eq!(p.get("location_fa").is_some(), q == "lang=fa", "{f}");
+        }
+        any |= n > 0 && !q.is_empty();
+    }
+    assert!(
+        any,
+        "some filter finds incidents, so the agreement says something"
+    );
+}
+
 macro_rules! on_both {
     ($name:ident, $demo:expr) => {
         mod $name {
@@ -190,6 +236,7 @@ on_both!(
     the_four_totals_agree_for_three_periods_on_the_demo_data,
     true
 );
+on_both!(the_downloads_are_the_api_rows_for_every_filter, true);
 
 async fn generated_notes_follow_an_edit_and_hand_written_ones_stay(app: App) {
     app.submit_ok(crate::flows::KARAJ).await;

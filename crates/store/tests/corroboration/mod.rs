@@ -670,3 +670,57 @@ both! {
         assert_eq!(found[0].stored.event.fatalities, 40);
     }
 }
+
+both! {
+    fn streamed_incidents_are_the_incident_rows_decoded_over_one_buffer(db) {
+        let mut store = db.open();
+        // Long fields first, then short ones: a reused buffer must not keep a longer row's tail.
+        ingest(
+            &mut store,
+            &mut RealCoder::new("a"),
+            &[
+                ("en.txt", ZAHEDAN_EN),
+                ("fa.txt", ZAHEDAN_FA),
+                ("narmak.txt", NARMAK),
+                ("ekbatan.txt", EKBATAN),
+                ("mahabad27.txt", MAHABAD_27),
+                ("mahabad29.txt", MAHABAD_29),
+            ],
+        );
+        cluster(&mut store);
+        let all = rows(&mut store);
+        assert!(all.iter().any(|i| !i.stored.event.evidence.is_empty()), "evidence to compare");
+        assert!(all.iter().any(|i| i.corroboration.event_ids.len() > 1), "a merged incident");
+        let second = all[1].id();
+        for (filter, page) in [
+            (Filter::default(), Page::default()),
+            (Filter { admin1: Some("Tehran".into()), ..Filter::default() }, Page::default()),
+            (Filter { search: Some("tear gas".into()), ..Filter::default() }, Page::default()),
+            (Filter::default(), Page { limit: Some(2), offset: 1, ..Page::default() }),
+            (Filter::default(), Page { after: Some(second), order: unrest_store::Order::Id, ..Page::default() }),
+        ] {
+            let mut owned = Vec::new();
+            store
+                .incident_rows::<unrest_store::Error>(&filter, &page, |i| {
+                    owned.push(i);
+                    Ok(())
+                })
+                .unwrap();
+            for evidence in [true, false] {
+                let mut streamed = Vec::new();
+                let n = store
+                    .stream_incidents::<unrest_store::Error>(&filter, &page, evidence, |i| {
+                        streamed.push(i.clone());
+                        Ok(())
+                    })
+                    .unwrap();
+                let mut want = owned.clone();
+                if !evidence {
+                    want.iter_mut().for_each(|i| i.stored.event.evidence.clear());
+                }
+                assert_eq!(n as usize, want.len());
+                assert_eq!(streamed, want, "{filter:?} {page:?} evidence {evidence}");
+            }
+        }
+    }
+}
