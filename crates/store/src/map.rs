@@ -428,7 +428,8 @@ pub struct MapCluster {
 pub struct MapView {
     /// The grid level of the clusters.
     pub level: usize,
-    /// Incidents of the filter in the cells the view touches.
+    /// Incidents of the filter in the cells the view touches; when they are few, in the
+    /// view's bounds exactly (as many as `points`).
     pub incidents: u64,
     pub fatalities: u64,
     pub clusters: Vec<MapCluster>,
@@ -454,11 +455,18 @@ impl Store {
         } else {
             self.counted_clusters(filter, view, level)?
         };
-        let incidents = clusters.iter().map(|c| c.incidents).sum::<u64>();
-        let fatalities = clusters.iter().map(|c| c.fatalities).sum::<u64>();
+        let mut incidents = clusters.iter().map(|c| c.incidents).sum::<u64>();
+        let mut fatalities = clusters.iter().map(|c| c.fatalities).sum::<u64>();
         let mut points = Vec::new();
         if incidents > 0 && incidents <= POINTS_MAX {
+            // Few: the incidents themselves, and the count of those in the view's bounds
+            // exactly (the cells it touches may reach beyond them).
             points = self.view_points(filter, view, summary)?;
+            incidents = points.len() as u64;
+            fatalities = points
+                .iter()
+                .map(|p| u64::from(p.stored.event.fatalities))
+                .sum();
         }
         Ok(MapView {
             level,

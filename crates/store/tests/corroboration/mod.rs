@@ -722,6 +722,13 @@ fn map_and_list_counts(store: &mut Store) -> Vec<(String, u64, u64)> {
             assert!(view.complete);
             let summed = view.clusters.iter().map(|c| c.incidents).sum::<u64>();
             assert_eq!(summed, view.incidents);
+            if summed <= unrest_store::POINTS_MAX {
+                assert_eq!(
+                    view.points.len() as u64,
+                    summed,
+                    "the whole world's few incidents one by one"
+                );
+            }
             out.push((format!("{filter:?} at zoom {zoom}"), summed, listed));
         }
     }
