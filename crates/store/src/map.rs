@@ -218,8 +218,7 @@ fn store(conn: &mut Conn, rows: Vec<(Key, Sums)>, upsert: bool) -> BResult<()> {
         )?;
     }
     if upsert {
-        for (k, s) in rows.iter().filter(|(_, s)| s.incidents < 0) {
-            let _ = s;
+        for (k, _) in rows.iter().filter(|(_, s)| s.incidents < 0) {
             conn.execute(
                 "DELETE FROM incident_cells WHERE level = $1 AND span = $2 AND period = $3
                     AND cx = $4 AND cy = $5 AND admin1 = $6 AND event_type = $7
@@ -483,10 +482,12 @@ impl Store {
     fn cell_conditions(sql: &mut Sql, filter: &Filter, view: BBox, level: usize) {
         let (x0, y0) = cell(level, view.min_lon, view.min_lat);
         let (x1, y1) = cell(level, view.max_lon, view.max_lat);
+        // `+`: the periods lead (a range's periods are few), not the cells (a wide view's
+        // cells hold every period): 2 ms against 65 ms at a million events on SQLite.
         let mut conds = vec![
             format!("level = {}", sql.bind(level as i64)),
-            format!("cx >= {} AND cx <= {}", sql.bind(x0), sql.bind(x1)),
-            format!("cy >= {} AND cy <= {}", sql.bind(y0), sql.bind(y1)),
+            format!("+cx >= {} AND +cx <= {}", sql.bind(x0), sql.bind(x1)),
+            format!("+cy >= {} AND +cy <= {}", sql.bind(y0), sql.bind(y1)),
         ];
         let mut spans = Vec::new();
         for p in periods(filter.from, filter.to) {
