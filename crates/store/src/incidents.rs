@@ -220,9 +220,15 @@ DELETE FROM cluster_runs;
 
 /// Writes the incident rows of the clusters numbered `from..=to` (just stored, in the
 /// caller's transaction) and returns the days they put published incidents on.
-pub(crate) fn write_rows(conn: &mut Conn, from: i64, to: i64) -> BResult<Vec<String>> {
+/// Counts them into `delta` for the map's summary.
+pub(crate) fn write_rows(
+    conn: &mut Conn,
+    from: i64,
+    to: i64,
+    delta: &mut crate::map::Delta,
+) -> BResult<Vec<String>> {
     insert_rows(conn, from, to)?;
-    crate::map::apply_rows(
+    delta.count(
         conn,
         "cluster_id >= $1 AND cluster_id <= $2",
         &[from.into(), to.into()],
@@ -255,7 +261,12 @@ pub(crate) fn insert_rows(conn: &mut Conn, from: i64, to: i64) -> BResult<()> {
 
 /// Removes the incident rows of clusters `ids` (about to be replaced) and returns the days
 /// they had published incidents on.
-pub(crate) fn remove_rows(conn: &mut Conn, ids: &[i64]) -> BResult<Vec<String>> {
+/// Counts them out of `delta` for the map's summary.
+pub(crate) fn remove_rows(
+    conn: &mut Conn,
+    ids: &[i64],
+    delta: &mut crate::map::Delta,
+) -> BResult<Vec<String>> {
     let mut days = Vec::new();
     for chunk in ids.chunks(500) {
         let mut sql = Sql::new("");
@@ -269,7 +280,7 @@ pub(crate) fn remove_rows(conn: &mut Conn, ids: &[i64]) -> BResult<Vec<String>> 
             ),
             &sql.params,
         )?);
-        crate::map::apply_rows(conn, &format!("cluster_id IN ({list})"), &sql.params, -1)?;
+        delta.count(conn, &format!("cluster_id IN ({list})"), &sql.params, -1)?;
         conn.execute(
             &format!("DELETE FROM incidents WHERE cluster_id IN ({list})"),
             &sql.params,

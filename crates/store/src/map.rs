@@ -10,8 +10,8 @@
 //!   database, as the filter compares them), with their fatalities and the sums of their
 //!   coordinates (the cluster's centre is their mean).
 //! - Written where the `incidents` rows are, in their transaction: a neighbourhood's
-//!   re-grouping subtracts the rows it removes and adds the ones it writes
-//!   ([`apply_rows`]); a whole run, the bench generator and the migration rebuild it a
+//!   re-grouping subtracts the rows it removes and adds the ones it writes, netted
+//!   ([`Delta`]); a whole run, the bench generator and the migration rebuild it a
 //!   month at a time ([`rebuild`]).
 //! - Read by [`Store::incident_map`]: a date range becomes whole years, whole months and
 //!   the days at its edges ([`periods`]); a filter the summary cannot answer (text search,
@@ -249,17 +249,39 @@ fn published_points(conn: &mut Conn, cond: &str, params: &[Value]) -> BResult<Ve
     )
 }
 
-/// Where a write changes incident rows: the published ones `cond` selects are counted in
-/// (`sign` 1, after they are written) or out (-1, before they are removed).
-pub(crate) fn apply_rows(conn: &mut Conn, cond: &str, params: &[Value], sign: i64) -> BResult<()> {
-    let points = published_points(conn, cond, params)?;
-    if points.is_empty() {
-        return Ok(());
+/// What a write does to the summary: the published incidents it removes counted out, the
+/// ones it writes counted in, netted (a neighbourhood re-grouped mostly writes back what it
+/// removed), then stored once ([`Delta::store`]).
+#[derive(Default)]
+pub(crate) struct Delta(HashMap<Key, Sums>);
+
+impl Delta {
+    /// Counts the published incidents `cond` (a WHERE on `incidents`, `$1`… bound to
+    /// `params`) selects in (`sign` 1, after they are written) or out (-1, before they are
+    /// removed).
+    pub(crate) fn count(
+        &mut self,
+        conn: &mut Conn,
+        cond: &str,
+        params: &[Value],
+        sign: i64,
+    ) -> BResult<()> {
+        let points = published_points(conn, cond, params)?;
+        add(&mut self.0, &points, sign, &["d", "m", "y"]);
+        Ok(())
     }
-    let mut acc = HashMap::new();
-    add(&mut acc, &points, sign, &["d", "m", "y"]);
-    let rows = acc.into_iter().filter(|(_, s)| s.incidents != 0).collect();
-    store(conn, rows, true)
+
+    /// Adds what changed to the table.
+    pub(crate) fn store(self, conn: &mut Conn) -> BResult<()> {
+        let rows = self
+            .0
+            .into_iter()
+            .filter(|(_, s)| {
+                s.incidents != 0 || s.fatalities != 0 || s.lon.abs() > 1e-9 || s.lat.abs() > 1e-9
+            })
+            .collect();
+        store(conn, rows, true)
+    }
 }
 
 /// Rebuilds the whole summary from the `incidents` table, a month of dates at a time (so its
