@@ -222,6 +222,32 @@ fn measure(url: &str, args: &StoreBenchArgs) -> Result<Vec<(String, String)>> {
             "/api/events?from=2022-09-01&to=2022-12-31&province=Tehran&type=Protests".to_string(),
         ),
         (
+            "`/api/map` Iran, zoom 5",
+            "/api/map?bbox=43.9,24.8,63.4,39.9&zoom=5".to_string(),
+        ),
+        (
+            "`/api/map` Tehran, zoom 11",
+            "/api/map?bbox=51.2,35.6,51.6,35.8&zoom=11".to_string(),
+        ),
+        (
+            "`/api/map` zoom 7, 2019-03-15 to 2022-10-02",
+            "/api/map?bbox=46,32,54,38&zoom=7&from=2019-03-15&to=2022-10-02".to_string(),
+        ),
+        (
+            "`/api/map` zoom 6, October 2022, province + type",
+            "/api/map?bbox=43.9,24.8,63.4,39.9&zoom=6&from=2022-10-01&to=2022-10-31&province=Tehran&type=Protests"
+                .to_string(),
+        ),
+        (
+            "`/api/map` Sanandaj zoom 12, one day",
+            "/api/map?bbox=46.9,35.25,47.1,35.4&zoom=12&from=2022-10-12&to=2022-10-12".to_string(),
+        ),
+        (
+            "`/api/map` searched \"tear gas\" in 2022 (counted, at most 50,000)",
+            "/api/map?bbox=43.9,24.8,63.4,39.9&zoom=5&q=tear+gas&from=2022-01-01&to=2022-12-31"
+                .to_string(),
+        ),
+        (
             "map page, searched and filtered",
             "/?q=tear+gas&province=Kordestan&from=2022-01-01&to=2022-12-31".to_string(),
         ),

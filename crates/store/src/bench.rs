@@ -246,7 +246,8 @@ impl Store {
                  VALUES ('2027-01-01T00:00:00Z', $1, $1, '[]')",
                 &[i64::try_from(done).unwrap_or(i64::MAX).into()],
             )?;
-            crate::incidents::recount_days(conn, None)
+            crate::incidents::recount_days(conn, None)?;
+            crate::map::rebuild(conn)
         })?;
         if d == Dialect::Postgres {
             // Generated ids bypassed the sequences: move them past.

@@ -1440,7 +1440,8 @@ impl Store {
         let conn = &mut self.conn;
         let last_id = first_id + clustering.clusters.len() as i64 - 1;
         let write = (|| -> BResult<()> {
-            let mut days = crate::incidents::remove_rows(conn, &old)?;
+            let mut delta = crate::map::Delta::default();
+            let mut days = crate::incidents::remove_rows(conn, &old, &mut delta)?;
             for chunk in old.chunks(500) {
                 let (list, params) = in_list(chunk);
                 conn.execute(
@@ -1461,7 +1462,10 @@ impl Store {
                 )?;
             }
             insert_clusters(conn, &saved)?;
-            days.extend(crate::incidents::write_rows(conn, first_id, last_id)?);
+            days.extend(crate::incidents::write_rows(
+                conn, first_id, last_id, &mut delta,
+            )?);
+            delta.store(conn)?;
             crate::incidents::recount_days(conn, Some(&days))
         })();
         write.map_err(|e| self.err(e))?;

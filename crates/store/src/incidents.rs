@@ -35,6 +35,8 @@
 //!   public text (`event_search`, keyed by the same id).
 //! - `incident_days`: published incidents and their fatalities per day, recounted for the
 //!   days a write touched: the public timeline of a period reads it instead of counting.
+//! - `incident_cells` (`map`): published incidents per grid cell, period, province and type
+//!   for the public map, counted in and out with the rows here.
 
 use crate::conn::{BResult, BackendError, Conn, Dialect, Row, Value};
 use crate::filter::{self, Page, Sql};
@@ -218,8 +220,20 @@ DELETE FROM cluster_runs;
 
 /// Writes the incident rows of the clusters numbered `from..=to` (just stored, in the
 /// caller's transaction) and returns the days they put published incidents on.
-pub(crate) fn write_rows(conn: &mut Conn, from: i64, to: i64) -> BResult<Vec<String>> {
+/// Counts them into `delta` for the map's summary.
+pub(crate) fn write_rows(
+    conn: &mut Conn,
+    from: i64,
+    to: i64,
+    delta: &mut crate::map::Delta,
+) -> BResult<Vec<String>> {
     insert_rows(conn, from, to)?;
+    delta.count(
+        conn,
+        "cluster_id >= $1 AND cluster_id <= $2",
+        &[from.into(), to.into()],
+        1,
+    )?;
     published_days(
         conn,
         "SELECT DISTINCT event_date FROM incidents
@@ -247,7 +261,12 @@ pub(crate) fn insert_rows(conn: &mut Conn, from: i64, to: i64) -> BResult<()> {
 
 /// Removes the incident rows of clusters `ids` (about to be replaced) and returns the days
 /// they had published incidents on.
-pub(crate) fn remove_rows(conn: &mut Conn, ids: &[i64]) -> BResult<Vec<String>> {
+/// Counts them out of `delta` for the map's summary.
+pub(crate) fn remove_rows(
+    conn: &mut Conn,
+    ids: &[i64],
+    delta: &mut crate::map::Delta,
+) -> BResult<Vec<String>> {
     let mut days = Vec::new();
     for chunk in ids.chunks(500) {
         let mut sql = Sql::new("");
@@ -261,6 +280,7 @@ pub(crate) fn remove_rows(conn: &mut Conn, ids: &[i64]) -> BResult<Vec<String>> 
             ),
             &sql.params,
         )?);
+        delta.count(conn, &format!("cluster_id IN ({list})"), &sql.params, -1)?;
         conn.execute(
             &format!("DELETE FROM incidents WHERE cluster_id IN ({list})"),
             &sql.params,
@@ -319,7 +339,8 @@ pub(crate) fn rewrite_all(conn: &mut Conn) -> BResult<()> {
         })?
         .unwrap_or(0);
     insert_rows(conn, i64::MIN, top)?;
-    recount_days(conn, None)
+    recount_days(conn, None)?;
+    crate::map::rebuild(conn)
 }
 
 /// One day of [`Store::incident_days`].
@@ -347,7 +368,7 @@ impl StoredIncident {
     }
 }
 
-static SELECT_INCIDENTS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+pub(crate) static SELECT_INCIDENTS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let events = crate::SELECT_EVENTS
         .strip_suffix(" FROM events e")
         .expect("SELECT_EVENTS ends with its table");
@@ -366,7 +387,7 @@ static SELECT_INCIDENTS_NO_EVIDENCE: std::sync::LazyLock<String> = std::sync::La
     with.replacen(", e.evidence,", ", '[]',", 1)
 });
 
-fn incident_from_row(r: &dyn Row) -> std::result::Result<StoredIncident, String> {
+pub(crate) fn incident_from_row(r: &dyn Row) -> std::result::Result<StoredIncident, String> {
     let stored = crate::event_from_row(r)?;
     let mut incident = StoredIncident {
         stored,

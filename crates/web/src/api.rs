@@ -31,6 +31,7 @@ pub fn routes() -> Router<Shared> {
         )
         .route("/api/events/{id}", get(one))
         .route("/api/timeline", get(timeline))
+        .route("/api/map", get(map_view))
         .route("/openapi.json", get(openapi))
 }
 
@@ -440,6 +441,96 @@ async fn timeline(
     .into_response())
 }
 
+/// The zoom `/api/map` assumes when none is given: Iran on a page-wide map.
+const DEFAULT_ZOOM: u8 = 5;
+
+/// The map's view of the filter: `bbox` is the visible area (the whole world when absent),
+/// `zoom` the web map's zoom level (0–20). Clusters from the maintained summary (their
+/// counts sum to the list's for the filter when the view holds them all); the incidents one
+/// by one, newest first, when the view holds few. Never every point.
+async fn map_view(
+    State(state): State<Shared>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let q = parse_query(raw)?;
+    let mut filter = q.filter()?;
+    let zoom = match q.zoom.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
+        None => DEFAULT_ZOOM,
+        Some(z) => match z.parse::<f64>() {
+            Ok(v) if (0.0..=20.0).contains(&v) => v.floor() as u8,
+            _ => {
+                return Err(AppError::BadRequest(format!(
+                    "zoom must be a number from 0 to 20, not {z:?}"
+                ))
+                .into())
+            }
+        },
+    };
+    let world = unrest_store::BBox::new(-180.0, -90.0, 180.0, 90.0).map_err(AppError::from)?;
+    let view = filter.bbox.take().unwrap_or(world);
+    let persian = (q.lang.as_deref() == Some("fa")).then(|| {
+        state
+            .coder
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    });
+    let m = state
+        .db
+        .run(move |s| Ok(s.incident_map(&filter, view, zoom)?))
+        .await?;
+    let r5 = |x: f64| (x * 100_000.0).round() / 100_000.0;
+    let clusters: Vec<Value> = m
+        .clusters
+        .iter()
+        .map(|c| {
+            json!({
+                "lon": r5(c.lon), "lat": r5(c.lat), "count": c.incidents,
+                "fatalities": c.fatalities, "bbox": c.bounds.map(r5),
+            })
+        })
+        .collect();
+    let points: Vec<Value> = m
+        .points
+        .iter()
+        .map(|i| {
+            let e = &i.stored.event;
+            let mut p = json!({
+                "id": i.id(), "lon": r5(e.longitude), "lat": r5(e.latitude),
+                "event_date": e.event_date, "event_type": e.event_type,
+                "sub_event_type": e.sub_event_type, "location": e.location,
+                "fatalities": e.fatalities, "injuries": e.injuries, "arrests": e.arrests,
+                "source_count": i.corroboration.source_count, "grade": i.corroboration.grade,
+            });
+            if let (Some(c), Some(o)) = (&persian, p.as_object_mut()) {
+                o.insert(
+                    "location_fa".into(),
+                    json!(crate::public::place_name(
+                        c.gazetteer(),
+                        Lang::Fa,
+                        &e.location
+                    )),
+                );
+                o.insert(
+                    "date_fa".into(),
+                    json!(crate::public::public_day(Lang::Fa, &e.event_date)),
+                );
+            }
+            p
+        })
+        .collect();
+    Ok(Json(json!({
+        "zoom": zoom,
+        "level": m.level,
+        "count": m.incidents,
+        "fatalities": m.fatalities,
+        "complete": m.complete,
+        "clusters": clusters,
+        "points": points,
+    }))
+    .into_response())
+}
+
 async fn openapi() -> Json<Value> {
     Json(openapi_doc())
 }
@@ -456,6 +547,8 @@ pub fn openapi_doc() -> Value {
     ]);
     let mut geojson_params = filters.as_array().cloned().unwrap_or_default();
     geojson_params.push(json!({"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "fa"]}, "description": "`fa` adds each place's Persian name (`location_fa`) and the date in the Solar Hijri calendar (`date_fa`), for a Persian map."}));
+    let mut map_params = geojson_params.clone();
+    map_params.push(json!({"name": "zoom", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 20, "default": DEFAULT_ZOOM}, "description": "The web map's zoom level: the clusters' cells are about 40 pixels or more across at it."}));
     let mut csv = filters.as_array().cloned().unwrap_or_default();
     csv.push(json!({"name": "inter_codes", "in": "query", "schema": {"type": "string", "enum": ["text", "numbers"], "default": "text"}, "description": "ACLED's inter1, inter2 and interaction as text (its files since 2023) or as the numbers of its older files, as `unrest export --inter-codes`."}));
     let mut paged = filters.as_array().cloned().unwrap_or_default();
@@ -498,6 +591,11 @@ pub fn openapi_doc() -> Value {
                 "parameters": geojson_params,
                 "responses": {"200": {"description": "GeoJSON.", "content": {"application/geo+json": {}}}, "400": err("A parameter is malformed.")}
             }},
+            "/api/map": {"get": {
+                "summary": "The map's view of the filter: published incidents counted per grid cell fitted to the zoom (clusters: centre, count, fatalities, the cell's bbox), and the incidents themselves (newest first, at most 200) when the view holds that few. `bbox` is the visible area (the whole world when absent); the counts of a view holding every incident sum to the list's count for the filter. With `q`, at most 50,000 matching incidents are counted (`complete` false beyond).",
+                "parameters": map_params,
+                "responses": {"200": {"description": "Clusters and points.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MapView"}}}}, "400": err("A parameter is malformed.")}
+            }},
             "/api/timeline": {"get": {
                 "summary": "Published events of the filter per day (per month over more than two years).",
                 "parameters": filters,
@@ -529,6 +627,15 @@ pub fn openapi_doc() -> Value {
                 "count": {"type": "integer"},
                 "next_after": {"type": ["integer", "null"]},
                 "next": {"type": ["string", "null"]}
+            }},
+            "MapView": {"type": "object", "properties": {
+                "zoom": {"type": "integer"}, "level": {"type": "integer"},
+                "count": {"type": "integer"}, "fatalities": {"type": "integer"}, "complete": {"type": "boolean"},
+                "clusters": {"type": "array", "items": {"type": "object", "properties": {
+                    "lon": {"type": "number"}, "lat": {"type": "number"}, "count": {"type": "integer"},
+                    "fatalities": {"type": "integer"}, "bbox": {"type": "array", "items": {"type": "number"}}
+                }}},
+                "points": {"type": "array", "items": {"type": "object"}}
             }},
             "Timeline": {"type": "object", "properties": {
                 "total": {"type": "integer"},

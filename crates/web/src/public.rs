@@ -187,6 +187,11 @@ async fn map_page(
         Lang::En => geojson_url.clone(),
         _ => href(&geojson_url, lang),
     };
+    // The map asks for each view's clusters; the whole download stays for people.
+    let view_url = match lang {
+        Lang::En => format!("/api/map?{fq}"),
+        _ => href(&format!("/api/map?{fq}"), lang),
+    };
     let more = latest.len() > LIST_LEN;
     let latest = &latest[..latest.len().min(LIST_LEN)];
     let list_href = |after: Option<i64>| {
@@ -249,7 +254,7 @@ async fn map_page(
                 }
                 p.size-legend { span.size-dots { span.dot.d1 {} span.dot.d2 {} span.dot.d3 {} } " " (t.size_legend) }
             }
-            div #map data-geojson=(map_url) data-provinces="/assets/provinces.geojson"
+            div #map data-geojson=(map_url) data-map=(view_url) data-provinces="/assets/provinces.geojson"
                 data-tiles=[state.tile_url.as_deref()] data-lang=(lang.code())
                 data-fallback=(t.map_fallback) data-w-fatalities=(t.fatalities) data-w-injuries=(t.injuries)
                 data-w-arrests=(t.arrests) data-w-sources=(t.sources) data-w-grade=(t.grade) data-sep=(t.sep)

@@ -28,6 +28,8 @@ pub struct PublicQuery {
     pub limit: Option<String>,
     pub after: Option<String>,
     pub lang: Option<String>,
+    /// The map's zoom level (`/api/map`).
+    pub zoom: Option<String>,
 }
 
 fn nonblank(s: &Option<String>) -> Option<&str> {

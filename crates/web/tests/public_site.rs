@@ -541,3 +541,116 @@ async fn the_timeline_brush_filters_the_map_and_the_list_and_a_phone_sees_the_ma
     assert!(layout[1].as_f64().unwrap() > 300.0, "{layout}");
     c.close().await.unwrap();
 }
+
+/// The map's state: what it last drew, as its data attributes say, and the clusters'
+/// numbers summed.
+async fn map_state(c: &fantoccini::Client) -> serde_json::Value {
+    c.execute(
+        "var d = document.getElementById('map').dataset;
+         var sum = 0;
+         document.querySelectorAll('#map .map-cluster span').forEach(function (s) { sum += +s.textContent; });
+         return {ready: d.ready || '', zoom: d.zoom || '', shown: d.shown || '',
+                 clusters: +(d.clusters || 0), points: +(d.points || 0), sum: sum,
+                 drawn: document.querySelectorAll('#map .map-cluster').length,
+                 markers: document.querySelectorAll('#map path.event-marker').length,
+                 listed: document.querySelectorAll('#in-view ol li').length,
+                 count: document.getElementById('event-count').dataset.count};",
+        vec![],
+    )
+    .await
+    .unwrap()
+}
+
+/// Waits until the map has drawn a view other than `seen` (by zoom).
+async fn next_view(c: &fantoccini::Client, seen: &str) -> serde_json::Value {
+    for _ in 0..100 {
+        let s = map_state(c).await;
+        if s["ready"] != "" && s["zoom"] != seen {
+            return s;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the map drew no new view after zoom {seen}");
+}
+
+/// Many incidents: the map asks the server for each view and draws its clusters, whose
+/// numbers sum to the page's count; zooming in (a cluster clicked, the zoom button) asks
+/// again, and a view holding few incidents shows them one by one, listed beside the map.
+async fn the_map_draws_clusters_per_view_as_it_pans_and_zooms(backend: Backend, tag: &str) {
+    let app = App::start(backend).await;
+    let Some(driver) = driver() else { return };
+    let url = app.db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut s = unrest_store::Store::open(&url).unwrap();
+        s.generate_bench(1000, 1000, |_| {}).unwrap();
+    })
+    .await
+    .unwrap();
+    let c = browser(&driver, true).await;
+    c.set_window_size(1280, 900).await.unwrap();
+    c.goto(&app.url("/")).await.unwrap();
+    let whole = next_view(&c, "").await;
+    assert_eq!(whole["shown"], "900", "{whole}");
+    assert_eq!(whole["count"], "900", "{whole}");
+    assert!(whole["clusters"].as_u64().unwrap() > 5, "{whole}");
+    assert_eq!(whole["drawn"], whole["clusters"], "{whole}");
+    assert_eq!(
+        whole["sum"], 900,
+        "the clusters sum to the page's count: {whole}"
+    );
+    assert_eq!(whole["points"], 0);
+    crate::workspace_browser::save(&c, &format!("map-clusters-{tag}")).await;
+
+    // The cluster holding Tehran, clicked: the map zooms to its cell and asks again.
+    let before = whole["zoom"].as_str().unwrap().to_string();
+    c.execute(
+        "var best = null;
+         document.querySelectorAll('#map .map-cluster').forEach(function (m) {
+           if (!best || +m.textContent > +best.textContent) best = m; });
+         best.click();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let closer = next_view(&c, &before).await;
+    assert!(
+        closer["zoom"].as_str().unwrap().parse::<u32>().unwrap() > before.parse::<u32>().unwrap(),
+        "{closer}"
+    );
+    let shown: u64 = closer["shown"].as_str().unwrap().parse().unwrap();
+    assert!(shown > 0 && shown < 900, "{closer}");
+    // Few enough: one by one, on the map and in the list beside it.
+    if closer["points"].as_u64().unwrap() > 0 {
+        assert_eq!(closer["markers"], closer["points"], "{closer}");
+        assert_eq!(
+            closer["listed"].as_u64().unwrap(),
+            shown.min(100),
+            "{closer}"
+        );
+    } else {
+        assert_eq!(closer["sum"].as_u64().unwrap(), shown, "{closer}");
+    }
+
+    // Zoomed in with the button: another view, incidents one by one.
+    c.find(Locator::Css(".leaflet-control-zoom-in"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let zoomed = next_view(&c, closer["zoom"].as_str().unwrap()).await;
+    assert!(zoomed["points"].as_u64().unwrap() > 0, "{zoomed}");
+    assert_eq!(zoomed["markers"], zoomed["points"], "{zoomed}");
+    crate::workspace_browser::save(&c, &format!("map-zoomed-{tag}")).await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_map_draws_clusters_per_view_as_it_pans_and_zooms_sqlite() {
+    the_map_draws_clusters_per_view_as_it_pans_and_zooms(Backend::Sqlite, "sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_map_draws_clusters_per_view_as_it_pans_and_zooms_postgres() {
+    the_map_draws_clusters_per_view_as_it_pans_and_zooms(Backend::Postgres, "postgres").await;
+}

@@ -724,3 +724,165 @@ both! {
         }
     }
 }
+
+/// The whole world, as a map view.
+fn world() -> unrest_store::BBox {
+    unrest_store::BBox::new(-180.0, -90.0, 180.0, 90.0).unwrap()
+}
+
+/// For a few public filters and every grid level: the map's clusters of the whole world
+/// summed, and the public list's count for the same filter.
+fn map_and_list_counts(store: &mut Store) -> Vec<(String, u64, u64)> {
+    let filters = [
+        Filter::default(),
+        Filter {
+            from: NaiveDate::from_ymd_opt(2022, 10, 28),
+            to: NaiveDate::from_ymd_opt(2022, 11, 30),
+            ..Filter::default()
+        },
+        Filter {
+            from: NaiveDate::from_ymd_opt(2022, 11, 1),
+            ..Filter::default()
+        },
+        Filter {
+            to: NaiveDate::from_ymd_opt(2022, 10, 31),
+            ..Filter::default()
+        },
+        Filter {
+            admin1: Some("Tehran".into()),
+            ..Filter::default()
+        },
+        Filter {
+            event_type: Some("protests".into()),
+            ..Filter::default()
+        },
+        Filter {
+            search: Some("tear gas".into()),
+            ..Filter::default()
+        },
+    ];
+    let mut out = Vec::new();
+    for filter in filters {
+        let filter = filter.public();
+        let mut listed = 0u64;
+        store
+            .incident_rows::<unrest_store::Error>(&filter, &Page::default(), |_| {
+                listed += 1;
+                Ok(())
+            })
+            .unwrap();
+        for zoom in [4u8, 7, 9, 11, 14] {
+            let view = store.incident_map(&filter, world(), zoom).unwrap();
+            assert!(view.complete);
+            let summed = view.clusters.iter().map(|c| c.incidents).sum::<u64>();
+            assert_eq!(summed, view.incidents);
+            if summed <= unrest_store::POINTS_MAX {
+                assert_eq!(
+                    view.points.len() as u64,
+                    summed,
+                    "the whole world's few incidents one by one"
+                );
+            }
+            out.push((format!("{filter:?} at zoom {zoom}"), summed, listed));
+        }
+    }
+    out
+}
+
+fn assert_map_agrees(store: &mut Store, when: &str) {
+    for (what, summed, listed) in map_and_list_counts(store) {
+        assert_eq!(summed, listed, "{when}: {what}");
+    }
+}
+
+both! {
+    fn the_map_clusters_sum_to_the_list_count_through_every_change(db) {
+        let mut store = db.open();
+        let mut coder = RealCoder::new("a");
+        for (name, text) in [("en.txt", ZAHEDAN_EN), ("narmak.txt", NARMAK), ("fa.txt", ZAHEDAN_FA),
+                             ("m27.txt", MAHABAD_27), ("ekbatan.txt", EKBATAN)] {
+            let new = NewReport {
+                report: Report { id: name.into(), text: text.into(), reference_date: Some("2022-11-30".into()), lang: None },
+                received_at: at(30),
+                channel: "web".into(),
+            };
+            store.receive(&[new], &mut coder, at(30)).unwrap();
+        }
+        let view = store.incident_map(&Filter::default().public(), world(), 5).unwrap();
+        assert_eq!((view.incidents, view.clusters.len(), view.points.len()), (0, 0, 0), "nothing published");
+
+        let all: Vec<i64> = all_events(&mut store).iter().map(|e| e.id).collect();
+        store.set_status(&all, &Filter::default(), Status::Published, "maryam", at(30)).unwrap();
+        assert_map_agrees(&mut store, "after publishing");
+        let view = store.incident_map(&Filter::default().public(), world(), 5).unwrap();
+        assert_eq!(view.incidents, 4, "the Zahedan pair is one incident");
+        assert_eq!(view.points.len(), 4, "few incidents come one by one");
+        assert!(view.points.windows(2).all(|w| w[0].stored.event.event_date >= w[1].stored.event.event_date));
+
+        let m27 = event_of(&mut store, "m27.txt");
+        let mut edited = store.event(m27).unwrap().unwrap().event;
+        edited.fatalities = 5;
+        store.edit_event(m27, &edited, "maryam", at(30)).unwrap();
+        assert_map_agrees(&mut store, "after an edit");
+        let view = store.incident_map(&Filter::default().public(), world(), 5).unwrap();
+        assert_eq!(view.fatalities, store.incident_days(&Filter::default().public()).unwrap().iter().map(|d| d.fatalities).sum::<u64>());
+
+        let ekbatan = event_of(&mut store, "ekbatan.txt");
+        store.set_status(&[ekbatan], &Filter::default(), Status::Rejected, "maryam", at(30)).unwrap();
+        assert_map_agrees(&mut store, "after a rejection");
+        let narmak = event_of(&mut store, "narmak.txt");
+        store.merge_events(m27, narmak, "maryam", at(30)).unwrap();
+        assert_map_agrees(&mut store, "after a merge");
+        store.set_status(&[m27], &Filter::default(), Status::Verified, "maryam", at(30)).unwrap();
+        assert_map_agrees(&mut store, "after unpublishing");
+
+        // The whole run rebuilds the summary: the same clusters.
+        let before: Vec<_> = [4u8, 9, 14].iter().map(|&z| store.incident_map(&Filter::default().public(), world(), z).unwrap()).collect();
+        store.corroborate(at(30)).unwrap();
+        let after: Vec<_> = [4u8, 9, 14].iter().map(|&z| store.incident_map(&Filter::default().public(), world(), z).unwrap()).collect();
+        for (b, a) in before.iter().zip(&after) {
+            assert_eq!(b.incidents, a.incidents);
+            assert_eq!(b.clusters.len(), a.clusters.len());
+            for (cb, ca) in b.clusters.iter().zip(&a.clusters) {
+                assert_eq!((cb.incidents, cb.fatalities, cb.bounds), (ca.incidents, ca.fatalities, ca.bounds));
+                assert!((cb.lon - ca.lon).abs() < 1e-6 && (cb.lat - ca.lat).abs() < 1e-6);
+            }
+        }
+    }
+
+    fn a_map_view_counts_the_cells_it_touches_and_lists_the_incidents_in_its_bounds(db) {
+        let mut store = db.open();
+        ingest(
+            &mut store,
+            &mut RealCoder::new("a"),
+            &[("narmak.txt", NARMAK), ("m27.txt", MAHABAD_27), ("en.txt", ZAHEDAN_EN)],
+        );
+        cluster(&mut store);
+        let all: Vec<i64> = all_events(&mut store).iter().map(|e| e.id).collect();
+        store.set_status(&all, &Filter::default(), Status::Published, "maryam", at(30)).unwrap();
+        // Around Tehran only, zoomed in: one incident, no cluster elsewhere.
+        let tehran = unrest_store::BBox::new(51.0, 35.4, 51.9, 36.0).unwrap();
+        let view = store.incident_map(&Filter::default().public(), tehran, 10).unwrap();
+        assert_eq!(view.incidents, 1, "{view:?}");
+        assert_eq!(view.points.len(), 1);
+        assert_eq!(view.points[0].stored.event.admin1, "Tehran");
+        // A text search the summary cannot answer counts the matching incidents.
+        let mahabad = Filter { search: Some("Mahabad".into()), ..Filter::default() }.public();
+        let view = store.incident_map(&mahabad, world(), 5).unwrap();
+        assert_eq!((view.incidents, view.points.len(), view.complete), (1, 1, true));
+    }
+
+    fn a_database_from_before_the_map_summary_gets_it_on_opening(db) {
+        let mut old = db.open();
+        ingest(&mut old, &mut RealCoder::new("a"), &[("en.txt", ZAHEDAN_EN), ("m27.txt", MAHABAD_27)]);
+        old.corroborate(at(30)).unwrap();
+        let all: Vec<i64> = all_events(&mut old).iter().map(|e| e.id).collect();
+        old.set_status(&all, &Filter::default(), Status::Published, "maryam", at(30)).unwrap();
+        // As at version 15: no summary.
+        old.execute_raw("DROP TABLE incident_cells; DELETE FROM schema_migrations WHERE version = 16").unwrap();
+        drop(old);
+        let mut store = db.open();
+        let view = store.incident_map(&Filter::default().public(), world(), 6).unwrap();
+        assert_eq!(view.incidents, 2);
+    }
+}
