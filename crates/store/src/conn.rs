@@ -467,7 +467,7 @@ impl Conn {
         width: usize,
         values: &[Value],
     ) -> BResult<()> {
-        if width == 0 || values.len() % width != 0 {
+        if width == 0 || !values.len().is_multiple_of(width) {
             return Err(BackendError::Row(format!(
                 "{} values are not rows of {width} for {into}",
                 values.len()
