@@ -52,7 +52,7 @@
 //! database) are summed up in entry 1 (`begin`) and checked against that summary. Sealed
 //! submissions (sealed intake) are checked the same way by the SHA-256 of their ciphertext.
 
-use crate::conn::{BResult, BackendError, Conn};
+use crate::conn::{BResult, BackendError, Conn, Value};
 use crate::{Error, Result, Store};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -194,6 +194,15 @@ impl Chain {
 
     /// Appends one entry; returns its `seq`.
     pub(crate) fn append(&mut self, conn: &mut Conn, e: NewEntry) -> BResult<i64> {
+        let entry = self.next(e);
+        let seq = entry.seq;
+        Pending(vec![entry]).write(conn)?;
+        Ok(seq)
+    }
+
+    /// The next entry, hashed onto the chain but not yet written: the caller writes it
+    /// (with others, [`Pending::write`]) in this transaction, before it commits.
+    pub(crate) fn next(&mut self, e: NewEntry) -> Entry {
         let mut entry = Entry {
             seq: self.seq + 1,
             at: e.at,
@@ -206,24 +215,39 @@ impl Chain {
             hash: String::new(),
         };
         entry.hash = entry.expected_hash();
-        conn.execute(
-            "INSERT INTO audit_log (seq, logged_at, actor, action, object_kind, object_id,
-                change, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            &[
-                entry.seq.into(),
-                entry.at.as_str().into(),
-                entry.actor.as_str().into(),
-                entry.action.as_str().into(),
-                entry.kind.as_str().into(),
-                entry.object.as_str().into(),
-                entry.change.as_str().into(),
-                entry.prev_hash.as_str().into(),
-                entry.hash.as_str().into(),
-            ],
-        )?;
         self.seq = entry.seq;
-        self.hash = entry.hash;
-        Ok(self.seq)
+        self.hash = entry.hash.clone();
+        entry
+    }
+}
+
+/// Entries taken from a [`Chain`] in order and written together, a few statements for a
+/// batch's thousand entries.
+#[derive(Default)]
+pub(crate) struct Pending(pub(crate) Vec<Entry>);
+
+impl Pending {
+    pub(crate) fn write(self, conn: &mut Conn) -> BResult<()> {
+        let mut values: Vec<Value> = Vec::with_capacity(self.0.len() * 9);
+        for entry in self.0 {
+            values.extend([
+                entry.seq.into(),
+                entry.at.into(),
+                entry.actor.into(),
+                entry.action.into(),
+                entry.kind.into(),
+                entry.object.into(),
+                entry.change.into(),
+                entry.prev_hash.into(),
+                entry.hash.into(),
+            ]);
+        }
+        conn.insert_rows(
+            "audit_log (seq, logged_at, actor, action, object_kind, object_id, change, \
+             prev_hash, hash)",
+            9,
+            &values,
+        )
     }
 }
 

@@ -116,6 +116,11 @@ fn fingerprint_of_bytes(b: &[u8]) -> Option<Fingerprint> {
 
 /// Keeps a new report's fingerprint and its channel's grade: called by every path that stores
 /// a report, in its transaction.
+/// The stored source fingerprint of a report's text.
+pub(crate) fn fingerprint_of(text: &str) -> Vec<u8> {
+    fingerprint_bytes(&Fingerprint::of(text))
+}
+
 pub(crate) fn on_receive(
     conn: &mut Conn,
     report_id: i64,
@@ -127,7 +132,7 @@ pub(crate) fn on_receive(
             channel_grade = (SELECT reliability FROM channels WHERE name = $2)
          WHERE id = $3",
         &[
-            Value::Bytes(fingerprint_bytes(&Fingerprint::of(text))),
+            Value::Bytes(fingerprint_of(text)),
             channel.into(),
             report_id.into(),
         ],

@@ -455,6 +455,9 @@ impl Conn {
         Ok(())
     }
 
+    /// Prepared statements a PostgreSQL connection keeps at most.
+    const STATEMENTS_KEPT: usize = 512;
+
     fn pg_statement(
         client: &mut postgres::Client,
         statements: &mut HashMap<String, postgres::Statement>,
@@ -464,24 +467,120 @@ impl Conn {
             return Ok(s.clone());
         }
         let s = client.prepare(sql)?;
+        // Multi-row inserts have a text per row count: bound the cache a long-lived
+        // connection keeps rather than let it grow with every batch size it meets.
+        if statements.len() >= Self::STATEMENTS_KEPT {
+            statements.clear();
+        }
         statements.insert(sql.to_string(), s.clone());
         Ok(s)
     }
 
+    /// SQLite's text of a statement: `$N` becomes `?N`. SQLite reads `$N` as a name and
+    /// finds each by a scan of every name (a multi-row insert of thousands of parameters
+    /// spent most of its time there); `?N` is the N-th parameter, bound by position. No SQL
+    /// of ours has a `$` in a literal.
+    fn sqlite_sql(sql: &str) -> std::borrow::Cow<'_, str> {
+        let bytes = sql.as_bytes();
+        let numbered =
+            |i: usize| bytes[i] == b'$' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if !(0..bytes.len()).any(numbered) {
+            return sql.into();
+        }
+        sql.char_indices()
+            .map(|(i, c)| if c == '$' && numbered(i) { '?' } else { c })
+            .collect::<String>()
+            .into()
+    }
+
+    /// Binds `params[i]` as `?{i + 1}` ([`Conn::sqlite_sql`]); values past the statement's
+    /// highest parameter are not used by it.
     fn sqlite_bind(stmt: &mut rusqlite::CachedStatement<'_>, params: &[Value]) -> BResult<()> {
-        for (i, v) in params.iter().enumerate() {
-            if let Some(at) = stmt.parameter_index(&format!("${}", i + 1))? {
-                stmt.raw_bind_parameter(at, v)?;
-            }
+        for (i, v) in params.iter().enumerate().take(stmt.parameter_count()) {
+            stmt.raw_bind_parameter(i + 1, v)?;
         }
         Ok(())
+    }
+
+    /// Inserts rows of `width` values each (`values` holds them one row after the other)
+    /// with `INSERT INTO {into} VALUES (…), (…), …`, as many rows a statement as keep it
+    /// under [`Conn::PARAMS_A_STATEMENT`] parameters: one statement, and on PostgreSQL one
+    /// round trip, for hundreds of rows. `into` is a fixed `table (column, …)`, never input.
+    pub(crate) fn insert_rows(
+        &mut self,
+        into: &str,
+        width: usize,
+        values: &[Value],
+    ) -> BResult<()> {
+        if width == 0 || !values.len().is_multiple_of(width) {
+            return Err(BackendError::Row(format!(
+                "{} values are not rows of {width} for {into}",
+                values.len()
+            )));
+        }
+        let rows_a_statement = (Self::PARAMS_A_STATEMENT / width).max(1);
+        for chunk in values.chunks(rows_a_statement * width) {
+            let mut sql = format!("INSERT INTO {into} VALUES ");
+            for row in 0..chunk.len() / width {
+                sql.push_str(if row == 0 { "(" } else { ", (" });
+                for col in 0..width {
+                    if col > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push('$');
+                    sql.push_str(&(row * width + col + 1).to_string());
+                }
+                sql.push(')');
+            }
+            self.execute(&sql, chunk)?;
+        }
+        Ok(())
+    }
+
+    /// At most this many parameters in one statement of [`Conn::insert_rows`]: far under
+    /// SQLite's 32,766 and PostgreSQL's 65,535.
+    const PARAMS_A_STATEMENT: usize = 10_000;
+
+    /// `n` new ids for `table`'s auto-numbered `id`, taken now so that rows can be written
+    /// many a statement and their ids known before (a multi-row insert's `RETURNING` gives
+    /// no order to match them by). SQLite: the numbers after the table's highest ever
+    /// (`sqlite_sequence`, kept by AUTOINCREMENT, or its highest id), safe because a write transaction
+    /// (`BEGIN IMMEDIATE`) holds the database's one write lock until it ends; the inserts
+    /// then move the sequence past them. PostgreSQL: `n` values of the identity's sequence,
+    /// which no other session can be given. Call inside the write transaction, before any
+    /// other insert into `table` in it.
+    pub(crate) fn reserve_ids(&mut self, table: &str, n: usize) -> BResult<Vec<i64>> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let count = i64::try_from(n).map_err(|_| BackendError::Row("too many ids".into()))?;
+        match self.dialect() {
+            Dialect::Sqlite => {
+                let last = self
+                    .query_one(
+                        &format!(
+                            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = $1), 0),
+                                COALESCE((SELECT MAX(id) FROM {table}), 0))"
+                        ),
+                        &[table.into()],
+                        |r| r.req_int(0),
+                    )?
+                    .unwrap_or(0);
+                Ok((last + 1..=last + count).collect())
+            }
+            Dialect::Postgres => self.query_all(
+                "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
+                &[table.into(), count.into()],
+                |r| r.req_int(0),
+            ),
+        }
     }
 
     /// Runs one statement; returns the number of rows it changed.
     pub(crate) fn execute(&mut self, sql: &str, params: &[Value]) -> BResult<u64> {
         match self {
             Conn::Sqlite(c) => {
-                let mut stmt = c.prepare_cached(sql)?;
+                let mut stmt = c.prepare_cached(&Self::sqlite_sql(sql))?;
                 Self::sqlite_bind(&mut stmt, params)?;
                 Ok(stmt.raw_execute()? as u64)
             }
@@ -504,7 +603,9 @@ impl Conn {
     ) -> Result<(), E> {
         match self {
             Conn::Sqlite(c) => {
-                let mut stmt = c.prepare_cached(sql).map_err(BackendError::from)?;
+                let mut stmt = c
+                    .prepare_cached(&Self::sqlite_sql(sql))
+                    .map_err(BackendError::from)?;
                 Self::sqlite_bind(&mut stmt, params)?;
                 let mut rows = stmt.raw_query();
                 while let Some(row) = rows.next().map_err(BackendError::from)? {

@@ -57,6 +57,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use conn::{BResult, BackendError, Conn, Row, Value};
 use filter::Sql;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 use unrest_model::{Event, Report};
 
@@ -100,6 +101,60 @@ fn same_report_params(new: &NewReport, sha: &str) -> [Value; 3] {
         _ => new.received_at.date_naive().to_string(),
     };
     [sha.into(), new.channel.as_str().into(), day.into()]
+}
+
+/// What makes two reports the same ([`SAME_REPORT`]): SHA-256, channel, day.
+type SameKey = (String, String, String);
+
+/// The [`SameKey`] of a new report: [`same_report_params`]' values.
+fn same_report_key(new: &NewReport, sha: &str) -> SameKey {
+    let day = match new.report.reference_date.as_deref().map(str::trim) {
+        Some(d) if !d.is_empty() => d.chars().take(10).collect(),
+        _ => new.received_at.date_naive().to_string(),
+    };
+    (sha.to_string(), new.channel.clone(), day)
+}
+
+/// The stored reports that `keys` repeat, read in one statement per few hundred: for each
+/// key the first such report (lowest id) and whether it is coded. The day of a stored report
+/// is [`SAME_REPORT`]'s: the first ten characters of its reference date, or when that is
+/// empty of when it was received.
+fn stored_same(conn: &mut Conn, keys: &[SameKey]) -> BResult<HashMap<SameKey, (i64, bool)>> {
+    let mut found: HashMap<SameKey, (i64, bool)> = HashMap::new();
+    let mut shas: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
+    shas.sort_unstable();
+    shas.dedup();
+    let wanted: std::collections::HashSet<&SameKey> = keys.iter().collect();
+    for chunk in shas.chunks(500) {
+        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let params: Vec<Value> = chunk.iter().map(|&s| s.into()).collect();
+        let rows = conn.query_all(
+            &format!(
+                "SELECT id, coded_with IS NOT NULL, sha256, channel, reference_date, received_at
+                 FROM reports WHERE sha256 IN ({}) ORDER BY id",
+                list.join(", ")
+            ),
+            &params,
+            |r| {
+                let day_of = |s: Option<String>| s.map(|s| s.chars().take(10).collect::<String>());
+                let day = match day_of(r.text(4)?) {
+                    Some(d) if !d.is_empty() => d,
+                    _ => day_of(r.text(5)?).unwrap_or_default(),
+                };
+                Ok((
+                    r.req_int(0)?,
+                    r.req_int(1)? != 0,
+                    (r.req_text(2)?, r.req_text(3)?, day),
+                ))
+            },
+        )?;
+        for (id, coded, key) in rows {
+            if wanted.contains(&key) {
+                found.entry(key).or_insert((id, coded));
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// What [`Store::ingest`] did with one report, in the order given.
@@ -277,8 +332,8 @@ impl SearchRows {
         self.0.push((table, id, folded));
     }
 
-    /// Writes the rows held ([`index_text`]'s bound included), each table's in statements of
-    /// up to [`SearchRows::ROWS_A_STATEMENT`] rows.
+    /// Writes the rows held ([`index_text`]'s bound included), many a statement
+    /// ([`Conn::insert_rows`]).
     pub(crate) fn write(self, conn: &mut Conn) -> BResult<()> {
         for table in ["report_search", "event_search"] {
             let rows: Vec<(i64, &str)> = self
@@ -287,28 +342,14 @@ impl SearchRows {
                 .filter(|(t, _, folded)| *t == table && !folded.trim().is_empty())
                 .map(|(_, id, folded)| (*id, indexed_part(folded)))
                 .collect();
-            for chunk in rows.chunks(Self::ROWS_A_STATEMENT) {
-                let values: Vec<String> = (0..chunk.len())
-                    .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-                    .collect();
-                let params: Vec<Value> = chunk
-                    .iter()
-                    .flat_map(|&(id, folded)| [id.into(), folded.into()])
-                    .collect();
-                conn.execute(
-                    &format!(
-                        "INSERT INTO {table} (rowid, folded) VALUES {}",
-                        values.join(", ")
-                    ),
-                    &params,
-                )?;
-            }
+            let values: Vec<Value> = rows
+                .into_iter()
+                .flat_map(|(id, folded)| [id.into(), folded.into()])
+                .collect();
+            conn.insert_rows(&format!("{table} (rowid, folded)"), 2, &values)?;
         }
         Ok(())
     }
-
-    /// 1,000 parameters, far under either backend's limit.
-    const ROWS_A_STATEMENT: usize = 500;
 }
 
 /// How many words of a text the search index holds: PostgreSQL keeps word positions up to
@@ -413,6 +454,14 @@ fn insert_event_sql(skip_conflicts: bool) -> String {
         if skip_conflicts { " ON CONFLICT DO NOTHING" } else { "" }
     )
 }
+
+/// `events (…)` for [`Conn::insert_rows`]: the id, our bookkeeping, then the record.
+static INSERT_EVENTS_INTO: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "events (id, report_id, status, edited, updated_by, updated_at, {})",
+        EVENT_COLUMNS.join(", ")
+    )
+});
 
 static INSERT_EVENT: LazyLock<String> = LazyLock::new(|| insert_event_sql(false));
 static INSERT_EVENT_SKIP: LazyLock<String> = LazyLock::new(|| insert_event_sql(true));
@@ -695,26 +744,38 @@ fn log_coding(
     removed: &[i64],
     added: &[(i64, &Event)],
 ) -> BResult<()> {
+    chain.append(
+        conn,
+        coding_entry(at, version, report_id, before, removed, added),
+    )?;
+    Ok(())
+}
+
+/// What [`log_coding`] appends.
+fn coding_entry(
+    at: &str,
+    version: &str,
+    report_id: i64,
+    before: Option<String>,
+    removed: &[i64],
+    added: &[(i64, &Event)],
+) -> audit::NewEntry {
     let added: serde_json::Map<String, serde_json::Value> = added
         .iter()
         .map(|(id, e)| (id.to_string(), audit::record_sha256(e).into()))
         .collect();
-    chain.append(
-        conn,
-        audit::NewEntry {
-            at: at.to_string(),
-            actor: version.to_string(),
-            action: "code".into(),
-            kind: "report",
-            object: report_id.to_string(),
-            change: serde_json::json!({
-                "coded_with": {"before": before, "after": version},
-                "events_removed": removed,
-                "events_added": added,
-            }),
-        },
-    )?;
-    Ok(())
+    audit::NewEntry {
+        at: at.to_string(),
+        actor: version.to_string(),
+        action: "code".into(),
+        kind: "report",
+        object: report_id.to_string(),
+        change: serde_json::json!({
+            "coded_with": {"before": before, "after": version},
+            "events_removed": removed,
+            "events_added": added,
+        }),
+    }
 }
 
 /// What a report's `receive` entry keeps: the SHA-256 of its exact bytes (chain of custody)
@@ -727,89 +788,173 @@ fn log_receive(
     new: &NewReport,
 ) -> BResult<()> {
     clusters::on_receive(conn, report_id, &new.report.text, &new.channel)?;
-    let r = &new.report;
-    let at = rfc3339(new.received_at);
-    chain.append(
-        conn,
-        audit::NewEntry {
-            at: at.clone(),
-            actor: new.channel.clone(),
-            action: "receive".into(),
-            kind: "report",
-            object: report_id.to_string(),
-            change: serde_json::json!({
-                "sha256": sha256,
-                "bytes": r.text.len(),
-                "name": r.id,
-                "channel": new.channel,
-                "received_at": at,
-                "reference_date": r.reference_date,
-                "lang": r.lang,
-            }),
-        },
-    )?;
+    chain.append(conn, receive_entry(report_id, sha256, new))?;
     Ok(())
 }
 
-/// Stores a new report (whatever else has its text) and its events, coded now, with the
-/// entries of its arrival and coding. Returns its id and how many events it has.
+/// What [`log_receive`] appends.
+fn receive_entry(report_id: i64, sha256: &str, new: &NewReport) -> audit::NewEntry {
+    let r = &new.report;
+    let at = rfc3339(new.received_at);
+    audit::NewEntry {
+        at: at.clone(),
+        actor: new.channel.clone(),
+        action: "receive".into(),
+        kind: "report",
+        object: report_id.to_string(),
+        change: serde_json::json!({
+            "sha256": sha256,
+            "bytes": r.text.len(),
+            "name": r.id,
+            "channel": new.channel,
+            "received_at": at,
+            "reference_date": r.reference_date,
+            "lang": r.lang,
+        }),
+    }
+}
+
+/// New reports of a batch waiting to be written together.
+#[derive(Default)]
+struct Waiting<'a> {
+    /// Each text once, in order.
+    fresh: Vec<Fresh<'a>>,
+    /// `(index in the batch, index in fresh)`: a later copy names the first.
+    reports: Vec<(usize, usize)>,
+    /// The index in `fresh` of each key.
+    first: HashMap<&'a SameKey, usize>,
+}
+
+impl Waiting<'_> {
+    /// Writes the waiting reports ([`insert_and_code`]); each one's outcome goes into
+    /// `done` (a copy is a duplicate of the first) and its key into `known` as coded.
+    fn write(
+        &mut self,
+        conn: &mut Conn,
+        search: &mut SearchRows,
+        chain: &mut audit::Chain,
+        coder: &mut dyn Coding,
+        known: &mut HashMap<SameKey, (i64, bool)>,
+        done: &mut [Option<Ingested>],
+    ) -> BResult<()> {
+        if self.fresh.is_empty() {
+            return Ok(());
+        }
+        let written = insert_and_code(conn, search, chain, &self.fresh, coder)?;
+        let mut seen = vec![false; self.fresh.len()];
+        for &(i, at) in &self.reports {
+            let (report_id, events) = written[at];
+            done[i] = Some(if std::mem::replace(&mut seen[at], true) {
+                Ingested::Duplicate { report_id }
+            } else {
+                Ingested::New { report_id, events }
+            });
+        }
+        for (key, at) in self.first.drain() {
+            known.insert(key.clone(), (written[at].0, true));
+        }
+        self.fresh.clear();
+        self.reports.clear();
+        Ok(())
+    }
+}
+
+/// A new report of a batch: its SHA-256 and, once coded, its events.
+struct Fresh<'a> {
+    new: &'a NewReport,
+    sha: String,
+}
+
+/// Stores new reports (whatever else has their text) and their events, coded now, with the
+/// entries of their arrival and coding (each report's `receive` then its `code`, in the
+/// order given), its source fingerprint and channel grade, and its search rows: ids taken
+/// first ([`Conn::reserve_ids`]), then every table written many rows a statement, so a
+/// batch of 500 reports is a dozen statements, not thousands (on PostgreSQL each one a
+/// round trip). Call before any other insert of reports or events in the transaction.
+/// Returns each report's id and how many events it has.
 fn insert_and_code(
     conn: &mut Conn,
     search: &mut SearchRows,
     chain: &mut audit::Chain,
-    new: &NewReport,
-    sha: &str,
+    fresh: &[Fresh<'_>],
     coder: &mut dyn Coding,
-) -> BResult<(i64, usize)> {
-    let at = rfc3339(new.received_at);
-    let r = &new.report;
-    let events = coder.code(r, new.received_at);
-    let report_id = conn
-        .query_one(
-            "INSERT INTO reports (sha256, name, text, received_at, channel,
-                reference_date, lang, coded_with)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            &[
-                sha.into(),
-                r.id.as_str().into(),
-                Value::Bytes(r.text.as_bytes().to_vec()),
-                rfc3339(new.received_at).into(),
-                new.channel.as_str().into(),
-                r.reference_date.as_deref().into(),
-                r.lang.as_deref().into(),
-                coder.version().into(),
-            ],
-            |row| row.req_int(0),
-        )?
-        .ok_or_else(|| BackendError::Row("no id for new report".into()))?;
-    search.push("report_search", report_id, search_text(&r.text));
-    log_receive(conn, chain, report_id, sha, new)?;
-    let mut added = Vec::with_capacity(events.len());
-    for e in &events {
-        if let Some(eid) = insert_event(
-            conn,
-            search,
-            &INSERT_EVENT,
-            Some(report_id),
-            e,
-            Status::Coded,
-            None,
-            None,
-        )? {
-            added.push((eid, e));
+) -> BResult<Vec<(i64, usize)>> {
+    let version = coder.version().to_string();
+    let coded: Vec<Vec<Event>> = fresh
+        .iter()
+        .map(|f| coder.code(&f.new.report, f.new.received_at))
+        .collect();
+    let report_ids = conn.reserve_ids("reports", fresh.len())?;
+    let event_ids = conn.reserve_ids("events", coded.iter().map(Vec::len).sum())?;
+    let mut grades: HashMap<&str, Option<String>> = HashMap::new();
+    for f in fresh {
+        if !grades.contains_key(f.new.channel.as_str()) {
+            let grade = conn
+                .query_one(
+                    "SELECT reliability FROM channels WHERE name = $1",
+                    &[f.new.channel.as_str().into()],
+                    |r| r.text(0),
+                )?
+                .flatten();
+            grades.insert(f.new.channel.as_str(), grade);
         }
     }
-    log_coding(
-        conn,
-        chain,
-        &at,
-        coder.version(),
-        report_id,
-        None,
-        &[],
-        &added,
+    let mut reports: Vec<Value> = Vec::with_capacity(fresh.len() * 11);
+    let mut events: Vec<Value> = Vec::with_capacity(event_ids.len() * (6 + EVENT_COLUMNS.len()));
+    let mut entries = audit::Pending::default();
+    let mut next_event = event_ids.iter().copied();
+    let mut done = Vec::with_capacity(fresh.len());
+    for ((f, &report_id), found) in fresh.iter().zip(&report_ids).zip(&coded) {
+        let (new, r) = (f.new, &f.new.report);
+        let at = rfc3339(new.received_at);
+        reports.extend([
+            report_id.into(),
+            f.sha.as_str().into(),
+            r.id.as_str().into(),
+            Value::Bytes(r.text.as_bytes().to_vec()),
+            at.as_str().into(),
+            new.channel.as_str().into(),
+            r.reference_date.as_deref().into(),
+            r.lang.as_deref().into(),
+            version.as_str().into(),
+            Value::Bytes(clusters::fingerprint_of(&r.text)),
+            grades.get(new.channel.as_str()).cloned().flatten().into(),
+        ]);
+        search.push("report_search", report_id, search_text(&r.text));
+        entries
+            .0
+            .push(chain.next(receive_entry(report_id, &f.sha, new)));
+        let mut added = Vec::with_capacity(found.len());
+        for e in found {
+            let id = next_event
+                .next()
+                .ok_or_else(|| BackendError::Row("fewer event ids than events".into()))?;
+            events.extend([
+                id.into(),
+                report_id.into(),
+                Status::Coded.as_str().into(),
+                0i64.into(),
+                Value::Null,
+                Value::Null,
+            ]);
+            events.extend(event_values(e)?);
+            search.push("event_search", id, public_search_text(e));
+            added.push((id, e));
+        }
+        entries
+            .0
+            .push(chain.next(coding_entry(&at, &version, report_id, None, &[], &added)));
+        done.push((report_id, found.len()));
+    }
+    conn.insert_rows(
+        "reports (id, sha256, name, text, received_at, channel, reference_date, lang, \
+         coded_with, fingerprint, channel_grade)",
+        11,
+        &reports,
     )?;
-    Ok((report_id, events.len()))
+    conn.insert_rows(&INSERT_EVENTS_INTO, 6 + EVENT_COLUMNS.len(), &events)?;
+    entries.write(conn)?;
+    Ok(done)
 }
 
 /// Creates a new SQLite file readable by its owner only (0600): it holds reports and
@@ -991,30 +1136,54 @@ impl Store {
         self.write(|conn| {
             let mut chain = audit::Chain::open(conn)?;
             let mut search = SearchRows::default();
-            let mut done = Vec::with_capacity(batch.len());
-            for new in batch {
-                let sha = sha256_hex(new.report.text.as_bytes());
-                let at = rfc3339(new.received_at);
-                let found = conn.query_one(
-                    &format!("SELECT id, coded_with FROM reports {SAME_REPORT}"),
-                    &same_report_params(new, &sha),
-                    |r| Ok((r.req_int(0)?, r.text(1)?)),
-                )?;
-                done.push(match found {
-                    Some((report_id, Some(_))) => Ingested::Duplicate { report_id },
-                    Some((report_id, None)) => Ingested::Coded {
-                        report_id,
-                        events: code_stored(conn, &mut search, report_id, coder, &mut chain, &at)?,
-                    },
-                    None => {
-                        let (report_id, events) =
-                            insert_and_code(conn, &mut search, &mut chain, new, &sha, coder)?;
-                        Ingested::New { report_id, events }
+            let shas: Vec<String> = batch
+                .iter()
+                .map(|n| sha256_hex(n.report.text.as_bytes()))
+                .collect();
+            let keys: Vec<SameKey> = batch
+                .iter()
+                .zip(&shas)
+                .map(|(new, sha)| same_report_key(new, sha))
+                .collect();
+            let mut known = stored_same(conn, &keys)?;
+            let mut done: Vec<Option<Ingested>> = vec![None; batch.len()];
+            // New reports wait and are written together; a report stored before but not
+            // coded (an interrupted run) is coded in its turn, after those before it are
+            // written, so ids and audit entries come in the order given.
+            let mut wait = Waiting::default();
+            for (i, new) in batch.iter().enumerate() {
+                let key = &keys[i];
+                if let Some(&at) = wait.first.get(key) {
+                    wait.reports.push((i, at));
+                    continue;
+                }
+                match known.get(key).copied() {
+                    Some((report_id, true)) => done[i] = Some(Ingested::Duplicate { report_id }),
+                    Some((report_id, false)) => {
+                        wait.write(conn, &mut search, &mut chain, coder, &mut known, &mut done)?;
+                        let at = rfc3339(new.received_at);
+                        let events =
+                            code_stored(conn, &mut search, report_id, coder, &mut chain, &at)?;
+                        known.insert(key.clone(), (report_id, true));
+                        done[i] = Some(Ingested::Coded { report_id, events });
                     }
-                });
+                    None => {
+                        wait.first.insert(key, wait.fresh.len());
+                        wait.reports.push((i, wait.fresh.len()));
+                        wait.fresh.push(Fresh {
+                            new,
+                            sha: shas[i].clone(),
+                        });
+                    }
+                }
             }
+            wait.write(conn, &mut search, &mut chain, coder, &mut known, &mut done)?;
             search.write(conn)?;
-            Ok(done)
+            done.into_iter()
+                .map(|d| {
+                    d.ok_or_else(|| BackendError::Row("a report of the batch was left out".into()))
+                })
+                .collect()
         })
     }
 
@@ -1078,7 +1247,15 @@ impl Store {
         self.write(|conn| {
             let mut chain = audit::Chain::open(conn)?;
             let mut search = SearchRows::default();
-            let (report_id, _) = insert_and_code(conn, &mut search, &mut chain, new, &sha, coder)?;
+            let fresh = [Fresh {
+                new,
+                sha: sha.clone(),
+            }];
+            let written = insert_and_code(conn, &mut search, &mut chain, &fresh, coder)?;
+            let report_id = written
+                .first()
+                .map(|&(id, _)| id)
+                .ok_or_else(|| BackendError::Row("no id for new report".into()))?;
             search.write(conn)?;
             conn.execute(
                 "INSERT INTO receipts (receipt_hash, report_id) VALUES ($1, $2)",
