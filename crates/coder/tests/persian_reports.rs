@@ -552,6 +552,7 @@ fn types(events: &[Event]) -> Vec<(&str, &str)> {
 }
 
 #[test]
+#[ignore = "the near-the-place check is off (fa.toml demonstration_within_words = 0): on the held-out real posts (check5) it lost four real events for two invented ones"]
 fn a_demonstration_needs_its_words_near_the_place() {
     // A digest of readers' messages: a city in one message, a slogan word in another.
     let events = code(
@@ -582,6 +583,7 @@ fn a_demonstration_needs_its_words_near_the_place() {
 }
 
 #[test]
+#[ignore = "the near-the-place check is off (fa.toml demonstration_within_words = 0): on the held-out real posts (check5) it lost four real events for two invented ones"]
 fn a_clash_with_no_crowd_is_no_riot() {
     let events = code(
         "کارشناسان می‌گویند درگیری نظامی ایران و آمریکا حالا به تهران رسیده و تخریب زیرساخت‌ها ادامه دارد.",
@@ -600,6 +602,7 @@ fn a_clash_with_no_crowd_is_no_riot() {
 }
 
 #[test]
+#[ignore = "the near-the-place check is off (fa.toml demonstration_within_words = 0): on the held-out real posts (check5) it lost four real events for two invented ones"]
 fn a_state_ceremony_is_no_protest() {
     let events = code(
         "🎥\nجمعیت انبوه عزاداران امروز برای اقامه نماز بر پیکر در مصلای شهر قم حاضر شدند و شعار سر دادند.",
