@@ -323,6 +323,22 @@ pub(crate) struct Periods {
     pub to: Option<String>,
 }
 
+/// The province and type a public filter names, as conditions on the summary's (or the
+/// incidents') `admin1`, `event_type` and `sub_event_type` columns.
+fn province_and_type(sql: &mut Sql, filter: &Filter, conds: &mut Vec<String>) {
+    if let Some(a) = &filter.admin1 {
+        let ps: Vec<String> = filter::admin1_spellings(a)
+            .into_iter()
+            .map(|s| sql.bind(s))
+            .collect();
+        conds.push(format!("admin1 IN ({})", ps.join(", ")));
+    }
+    if let Some(t) = &filter.event_type {
+        let p = sql.bind(t.to_lowercase());
+        conds.push(format!("(event_type = {p} OR sub_event_type = {p})"));
+    }
+}
+
 fn month_end(d: NaiveDate) -> NaiveDate {
     let (y, m) = if d.month() == 12 {
         (d.year() + 1, 1)
@@ -523,17 +539,7 @@ impl Store {
             spans.push(format!("({})", c.join(" AND ")));
         }
         conds.push(format!("({})", spans.join(" OR ")));
-        if let Some(a) = &filter.admin1 {
-            let ps: Vec<String> = filter::admin1_spellings(a)
-                .into_iter()
-                .map(|s| sql.bind(s))
-                .collect();
-            conds.push(format!("admin1 IN ({})", ps.join(", ")));
-        }
-        if let Some(t) = &filter.event_type {
-            let p = sql.bind(t.to_lowercase());
-            conds.push(format!("(event_type = {p} OR sub_event_type = {p})"));
-        }
+        province_and_type(sql, filter, &mut conds);
         sql.text.push_str(" WHERE ");
         sql.text.push_str(&conds.join(" AND "));
     }
@@ -687,17 +693,7 @@ impl Store {
         if let Some(to) = filter.to {
             conds.push(format!("period <= {}", sql.bind(to.to_string())));
         }
-        if let Some(a) = &filter.admin1 {
-            let ps: Vec<String> = filter::admin1_spellings(a)
-                .into_iter()
-                .map(|s| sql.bind(s))
-                .collect();
-            conds.push(format!("admin1 IN ({})", ps.join(", ")));
-        }
-        if let Some(t) = &filter.event_type {
-            let p = sql.bind(t.to_lowercase());
-            conds.push(format!("(event_type = {p} OR sub_event_type = {p})"));
-        }
+        province_and_type(&mut sql, filter, &mut conds);
         sql.text.push_str(" WHERE ");
         sql.text.push_str(&conds.join(" AND "));
         let lim = sql.bind(i64::try_from(POINTS_MAX + 1).unwrap_or(i64::MAX));

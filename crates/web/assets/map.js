@@ -20,6 +20,22 @@
     return t ? t.replace("{id}", id) : "/events/" + id + "?lang=" + lang;
   }
 
+  // One incident of the in-view list: its day, place and type, linked to its page, and its
+  // fatalities when there are any (`t`: the page's words).
+  function incidentItem(t, div, lang, p, id, date) {
+    var li = el("li", null, { "data-id": String(id), "data-date": date });
+    var a = el("a", null, { href: eventHref(div, id, lang) });
+    var bdi = el("bdi");
+    bdi.appendChild(el("time", t.date(p), { datetime: p.event_date }));
+    bdi.appendChild(document.createTextNode(t.w.sep));
+    bdi.appendChild(el("strong", t.place(p)));
+    bdi.appendChild(document.createTextNode(t.w.sep + t.term(p.sub_event_type || p.event_type)));
+    a.appendChild(bdi);
+    li.appendChild(a);
+    if (p.fatalities > 0) li.appendChild(document.createTextNode(t.w.sep + t.w.wFatalities + ": " + t.num(p.fatalities)));
+    return li;
+  }
+
   // The page's words: the codebook's terms in its language (data-types, none on English
   // pages), its names for the counts (data-w-*), its digits; on a Persian page the data's
   // Persian place names and Solar Hijri dates.
@@ -71,17 +87,7 @@
     here.sort(function (a, b) { return a.date < b.date ? 1 : a.date > b.date ? -1 : b.id - a.id; });
     while (list.firstChild) list.removeChild(list.firstChild);
     here.slice(0, LIST_MAX).forEach(function (m) {
-      var p = m.props, li = el("li", null, { "data-id": String(m.id), "data-date": m.date });
-      var a = el("a", null, { href: eventHref(div, m.id, lang) });
-      var bdi = el("bdi");
-      bdi.appendChild(el("time", t.date(p), { datetime: p.event_date }));
-      bdi.appendChild(document.createTextNode(t.w.sep));
-      bdi.appendChild(el("strong", t.place(p)));
-      bdi.appendChild(document.createTextNode(t.w.sep + t.term(p.sub_event_type || p.event_type)));
-      a.appendChild(bdi);
-      li.appendChild(a);
-      if (p.fatalities > 0) li.appendChild(document.createTextNode(t.w.sep + t.w.wFatalities + ": " + t.num(p.fatalities)));
-      list.appendChild(li);
+      list.appendChild(incidentItem(t, div, lang, m.props, m.id, m.date));
     });
     count.textContent = t.num(here.length);
     if (more) more.hidden = here.length <= LIST_MAX;
@@ -179,17 +185,7 @@
       var more = document.getElementById("in-view-more");
       while (items.firstChild) items.removeChild(items.firstChild);
       (v.points || []).slice(0, LIST_MAX).forEach(function (p) {
-        var li = el("li", null, { "data-id": String(p.id), "data-date": String(p.event_date) });
-        var a = el("a", null, { href: eventHref(div, p.id, lang) });
-        var bdi = el("bdi");
-        bdi.appendChild(el("time", t.date(p), { datetime: p.event_date }));
-        bdi.appendChild(document.createTextNode(t.w.sep));
-        bdi.appendChild(el("strong", t.place(p)));
-        bdi.appendChild(document.createTextNode(t.w.sep + t.term(p.sub_event_type || p.event_type)));
-        a.appendChild(bdi);
-        li.appendChild(a);
-        if (p.fatalities > 0) li.appendChild(document.createTextNode(t.w.sep + t.w.wFatalities + ": " + t.num(p.fatalities)));
-        items.appendChild(li);
+        items.appendChild(incidentItem(t, div, lang, p, p.id, String(p.event_date)));
       });
       count.textContent = t.num(v.count);
       if (more) more.hidden = items.children.length >= v.count;
