@@ -354,10 +354,36 @@ fn year_end(y: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(NaiveDate::MAX)
 }
 
+/// The whole months from `d` (a month's first day) that end by `ends_by`, stopping at a year's
+/// start when `to_year` asks: pushed to `out` as one span of months, if any. Returns the first
+/// day not covered.
+fn whole_months(
+    d: NaiveDate,
+    to_year: bool,
+    ends_by: &dyn Fn(NaiveDate) -> bool,
+    out: &mut Vec<Periods>,
+) -> NaiveDate {
+    let ym = |d: NaiveDate| d.format("%Y-%m").to_string();
+    let mut m = d;
+    while !(to_year && m.month() == 1) && ends_by(month_end(m)) {
+        m = match month_end(m).succ_opt() {
+            Some(n) => n,
+            None => break,
+        };
+    }
+    if m != d {
+        out.push(Periods {
+            span: "m",
+            from: Some(ym(d)),
+            to: Some(ym(m.pred_opt().unwrap_or(m))),
+        });
+    }
+    m
+}
+
 /// The dates `from..=to` as whole years, whole months and the days left at the edges.
 pub(crate) fn periods(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Vec<Periods> {
     let ymd = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-    let ym = |d: NaiveDate| d.format("%Y-%m").to_string();
     let y = |d: NaiveDate| format!("{:04}", d.year());
     let ends_by = |end: NaiveDate| to.is_none_or(|t| end <= t);
     let mut out = Vec::new();
@@ -379,19 +405,8 @@ pub(crate) fn periods(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Vec<Per
     }
     // Months up to a year's start.
     if let Some(d) = at {
-        let mut m = d;
-        while m.month() != 1 && ends_by(month_end(m)) {
-            m = match month_end(m).succ_opt() {
-                Some(n) => n,
-                None => break,
-            };
-        }
+        let m = whole_months(d, true, &ends_by, &mut out);
         if m != d {
-            out.push(Periods {
-                span: "m",
-                from: Some(ym(d)),
-                to: Some(ym(m.pred_opt().unwrap_or(m))),
-            });
             at = Some(m);
         }
         if to.is_some_and(|t| m > t) {
@@ -424,20 +439,7 @@ pub(crate) fn periods(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Vec<Per
     let Some(d) = at else { return out };
     let Some(t) = to else { return out };
     // Months up to the last one that ends by `to`, then the days.
-    let mut m = d;
-    while ends_by(month_end(m)) {
-        m = match month_end(m).succ_opt() {
-            Some(n) => n,
-            None => break,
-        };
-    }
-    if m != d {
-        out.push(Periods {
-            span: "m",
-            from: Some(ym(d)),
-            to: Some(ym(m.pred_opt().unwrap_or(m))),
-        });
-    }
+    let m = whole_months(d, false, &ends_by, &mut out);
     if m <= t {
         out.push(Periods {
             span: "d",
