@@ -10,7 +10,7 @@ scripts/persian_real_gold.jsonl (keyed by source, no texts) and writes the gold 
     scripts/persian_real_set.py \
         --repo ariankarami1999-dev/Telegram=/work/.mirror/ariankarami1999-dev+Telegram/repo \
         --repo thekukuapp/Mr.LuleKesh=/work/.mirror/thekukuapp+Mr.LuleKesh/repo \
-        [--split dev|check|check2|check3|check4|check5|all] [--out target/persian-real.jsonl]
+        [--split dev|check|check2|check3|check4|check5|check6|all] [--out target/persian-real.jsonl]
 
 Two mirror layouts are read: HTML cards (`<div class="tg-post" id="msg-N">`, key = N, date
 in the card's footer in the Solar Hijri calendar) and Markdown blocks (`### 🕒 YYYY-MM-DD |
@@ -29,7 +29,23 @@ in Mashhad; rallies in Iran, a rumoured bazaar strike and its denial; arrests, c
 executions; rallies abroad; officials, opinion, foreign news and sport; 27 posts carry an event
 a coder must find, 16 only optional ones, 37 none; held out, scored once by the lead). The
 Baneh–Marivan road killing is placed at Baneh, the first town named, since the scorer matches
-places by distance.
+places by distance. `check6` is 80 posts from 18 channel files, none of them in an earlier split, drawn with a fixed seed within kinds picked by words
+(killings in the protests, rallies and strikes, strikes and explosions, arrests, each with a town
+of Iran named; random news posts; random posts of tech, sport and advert channels; the few posts
+older than April 2026 the mirrors hold), then two narrower kinds (a Dey day and a town; a strike or
+explosion "today"/"last night" at a town) in place of the last random news posts drawn, to reach
+about half with an event; coded blind from the text and the codebook, before anyone ran a coder on
+them: killings of 18-19 Dey 1404 reported months later in Rasht, Gorgan, Meybod and Isfahan (police
+killed at Alikhani square coded as a riot), US strikes and explosions at Sirik, Tabriz, Shiraz,
+Bushehr, Bandar Abbas, Chabahar and Khuzestan (towns unnamed: geo_precision 3 at Ahvaz), a drone
+downed at Dehloran, state-backed night rallies in Tehran, Rudan, Gonabad and Mashhad, student
+rallies; and posts with none: executions, the January dead named without a town, the 2022 dead
+recalled, a gas blast, a drug seizure, Reza Pahlavi's trips abroad, Trump and CENTCOM statements,
+ships hit at sea, opinion, sport, adverts; 22 posts carry an event a coder must find, 17 only
+optional ones, 41 none; held out, not yet scored. Vague or second-hand gatherings ("a few nights
+ago", "in recent days"), killings without a stated day or place, and a denied protest are optional.
+The mirrors hold almost nothing before April 2026, so the posts share check5's months; most
+required events are the January killings and the July strikes.
 """
 
 import argparse
@@ -86,7 +102,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repo", action="append", default=[], help="OWNER/NAME=GIT_DIR")
     ap.add_argument("--gold", default=str(HERE / "persian_real_gold.jsonl"))
-    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "all"], default="all")
+    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "check6", "all"], default="all")
     ap.add_argument("--out", default="target/persian-real.jsonl")
     a = ap.parse_args()
     dirs = dict(r.split("=", 1) for r in a.repo)
