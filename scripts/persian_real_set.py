@@ -29,7 +29,8 @@ in Mashhad; rallies in Iran, a rumoured bazaar strike and its denial; arrests, c
 executions; rallies abroad; officials, opinion, foreign news and sport; 27 posts carry an event
 a coder must find, 16 only optional ones, 37 none; held out, scored once by the lead). The
 Baneh–Marivan road killing is placed at Baneh, the first town named, since the scorer matches
-places by distance. `check6` is 80 posts from 18 channel files, none of them in an earlier split, drawn with a fixed seed within kinds picked by words
+places by distance. `check6` is 80 posts from 18 channel files, none of them in an earlier
+split, drawn with a fixed seed within kinds picked by words
 (killings in the protests, rallies and strikes, strikes and explosions, arrests, each with a town
 of Iran named; random news posts; random posts of tech, sport and advert channels; the few posts
 older than April 2026 the mirrors hold), then two narrower kinds (a Dey day and a town; a strike or
