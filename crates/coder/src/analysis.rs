@@ -483,6 +483,16 @@ impl<'a> Doc<'a> {
         (a, b)
     }
 
+    /// Whether token `i` stands in a question ("were these girls terrorists?"): its
+    /// sentence ends with `?` (the folded `؟`). A question asserts nothing, so a rhetorical
+    /// one names no one's deeds.
+    pub fn in_question(&self, i: usize) -> bool {
+        let (_, b) = self.sentence_span(i);
+        let from = self.tokens[b - 1].end;
+        let to = self.tokens.get(b).map_or(self.text().len(), |t| t.start);
+        self.text()[from..to].contains('?')
+    }
+
     /// Whether the sentence of token `i` names a place abroad or a foreign institution.
     pub fn names_abroad(&self, i: usize) -> bool {
         let (a, b) = self.sentence_span(i);
@@ -723,6 +733,37 @@ impl<'a> Doc<'a> {
         }
         if out.is_empty() {
             out.extend(self.capital_institution());
+        }
+        // "اصالتا از شهرستان سنقر، استان کرمانشاه": a place set after an origin with a comma
+        // (and a word for its kind) is the same origin told more fully.
+        for k in 1..out.len() {
+            let (prev, m) = (&out[k - 1], &out[k]);
+            if prev.role != Role::Origin || m.role != Role::Scene {
+                continue;
+            }
+            // The word for its kind is needed: "farmers from Faryab (Kerman) gathered in
+            // front of the governorate" gathered in Kerman.
+            let kind = self
+                .hit_at(prev.last)
+                .filter(|&h| prev.last < m.first && self.hits[h].has(Cat::PlaceType));
+            let at = match kind {
+                Some(h) => self.hits[h].last,
+                None if m.province_word
+                    || self
+                        .hit_at(m.first)
+                        .is_some_and(|h| self.hits[h].has(Cat::PlaceType)) =>
+                {
+                    prev.last
+                }
+                None => continue,
+            };
+            let gap_is_comma = prev.last < self.tokens.len()
+                && self.tokens[prev.last].sep == Sep::Comma
+                && (prev.last + 1..=m.first.min(self.tokens.len() - 1))
+                    .all(|j| self.tokens[j].sep < Sep::Comma);
+            if at == m.first && gap_is_comma {
+                out[k].role = Role::Origin;
+            }
         }
         // "Farmers from Varzaneh protested over water": with no venue named, the place the
         // protesters come from is where they protested. Latin script only: Persian "از" is

@@ -100,8 +100,11 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         if hit.has(Cat::Riot) {
             first(&mut s.riot, a, b);
         }
+        // "این دختر تروریست بود؟": a rhetorical question calls no one an armed group.
+        if hit.has(Cat::ArmedGroup) && !doc.in_question(a) {
+            first(&mut s.armed_group, a, b);
+        }
         for (cat, slot) in [
-            (Cat::ArmedGroup, &mut s.armed_group),
             (Cat::ArmedClash, &mut s.armed_clash),
             (Cat::ForcePerson, &mut s.force_person),
             (Cat::Explosive, &mut s.explosive),
@@ -268,6 +271,14 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     // "پیام ما رو از قلب ایران تهران دارید … این شعار نیست": a digest, an opinion or a
     // speech names a place in one sentence and a protest word in another; no demonstration
     // at that place.
+    // "راهپیمایی جاماندگان اربعین", "شعار … در مصلی": a state ceremony, a pilgrimage or
+    // fans in the sentence that tells of the crowd make it no demonstration.
+    if matches!(event_type, "Protests" | "Riots") && decisive.0 < decisive.1 {
+        let (a, b) = doc.sentence_span(decisive.0);
+        if doc.has_cue(a, b, &[Cat::Ceremony]) {
+            return None;
+        }
+    }
     let within = doc.lang.places.demonstration_within_words;
     if within > 0
         && matches!(event_type, "Protests" | "Riots")
@@ -627,7 +638,9 @@ fn subject_is_crowd(doc: &Doc, h: usize, actors: &[Actor]) -> bool {
     // "people chanted and riot police dispersed them", "مردم شعار دادند و ماموران …":
     // after "and" a new doer may stand; look there first, then from the clause's start.
     let after_and = doc.hit_start_before(Cat::Conjunction, start, hit.first);
-    for from in after_and.into_iter().chain(Some(start)) {
+    // "این جوانان توسط ماموران با تیر مستقیم کشته شدند": the doer stands after "by".
+    let agent = doc.hit_start_before(Cat::Agent, start, hit.first);
+    for from in agent.into_iter().chain(after_and).chain(Some(start)) {
         if let Some(crowd) = first_doer(doc, from, hit.first, actors) {
             return crowd;
         }

@@ -265,6 +265,8 @@ pub enum Cat {
     /// A word between a part and the town it lies in ("Kooye Alavi in Ahvaz"): names
     /// listed before it are parts of that town, not namesakes elsewhere.
     Within,
+    /// The doer of a passive verb ("توسط", "به دست"): who acted stands after it.
+    Agent,
     /// An accident or a disaster ("car crash", "earthquake"): a death there is no violence.
     Mishap,
     /// Dying, said with no one's doing in it ("died", "جان باخت"): a death told only so is
@@ -387,6 +389,7 @@ impl Cat {
             "state" => Cat::State,
             "list_filler" => Cat::ListFiller,
             "within" => Cat::Within,
+            "agent" => Cat::Agent,
             _ => return None,
         })
     }

@@ -404,6 +404,11 @@ fn bullet(doc: &Doc, i: usize) -> Option<char> {
 
 /// Whether the line `start..end` opens with a heading; returns where the heading ends.
 fn heading_at(doc: &Doc, start: usize, end: usize) -> Option<usize> {
+    // "… حملات آمریکا به نقاطی در / #اهواز": a line that finishes the sentence the line
+    // before broke off after "in" is no heading.
+    if start > 0 && doc.has_cue(start - 1, start, &[Cat::Location]) {
+        return None;
+    }
     let mut a = start;
     // A numbered list: "1. Saqqez: …".
     if a + 1 < end
