@@ -704,3 +704,19 @@ fn arrests_over_the_recent_protests_are_a_strategic_development() {
         ("Strategic developments".into(), "Arrests".into())
     );
 }
+
+#[test]
+fn shahid_before_a_name_is_a_title_not_the_village_of_shahid() {
+    assert_eq!(
+        places("Cleaners of the Tabriz metro gathered at Shahid Beheshti station over late wages."),
+        ["Tabriz"]
+    );
+}
+
+#[test]
+fn a_county_and_its_seat_listed_together_are_one_event() {
+    assert_eq!(
+        places("Shopkeepers in Fereydan and Daran closed their shops over market conditions."),
+        ["Fereydan"]
+    );
+}
