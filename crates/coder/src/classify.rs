@@ -48,6 +48,8 @@ struct Signals {
     assault: Option<(usize, usize)>,
     /// "جاویدنام": the person named was killed in the protests.
     memorial: Option<(usize, usize)>,
+    /// A thing that can be damaged: a building, a car.
+    property: Option<(usize, usize)>,
 }
 
 fn first(slot: &mut Option<(usize, usize)>, first: usize, last: usize) {
@@ -94,7 +96,8 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         if hit.has(Cat::Strike) {
             first(&mut s.strike, a, b);
         }
-        if hit.has(Cat::Crowd) {
+        // "shot dead four people in a car": a handful counted is persons, not a crowd.
+        if hit.has(Cat::Crowd) && counts::exact_figure_before(doc, a).is_none_or(|n| n >= 10) {
             first(&mut s.crowd, a, b);
         }
         if hit.has(Cat::Riot) {
@@ -114,6 +117,7 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
             (Cat::Mishap, &mut s.mishap),
             (Cat::Assault, &mut s.assault),
             (Cat::Memorial, &mut s.memorial),
+            (Cat::Property, &mut s.property),
         ] {
             if hit.has(cat) {
                 first(slot, a, b);
@@ -176,6 +180,28 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     let no_demonstration = s.protest.is_none() && s.strike.is_none();
     let harmed_any = killed.is_some() || injured.is_some() || s.lethal.is_some();
     let fight = s.armed_clash.or(s.riot).or(s.lethal).or(s.intervention);
+    // A battle needs the state's side (or a word of fighting): armed men firing on people
+    // with no one firing back attack civilians.
+    let state_side = s.force_person.is_some()
+        || s.armed_clash.is_some()
+        || s.forces
+            .iter()
+            .any(|&(ix, _, _)| actors[ix].key != "unidentified");
+    // "border guards shot at a car, killing four": the state's men fired; they are not the
+    // ones harmed.
+    let force_fired = s
+        .force_person
+        .zip(s.lethal)
+        .is_some_and(|(f, l)| force_is_doer(doc, f, l));
+    let harmed_people = killed.is_some() || injured.is_some();
+    // Unknown men, no crowd and no force named as the doer.
+    let unknown_doers = (s.unidentified.is_some() || s.armed_group.is_some())
+        && s.crowd.is_none()
+        && s.groups.is_empty()
+        && s.forces
+            .iter()
+            .all(|&(ix, _, _)| actors[ix].key == "unidentified");
+    let damage = s.riot.or(s.lethal).or(s.assault).or(s.intervention);
     let other_violence = if !no_demonstration {
         None
     } else if let (Some(w), Some(_)) = (s.seizure, s.weapon) {
@@ -192,14 +218,28 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
             "Shelling/artillery/missile attack",
             x,
         ))
-    } else if let (Some(g), true) = (s.armed_group, fight.is_some() || harmed_any) {
+    } else if let (Some(_), Some(d), false, true) =
+        (s.property, damage, harmed_people, unknown_doers)
+    {
+        // "unknown men threw a Molotov cocktail at the municipality building; no one was
+        // hurt": damage to property, no one's violence against people.
+        Some(("Strategic developments", "Looting/property destruction", d))
+    } else if let (Some(g), true, true) = (s.armed_group, fight.is_some() || harmed_any, state_side)
+    {
         Some(("Battles", "Armed clash", fight.unwrap_or(g)))
-    } else if let (Some(f), true, true) = (
+    } else if let (Some(f), true, true, false) = (
         s.force_person,
         harmed_any,
         s.unidentified.is_some() || s.lethal.is_some(),
+        force_fired,
     ) {
         Some(("Battles", "Armed clash", s.lethal.unwrap_or(f)))
+    } else if let (Some(g), true) = (s.armed_group, harmed_people || s.lethal.is_some()) {
+        Some((
+            "Violence against civilians",
+            "Attack",
+            s.lethal.unwrap_or(g),
+        ))
     } else {
         None
     };
@@ -671,6 +711,20 @@ fn first_doer(doc: &Doc, from: usize, to: usize, actors: &[Actor]) -> Option<boo
         });
     }
     None
+}
+
+/// Whether the state's men named at `force` fired the shot at `lethal`: they stand before it
+/// in its sentence as its subject ("border guards shot at a car"), not as an object or
+/// before a passive verb ("a policeman was shot by gunmen").
+fn force_is_doer(doc: &Doc, force: (usize, usize), lethal: (usize, usize)) -> bool {
+    let passive = lethal.0 > 0
+        && doc
+            .hit_at(lethal.0 - 1)
+            .is_some_and(|p| doc.hits[p].has(Cat::Passive));
+    force.1 <= lethal.0
+        && doc.sentence_span(force.0) == doc.sentence_span(lethal.0)
+        && !is_object(doc, force.0, force.1)
+        && !passive
 }
 
 fn is_object(doc: &Doc, first: usize, last: usize) -> bool {

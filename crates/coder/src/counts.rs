@@ -224,6 +224,17 @@ fn joined_to_next(doc: &Doc, last: usize) -> bool {
 }
 
 /// The number phrase starting at token `i`, if any.
+/// The exact figure that ends right before token `i` ("four people"), if any.
+pub(crate) fn exact_figure_before(doc: &Doc, i: usize) -> Option<u32> {
+    let j = i.checked_sub(1)?;
+    if doc.tokens[i].sep > Sep::Hyphen {
+        return None;
+    }
+    number_at(doc, j)
+        .filter(|n| !n.vague && n.last == i)
+        .map(|n| n.n)
+}
+
 fn number_at(doc: &Doc, i: usize) -> Option<Num> {
     let word = doc.word(i);
     if doc.in_date(i) {

@@ -275,6 +275,9 @@ pub enum Cat {
     /// The title of someone killed in the protests, before their name ("جاویدنام X"): a
     /// memorial line with a place and a day is that killing's report.
     Memorial,
+    /// Things that can be damaged ("a building", "a parked car"): attacked by unknown men
+    /// with no one hurt, the attack is property destruction.
+    Property,
     /// A slogan written, not chanted ("شعار نوشته شده", graffiti): no gathering.
     Written,
     /// A state ceremony or a crowd of fans ("اقامه نماز بر پیکر", "مصلی", "هواداران"): the
@@ -373,6 +376,7 @@ impl Cat {
             "seizure" => Cat::Seizure,
             "weapon" => Cat::Weapon,
             "memorial" => Cat::Memorial,
+            "property" => Cat::Property,
             "written" => Cat::Written,
             "ceremony" => Cat::Ceremony,
             "launch" => Cat::Launch,

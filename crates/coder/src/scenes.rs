@@ -272,7 +272,12 @@ fn listed_with(
             continue;
         }
         before_admin1 = p.admin1.clone();
-        if id != place.id && !out.iter().any(|o: &PlaceChoice| o.id == id) {
+        // "Fereydan and Daran": a county and its seat are one point, one event.
+        let first = doc.gazetteer.place(place.id);
+        let seat_of_county = (first.kind == PlaceKind::County) != (p.kind == PlaceKind::County)
+            && first.lat == p.lat
+            && first.lon == p.lon;
+        if id != place.id && !seat_of_county && !out.iter().any(|o: &PlaceChoice| o.id == id) {
             out.push(PlaceChoice {
                 id,
                 district: None,

@@ -637,3 +637,86 @@ fn students_taken_away_by_agents_are_arrests() {
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(events[0].arrests, Some(3), "{events:#?}");
 }
+
+#[test]
+fn a_friday_imam_or_mosque_is_a_title_or_a_building_not_a_date() {
+    // The reference date, 20 May 2021, is a Thursday: "Friday" read as a date would give 14 May.
+    let events =
+        code("Bakers rallied outside the Friday Imam's office in Yasuj over flour quotas.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_date.to_string(), "2021-05-20");
+    let events = code("Villagers marched to the Friday Mosque of Bukan against the dam project.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_date.to_string(), "2021-05-20");
+}
+
+#[test]
+fn the_states_men_firing_on_people_who_are_not_demonstrating_attack_civilians() {
+    let events = code("Border guards shot and killed two fuel porters near Saravan.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(
+        (
+            events[0].event_type.as_str(),
+            events[0].sub_event_type.as_str()
+        ),
+        ("Violence against civilians", "Attack")
+    );
+    assert_eq!(events[0].fatalities, 2);
+    assert_eq!(
+        one_type("Border guards fired at a van carrying migrants near Mirjaveh; three migrants were killed."),
+        ("Violence against civilians".into(), "Attack".into())
+    );
+}
+
+#[test]
+fn armed_men_firing_with_no_one_firing_back_attack_civilians() {
+    assert_eq!(
+        one_type("Gunmen on a motorbike shot dead a money changer in Khash."),
+        ("Violence against civilians".into(), "Attack".into())
+    );
+}
+
+#[test]
+fn unknown_men_damaging_property_with_no_one_hurt_is_property_destruction() {
+    assert_eq!(
+        one_type(
+            "Unknown men threw petrol bombs at a bank branch in Dezful overnight; no one was hurt."
+        ),
+        (
+            "Strategic developments".into(),
+            "Looting/property destruction".into()
+        )
+    );
+}
+
+#[test]
+fn a_handful_of_people_counted_is_no_crowd() {
+    let events = code("Police shot dead four people in a pickup truck near Iranshahr.");
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].event_type, "Violence against civilians");
+    assert_eq!(events[0].fatalities, 4);
+}
+
+#[test]
+fn arrests_over_the_recent_protests_are_a_strategic_development() {
+    assert_eq!(
+        one_type("Police arrested 25 activists in Mahabad over the recent protests."),
+        ("Strategic developments".into(), "Arrests".into())
+    );
+}
+
+#[test]
+fn shahid_before_a_name_is_a_title_not_the_village_of_shahid() {
+    assert_eq!(
+        places("Cleaners of the Tabriz metro gathered at Shahid Beheshti station over late wages."),
+        ["Tabriz"]
+    );
+}
+
+#[test]
+fn a_county_and_its_seat_listed_together_are_one_event() {
+    assert_eq!(
+        places("Shopkeepers in Fereydan and Daran closed their shops over market conditions."),
+        ["Fereydan"]
+    );
+}
