@@ -552,7 +552,6 @@ fn types(events: &[Event]) -> Vec<(&str, &str)> {
 }
 
 #[test]
-#[ignore = "the near-the-place check is off (fa.toml demonstration_within_words = 0): on the held-out real posts (check5) it lost four real events for two invented ones"]
 fn a_demonstration_needs_its_words_near_the_place() {
     // A digest of readers' messages: a city in one message, a slogan word in another.
     let events = code(
@@ -583,7 +582,6 @@ fn a_demonstration_needs_its_words_near_the_place() {
 }
 
 #[test]
-#[ignore = "the near-the-place check is off (fa.toml demonstration_within_words = 0): on the held-out real posts (check5) it lost four real events for two invented ones"]
 fn a_clash_with_no_crowd_is_no_riot() {
     let events = code(
         "کارشناسان می‌گویند درگیری نظامی ایران و آمریکا حالا به تهران رسیده و تخریب زیرساخت‌ها ادامه دارد.",
