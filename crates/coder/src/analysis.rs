@@ -881,9 +881,10 @@ impl<'a> Doc<'a> {
                 .any(|&id| matches!(self.gazetteer.place(id).kind, PlaceKind::City));
             let part_of_b = a.candidates.iter().any(|&id| {
                 let p = self.gazetteer.place(id);
+                // "شهرستان شهریار تهران": a county before its province's capital too.
                 matches!(
                     p.kind,
-                    PlaceKind::District | PlaceKind::Landmark | PlaceKind::City
+                    PlaceKind::District | PlaceKind::Landmark | PlaceKind::City | PlaceKind::County
                 ) && b.candidates.iter().any(|&c| {
                     p.parent_city == Some(c)
                         || p.admin1 == self.gazetteer.place(c).admin1

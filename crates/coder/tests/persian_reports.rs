@@ -774,3 +774,34 @@ fn a_euphemism_of_being_killed_counts_the_dead() {
     assert_eq!(events.len(), 1, "{:?}", types(&events));
     assert_eq!(events[0].fatalities, 1);
 }
+
+#[test]
+fn a_county_before_its_provinces_capital_is_the_scene() {
+    let events = code(
+        "حدود ۵۰ نفر در تجمعی در شهرستان شهریار تهران بازداشت شدند.",
+        "2026-07-24",
+    );
+    assert!(
+        events.iter().all(|e| e.location != "Tehran"),
+        "{:?}",
+        types(&events)
+    );
+}
+
+#[test]
+fn on_the_verge_of_exploding_is_no_explosion() {
+    let events = code(
+        "بمب تیم در آستانه انفجار؛ ستاره تیم به تبریز بازمی‌گردد",
+        "2026-07-24",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
+
+#[test]
+fn a_drone_brought_down_is_a_disrupted_weapon() {
+    let events = code(
+        "پهپاد دشمن بامداد امروز در اطراف شهر مهران ساقط شد.",
+        "2026-07-19",
+    );
+    assert_eq!(types(&events), vec![("Mehran", "Strategic developments")]);
+}
