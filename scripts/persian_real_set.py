@@ -10,7 +10,7 @@ scripts/persian_real_gold.jsonl (keyed by source, no texts) and writes the gold 
     scripts/persian_real_set.py \
         --repo ariankarami1999-dev/Telegram=/work/.mirror/ariankarami1999-dev+Telegram/repo \
         --repo thekukuapp/Mr.LuleKesh=/work/.mirror/thekukuapp+Mr.LuleKesh/repo \
-        [--split dev|check|check2|check3|check4|check5|check6|all] [--out target/persian-real.jsonl]
+        [--split dev|check|check2|check3|check4|check5|check6|check7|all] [--out target/persian-real.jsonl]
 
 Two mirror layouts are read: HTML cards (`<div class="tg-post" id="msg-N">`, key = N, date
 in the card's footer in the Solar Hijri calendar) and Markdown blocks (`### 🕒 YYYY-MM-DD |
@@ -47,6 +47,27 @@ optional ones, 41 none; held out, not yet scored. Vague or second-hand gathering
 ago", "in recent days"), killings without a stated day or place, and a denied protest are optional.
 The mirrors hold almost nothing before April 2026, so the posts share check5's months; most
 required events are the January killings and the July strikes.
+`check7` is 60 posts (May–August 2026) from 15 channel files of both mirrors, none of them in an
+earlier split, drawn with a fixed seed within kinds picked by words: killings in the protests with a
+town, rallies and strikes with a town (no city abroad named), strikes and explosions "today"/"last
+night" at a town, arrests, shootings and clashes at a town, rallies abroad, executions and courts,
+officials speaking with a town named, random news posts and random posts of sport and other
+channels; the kind only steered the draw, each post was then coded for what it says. Coded blind
+from the text and the codebook, before anyone ran a coder on them: killings of 18-19 Dey 1404 at
+Chalus, Karaj-Golshahr (a man shot on 19 Dey who died 65 days later, coded on the day of the
+shooting) and Isfahan's Alikhani square (four forces and some citizens killed, an execution-case
+post; the day after is optional); state-backed night rallies in Tehran, Yazd, Bojnurd, Rudan and
+Lordegan, a students' rally in Shiraz, hardliners' slogans at a Tehran square; US strikes and
+explosions at Omidiyeh, Andimeshk, Karaj, Bushehr, Bandar Abbas, Greater Tunb, Shalamcheh (two
+dead), and readers' messages of blasts at Bushehr, Konarak and Chabahar; four PJAK members killed
+near Baneh; and posts with none: the January dead named without a town, an Arabic IRGC statement,
+Trump's interviews and threats, officials' appointments, a spy tried in Israel, fishermen freed by
+the UAE, ships hit at sea, settlers marching in Israel, opinion, sport, adverts. 20 posts carry an
+event a coder must find (24 events), 6 only optional ones (9 events), 34 none; held out, not yet
+scored. Optional: Bandar Abbas shootings "in Dey" with no day, attacks named as the cause of a
+reprisal (Karaj, Nazarabad, Pishva), a tunnel hit whose place is only "on the Bandar Abbas-Kerman
+road", explosions "heard" at Isfahan, a port attacked "with no damage" (Sirik), and a university
+shooting with a personal motive (Qazvin).
 """
 
 import argparse
@@ -103,7 +124,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repo", action="append", default=[], help="OWNER/NAME=GIT_DIR")
     ap.add_argument("--gold", default=str(HERE / "persian_real_gold.jsonl"))
-    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "check6", "all"], default="all")
+    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "check6", "check7", "all"], default="all")
     ap.add_argument("--out", default="target/persian-real.jsonl")
     a = ap.parse_args()
     dirs = dict(r.split("=", 1) for r in a.repo)
