@@ -589,6 +589,15 @@ impl<'a> Doc<'a> {
             if part_of_word {
                 continue;
             }
+            // "@Farsna" (read as Farsan), "#Tehran_news": a channel's handle or a tag that
+            // goes on past the name is no place ("#اهواز" alone is).
+            let start = self.tokens[first].start;
+            let handle = self.text()[..start].ends_with('@');
+            let tag_goes_on = self.text()[..start].ends_with('#')
+                && self.text()[self.tokens[last - 1].end..].starts_with('_');
+            if handle || tag_goes_on {
+                continue;
+            }
             // A place name inside a rule phrase ("Basij", a weekday) or a date is not a place.
             if (first..last).any(|j| self.in_date(j)) {
                 continue;

@@ -409,9 +409,9 @@ fn bullet(doc: &Doc, i: usize) -> Option<char> {
 
 /// Whether the line `start..end` opens with a heading; returns where the heading ends.
 fn heading_at(doc: &Doc, start: usize, end: usize) -> Option<usize> {
-    // "… حملات آمریکا به نقاطی در / #اهواز": a line that finishes the sentence the line
-    // before broke off after "in" is no heading.
-    if start > 0 && doc.has_cue(start - 1, start, &[Cat::Location]) {
+    // "… حملات آمریکا به نقاطی در / #اهواز", "… غرب استان البرز و / #کرج": a line that
+    // finishes the sentence the line before broke off after "in" or "and" is no heading.
+    if start > 0 && doc.has_cue(start - 1, start, &[Cat::Location, Cat::Conjunction]) {
         return None;
     }
     let mut a = start;

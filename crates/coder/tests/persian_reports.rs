@@ -805,3 +805,26 @@ fn a_drone_brought_down_is_a_disrupted_weapon() {
     );
     assert_eq!(types(&events), vec![("Mehran", "Strategic developments")]);
 }
+
+#[test]
+fn a_channels_handle_is_no_place() {
+    // "@Farsna" reads as the town of Farsan; as a line of its own it made a heading and the
+    // report above it a preamble.
+    let events = code(
+        "🎥\nتجمع مردم لردگان در حمایت از کارگران\n@Farsna\n-\nLink",
+        "2026-05-17",
+    );
+    assert_eq!(types(&events), vec![("Lordegan", "Protests")]);
+}
+
+#[test]
+fn a_line_after_and_finishes_the_sentence() {
+    let events = code(
+        "دود انفجارهای حملات آمریکا به غرب استان البرز و\n#کرج\nبامداد پنج‌شنبه ۲۱ خرداد",
+        "2026-06-11",
+    );
+    assert_eq!(
+        types(&events),
+        vec![("Karaj", "Explosions/Remote violence")]
+    );
+}
