@@ -174,7 +174,67 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
     for scene in &mut out {
         scene.also = listed_with(doc, &scene.place, &by_last, &doc_context);
     }
-    merge_same_place_and_day(out)
+    fold_provinces_into_their_towns(doc, merge_same_place_and_day(out))
+}
+
+/// "تجمع مسلحانه مردم در هرمزگان / مردم شهرستان رودان هرمزگان امشب …": a province and,
+/// on the same day, a town in it tell of one event, at the town (the codebook codes the
+/// most precise place). A province stands alone only when the report names no town in it.
+fn fold_provinces_into_their_towns(doc: &Doc, mut scenes: Vec<Scene>) -> Vec<Scene> {
+    let g = doc.gazetteer;
+    let is_province =
+        |s: &Scene| s.place.district.is_none() && g.place(s.place.id).kind == PlaceKind::Province;
+    let mut k = 0;
+    while k < scenes.len() {
+        if !is_province(&scenes[k]) || !scenes[k].also.is_empty() {
+            k += 1;
+            continue;
+        }
+        let province = &g.place(scenes[k].place.id).admin1;
+        let town = (0..scenes.len()).find(|&j| {
+            j != k
+                && !is_province(&scenes[j])
+                && scenes[j].date.date == scenes[k].date.date
+                && g.place(scenes[j].place.id).admin1 == *province
+        });
+        match town {
+            Some(j) => {
+                let ranges = std::mem::take(&mut scenes[k].ranges);
+                scenes[j].ranges.extend(ranges);
+                scenes[j].ranges.sort_unstable();
+                scenes.remove(k);
+            }
+            None => {
+                // The town named inside the province's own scene with a word for its kind
+                // ("… در هرمزگان / مردم شهرستان رودان …" as one scene) is its place.
+                let kind_word = |m: &PlaceMention| {
+                    doc.has_cue(m.first, m.last, &[Cat::PlaceType])
+                        || m.first > 0 && doc.has_cue(m.first - 1, m.first, &[Cat::PlaceType])
+                };
+                let inside = scenes[k].ranges.iter().find_map(|&(a, b)| {
+                    doc.places_within(a, b).find(|m| {
+                        m.role == Role::Scene
+                            && kind_word(m)
+                            && m.candidates.first().is_some_and(|&id| {
+                                let p = g.place(id);
+                                p.kind != PlaceKind::Province && p.admin1 == *province
+                            })
+                    })
+                });
+                if let Some(m) = inside {
+                    scenes[k].place = PlaceChoice {
+                        id: m.candidates[0],
+                        district: None,
+                        first: m.first,
+                        last: m.last,
+                        near: m.near,
+                    };
+                }
+                k += 1;
+            }
+        }
+    }
+    scenes
 }
 
 /// The places listed after a scene's place: "Tehran, Karaj and Isfahan", "سنندج، سقز و

@@ -828,3 +828,21 @@ fn a_line_after_and_finishes_the_sentence() {
         vec![("Karaj", "Explosions/Remote violence")]
     );
 }
+
+#[test]
+fn a_province_and_a_town_in_it_on_one_day_are_one_event_at_the_town() {
+    let events = code(
+        "🎥\nتجمع شبانه مردم در هرمزگان\n🔹\nمردم شهرستان رودان هرمزگان امشب در تجمعات حضور یافتند.",
+        "2026-05-27",
+    );
+    assert_eq!(types(&events), vec![("Rudan", "Protests")]);
+}
+
+#[test]
+fn a_drug_seizure_is_no_political_event() {
+    let events = code(
+        "فرمانده انتظامی استان کرمان: ۳۰۰ کیلو تریاک در استان کشف و ۹ نفر از سوداگران مرگ دستگیر شدند.",
+        "2026-06-06",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
