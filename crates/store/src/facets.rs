@@ -185,24 +185,24 @@ impl Dialect {
     }
 }
 
-/// Indexes the published incidents of `cond` (on `incidents i`, its parameters `params`,
-/// at most two), a thousand at a time in id order so that a whole dataset passes in
-/// bounded memory.
-pub(crate) fn index(conn: &mut Conn, cond: &str, params: &[Value]) -> BResult<()> {
-    let mut after = i64::MIN;
-    let at = params.len() + 1;
+/// Indexes the published incidents of the clusters numbered `from..=to`, a thousand at a
+/// time in cluster order (through `incidents_cluster`, whatever the range's size) so that a
+/// whole dataset passes in bounded memory.
+pub(crate) fn index(conn: &mut Conn, from: i64, to: i64) -> BResult<()> {
+    let mut after = from;
+    let mut first = true;
     loop {
         let sql = format!(
-            "SELECT i.id, i.event_date, i.admin1, i.event_type, i.sub_event_type,
+            "SELECT i.cluster_id, i.id, i.event_date, i.admin1, i.event_type, i.sub_event_type,
                 ev.notes, ev.location, ev.admin1, ev.admin2, ev.admin3, ev.actor1,
                 ev.assoc_actor_1, ev.actor2, ev.assoc_actor_2
              FROM incidents i JOIN events ev ON ev.id = i.id
-             WHERE {cond} AND i.status = 'published' AND i.id > ${at}
-             ORDER BY i.id LIMIT 1000"
+             WHERE i.cluster_id {} $1 AND i.cluster_id <= $2 AND i.status = 'published'
+             ORDER BY i.cluster_id LIMIT 1000",
+            if first { ">=" } else { ">" }
         );
-        let mut bound = params.to_vec();
-        bound.push(after.into());
-        let rows = conn.query_all(&sql, &bound, |r| {
+        first = false;
+        let rows = conn.query_all(&sql, &[after.into(), to.into()], |r| {
             let mut e = unrest_model::Event::default();
             for (i, f) in [
                 &mut e.notes,
@@ -218,20 +218,25 @@ pub(crate) fn index(conn: &mut Conn, cond: &str, params: &[Value]) -> BResult<()
             .into_iter()
             .enumerate()
             {
-                *f = r.req_text(i + 5)?;
+                *f = r.req_text(i + 6)?;
             }
             let facets = incident_facets(
-                &r.req_text(1)?,
                 &r.req_text(2)?,
                 &r.req_text(3)?,
                 &r.req_text(4)?,
+                &r.req_text(5)?,
             );
-            Ok((r.req_int(0)?, crate::public_search_text(&e), facets))
+            Ok((
+                r.req_int(0)?,
+                r.req_int(1)?,
+                crate::public_search_text(&e),
+                facets,
+            ))
         })?;
         let Some(last) = rows.last() else { break };
         after = last.0;
         let mut values = Vec::with_capacity(rows.len() * 3);
-        for (id, folded, facets) in &rows {
+        for (_, id, folded, facets) in &rows {
             values.extend([
                 Value::from(*id),
                 crate::indexed_part(folded).into(),
@@ -239,6 +244,9 @@ pub(crate) fn index(conn: &mut Conn, cond: &str, params: &[Value]) -> BResult<()
             ]);
         }
         conn.insert_rows("incident_search (rowid, folded, facets)", 3, &values)?;
+        if rows.len() < 1000 {
+            break;
+        }
     }
     Ok(())
 }
@@ -263,7 +271,7 @@ pub(crate) fn clear(conn: &mut Conn) -> BResult<()> {
 
 /// Migration 17's fill: every published incident already held.
 pub(crate) fn fill(conn: &mut Conn) -> BResult<()> {
-    index(conn, "1 = 1", &[])
+    index(conn, i64::MIN, i64::MAX)
 }
 
 #[cfg(test)]

@@ -256,11 +256,7 @@ pub(crate) fn insert_rows(conn: &mut Conn, from: i64, to: i64) -> BResult<()> {
         incident_select()
     );
     conn.execute(&sql, &[from.into(), to.into()])?;
-    crate::facets::index(
-        conn,
-        "i.cluster_id >= $1 AND i.cluster_id <= $2",
-        &[from.into(), to.into()],
-    )
+    crate::facets::index(conn, from, to)
 }
 
 /// Removes the incident rows of clusters `ids` (about to be replaced) and returns the days
