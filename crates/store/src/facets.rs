@@ -166,22 +166,27 @@ pub(crate) fn facet_params(d: Dialect, folded: &str, groups: &[Vec<String>]) -> 
 }
 
 impl Dialect {
-    /// A condition on `incidents e` true when the phrase and the facets bound at `params`
-    /// ([`facet_params`]) are in the incident's `incident_search` row: the intersection
-    /// leads, each matching incident then checked by the exact conditions.
-    pub(crate) fn faceted_search_condition(self, params: &[String]) -> String {
+    /// The ids of the incidents whose `incident_search` row holds the phrase and the facets
+    /// bound at `params` ([`facet_params`]).
+    pub(crate) fn faceted_rowids(self, params: &[String]) -> String {
         match (self, params) {
-            (Dialect::Sqlite, [q]) => format!(
-                "e.id IN (SELECT rowid FROM incident_search WHERE incident_search MATCH {q})"
-            ),
+            (Dialect::Sqlite, [q]) => {
+                format!("SELECT rowid FROM incident_search WHERE incident_search MATCH {q}")
+            }
             (Dialect::Postgres, [phrase, facets]) => format!(
-                "e.id IN (SELECT rowid FROM incident_search \
+                "SELECT rowid FROM incident_search \
                     WHERE words @@ phraseto_tsquery('simple', {phrase}) \
-                    AND facet_words @@ to_tsquery('simple', {facets})) {}",
+                    AND facet_words @@ to_tsquery('simple', {facets}) {}",
                 crate::conn::PLAN_EACH_TIME
             ),
-            _ => "FALSE".into(),
+            _ => "SELECT NULL WHERE FALSE".into(),
         }
+    }
+
+    /// A condition on `incidents e` true when the incident is in [`Dialect::faceted_rowids`]:
+    /// the intersection leads, each matching incident then checked by the exact conditions.
+    pub(crate) fn faceted_search_condition(self, params: &[String]) -> String {
+        format!("e.id IN ({})", self.faceted_rowids(params))
     }
 }
 
@@ -310,6 +315,20 @@ mod tests {
         assert!(has(&name_token('t', "protests")) && has(&name_token('t', "peaceful protest")));
         // A date that is no plain day still meets every range, for the exact check to decide.
         assert!(incident_facets("2022-10", "", "", "").starts_with("dx "));
+    }
+
+    #[test]
+    fn the_searched_words_stay_one_quoted_phrase_in_the_folded_column() {
+        let groups = vec![vec!["m202210".to_string()]];
+        let q = facet_params(Dialect::Sqlite, "tear \" or facets", &groups);
+        assert_eq!(
+            q,
+            [Value::from(
+                "folded : \"tear \"\" or facets\" AND facets : (\"m202210\")"
+            )]
+        );
+        let pg = facet_params(Dialect::Postgres, "tear gas", &groups);
+        assert_eq!(pg, [Value::from("tear gas"), Value::from("(m202210)")]);
     }
 
     #[test]

@@ -1461,8 +1461,7 @@ impl Store {
                     .into_iter()
                     .map(|v| sql.bind(v))
                     .collect();
-                let inner = d.faceted_search_condition(&ps).replacen("e.id IN (", "", 1);
-                let inner = inner.strip_suffix(')').unwrap_or(&inner);
+                let inner = d.faceted_rowids(&ps);
                 let count = format!("SELECT COUNT(*) FROM ({inner} LIMIT {FEW}) m");
                 let n = self
                     .conn
