@@ -905,6 +905,21 @@ both! {
         assert_faceted_search_is_exact(&mut store, "after changes");
     }
 
+    fn a_word_edited_out_of_published_notes_is_no_longer_found_with_filters(db) {
+        let mut store = db.open();
+        faceted_dataset(&mut store);
+        let all = ids(&mut store, &Filter::default(), &Page::default());
+        let target = all[1201];
+        let mut e = store.event(target).unwrap().unwrap().event;
+        let day = e.event_date.clone();
+        let f = |q: &str| Filter { search: Some(q.into()), from: day.parse().ok(), to: day.parse().ok(), ..Default::default() };
+        assert_eq!(public_incidents(&mut store, &f("tear gas"), &Page::default()), vec![target]);
+        e.notes = "Crowds gathered".into();
+        store.edit_event(target, &e, "maryam", at(2)).unwrap();
+        assert_eq!(public_incidents(&mut store, &f("tear gas"), &Page::default()), Vec::<i64>::new());
+        assert_eq!(public_incidents(&mut store, &f("crowds gathered"), &Page::default()), vec![target]);
+    }
+
     fn migration_17_indexes_the_published_incidents_already_held(db) {
         let mut store = db.open();
         faceted_dataset(&mut store);
