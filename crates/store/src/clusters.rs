@@ -887,7 +887,7 @@ impl Store {
         if filter.status.is_empty() {
             filter.status = CLUSTERED.to_vec();
         }
-        let common = self.search_is_common(&filter)?;
+        let common = self.search_plan(&filter)?;
         let mut sql = Sql::new(SELECT_LEAN);
         crate::filter::where_clause(&mut sql, self.dialect(), &filter, None, &[], common);
         sql.text.push_str(" ORDER BY e.id");

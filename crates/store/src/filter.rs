@@ -242,6 +242,23 @@ impl Sql {
     }
 }
 
+/// How a search phrase is looked for (see `Store::search_plan`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SearchPlan {
+    /// The phrase is rare: its matches lead, each then checked by the other conditions.
+    Rare,
+    /// The phrase is common: the other conditions and the listing order lead, each row
+    /// checked against the phrase (`Dialect::search_condition`).
+    Common,
+    /// A public search of incidents with a date range, province or type: the full-text
+    /// index intersects the phrase with their facet tokens (`facets`), and the
+    /// intersection leads.
+    Faceted,
+    /// Like [`SearchPlan::Faceted`], but the other conditions and the listing order lead,
+    /// each row checked against the intersection (SQLite: a first page of many matches).
+    FacetedWalk,
+}
+
 /// Appends ` WHERE …` (or nothing) selecting the events of `f` from `events e`.
 pub(crate) fn where_clause(
     sql: &mut Sql,
@@ -249,9 +266,9 @@ pub(crate) fn where_clause(
     f: &Filter,
     after: Option<(i64, Order)>,
     ids: &[i64],
-    common_search: bool,
+    plan: SearchPlan,
 ) {
-    where_clause_on(sql, d, "events", f, after, ids, common_search)
+    where_clause_on(sql, d, "events", f, after, ids, plan)
 }
 
 /// Appends ` WHERE …` (or nothing) selecting the rows of `f` from `table e`: `events`, or
@@ -263,7 +280,7 @@ pub(crate) fn where_clause_on(
     f: &Filter,
     after: Option<(i64, Order)>,
     ids: &[i64],
-    common_search: bool,
+    plan: SearchPlan,
 ) {
     let mut conds: Vec<String> = Vec::new();
     if !ids.is_empty() {
@@ -310,12 +327,34 @@ pub(crate) fn where_clause_on(
         ));
     }
     if let Some(q) = &f.search {
-        let p = sql.bind(d.search_param(&crate::search_text(q)));
-        conds.push(if f.public {
-            d.public_search_condition(&p, common_search)
-        } else {
-            d.search_condition(&p, common_search)
+        let folded = crate::search_text(q);
+        let groups = crate::facets::facet_groups(f).filter(|_| {
+            matches!(plan, SearchPlan::Faceted | SearchPlan::FacetedWalk)
+                && f.public
+                && table == "incidents"
         });
+        if let Some(groups) = groups {
+            let ps: Vec<String> = crate::facets::facet_params(d, &folded, &groups)
+                .into_iter()
+                .map(|v| sql.bind(v))
+                .collect();
+            let cond = d.faceted_search_condition(&ps);
+            // `+`: SQLite then keeps the set out of the index choice (see
+            // `Dialect::search_condition`).
+            conds.push(if plan == SearchPlan::FacetedWalk && d == Dialect::Sqlite {
+                format!("+{cond}")
+            } else {
+                cond
+            });
+        } else {
+            let p = sql.bind(d.search_param(&folded));
+            let common = plan != SearchPlan::Rare;
+            conds.push(if f.public {
+                d.public_search_condition(&p, common)
+            } else {
+                d.search_condition(&p, common)
+            });
+        }
     }
     match after {
         None => {}
@@ -411,7 +450,7 @@ mod tests {
             ..Default::default()
         };
         let mut sql = Sql::new("SELECT e.id FROM events e");
-        where_clause(&mut sql, Dialect::Sqlite, &f, None, &[], false);
+        where_clause(&mut sql, Dialect::Sqlite, &f, None, &[], SearchPlan::Rare);
         assert!(!sql.text.contains("DROP"));
         assert!(!sql.text.contains("گاز"));
         assert_eq!(sql.params.len(), 2);

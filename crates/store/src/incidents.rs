@@ -256,7 +256,7 @@ pub(crate) fn insert_rows(conn: &mut Conn, from: i64, to: i64) -> BResult<()> {
         incident_select()
     );
     conn.execute(&sql, &[from.into(), to.into()])?;
-    Ok(())
+    crate::facets::index(conn, from, to)
 }
 
 /// Removes the incident rows of clusters `ids` (about to be replaced) and returns the days
@@ -281,6 +281,14 @@ pub(crate) fn remove_rows(
             &sql.params,
         )?);
         delta.count(conn, &format!("cluster_id IN ({list})"), &sql.params, -1)?;
+        let published = conn.query_all(
+            &format!(
+                "SELECT id FROM incidents WHERE cluster_id IN ({list}) AND status = 'published'"
+            ),
+            &sql.params,
+            |r| r.req_int(0),
+        )?;
+        crate::facets::unindex(conn, &published)?;
         conn.execute(
             &format!("DELETE FROM incidents WHERE cluster_id IN ({list})"),
             &sql.params,
@@ -333,6 +341,7 @@ pub(crate) fn recount_days(conn: &mut Conn, days: Option<&[String]>) -> BResult<
 /// clusters, in its transaction.
 pub(crate) fn rewrite_all(conn: &mut Conn) -> BResult<()> {
     conn.execute("DELETE FROM incidents", &[])?;
+    crate::facets::clear(conn)?;
     let top = conn
         .query_one("SELECT COALESCE(MAX(id), 0) FROM clusters", &[], |r| {
             r.req_int(0)
@@ -543,7 +552,7 @@ impl Store {
         }
         let mut sql = Sql::new(&SELECT_INCIDENTS);
         let after = page.after.map(|id| (id, page.order));
-        self.where_incidents(&mut sql, filter, after)?;
+        self.where_incidents(&mut sql, filter, after, page.limit.is_none())?;
         filter::order_and_page(&mut sql, page);
         let mut n = 0u64;
         let read = self
@@ -587,7 +596,7 @@ impl Store {
         } else {
             &SELECT_INCIDENTS_NO_EVIDENCE
         });
-        self.where_incidents(&mut sql, filter, None)?;
+        self.where_incidents(&mut sql, filter, None, page.limit.is_none())?;
         filter::order_and_page(&mut sql, page);
         let mut n = 0u64;
         let mut row = StoredIncident {
@@ -662,7 +671,7 @@ impl Store {
         let mut sql = Sql::new(
             "SELECT e.event_date, COUNT(*), CAST(COALESCE(SUM(e.fatalities), 0) AS BIGINT) FROM incidents e",
         );
-        self.where_incidents(&mut sql, filter, None)?;
+        self.where_incidents(&mut sql, filter, None, true)?;
         sql.text
             .push_str(" GROUP BY e.event_date ORDER BY e.event_date");
         self.conn
@@ -671,14 +680,16 @@ impl Store {
     }
 
     /// The WHERE clause of a query of the `incidents` table for `filter` (and a page's
-    /// `after`), with the look at how common the search phrase is that it needs.
+    /// `after`), with the look at how common the search phrase is that it needs; `all`: the
+    /// query reads every match, not a first page.
     fn where_incidents(
         &mut self,
         sql: &mut Sql,
         filter: &Filter,
         after: Option<(i64, crate::Order)>,
+        all: bool,
     ) -> Result<()> {
-        let common = self.search_is_common(filter)?;
+        let common = self.incident_search_plan(filter, all)?;
         filter::where_clause_on(sql, self.dialect(), "incidents", filter, after, &[], common);
         Ok(())
     }
@@ -705,7 +716,7 @@ impl Store {
                 .expect("ends with its view")
         ));
         sql.text.push_str(" FROM incidents e");
-        self.where_incidents(&mut sql, filter, None)?;
+        self.where_incidents(&mut sql, filter, None, true)?;
         sql.text.push_str(" ORDER BY e.event_date, e.id");
         self.conn
             .query_all(&sql.text, &sql.params, |r| {

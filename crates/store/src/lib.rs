@@ -31,6 +31,7 @@ mod chat;
 mod clusters;
 mod conn;
 mod error;
+mod facets;
 mod filter;
 mod incidents;
 mod map;
@@ -55,7 +56,7 @@ pub use workspace::{Comment, QueueEvent, QueueFilter, QueuePage, QueueRow, DISMI
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use conn::{BResult, BackendError, Conn, Row, Value};
-use filter::Sql;
+use filter::{SearchPlan, Sql};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -359,7 +360,7 @@ pub const SEARCH_INDEX_WORDS: usize = 16_383;
 
 /// The first [`SEARCH_INDEX_BYTES`] of a folded text, cut on a character boundary, and of
 /// those its first [`SEARCH_INDEX_WORDS`] words.
-fn indexed_part(folded: &str) -> &str {
+pub(crate) fn indexed_part(folded: &str) -> &str {
     let mut end = folded.len().min(SEARCH_INDEX_BYTES);
     while !folded.is_char_boundary(end) {
         end -= 1;
@@ -1380,7 +1381,7 @@ impl Store {
         }
         let mut sql = Sql::new(&SELECT_EVENTS);
         let after = page.after.map(|id| (id, page.order));
-        let common = self.search_is_common(filter)?;
+        let common = self.search_plan(filter)?;
         filter::where_clause(&mut sql, self.conn.dialect(), filter, after, &[], common);
         filter::order_and_page(&mut sql, page);
         let mut n = 0u64;
@@ -1398,14 +1399,15 @@ impl Store {
         }
     }
 
-    /// Whether the filter's search phrase is in so many events or reports that the other
-    /// filters and the listing order should lead, each candidate event checked against the
-    /// phrase, rather than the matches (see `Dialect::search_condition`). One bounded look
-    /// into the index decides (a few ms for a common phrase in a million events).
-    pub(crate) fn search_is_common(&mut self, filter: &Filter) -> Result<bool> {
+    /// How the filter's search phrase is best looked for in `events e`: [`SearchPlan::Common`]
+    /// when it is in so many events or reports that the other filters and the listing order
+    /// should lead, each candidate event checked against the phrase, rather than the matches
+    /// (see `Dialect::search_condition`). One bounded look into the index decides (a few ms
+    /// for a common phrase in a million events).
+    pub(crate) fn search_plan(&mut self, filter: &Filter) -> Result<SearchPlan> {
         const MANY: i64 = 2000;
         let Some(q) = &filter.search else {
-            return Ok(false);
+            return Ok(SearchPlan::Rare);
         };
         let d = self.dialect();
         let param = d.search_param(&search_text(q));
@@ -1425,10 +1427,55 @@ impl Store {
                 .map_err(|e| self.err(e))?
                 .unwrap_or(0);
             if n >= MANY {
-                return Ok(true);
+                return Ok(SearchPlan::Common);
             }
         }
-        Ok(false)
+        Ok(SearchPlan::Rare)
+    }
+
+    /// [`Store::search_plan`] for the `incidents` table. A public search with a date range,
+    /// province or type intersects them in the index ([`SearchPlan::Faceted`]): always when
+    /// the query reads every match (`all`: the map's counts, a timeline); for a first page,
+    /// on SQLite, when the intersection is small (its rows are looked up and sorted), else
+    /// the listing order leads, each row checked against the intersection
+    /// ([`SearchPlan::FacetedWalk`]: a set of the matches in the filters, not of the whole
+    /// phrase's). PostgreSQL's first pages keep the phrase's own plans: its common plan
+    /// probes row by row and stops at the page, while a bitmap of the intersection is built
+    /// whole before the first row.
+    pub(crate) fn incident_search_plan(
+        &mut self,
+        filter: &Filter,
+        all: bool,
+    ) -> Result<SearchPlan> {
+        const FEW: i64 = 2000;
+        if let (true, Some(q), Some(groups)) =
+            (filter.public, &filter.search, facets::facet_groups(filter))
+        {
+            let d = self.dialect();
+            if all {
+                return Ok(SearchPlan::Faceted);
+            }
+            if d == Dialect::Sqlite {
+                let mut sql = Sql::new("");
+                let ps: Vec<String> = facets::facet_params(d, &search_text(q), &groups)
+                    .into_iter()
+                    .map(|v| sql.bind(v))
+                    .collect();
+                let inner = d.faceted_rowids(&ps);
+                let count = format!("SELECT COUNT(*) FROM ({inner} LIMIT {FEW}) m");
+                let n = self
+                    .conn
+                    .query_one(&count, &sql.params, |r| r.req_int(0))
+                    .map_err(|e| self.err(e))?
+                    .unwrap_or(0);
+                return Ok(if n < FEW {
+                    SearchPlan::Faceted
+                } else {
+                    SearchPlan::FacetedWalk
+                });
+            }
+        }
+        self.search_plan(filter)
     }
 
     /// Sets the status of the events named by `ids` (if any) that also match `filter`,
@@ -1456,7 +1503,7 @@ impl Store {
         let d = self.conn.dialect();
         let at_time = at;
         let at = rfc3339(at);
-        let common = self.search_is_common(filter)?;
+        let common = self.search_plan(filter)?;
         let change = self.write(|conn| {
             let mut change = StatusChange::default();
             // The events to change and their status before, read under the write lock so

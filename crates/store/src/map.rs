@@ -598,7 +598,7 @@ impl Store {
             ..filter.clone()
         };
         let mut sql = Sql::new("SELECT e.longitude, e.latitude, e.fatalities FROM incidents e");
-        let common = self.search_is_common(&f)?;
+        let common = self.incident_search_plan(&f, true)?;
         filter::where_clause_on(&mut sql, self.dialect(), "incidents", &f, None, &[], common);
         let limit = sql.bind(i64::try_from(FALLBACK_MAX + 1).unwrap_or(i64::MAX));
         sql.text.push_str(&format!(" LIMIT {limit}"));
@@ -654,7 +654,7 @@ impl Store {
             }
         }
         let mut sql = Sql::new(&crate::incidents::SELECT_INCIDENTS);
-        let common = self.search_is_common(&f)?;
+        let common = self.incident_search_plan(&f, false)?;
         // The bbox makes the WHERE clause never empty.
         filter::where_clause_on(&mut sql, self.dialect(), "incidents", &f, None, &[], common);
         if !pairs.is_empty() {

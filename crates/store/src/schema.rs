@@ -11,7 +11,7 @@
 use crate::conn::{BResult, BackendError, Conn, Dialect, Value};
 
 /// The schema version this build writes.
-pub const LATEST: i64 = 16;
+pub const LATEST: i64 = 17;
 
 struct Migration {
     version: i64,
@@ -21,7 +21,7 @@ struct Migration {
     fill: Option<fn(&mut Conn) -> BResult<()>>,
 }
 
-const MIGRATIONS: [Migration; 16] = [
+const MIGRATIONS: [Migration; 17] = [
     Migration {
         version: 1,
         why: "reports and the events coded from them",
@@ -139,6 +139,14 @@ const MIGRATIONS: [Migration; 16] = [
               day, month and year, province and type, kept with the incidents",
         ddl: crate::map::ddl,
         fill: Some(crate::map::rebuild),
+    },
+    Migration {
+        version: 17,
+        why: "public search with a date range, province or type intersects them in the \
+              full-text index: published incidents' public text with facet tokens of their \
+              date, province and type",
+        ddl: crate::facets::ddl,
+        fill: Some(crate::facets::fill),
     },
 ];
 

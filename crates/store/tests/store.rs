@@ -490,9 +490,12 @@ both! {
             .unwrap();
         let all = all_events(&mut store);
         store.set_status(&[all[0].id], &Filter::default(), Status::Published, "maryam", at(5)).unwrap();
-        // And before migration 16, so that 15 is the next to run.
+        // And before migrations 16 and 17, so that 15 is the next to run.
         store
-            .execute_raw("DROP TABLE incident_cells; DELETE FROM schema_migrations WHERE version = 16;")
+            .execute_raw(
+                "DROP TABLE incident_cells; DROP TABLE incident_search;
+                 DELETE FROM schema_migrations WHERE version >= 16;",
+            )
             .unwrap();
         drop(store);
         let mut store = db.open();
@@ -771,3 +774,169 @@ mod audit;
 mod corroboration;
 mod crash;
 mod sealed;
+
+/// The public's incidents of `f`, in listing order.
+fn public_incidents(store: &mut Store, f: &Filter, p: &Page) -> Vec<i64> {
+    let mut out = Vec::new();
+    store
+        .incident_rows::<Error>(&f.clone().public(), p, |i| {
+            out.push(i.id());
+            Ok(())
+        })
+        .unwrap();
+    out
+}
+
+/// 2,400 published incidents three days apart from 2005 (no two corroborate), over three
+/// provinces (one written in ACLED's spelling) and two types, "tear gas" in five of six.
+fn faceted_dataset(store: &mut Store) {
+    let start = chrono::NaiveDate::from_ymd_opt(2005, 1, 1).unwrap();
+    let events: Vec<_> = (0..2400u64)
+        .map(|i| {
+            let day = (start + chrono::Days::new(3 * i)).to_string();
+            let (admin1, lon, lat) = [
+                ("Tehran", 51.4, 35.7),
+                ("Fars", 52.5, 29.6),
+                ("Kordestan", 47.0, 35.3),
+            ][(i % 3) as usize];
+            let (ty, sub) =
+                [("Protests", "Peaceful protest"), ("Riots", "Mob violence")][(i % 2) as usize];
+            let mut e = event(&day, admin1, lon, lat, ty, sub);
+            e.notes = if i % 6 == 0 {
+                format!("Crowds chanted, event {i}")
+            } else {
+                format!("Police fired tear gas, event {i}")
+            };
+            e
+        })
+        .collect();
+    store
+        .import_events(&events, Status::Published, "t", at(1))
+        .unwrap();
+    store.corroborate(at(1)).unwrap();
+}
+
+/// Every public search with filters answers what the search alone and the filters alone
+/// both answer, whole and as a first page.
+fn assert_faceted_search_is_exact(store: &mut Store, when: &str) {
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().ok();
+    let filters = [
+        Filter {
+            from: d("2010-02-15"),
+            to: d("2013-11-03"),
+            ..Default::default()
+        },
+        Filter {
+            from: d("2005-01-01"),
+            to: d("2024-12-31"),
+            ..Default::default()
+        },
+        Filter {
+            admin1: Some("Kurdistan".into()),
+            ..Default::default()
+        },
+        Filter {
+            event_type: Some("mob violence".into()),
+            ..Default::default()
+        },
+        Filter {
+            from: d("2008-03-01"),
+            to: d("2019-06-30"),
+            admin1: Some("fars".into()),
+            event_type: Some("Protests".into()),
+            ..Default::default()
+        },
+    ];
+    for q in ["tear gas", "event 17", "chanted"] {
+        let alone = Filter {
+            search: Some(q.into()),
+            ..Default::default()
+        };
+        let matched = public_incidents(store, &alone, &Page::default());
+        for f in &filters {
+            let expected: Vec<i64> = public_incidents(store, f, &Page::default())
+                .into_iter()
+                .filter(|id| matched.contains(id))
+                .collect();
+            let searched = Filter {
+                search: Some(q.into()),
+                ..f.clone()
+            };
+            assert_eq!(
+                public_incidents(store, &searched, &Page::default()),
+                expected,
+                "{when}: {q:?} whole, {f:?}"
+            );
+            for order in [Order::Date, Order::Latest] {
+                let page = Page {
+                    limit: Some(10),
+                    order,
+                    ..Default::default()
+                };
+                let mut first = expected.clone();
+                if order == Order::Latest {
+                    first.reverse();
+                }
+                first.truncate(10);
+                assert_eq!(
+                    public_incidents(store, &searched, &page),
+                    first,
+                    "{when}: {q:?} first page {order:?}, {f:?}"
+                );
+            }
+        }
+    }
+}
+
+both! {
+    fn public_search_with_filters_finds_exactly_the_search_alone_within_the_filters(db) {
+        let mut store = db.open();
+        faceted_dataset(&mut store);
+        assert_faceted_search_is_exact(&mut store, "as imported");
+        // The facets follow the incident: a date moved out of a range, a province changed,
+        // an incident unpublished.
+        let all = ids(&mut store, &Filter::default(), &Page::default());
+        let mut moved = store.event(all[1900]).unwrap().unwrap().event;
+        moved.event_date = "2011-06-06".into();
+        moved.year = 2011;
+        moved.admin1 = "Kordestan".into();
+        store.edit_event(all[1900], &moved, "maryam", at(2)).unwrap();
+        store.set_status(&all[1000..1010], &Filter::default(), Status::Verified, "maryam", at(2)).unwrap();
+        assert_faceted_search_is_exact(&mut store, "after changes");
+    }
+
+    fn a_word_edited_out_of_published_notes_is_no_longer_found_with_filters(db) {
+        let mut store = db.open();
+        faceted_dataset(&mut store);
+        let all = ids(&mut store, &Filter::default(), &Page::default());
+        let target = all[1201];
+        let mut e = store.event(target).unwrap().unwrap().event;
+        let day = e.event_date.clone();
+        let f = |q: &str| Filter { search: Some(q.into()), from: day.parse().ok(), to: day.parse().ok(), ..Default::default() };
+        assert_eq!(public_incidents(&mut store, &f("tear gas"), &Page::default()), vec![target]);
+        e.notes = "Crowds gathered".into();
+        store.edit_event(target, &e, "maryam", at(2)).unwrap();
+        assert_eq!(public_incidents(&mut store, &f("tear gas"), &Page::default()), Vec::<i64>::new());
+        assert_eq!(public_incidents(&mut store, &f("crowds gathered"), &Page::default()), vec![target]);
+    }
+
+    fn migration_17_indexes_the_published_incidents_already_held(db) {
+        let mut store = db.open();
+        faceted_dataset(&mut store);
+        let f = Filter {
+            search: Some("tear gas".into()),
+            from: "2010-02-15".parse().ok(),
+            to: "2013-11-03".parse().ok(),
+            ..Default::default()
+        };
+        let before = public_incidents(&mut store, &f, &Page::default());
+        assert!(before.len() > 100);
+        store
+            .execute_raw("DROP TABLE incident_search; DELETE FROM schema_migrations WHERE version = 17")
+            .unwrap();
+        drop(store);
+        let mut store = db.open();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(public_incidents(&mut store, &f, &Page::default()), before);
+    }
+}

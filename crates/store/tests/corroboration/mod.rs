@@ -760,6 +760,13 @@ fn map_and_list_counts(store: &mut Store) -> Vec<(String, u64, u64)> {
             search: Some("tear gas".into()),
             ..Filter::default()
         },
+        Filter {
+            search: Some("zahedan".into()),
+            from: NaiveDate::from_ymd_opt(2022, 9, 15),
+            to: NaiveDate::from_ymd_opt(2022, 11, 30),
+            event_type: Some("protests".into()),
+            ..Filter::default()
+        },
     ];
     let mut out = Vec::new();
     for filter in filters {
@@ -878,8 +885,12 @@ both! {
         old.corroborate(at(30)).unwrap();
         let all: Vec<i64> = all_events(&mut old).iter().map(|e| e.id).collect();
         old.set_status(&all, &Filter::default(), Status::Published, "maryam", at(30)).unwrap();
-        // As at version 15: no summary.
-        old.execute_raw("DROP TABLE incident_cells; DELETE FROM schema_migrations WHERE version = 16").unwrap();
+        // As at version 15: no summary (nor what came after it).
+        old.execute_raw(
+            "DROP TABLE incident_cells; DROP TABLE incident_search;
+             DELETE FROM schema_migrations WHERE version >= 16",
+        )
+        .unwrap();
         drop(old);
         let mut store = db.open();
         let view = store.incident_map(&Filter::default().public(), world(), 6).unwrap();
