@@ -211,23 +211,7 @@ pub(crate) fn index(conn: &mut Conn, from: i64, to: i64) -> BResult<()> {
         );
         first = false;
         let rows = conn.query_all(&sql, &[after.into(), to.into()], |r| {
-            let mut e = unrest_model::Event::default();
-            for (i, f) in [
-                &mut e.notes,
-                &mut e.location,
-                &mut e.admin1,
-                &mut e.admin2,
-                &mut e.admin3,
-                &mut e.actor1,
-                &mut e.assoc_actor_1,
-                &mut e.actor2,
-                &mut e.assoc_actor_2,
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                *f = r.req_text(i + 6)?;
-            }
+            let e = crate::public_fields_from_row(r, 6)?;
             let facets = incident_facets(
                 &r.req_text(2)?,
                 &r.req_text(3)?,

@@ -302,6 +302,33 @@ pub(crate) fn public_search_text(e: &Event) -> String {
     out
 }
 
+/// An event holding only the public fields [`public_search_text`] reads, selected in its
+/// order (notes, location, admin1, admin2, admin3, actor1, assoc_actor_1, actor2,
+/// assoc_actor_2) from column `from` of a row on.
+pub(crate) fn public_fields_from_row(
+    r: &dyn conn::Row,
+    from: usize,
+) -> std::result::Result<Event, String> {
+    let mut e = Event::default();
+    for (i, f) in [
+        &mut e.notes,
+        &mut e.location,
+        &mut e.admin1,
+        &mut e.admin2,
+        &mut e.admin3,
+        &mut e.actor1,
+        &mut e.assoc_actor_1,
+        &mut e.actor2,
+        &mut e.assoc_actor_2,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        *f = r.req_text(from + i)?;
+    }
+    Ok(e)
+}
+
 /// How much of a text the search index holds, in bytes. PostgreSQL refuses a tsvector
 /// over 1 MB (and a batch with it); field reports are a few kilobytes, and a long document's
 /// first 256 KiB are indexed on both backends alike, so a search answers the same on both.

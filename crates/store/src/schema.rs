@@ -481,26 +481,7 @@ fn fill_public_search(conn: &mut Conn) -> BResult<()> {
                 assoc_actor_2
              FROM events WHERE id > $1 ORDER BY id LIMIT 1000",
             &[after.into()],
-            |r| {
-                let mut e = unrest_model::Event::default();
-                for (i, f) in [
-                    &mut e.notes,
-                    &mut e.location,
-                    &mut e.admin1,
-                    &mut e.admin2,
-                    &mut e.admin3,
-                    &mut e.actor1,
-                    &mut e.assoc_actor_1,
-                    &mut e.actor2,
-                    &mut e.assoc_actor_2,
-                ]
-                .into_iter()
-                .enumerate()
-                {
-                    *f = r.req_text(i + 1)?;
-                }
-                Ok((r.req_int(0)?, e))
-            },
+            |r| Ok((r.req_int(0)?, crate::public_fields_from_row(r, 1)?)),
         )?;
         let Some(last) = rows.last() else { break };
         after = last.0;
