@@ -1046,7 +1046,13 @@ fn date_of_earlier_event(doc: &Doc, first: usize) -> bool {
                 || hit.has(Cat::Kill) && !own_verb(h)
         })
     });
-    earlier.is_some_and(|e| {
+    // "جاویدنام X، کشته شده ۱۹ دی در کرج": a killing in a sentence that tells of nothing
+    // else is the event, and the date after it is its day.
+    let (a, b) = doc.sentence_span(first);
+    let only_the_killing = !doc.has_cue(a, b, &[Cat::Protest, Cat::Strike, Cat::Crowd, Cat::Past]);
+    let killing_alone =
+        |e: usize| only_the_killing && doc.hit_at(e).is_some_and(|h| doc.hits[h].has(Cat::Kill));
+    earlier.filter(|&e| !killing_alone(e)).is_some_and(|e| {
         !(e + 1..first).any(|j| {
             doc.hit_at(j)
                 .is_some_and(|h| doc.hits[h].has(Cat::Protest) && doc.hits[h].first > e)

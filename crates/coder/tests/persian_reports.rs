@@ -846,3 +846,13 @@ fn a_drug_seizure_is_no_political_event() {
     );
     assert!(events.is_empty(), "{:?}", types(&events));
 }
+
+#[test]
+fn a_killing_told_alone_takes_the_date_after_its_verb() {
+    let events = code(
+        "جاویدنام رضا، ۲۰ ساله\nکشته شده ۱۹ دی ماه در گوهردشت کرج",
+        "2026-05-30",
+    );
+    assert_eq!(events.len(), 1, "{:?}", places(&events));
+    assert_eq!(events[0].event_date, "2026-01-09");
+}
