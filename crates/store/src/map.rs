@@ -170,6 +170,22 @@ fn add(acc: &mut HashMap<Key, Sums>, points: &[Point], sign: i64, spans: &[&'sta
 
 const KEY_COLUMNS: &str = "level, span, period, cx, cy, admin1, event_type, sub_event_type";
 
+impl Key {
+    /// The key's values in [`KEY_COLUMNS`] order.
+    fn values(&self) -> [Value; 8] {
+        [
+            self.level.into(),
+            self.span.into(),
+            self.period.as_str().into(),
+            self.cx.into(),
+            self.cy.into(),
+            self.admin1.as_str().into(),
+            self.event_type.as_str().into(),
+            self.sub_event_type.as_str().into(),
+        ]
+    }
+}
+
 /// Writes `rows`: inserted when `upsert` is false (the table holds none of them), else
 /// added to what the table holds, and rows left with no incident removed.
 fn store(conn: &mut Conn, rows: Vec<(Key, Sums)>, upsert: bool) -> BResult<()> {
@@ -191,15 +207,8 @@ fn store(conn: &mut Conn, rows: Vec<(Key, Sums)>, upsert: bool) -> BResult<()> {
         let mut tuples = Vec::with_capacity(chunk.len());
         for (k, s) in chunk {
             let at = params.len();
+            params.extend(k.values());
             params.extend([
-                k.level.into(),
-                k.span.into(),
-                k.period.as_str().into(),
-                k.cx.into(),
-                k.cy.into(),
-                k.admin1.as_str().into(),
-                k.event_type.as_str().into(),
-                k.sub_event_type.as_str().into(),
                 s.incidents.into(),
                 s.fatalities.into(),
                 s.lon.into(),
@@ -223,16 +232,7 @@ fn store(conn: &mut Conn, rows: Vec<(Key, Sums)>, upsert: bool) -> BResult<()> {
                 "DELETE FROM incident_cells WHERE level = $1 AND span = $2 AND period = $3
                     AND cx = $4 AND cy = $5 AND admin1 = $6 AND event_type = $7
                     AND sub_event_type = $8 AND incidents <= 0",
-                &[
-                    k.level.into(),
-                    k.span.into(),
-                    k.period.as_str().into(),
-                    k.cx.into(),
-                    k.cy.into(),
-                    k.admin1.as_str().into(),
-                    k.event_type.as_str().into(),
-                    k.sub_event_type.as_str().into(),
-                ],
+                &k.values(),
             )?;
         }
     }
