@@ -10,7 +10,7 @@ scripts/persian_real_gold.jsonl (keyed by source, no texts) and writes the gold 
     scripts/persian_real_set.py \
         --repo ariankarami1999-dev/Telegram=/work/.mirror/ariankarami1999-dev+Telegram/repo \
         --repo thekukuapp/Mr.LuleKesh=/work/.mirror/thekukuapp+Mr.LuleKesh/repo \
-        [--split dev|check|check2|check3|check4|check5|check6|check7|all] [--out target/persian-real.jsonl]
+        [--split dev|check|check2|check3|check4|check5|check6|check7|check8|all] [--out target/persian-real.jsonl]
 
 Two mirror layouts are read: HTML cards (`<div class="tg-post" id="msg-N">`, key = N, date
 in the card's footer in the Solar Hijri calendar) and Markdown blocks (`### 🕒 YYYY-MM-DD |
@@ -68,6 +68,35 @@ Optional: Bandar Abbas shootings "in Dey" with no day, attacks named as the caus
 reprisal (Karaj, Nazarabad, Pishva), a tunnel hit whose place is only "on the Bandar Abbas-Kerman
 road", explosions "heard" at Isfahan, a port attacked "with no damage" (Sirik), and a university
 shooting with a personal motive (Qazvin).
+`check8` is 94 posts (April–August 2026) from 15 channel files of both mirrors, none of them in an
+earlier split nor with the same text as a post of one, drawn with a fixed seed within kinds picked by
+words, each post weighted against channels already frequent in the gold and towards May: rallies and
+strikes with a town of Iran (no city abroad named), killings, shootings and arrests with a town,
+strikes and explosions with a town, courts, executions, officials and statements, short readers'
+lines ("همین الان", "صدای", «از» and a town), random news posts and random posts of sport, tech and
+Arabic channels; then, to bring the share with an event nearer half, narrower kinds: the Dey 1404
+protests with a killing word and a town, a strike or explosion "today"/"last night"/"minutes ago" at a
+town, a rally "today"/"tonight" at a town, an official (governor, deputy governor) on a strike at a
+town, a rally or strike at a town. The kind only steered the draw; each post was coded for what it
+says, blind, from the text and the codebook, before anyone ran a coder on it: US strikes at Qeshm,
+Bandar Abbas (the airport runway, the fighter base, the railway junction with two hurt) and Minab's
+Kargan port, Sirik's pier, Jask's desalination plant (hit "less than 48 hours" before), Iranshahr
+airport, Dezful's fourth fighter base, Abadan, Bushehr and points around Bushehr, Jam and Khormuj (no
+deaths, coded 0); a shooting that killed two in Mashhad's Sarafrazan the day of the leader's funeral
+there; the Isfahan Alikhani clash of 18 Dey 1404 recalled in a post on its defendants; state-backed
+rallies at Tehran's Mosalla, Mashhad, Neyshabur and Urmia; and posts with none: executions and
+sentences, missile launches from Iranian towns (Khomein, Aligudarz), the Minab school and the 18-19
+Dey killings recalled without a day, arrests with no place, strikes in coastal provinces with no town,
+ships at sea, foreign news, opinion, sport, tech and adverts. 20 posts carry an event a coder must
+find (24 events), 18 only optional ones (22 events), 56 none. Optional: explosions only "heard" or
+"unconfirmed" (Ahvaz, Sirik, Bushehr, Chaghadak, Bampur, Chabahar, Bandar Abbas), drones and air
+defence over Tehran with Israel denying a strike, a reader's second-hand account of a launcher hit
+beside Iranshahr barracks, a missile launch at Darab with one blowing up in flight, US missiles
+"reported" fired from Kuwait at Abadan, attacks denied by officials (Khorramabad; Bushehr's nuclear
+plant and Kharg), the leader's funeral crowd at the Mosalla told as a newspaper cover, a Tehran
+protest on the "second day" of the Dey protests, Shirvan's "Dey riots" and its suspect's arrest in
+Alborz (geo_precision 3 at Karaj), an activist's arrest in Babol, and the Minab school strike with no
+day (as in earlier splits, arrests are optional).
 """
 
 import argparse
@@ -124,7 +153,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repo", action="append", default=[], help="OWNER/NAME=GIT_DIR")
     ap.add_argument("--gold", default=str(HERE / "persian_real_gold.jsonl"))
-    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "check6", "check7", "all"], default="all")
+    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "check6", "check7", "check8", "all"], default="all")
     ap.add_argument("--out", default="target/persian-real.jsonl")
     a = ap.parse_args()
     dirs = dict(r.split("=", 1) for r in a.repo)
