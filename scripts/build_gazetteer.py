@@ -275,7 +275,7 @@ STOPWORDS |= {fold_key(w) for w in ["سه شنبه", "پنج شنبه", "خام�
 
 # Names shorter than this many letters are not names a place is found by, except these.
 MIN_LETTERS = 3
-SHORT_NAMES_KEPT = {fold_key(w) for w in ["قم", "بم"]}
+SHORT_NAMES_KEPT = {fold_key(w) for w in ["قم", "بم", "جم"]}
 
 # ---------------------------------------------------------------------------------------------
 # Provinces (ours): GeoNames admin1 code -> ACLED name, capital (as our English name), extra
@@ -360,6 +360,11 @@ PROVINCES = {
 CITY_EXTRAS = {
     ("Tehran", "Tehran"): (["Teheran"], ["تهران"]),
     ("Isfahan", "Isfahan"): (["Esfahan", "Ispahan"], ["اصفهان"]),
+    # GeoNames has "جام جم" only; the town is "جم" (kept short above, a common word in fa.toml).
+    ("Jam", "Bushehr"): ([], ["جم"]),
+    # The island, as the news names it.
+    ("Tunb-e Bozorg", "Hormozgan"): (["Greater Tunb", "Tonb-e Bozorg", "Big Tunb"], ["تنب بزرگ", "جزیره تنب بزرگ", "جزیره بزرگ تنب"]),
+    ("Andisheh", "Tehran"): ([], ["اندیشه", "شهرک اندیشه"]),
     ("Hamadan", "Hamadan"): (["Hamedan"], ["همدان"]),
     ("Bandar Abbas", "Hormozgan"): (["Bandar-e Abbas", "Bandar Abas", "Bandarabbas"], ["بندرعباس", "بندر عباس"]),
     ("Sanandaj", "Kordestan"): (["Sine", "Sanadaj"], ["سنندج"]),
@@ -472,6 +477,10 @@ EXTRA_PLACES = [
      ["هفت تپه", "هفت‌تپه", "هفتتپه"]),
     ("Alisadr", "Hamadan", "Kabudarahang", 35.30, 48.30, ["Alisadr", "Ali Sadr"], ["علیصدر", "علی صدر"]),
     ("Asaluyeh", "Bushehr", "Asaluyah", 27.48, 52.61, ["Asaluyeh", "Assaluyeh", "Asaluye"], ["عسلویه"]),
+    # A county seat and port (its county is in the data, the town is not), and the border
+    # crossing west of Khorramshahr; both named as the places of strikes in the 2026 war.
+    ("Sirik", "Hormozgan", "Sirik", 26.52, 57.10, ["Sirik", "Sirik Port"], ["سیریک", "بندر سیریک"]),
+    ("Shalamcheh", "Khuzestan", "Khorramshahr", 30.50, 47.95, ["Shalamcheh", "Shalamche"], ["شلمچه"]),
 ]
 
 # Sections of cities (ours): GeoNames places that are neighbourhoods of a city, not towns of
