@@ -96,7 +96,8 @@ beside Iranshahr barracks, a missile launch at Darab with one blowing up in flig
 plant and Kharg), the leader's funeral crowd at the Mosalla told as a newspaper cover, a Tehran
 protest on the "second day" of the Dey protests, Shirvan's "Dey riots" and its suspect's arrest in
 Alborz (geo_precision 3 at Karaj), an activist's arrest in Babol, and the Minab school strike with no
-day (as in earlier splits, arrests are optional).
+day (as in earlier splits, arrests are optional). Scored once held out (0.564: P 0.73, R 0.46,
+coder of d6850fa plus a call rule that changed no score on the other splits), tuned on since.
 """
 
 import argparse
