@@ -434,10 +434,21 @@ impl<'a> Doc<'a> {
     /// a court or a prison, and of no gathering. Its arrests and protests are background
     /// (the codebook codes neither a sentence nor an execution as a protest).
     pub fn is_court_news(&self) -> bool {
-        let Some(line) = self.tokens.first().map(|t| t.line) else {
+        let Some(mut line) = self.tokens.first().map(|t| t.line) else {
             return false;
         };
-        let end = self.tokens.partition_point(|t| t.line == line);
+        let mut end = self.tokens.partition_point(|t| t.line == line);
+        // "سپیده قلیان:" on a line of its own: a byline, and the line after it is the first
+        // that tells anything.
+        let byline = end <= 4 && {
+            let from = self.tokens[end - 1].end;
+            let to = self.tokens.get(end).map_or(self.text().len(), |t| t.start);
+            self.text()[from..to].contains(':')
+        };
+        if byline && end < self.tokens.len() {
+            line = self.tokens[end].line;
+            end = self.tokens.partition_point(|t| t.line <= line);
+        }
         let judicial_at = self.hits[..]
             .iter()
             .find(|h| h.last <= end && h.has(Cat::Judicial))
@@ -491,6 +502,15 @@ impl<'a> Doc<'a> {
         let from = self.tokens[b - 1].end;
         let to = self.tokens.get(b).map_or(self.text().len(), |t| t.start);
         self.text()[from..to].contains('?')
+    }
+
+    /// Whether token `i` stands after a condition in its sentence ("اگر تهران … ارتش آمریکا",
+    /// "if the protests go on, …"): a condition asserts nothing, so what follows it in the
+    /// sentence has not happened.
+    pub fn in_condition(&self, i: usize) -> bool {
+        let (a, _) = self.sentence_span(i);
+        self.hits_in(a, i)
+            .any(|h| self.hits[h].has(Cat::Conditional))
     }
 
     /// Whether the sentence of token `i` names a place abroad or a foreign institution.
@@ -590,9 +610,10 @@ impl<'a> Doc<'a> {
                 continue;
             }
             // "@Farsna" (read as Farsan), "#Tehran_news": a channel's handle or a tag that
-            // goes on past the name is no place ("#اهواز" alone is).
+            // goes on past the name is no place ("#اهواز" alone is); nor is a name after an
+            // underscore, inside a tag or a handle ("#اخبار_هرمزگان", "@akhbar_khozestan").
             let start = self.tokens[first].start;
-            let handle = self.text()[..start].ends_with('@');
+            let handle = self.text()[..start].ends_with(['@', '_']);
             let tag_goes_on = self.text()[..start].ends_with('#')
                 && self.text()[self.tokens[last - 1].end..].starts_with('_');
             if handle || tag_goes_on {
@@ -845,9 +866,21 @@ impl<'a> Doc<'a> {
             })
     }
 
-    /// Whether another place name starts right after token `last` ("نور مازندران").
+    /// Whether another place name starts right after token `last` ("نور مازندران"), or after
+    /// a word that joins a list ("شهرهای بوشهر، جم و خورموج").
     fn place_follows(&self, last: usize, starts: &[usize]) -> bool {
-        last < self.tokens.len() && self.tokens[last].sep <= Sep::Comma && starts.contains(&last)
+        let joined = last + 1 < self.tokens.len()
+            && self.tokens[last].sep <= Sep::Comma
+            && self.tokens[last + 1].sep <= Sep::Comma
+            && self.hit_at(last).is_some_and(|h| {
+                let hit = &self.hits[h];
+                hit.has(Cat::Conjunction) && hit.first == last && hit.last == last + 1
+            })
+            && starts.contains(&(last + 1));
+        joined
+            || last < self.tokens.len()
+                && self.tokens[last].sep <= Sep::Comma
+                && starts.contains(&last)
     }
 
     /// Coordinates in decimal degrees ("📍 35.68920, 51.38900", the line a chat import
@@ -1216,14 +1249,19 @@ impl<'a> Doc<'a> {
             && spans.iter().any(|&(_, last)| last == first - 1)
     }
 
-    /// "پیکر او در دامغان به خاک سپرده شد": a burial verb later in the place's clause.
+    /// "پیکر او در دامغان به خاک سپرده شد": a burial verb later in the place's clause. A
+    /// casualty word between them tells what happened at the place, and the verb after it
+    /// is of a second place: "در اسکله سیریک مصدوم و به بیمارستان میناب منتقل شدند".
     fn buried_at(&self, last: usize) -> bool {
+        let casualty = |h: usize| {
+            let hit = &self.hits[h];
+            hit.first >= last && (hit.has(Cat::Kill) || hit.has(Cat::Injure))
+        };
         (last..(last + 10).min(self.tokens.len()))
             .take_while(|&j| j == last || self.tokens[j].sep < Sep::Comma)
-            .any(|j| {
-                self.hit_at(j)
-                    .is_some_and(|h| self.hits[h].has(Cat::Burial))
-            })
+            .map(|j| self.hit_at(j))
+            .take_while(|h| !h.is_some_and(|h| casualty(h) && !self.hits[h].has(Cat::Burial)))
+            .any(|h| h.is_some_and(|h| self.hits[h].has(Cat::Burial)))
     }
 
     fn province_word_near(&self, first: usize, last: usize) -> bool {

@@ -308,6 +308,11 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         return None;
     };
 
+    // "اگر تهران … ، … از سوی ارتش آمریکا باشد": the deed is a condition's, not a report.
+    if doc.in_condition(decisive.0) {
+        return None;
+    }
+
     // "پیام ما رو از قلب ایران تهران دارید … این شعار نیست": a digest, an opinion or a
     // speech names a place in one sentence and a protest word in another; no demonstration
     // at that place.

@@ -220,6 +220,8 @@ pub enum Cat {
     Crime,
     /// Something done again and again ("هر شب"): a habit, not one dated event.
     Habitual,
+    /// A condition ("if", "اگر"): what the rest of its sentence tells has not happened.
+    Conditional,
     /// Provinces named as the area of a report ("در استان های …"), not a scene.
     ProvinceArea,
     /// "Earlier" opening a sentence ("پیشتر هم …"): the sentence reports an earlier event
@@ -361,6 +363,7 @@ impl Cat {
             "hedge" => Cat::Hedge,
             "crime" => Cat::Crime,
             "habitual" => Cat::Habitual,
+            "conditional" => Cat::Conditional,
             "province_area" => Cat::ProvinceArea,
             "earlier" => Cat::Earlier,
             "unit" => Cat::Unit,

@@ -856,3 +856,102 @@ fn a_killing_told_alone_takes_the_date_after_its_verb() {
     assert_eq!(events.len(), 1, "{:?}", places(&events));
     assert_eq!(events[0].event_date, "2026-01-09");
 }
+
+#[test]
+fn a_condition_asserts_nothing() {
+    let events = code(
+        "یک سناتور آمریکایی گفت: «اگر تهران گفتگوها را عقب بیندازد، ضربه بعدی ممکن است از سوی ارتش آمریکا باشد.»",
+        "2026-05-02",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
+
+#[test]
+fn a_call_to_gather_is_no_gathering() {
+    let events = code(
+        "فراخوان تجمع در میدان شهدای مشهد، جمعه ساعت پنج عصر. به تجمع بپیوندید.",
+        "2026-05-02",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
+
+#[test]
+fn a_place_inside_a_tag_after_an_underscore_is_no_place() {
+    let events = code(
+        "چند نفر بر اثر اصابت پرتابه دشمن در بندر کنگان زخمی شدند\n#خبرهای_بوشهر\n@news_bushehr",
+        "2026-07-10",
+    );
+    assert_eq!(
+        types(&events),
+        vec![("Bandar-e Kangan", "Explosions/Remote violence")]
+    );
+}
+
+#[test]
+fn the_hospital_a_casualty_was_taken_to_does_not_undo_where_they_were_hurt() {
+    let events = code(
+        "سه کارگر بر اثر اصابت پرتابه دشمن در اسکله شهرستان سیریک مجروح و به بیمارستان میناب منتقل شدند",
+        "2026-07-10",
+    );
+    assert_eq!(
+        types(&events),
+        vec![("Sirik", "Explosions/Remote violence")]
+    );
+}
+
+#[test]
+fn a_town_that_is_also_a_word_counts_inside_a_list_of_towns() {
+    let events = code(
+        "معاون استاندار از حمله هوایی به حوالی شهرهای کنگان، جم و خورموج در شب گذشته خبر داد.",
+        "2026-07-30",
+    );
+    let mut names: Vec<_> = types(&events).into_iter().map(|(p, _)| p).collect();
+    names.sort();
+    assert_eq!(names, vec!["Bandar-e Kangan", "Jam", "Khurmuj"]);
+}
+
+#[test]
+fn points_of_a_town_hit_are_a_strike_on_it() {
+    let events = code(
+        "فرماندار: ساعتی پیش چند نقطه در شهر بوشهر مورد اصابت قرار گرفت.",
+        "2026-07-20",
+    );
+    assert_eq!(
+        types(&events),
+        vec![("Bushehr", "Explosions/Remote violence")]
+    );
+}
+
+#[test]
+fn the_attackers_forces_named_as_doers_strike_the_island() {
+    let events = code(
+        "امروز صبح نیروهای آمریکایی به سایت‌های ساحلی در جزیره بزرگ تنب حمله کردند.",
+        "2026-07-16",
+    );
+    assert_eq!(
+        types(&events),
+        vec![("Tunb-e Bozorg", "Explosions/Remote violence")]
+    );
+}
+
+#[test]
+fn a_border_crossing_names_its_place() {
+    let events = code(
+        "دو نفر در حمله دشمن به گذرگاه مرزی شلمچه کشته شدند",
+        "2026-07-23",
+    );
+    assert_eq!(
+        types(&events),
+        vec![("Shalamcheh", "Explosions/Remote violence")]
+    );
+    assert_eq!(events[0].fatalities, 2);
+}
+
+#[test]
+fn a_prison_testimony_under_a_byline_is_no_protest() {
+    let events = code(
+        "نسرین ک.:\nوضع زندان سپیدار اهواز از دی ماه تا امروز برای معترضین بد بوده.\nبازداشتی‌ها را در نمازخانه زندان نگه می‌داشتند و خیلی‌هاشان آثار ضرب و جرح داشتند.",
+        "2026-06-25",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
