@@ -96,8 +96,17 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         if hit.has(Cat::Strike) {
             first(&mut s.strike, a, b);
         }
-        // "shot dead four people in a car": a handful counted is persons, not a crowd.
-        if hit.has(Cat::Crowd) && counts::exact_figure_before(doc, a).is_none_or(|n| n >= 10) {
+        // "shot dead four people in a car": a handful counted is persons, not a crowd. The
+        // crowd of a state funeral or a prayer ("مراسم تشییع … با حضور میلیونی مردم") gathers
+        // for no demonstration, and a shooting told after it was on no protest.
+        let ceremony = || {
+            let (sa, sb) = doc.sentence_span(a);
+            doc.has_cue(sa, sb, &[Cat::Ceremony])
+        };
+        if hit.has(Cat::Crowd)
+            && counts::exact_figure_before(doc, a).is_none_or(|n| n >= 10)
+            && !ceremony()
+        {
             first(&mut s.crowd, a, b);
         }
         if hit.has(Cat::Riot) {
@@ -252,6 +261,15 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         s.lethal.is_some() || harmed,
     ) {
         ("Violence against civilians", "Attack", u)
+    } else if let (Some(c), Some(_), None, true) = (
+        s.armed_clash,
+        gathering,
+        s.lethal,
+        killed.is_some() && (s.force_person.is_some() || !s.forces.is_empty()),
+    ) {
+        // "بین معترضان و نیروها درگیری شد … چهار نفر از نیروها کشته شدند": a clash of a
+        // crowd with the state's men, deaths and no shooting named is a violent demonstration.
+        ("Riots", "Violent demonstration", c)
     } else if let (Some(g), true) = (gathering, s.lethal.is_some() || killed.is_some()) {
         let why = s.lethal.or(killed.map(|f| (f.first, f.last))).unwrap_or(g);
         ("Protests", "Excessive force against protesters", why)

@@ -171,7 +171,17 @@ impl Coder {
                 .ranges
                 .iter()
                 .any(|&(a, b)| doc.has_cue(a, b, &[lexicon::Cat::Lethal]));
-            if court_news && !(shooting && is_killing(&e)) {
+            // "… پرونده میدان علیخانی … ۱۸ دی ۱۴۰۴ … چهار نفر از نیروها کشته شدند": the killing
+            // a case is about, told with its own day, is that day's event.
+            // The day must be told in the killing's own sentence, not the verdict's.
+            let dated_killing = scene.date.precision == 1
+                && scene.date.date < reference
+                && scene.date.tokens.is_some_and(|(a, _)| {
+                    let (sa, sb) = doc.sentence_span(a);
+                    doc.has_cue(sa, sb, &[lexicon::Cat::Kill])
+                })
+                && (is_killing(&e) || e.event_type == "Riots" && e.fatalities > 0);
+            if court_news && !(shooting && is_killing(&e)) && !dated_killing {
                 continue;
             }
             let listed: Vec<_> = scene

@@ -955,3 +955,42 @@ fn a_prison_testimony_under_a_byline_is_no_protest() {
     );
     assert!(events.is_empty(), "{:?}", types(&events));
 }
+
+#[test]
+fn the_crowd_of_a_state_prayer_makes_a_later_shooting_no_protest() {
+    let events = code(
+        "پس از اقامه نماز بر پیکر شهدا با حضور انبوه مردم در مشهد، شایعاتی منتشر شد.\nهمزمان در یک تیراندازی در محله قاسم آباد مشهد دو نفر کشته شدند.",
+        "2026-07-10",
+    );
+    assert_eq!(events.len(), 1, "{:?}", types(&events));
+    assert_eq!(events[0].event_type, "Violence against civilians");
+}
+
+#[test]
+fn the_disposal_of_unexploded_bombs_is_no_attack() {
+    let events = code(
+        "انفجار کنترل شده مهمات در تبریز\nعملیات خنثی سازی بمب های عمل نکرده در شهر تبریز از امروز به مدت دو روز انجام می شود.",
+        "2026-05-16",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
+
+#[test]
+fn a_killing_a_court_case_is_about_is_coded_on_its_own_day() {
+    let events = code(
+        "۸ نفر از متهمان پرونده میدان ولیعصر به انفرادی منتقل شدند.\nاین پرونده به اعتراضات ۱۹ دی ۱۴۰۴ در کرمانشاه برمی‌گردد؛ آن روز بین معترضان و نیروهای حکومتی درگیری شد و دو نفر از ماموران در آن درگیری کشته شدند.",
+        "2026-07-19",
+    );
+    assert_eq!(types(&events), vec![("Kermanshah", "Riots")]);
+    assert_eq!(events[0].event_date, "2026-01-09");
+    assert_eq!(events[0].fatalities, 2);
+}
+
+#[test]
+fn a_verdicts_day_is_not_the_day_of_a_death_the_case_recalls() {
+    let events = code(
+        "مادر یک وکیل به پنج سال زندان محکوم شد.\nبر اساس حکمی که در تاریخ ۲۰ خرداد از سوی دادگاه انقلاب یزد صادر شده، او به حبس محکوم شده است.\nدختر او در سال ۱۴۰۱ در میبد بازداشت شد و مدتی پس از آزادی به طرز مشکوکی جان باخت.",
+        "2026-06-16",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
