@@ -344,7 +344,10 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     }
     let within = doc.lang.places.demonstration_within_words;
     if within > 0
-        && matches!(event_type, "Protests" | "Riots")
+        && matches!(
+            event_type,
+            "Protests" | "Riots" | "Explosions/Remote violence"
+        )
         && !scene_mentions(doc, scene).any(|(a, b)| demonstration_near(doc, a, b, within, sub_type))
     {
         return None;
@@ -619,6 +622,11 @@ fn demonstration_near(doc: &Doc, first: usize, last: usize, within: usize, sub: 
             break;
         }
         b += 1;
+    }
+    // "حملات دیشب ترامپ به ایران … میانجی‌ها به تهران سفر کردند": a strike is coded where
+    // a word of it stands near the place, not at every place a war report names.
+    if sub == "Shelling/artillery/missile attack" || sub == "Remote explosive/landmine/IED" {
+        return doc.has_cue(a, b, &[Cat::Shelling, Cat::Explosive]);
     }
     if doc.has_cue(a, b, &[Cat::Ceremony]) {
         return false;

@@ -304,7 +304,13 @@ fn listed_with(
             && (doc.tokens[prev_last].sep == Sep::Comma
                 || (prev_last..next.first).any(conjunction))
             && doc.tokens[next.first].sep <= Sep::Comma;
-        if !(joined || through_unknown || described) || next.role != Role::Scene {
+        // "قشم\n🔹\nاهواز\n🔹\nآبادان": bare names on lines of their own, one after another.
+        let line_start = |i: usize| i == 0 || doc.tokens[i].sep == Sep::Line;
+        let lined = next.first == prev_last
+            && line_start(prev.first)
+            && line_start(next.first)
+            && (next.last == doc.tokens.len() || doc.tokens[next.last].sep == Sep::Line);
+        if !(joined || through_unknown || described || lined) || next.role != Role::Scene {
             break;
         }
         // "Javanrud (Kermanshah)": a name in brackets after a place qualifies it.
@@ -322,7 +328,8 @@ fn listed_with(
         // at its capital.
         let province = p.kind == PlaceKind::Province || next.province_word;
         let qualifies = province && p.admin1 == before_admin1;
-        if qualifies || p.kind == PlaceKind::County && !province || parent {
+        // A bare name on a line of its own qualifies nothing: it is the list's next place.
+        if !lined && (qualifies || p.kind == PlaceKind::County && !province || parent) {
             // "Soltanabad, Ramhormoz County, Khuzestan Province": a county names the
             // province that follows it too.
             if p.kind == PlaceKind::County {
@@ -404,6 +411,26 @@ fn sections(doc: &Doc) -> Vec<Section> {
     if heads.last().is_some_and(|&(_, lead_end)| lead_end >= n) {
         heads.pop();
     }
+    // "شهرهای مورد حمله قرار گرفته:\n🔹\nقشم\n🔹\nاهواز": lines that are each a bare place
+    // name, one after another, are a list of what the text before them tells of, not
+    // headings of their own.
+    let bare = |&(first, lead_end): &(usize, usize)| {
+        lead_end == line_end(doc, first) && lead_end - first <= 3
+    };
+    let listed: Vec<bool> = (0..heads.len())
+        .map(|k| {
+            let next = heads
+                .get(k + 1)
+                .is_some_and(|h| line_end(doc, heads[k].0) == h.0);
+            let prev = k > 0 && line_end(doc, heads[k - 1].0) == heads[k].0;
+            bare(&heads[k]) && (next && bare(&heads[k + 1]) || prev && bare(&heads[k - 1]))
+        })
+        .collect();
+    let mut k = 0;
+    heads.retain(|_| {
+        k += 1;
+        !listed[k - 1]
+    });
     if heads.is_empty() {
         return vec![Section {
             first: 0,

@@ -994,3 +994,33 @@ fn a_verdicts_day_is_not_the_day_of_a_death_the_case_recalls() {
     );
     assert!(events.is_empty(), "{:?}", types(&events));
 }
+
+#[test]
+fn towns_listed_one_a_line_under_a_strike_heading_are_each_struck() {
+    let events = code(
+        "شهرهای مورد حمله قرار گرفته از ساعت ۴ بامداد\n🔸\nبوشهر\n🔸\nکنگان\n🔸\nگناوه",
+        "2026-07-30",
+    );
+    let mut names: Vec<_> = types(&events).into_iter().map(|(p, _)| p).collect();
+    names.sort();
+    assert_eq!(names, vec!["Bandar-e Kangan", "Bushehr", "Genaveh"]);
+}
+
+#[test]
+fn a_strike_is_coded_where_a_word_of_it_stands_near_the_place() {
+    let events = code(
+        "به گزارش رسانه‌های آمریکایی، حملات دیشب به ایران پاسخ به سرنگونی یک پهپاد بود و کسی کشته نشد. مقام‌های آمریکایی گفتند تنها تأسیسات نظامی هدف بوده است. در این میان هیئتی از میانجی‌ها روز چهارشنبه برای دیدار با وزیر خارجه به تهران سفر کرد و درباره ادامه گفتگوها و زمان پاسخ ایران به پیشنهادها با مقام‌ها صحبت کرد.",
+        "2026-06-10",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
+
+#[test]
+fn an_attack_told_by_its_hour_is_a_strike() {
+    let events = code(
+        "متأسفانه سه صیاد در حملات دیشبه بندر جاسک کشته شدند.",
+        "2026-07-08",
+    );
+    assert_eq!(types(&events), vec![("Jask", "Explosions/Remote violence")]);
+    assert_eq!(events[0].fatalities, 3);
+}
