@@ -513,6 +513,13 @@ impl<'a> Doc<'a> {
             .any(|h| self.hits[h].has(Cat::Conditional))
     }
 
+    /// Whether the sentence of token `i` denies what it tells ("ادعای تجمع … تکذیب شد",
+    /// "پیگیری‌ها برگزاری تجمع در تهران را تأیید نمی‌کند").
+    pub fn in_denial(&self, i: usize) -> bool {
+        let (a, b) = self.sentence_span(i);
+        self.has_cue(a, b, &[Cat::Denial])
+    }
+
     /// Whether the sentence of token `i` names a place abroad or a foreign institution.
     pub fn names_abroad(&self, i: usize) -> bool {
         let (a, b) = self.sentence_span(i);

@@ -215,7 +215,11 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         None
     } else if let (Some(w), Some(_)) = (s.seizure, s.weapon) {
         Some(("Strategic developments", "Disrupted weapons use", w))
-    } else if let (Some(x), None) = (s.explosive, s.mishap) {
+    } else if let (Some(x), None, false) = (
+        s.explosive,
+        s.mishap,
+        doc.has_cue(0, doc.tokens.len(), &[Cat::Disposal]),
+    ) {
         Some((
             "Explosions/Remote violence",
             "Remote explosive/landmine/IED",
@@ -326,8 +330,9 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         return None;
     };
 
-    // "اگر تهران … ، … از سوی ارتش آمریکا باشد": the deed is a condition's, not a report.
-    if doc.in_condition(decisive.0) {
+    // "اگر تهران … ، … از سوی ارتش آمریکا باشد": the deed is a condition's, not a report;
+    // "ادعای تجمع … تکذیب شد": a denied one did not happen.
+    if doc.in_condition(decisive.0) || doc.in_denial(decisive.0) {
         return None;
     }
 

@@ -222,6 +222,11 @@ pub enum Cat {
     Habitual,
     /// A condition ("if", "اگر"): what the rest of its sentence tells has not happened.
     Conditional,
+    /// A denial ("تکذیب شد", "denied"): what its sentence tells did not happen.
+    Denial,
+    /// The disposal of unexploded munitions ("انفجار کنترل شده"): a report's blasts are the
+    /// army's, no attack.
+    Disposal,
     /// Provinces named as the area of a report ("در استان های …"), not a scene.
     ProvinceArea,
     /// "Earlier" opening a sentence ("پیشتر هم …"): the sentence reports an earlier event
@@ -364,6 +369,8 @@ impl Cat {
             "crime" => Cat::Crime,
             "habitual" => Cat::Habitual,
             "conditional" => Cat::Conditional,
+            "denial" => Cat::Denial,
+            "disposal" => Cat::Disposal,
             "province_area" => Cat::ProvinceArea,
             "earlier" => Cat::Earlier,
             "unit" => Cat::Unit,

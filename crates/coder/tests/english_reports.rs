@@ -720,3 +720,18 @@ fn a_county_and_its_seat_listed_together_are_one_event() {
         ["Fereydan"]
     );
 }
+
+#[test]
+fn a_denied_strike_is_no_strike() {
+    let events =
+        code("Officials in Tabriz denied reports of a strike at the city's bazaar on Tuesday.");
+    assert!(events.is_empty(), "{events:?}");
+}
+
+#[test]
+fn controlled_detonations_of_unexploded_ordnance_are_no_attack() {
+    let events = code(
+        "The army began controlled detonations of unexploded ordnance in Bushehr; explosions will be heard across the city until Tuesday.",
+    );
+    assert!(events.is_empty(), "{events:?}");
+}

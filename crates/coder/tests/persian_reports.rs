@@ -1024,3 +1024,30 @@ fn an_attack_told_by_its_hour_is_a_strike() {
     assert_eq!(types(&events), vec![("Jask", "Explosions/Remote violence")]);
     assert_eq!(events[0].fatalities, 3);
 }
+
+#[test]
+fn a_denied_gathering_is_no_gathering() {
+    let events = code(
+        "ادعای اعتصاب در بازار تبریز تکذیب شد\nپیگیری‌های خبرنگاران از کسبه نشان می‌دهد امروز رخدادی در این محدوده مشاهده نشده و نهادهای انتظامی نیز برگزاری تجمع در تبریز را تایید نمی‌کنند.",
+        "2026-07-15",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
+
+#[test]
+fn blasts_of_the_armys_munitions_disposal_are_no_attack() {
+    let events = code(
+        "معاون استاندار اعلام کرد عملیات خنثی سازی و انفجار کنترل شده مهمات منفجر نشده از امروز در بوشهر آغاز شد.\nاین عملیات تا سه‌شنبه، دهم تیر ادامه دارد و در این مدت صدای انفجار در سراسر شهر شنیده می‌شود.",
+        "2026-06-25",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
+
+#[test]
+fn the_route_of_a_state_march_named_as_a_date_is_no_march() {
+    let events = code(
+        "مسیرهای مراسم رهبر مشابه مسیر راهپیمایی ۲۲ بهمن است\nشهرداری شیراز: بیشترین حجم تردد ورودی شیراز از محورهای شمالی است.",
+        "2026-06-23",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
