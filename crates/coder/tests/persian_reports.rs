@@ -1051,3 +1051,15 @@ fn the_route_of_a_state_march_named_as_a_date_is_no_march() {
     );
     assert!(events.is_empty(), "{:?}", types(&events));
 }
+
+#[test]
+fn a_readers_message_that_a_town_was_hit_is_a_strike_there() {
+    let events = code(
+        "پیام‌های دریافتی:\nسلام الان دوباره بندرعباس رو زدن\nصدای خیلی بدی داشت",
+        "2026-07-14",
+    );
+    assert_eq!(
+        types(&events),
+        vec![("Bandar Abbas", "Explosions/Remote violence")]
+    );
+}
