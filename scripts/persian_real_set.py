@@ -10,7 +10,7 @@ scripts/persian_real_gold.jsonl (keyed by source, no texts) and writes the gold 
     scripts/persian_real_set.py \
         --repo ariankarami1999-dev/Telegram=/work/.mirror/ariankarami1999-dev+Telegram/repo \
         --repo thekukuapp/Mr.LuleKesh=/work/.mirror/thekukuapp+Mr.LuleKesh/repo \
-        [--split dev|check|check2|check3|check4|check5|check6|check7|check8|check9|all] [--out target/persian-real.jsonl]
+        [--split dev|check|check2|check3|check4|check5|check6|check7|check8|check9|check10|all] [--out target/persian-real.jsonl]
 
 Two mirror layouts are read: HTML cards (`<div class="tg-post" id="msg-N">`, key = N, date
 in the card's footer in the Solar Hijri calendar) and Markdown blocks (`### 🕒 YYYY-MM-DD |
@@ -130,6 +130,36 @@ month as range), and, as in earlier splits, arrests: three Bahá'í women taken 
 a sentence, Sadegh Zibakalam's arrest "this morning" (Tehran assumed). Scored once held out (0.400:
 P 0.50, R 0.33 on 15 required events, six of them in one CENTCOM post; coder of e78201d plus the
 court-case, clash and ceremony-crowd rules of the commit after it), tuned on since.
+`check10` is 70 posts (April–August 2026) from 19 channel files of both mirrors, none of them in an
+earlier split nor with the same text (whitespace normalised) as a post of one, drawn from the posts of
+each file at its HEAD and at seven older commits spread over its history, with a fixed seed (1010)
+within kinds picked by words, each post weighted against channels already frequent in the gold and
+against channels with many posts in the kind's pool: 12 rallies and strikes with a town of Iran (no
+city abroad named), 10 killings, shootings, clashes and arrests with a town, 12 strikes and explosions
+with a town, 6 courts, executions and officials, 12 random news posts, 8 random posts of tech, sport
+and Arabic channels; then 10 more (seed 10102) from news posts with a day word ("today", "tonight",
+"last night", "at dawn", "minutes ago") and a town: 4 strikes or explosions, 3 rallies, 3 killing or
+shooting words. The kind only steered the draw; each post was coded for what it says, blind, from the
+text and the codebook, before anyone ran a coder on it: the state-backed "great gathering of
+allegiance" in Mashhad (three posts of speeches and poems there) and a night rally in Gonabad; two
+IRGC members killed in an armed attack at Paveh; three of one family shot dead by the IRGC on the
+Baneh–Marivan road on the evening of 4 Mordad, told at their funeral (placed at Baneh, as in check5);
+3 IRGC members killed in a US strike on Zanjan; US strikes at dawn near Bandar Abbas airport (an IRGC
+statement), "minutes ago" around Abadan (geo_precision 2), "tonight" on Qeshm, on the Bonji
+desalination plant of Jask on 27 Tir (twice), on the Minab–Rudan bridges and Larak island's mast
+that night, on Bushehr's bases, Iranshahr airport and the Bandar Khamir bridges (7 dead) "last
+night"; a man who drove into special-unit agents at Karaj's Golzar crossroads on the evening of 18
+Dey 1404 (7 hurt, a post on his execution; coded a riot on that day); and posts with none: sentences
+and an execution, missile launches from Tabriz and Sirik, planned strikes, Trump, Bessent and Reuters
+on arms deals, opinion, readers' lines on prices, sport, tech and adverts. 14 posts carry an event a
+coder must find (18 events), 9 only optional ones (11 events; 13 optional events in all), 47 none. Optional:
+strikes only "reported" (the Surmichu bridge on the Iranshahr–Chabahar road, placed near Nikshahr at
+geo_precision 2; Qeshm), a governor's denial of strikes at Sirik and Jask, explosions "heard" or a
+smoke column with no cause (Tehran twice, Khorramabad, where a reader says they were launches), the
+Mirzaei tunnel and Shur river bridge on the roads out of Bandar Abbas (geo_precision 3, as in
+check7), the Chabahar control tower hit "for the third time" with no day, crowds at the leader's
+funeral in Tehran and slogans in a Tehran metro station that day, and, as in earlier splits, arrests
+(three in Tehran for posts online, no day). Not yet scored.
 """
 
 import argparse
@@ -186,7 +216,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repo", action="append", default=[], help="OWNER/NAME=GIT_DIR")
     ap.add_argument("--gold", default=str(HERE / "persian_real_gold.jsonl"))
-    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "check6", "check7", "check8", "check9", "all"], default="all")
+    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "check6", "check7", "check8", "check9", "check10", "all"], default="all")
     ap.add_argument("--out", default="target/persian-real.jsonl")
     a = ap.parse_args()
     dirs = dict(r.split("=", 1) for r in a.repo)
