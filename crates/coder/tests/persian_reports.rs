@@ -1063,3 +1063,43 @@ fn a_readers_message_that_a_town_was_hit_is_a_strike_there() {
         vec![("Bandar Abbas", "Explosions/Remote violence")]
     );
 }
+
+#[test]
+fn a_missile_attack_told_as_a_passive_is_a_strike() {
+    let events = code(
+        "استانداری بوشهر: یک نقطه در اطراف شهر برازجان دقایقی پیش مورد حمله موشکی قرار گرفت.",
+        "2026-07-19",
+    );
+    assert_eq!(
+        types(&events),
+        vec![("Borazjan", "Explosions/Remote violence")]
+    );
+}
+
+#[test]
+fn a_towns_airport_is_at_the_town() {
+    let events = code("دیشب به مخزن سوخت فرودگاه زاهدان حمله شد.", "2026-07-17");
+    assert_eq!(
+        types(&events),
+        vec![("Zahedan", "Explosions/Remote violence")]
+    );
+}
+
+#[test]
+fn a_gathering_of_the_people_of_a_town_is_a_rally() {
+    let events = code(
+        "🎥\nحضور پرشور در اجتماع مردم سبزوار\n@Farsna",
+        "2026-05-27",
+    );
+    assert_eq!(types(&events), vec![("Sabzevar", "Protests")]);
+}
+
+#[test]
+fn armed_men_targeting_a_checkpoint_is_no_air_strike() {
+    let events = code(
+        "ایست بازرسی نیروهای نظامی در شهر سراوان توسط افراد مسلح ناشناس هدف قرار گرفت و سه نظامی کشته شدند",
+        "2026-08-12",
+    );
+    assert_eq!(events.len(), 1, "{:?}", types(&events));
+    assert_ne!(events[0].event_type, "Explosions/Remote violence");
+}
