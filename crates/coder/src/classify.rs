@@ -335,6 +335,16 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     if doc.in_condition(decisive.0) || doc.in_denial(decisive.0) {
         return None;
     }
+    // "رسانه‌ها پیشتر از حمله آمریکا به جزیره قشم … خبر داده بودند": an earlier event the
+    // report names no day of is not the report's day's; it is left uncoded, not misdated.
+    let (sa, _) = doc.sentence_span(decisive.0);
+    if scene.date.tokens.is_none()
+        && doc
+            .hits_in(sa, decisive.0)
+            .any(|h| doc.hits[h].has(Cat::Earlier))
+    {
+        return None;
+    }
 
     // "پیام ما رو از قلب ایران تهران دارید … این شعار نیست": a digest, an opinion or a
     // speech names a place in one sentence and a protest word in another; no demonstration

@@ -1103,3 +1103,12 @@ fn armed_men_targeting_a_checkpoint_is_no_air_strike() {
     assert_eq!(events.len(), 1, "{:?}", types(&events));
     assert_ne!(events[0].event_type, "Explosions/Remote violence");
 }
+
+#[test]
+fn an_earlier_strike_told_with_no_day_is_not_dated_to_the_post() {
+    let events = code(
+        "رسانه‌های محلی پیشتر از حمله آمریکا به بندر کنگان و کشته شدن چند نفر خبر داده بودند.",
+        "2026-07-31",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
