@@ -876,18 +876,18 @@ impl<'a> Doc<'a> {
     /// Whether another place name starts right after token `last` ("نور مازندران"), or after
     /// a word that joins a list ("شهرهای بوشهر، جم و خورموج").
     fn place_follows(&self, last: usize, starts: &[usize]) -> bool {
-        let joined = last + 1 < self.tokens.len()
+        let joined = || {
+            last + 1 < self.tokens.len()
+                && self.tokens[last + 1].sep <= Sep::Comma
+                && self.hit_at(last).is_some_and(|h| {
+                    let hit = &self.hits[h];
+                    hit.has(Cat::Conjunction) && hit.first == last && hit.last == last + 1
+                })
+                && starts.contains(&(last + 1))
+        };
+        last < self.tokens.len()
             && self.tokens[last].sep <= Sep::Comma
-            && self.tokens[last + 1].sep <= Sep::Comma
-            && self.hit_at(last).is_some_and(|h| {
-                let hit = &self.hits[h];
-                hit.has(Cat::Conjunction) && hit.first == last && hit.last == last + 1
-            })
-            && starts.contains(&(last + 1));
-        joined
-            || last < self.tokens.len()
-                && self.tokens[last].sep <= Sep::Comma
-                && starts.contains(&last)
+            && (starts.contains(&last) || joined())
     }
 
     /// Coordinates in decimal degrees ("📍 35.68920, 51.38900", the line a chat import

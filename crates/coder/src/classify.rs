@@ -211,15 +211,13 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
             .iter()
             .all(|&(ix, _, _)| actors[ix].key == "unidentified");
     let damage = s.riot.or(s.lethal).or(s.assault).or(s.intervention);
+    // The whole report is read for it only when the scene tells of a blast.
+    let disposal = s.explosive.is_some() && doc.has_cue(0, doc.tokens.len(), &[Cat::Disposal]);
     let other_violence = if !no_demonstration {
         None
     } else if let (Some(w), Some(_)) = (s.seizure, s.weapon) {
         Some(("Strategic developments", "Disrupted weapons use", w))
-    } else if let (Some(x), None, false) = (
-        s.explosive,
-        s.mishap,
-        doc.has_cue(0, doc.tokens.len(), &[Cat::Disposal]),
-    ) {
+    } else if let (Some(x), None, false) = (s.explosive, s.mishap, disposal) {
         Some((
             "Explosions/Remote violence",
             "Remote explosive/landmine/IED",

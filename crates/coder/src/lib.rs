@@ -172,8 +172,8 @@ impl Coder {
                 .iter()
                 .any(|&(a, b)| doc.has_cue(a, b, &[lexicon::Cat::Lethal]));
             // "… پرونده میدان علیخانی … ۱۸ دی ۱۴۰۴ … چهار نفر از نیروها کشته شدند": the killing
-            // a case is about, told with its own day, is that day's event.
-            // The day must be told in the killing's own sentence, not the verdict's.
+            // a case is about, told with its own day in its own sentence (not the verdict's),
+            // is that day's event.
             let dated_killing = scene.date.precision == 1
                 && scene.date.date < reference
                 && scene.date.tokens.is_some_and(|(a, _)| {

@@ -426,11 +426,8 @@ fn sections(doc: &Doc) -> Vec<Section> {
             bare(&heads[k]) && (next && bare(&heads[k + 1]) || prev && bare(&heads[k - 1]))
         })
         .collect();
-    let mut k = 0;
-    heads.retain(|_| {
-        k += 1;
-        !listed[k - 1]
-    });
+    let mut listed = listed.into_iter();
+    heads.retain(|_| !listed.next().unwrap_or(false));
     if heads.is_empty() {
         return vec![Section {
             first: 0,
