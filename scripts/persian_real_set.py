@@ -10,7 +10,7 @@ scripts/persian_real_gold.jsonl (keyed by source, no texts) and writes the gold 
     scripts/persian_real_set.py \
         --repo ariankarami1999-dev/Telegram=/work/.mirror/ariankarami1999-dev+Telegram/repo \
         --repo thekukuapp/Mr.LuleKesh=/work/.mirror/thekukuapp+Mr.LuleKesh/repo \
-        [--split dev|check|check2|check3|check4|check5|check6|check7|check8|check9|check10|all] [--out target/persian-real.jsonl]
+        [--split dev|check|check2|check3|check4|check5|check6|check7|check8|check9|check10|check11|all] [--out target/persian-real.jsonl]
 
 Two mirror layouts are read: HTML cards (`<div class="tg-post" id="msg-N">`, key = N, date
 in the card's footer in the Solar Hijri calendar) and Markdown blocks (`### 🕒 YYYY-MM-DD |
@@ -162,6 +162,33 @@ funeral in Tehran and slogans in a Tehran metro station that day, and, as in ear
 (three in Tehran for posts online, no day). Scored once held out (0.500: P 0.70, R 0.39
 on 18 required events, three of them the Mashhad allegiance gathering; coder of da9da87), tuned
 on since.
+`check11` is 66 posts (April–August 2026) from 15 channel files of both mirrors, none of them in an
+earlier split nor with the same text (whitespace normalised) as a post of one, drawn from the posts of
+each file at its HEAD and at seven older commits spread over its history, with a fixed seed (1111)
+within kinds picked by words, each post weighted against channels already frequent in the gold and
+against channels with many posts in the kind's pool: 12 rallies and strikes with a town of Iran (no
+city abroad named), 10 killings, shootings, clashes and arrests with a town, 10 strikes and explosions
+with a town, 6 courts, executions and officials, 12 random news posts, 6 random posts of tech and
+Arabic channels; then 10 more (seed 11112) from news posts with a day word ("today", "tonight", "last
+night", "at dawn", "minutes ago") and a town. The kind only steered the draw; each post was coded for
+what it says, blind, from the text and the codebook, before anyone ran a coder on it: the state-backed
+"great gathering of allegiance" in Mashhad again (three speech posts and one "now at Shohada square"),
+night rallies in Shahr-e Kord ("night 175"), Bandar Abbas ("the 91st gathering") and Tehran's Enqelab
+square ("tonight's slogan"), a mourners' gathering for the leader at Zarand's Basij square; the US
+strikes of the night of 17-18 Ordibehesht told after midnight: Minab (twice, once the governor
+confirming the coast guard base bombed), Qeshm and Bandar Abbas; and posts with none: an execution, a
+murder case, controlled demolitions announced (Sanandaj, east of Bandar Abbas, south of Isfahan, a
+governor on blasts near Pakdasht), an alcohol poisoning, a power cut, readers on prices, Trump, Vance
+and Netanyahu, ships at sea, analysis, sport, tech, Arabic news and an advert. 11 posts carry an event
+a coder must find (12 events), 10 only optional ones (19 events), 45 none. Optional: explosions only
+"heard" (Sirik, Qeshm and Bandar Abbas, Qeshm, Omidiyeh and Andimeshk "minutes ago"), readers' smoke
+and blasts during the ceasefire (Karaj's Payam airport, Malard, Hashtgerd, Dezful) and air defence over
+Kermanshah, "reports" of an attack on Bushehr and air defence in Shiraz and Tehran beside the Minab,
+Qeshm and Bandar Abbas strikes, the "recent" US strike on the Jebal Barez radar site with no day (a
+month as range, near Jiroft at geo_precision 2), a reader's missile strike on Azarshahr "on the 17th
+day of the war" (mid-March as range), a celebration with anti-aircraft fire in Qeshm, gravestones of
+the January dead broken at Shahreza "last night" (a reader's message), and, as in earlier splits, an
+arrest (an actor held at Karaj on 18 Dey 1404). Not yet scored.
 """
 
 import argparse
@@ -218,7 +245,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repo", action="append", default=[], help="OWNER/NAME=GIT_DIR")
     ap.add_argument("--gold", default=str(HERE / "persian_real_gold.jsonl"))
-    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "check6", "check7", "check8", "check9", "check10", "all"], default="all")
+    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "check6", "check7", "check8", "check9", "check10", "check11", "all"], default="all")
     ap.add_argument("--out", default="target/persian-real.jsonl")
     a = ap.parse_args()
     dirs = dict(r.split("=", 1) for r in a.repo)
