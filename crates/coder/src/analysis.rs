@@ -125,6 +125,35 @@ impl<'a> Doc<'a> {
                     .unwrap_or(tokens.len() as u32)
             };
         }
+        // "نیروهای آمریکایی … حمله کردند": the attacker's forces with an attack word in
+        // their sentence tell of a strike.
+        let mut hits = hits;
+        for h in 0..hits.len() {
+            if !hits[h].has(Cat::Attacker) {
+                continue;
+            }
+            let i = hits[h].first;
+            let a = sentence_of[i] as usize;
+            let b = sentence_stop
+                .get(i + 1)
+                .map_or(tokens.len(), |&b| b as usize);
+            let from = hits.partition_point(|o| o.first < a);
+            let attack = (from..hits.len())
+                .take_while(|&k| hits[k].first < b)
+                .any(|k| {
+                    k != h
+                        && hits[k].last <= b
+                        && [Cat::Shelling, Cat::Explosive, Cat::Attack, Cat::Assault]
+                            .iter()
+                            .any(|&c| hits[k].has(c))
+                });
+            if attack {
+                hits[h].add(crate::lexicon::Meaning {
+                    cat: Cat::Shelling,
+                    value: 0,
+                });
+            }
+        }
         let tallies: Vec<usize> = (0..hits.len())
             .filter(|&h| hits[h].has(Cat::Tally))
             .collect();
@@ -563,6 +592,12 @@ impl<'a> Doc<'a> {
     }
 
     /// Whether a cue of any of `cats` stands in tokens `first..last` and is not negated.
+    /// A state ceremony, a pilgrimage or fans in `first..last`, and no gathering named as a
+    /// rally there: the crowd there is no demonstration.
+    pub fn ceremony_in(&self, first: usize, last: usize) -> bool {
+        self.has_cue(first, last, &[Cat::Ceremony]) && !self.has_cue(first, last, &[Cat::Rally])
+    }
+
     pub fn has_cue(&self, first: usize, last: usize, cats: &[Cat]) -> bool {
         self.hits_within(first, last).any(|h| {
             let hit = &self.hits[h];

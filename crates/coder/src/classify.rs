@@ -101,7 +101,7 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
         // for no demonstration, and a shooting told after it was on no protest.
         let ceremony = || {
             let (sa, sb) = doc.sentence_span(a);
-            doc.has_cue(sa, sb, &[Cat::Ceremony])
+            doc.ceremony_in(sa, sb)
         };
         if hit.has(Cat::Crowd)
             && counts::exact_figure_before(doc, a).is_none_or(|n| n >= 10)
@@ -351,7 +351,7 @@ pub fn code_scene(doc: &Doc, scene: &Scene, actors: &[Actor]) -> Option<Event> {
     // fans in the sentence that tells of the crowd make it no demonstration.
     if matches!(event_type, "Protests" | "Riots") && decisive.0 < decisive.1 {
         let (a, b) = doc.sentence_span(decisive.0);
-        if doc.has_cue(a, b, &[Cat::Ceremony]) {
+        if doc.ceremony_in(a, b) {
             return None;
         }
     }
@@ -641,7 +641,7 @@ fn demonstration_near(doc: &Doc, first: usize, last: usize, within: usize, sub: 
     if sub == "Shelling/artillery/missile attack" || sub == "Remote explosive/landmine/IED" {
         return doc.has_cue(a, b, &[Cat::Shelling, Cat::Explosive]);
     }
-    if doc.has_cue(a, b, &[Cat::Ceremony]) {
+    if doc.ceremony_in(a, b) {
         return false;
     }
     let gathering = [Cat::Protest, Cat::Strike, Cat::CrowdControl, Cat::Memorial];

@@ -290,6 +290,17 @@ pub enum Cat {
     /// A state ceremony or a crowd of fans ("اقامه نماز بر پیکر", "مصلی", "هواداران"): the
     /// crowd and the chants near it are no demonstration.
     Ceremony,
+    /// The attacker's forces named as the doer ("نیروهای آمریکایی"): a strike when their
+    /// sentence holds an attack word.
+    Attacker,
+    /// Air defence firing or heard ("فعال شدن پدافند"): no event by itself, but a line
+    /// that tells of it is a message, not a heading.
+    AirDefence,
+    /// An attack word ("حملات"): with the attacker's forces in its sentence, a strike.
+    Attack,
+    /// A gathering named as a rally ("اجتماع عزاداران … در میدان"): a ceremony word in its
+    /// sentence ("رهبر شهید") does not make it a ceremony.
+    Rally,
     /// A missile launched, after the place it left from ("از ملارد موشک زدن"): the launch
     /// site is no scene.
     Launch,
@@ -389,6 +400,10 @@ impl Cat {
             "property" => Cat::Property,
             "written" => Cat::Written,
             "ceremony" => Cat::Ceremony,
+            "rally" => Cat::Rally,
+            "attacker" => Cat::Attacker,
+            "air_defence" => Cat::AirDefence,
+            "attack" => Cat::Attack,
             "launch" => Cat::Launch,
             "command" => Cat::Command,
             // "شلیک موشک از تبریز": where a missile left from is read as an origin is.
@@ -454,7 +469,7 @@ impl Hit {
         hit
     }
 
-    fn add(&mut self, m: Meaning) {
+    pub(crate) fn add(&mut self, m: Meaning) {
         let n = self.count as usize;
         if n < MAX_MEANINGS && !self.meanings[..n].contains(&m) {
             self.meanings[n] = m;

@@ -147,7 +147,7 @@ impl Coder {
         // bullets in Izeh in 2022"), never its arrests or the protests they came from.
         let court_news = doc.is_court_news();
         // A killing for private motives is a crime, not political violence, unless state
-        // forces did it.
+        // forces did it; the arrests for it are no political event either.
         let crime = doc.is_crime();
         let scenes = scenes::scenes(&doc, reference);
         let mut events = Vec::new();
@@ -164,7 +164,8 @@ impl Coder {
             let Some(e) = classify::code_scene(&doc, scene, &self.rules.actors) else {
                 continue;
             };
-            if crime && !state_forces_named(&e) {
+            // The arrest of a killer or a forger is police work, whoever made it.
+            if crime && (!state_forces_named(&e) || e.sub_event_type == "Arrests") {
                 continue;
             }
             let shooting = scene

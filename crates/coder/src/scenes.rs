@@ -519,6 +519,11 @@ fn heading_at(doc: &Doc, start: usize, end: usize) -> Option<usize> {
                 Cat::Kill,
                 Cat::Injure,
                 Cat::Arrest,
+                // "گزارش‌هایی از فعال شدن پدافند در شیراز / حمله آمریکا به میناب": a line
+                // that tells of a strike or of air defence firing is a message, not a
+                // heading over the next.
+                Cat::Shelling,
+                Cat::AirDefence,
             ];
             if doc.has_cue(a, end, &cues) {
                 return None;
@@ -767,8 +772,11 @@ fn moved_place(
             continue;
         }
         // A big city's report that moves on to a small namesake elsewhere in the country
-        // moves within the city: "From there, I went to Kianshahr" in a Tehran report.
-        if is_big_city(here) && p.admin1 != here.admin1 && p.population < SMALL_TOWN {
+        // moves within the city: "From there, I went to Kianshahr" in a Tehran report. A
+        // county's seat is no namesake of a district: "… در شیراز / حمله آمریکا به میناب"
+        // moves to Minab.
+        let seat = !p.admin2.is_empty() && p.admin2 == p.name;
+        if is_big_city(here) && p.admin1 != here.admin1 && p.population < SMALL_TOWN && !seat {
             return Some(district_of(current, doc.original_words(m.first, m.last), m));
         }
         return Some(PlaceChoice {

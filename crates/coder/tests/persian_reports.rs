@@ -1112,3 +1112,64 @@ fn an_earlier_strike_told_with_no_day_is_not_dated_to_the_post() {
     );
     assert!(events.is_empty(), "{:?}", types(&events));
 }
+
+#[test]
+fn a_gathering_named_as_a_rally_outweighs_a_ceremony_word() {
+    let events = code(
+        "🎥\nاجتماع عزاداران رهبر شهید در میدان امام کاشان\n@Farsna",
+        "2026-07-11",
+    );
+    assert_eq!(types(&events), vec![("Kashan", "Protests")]);
+    // The funeral prayer itself stays no demonstration.
+    let events = code(
+        "جمعیت برای اقامه نماز بر پیکر رهبر شهید در مصلای تهران گرد هم آمدند",
+        "2026-07-11",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
+
+#[test]
+fn the_attackers_forces_are_a_strike_only_with_an_attack_word() {
+    let events = code(
+        "تهران خواهان خروج نیروهای آمریکایی از منطقه و لغو محاصره دریایی است.",
+        "2026-08-09",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+    let events = code(
+        "نیروهای آمریکایی امروز حملات دفاعی به یک ایستگاه راداری در جزیره کیش انجام دادند.",
+        "2026-06-03",
+    );
+    assert_eq!(types(&events), vec![("Kish", "Explosions/Remote violence")]);
+}
+
+#[test]
+fn a_line_that_tells_of_air_defence_is_no_heading_over_the_next() {
+    let events = code(
+        "🔺 گزارش‌هایی از فعال شدن پدافند در تبریز\n🚨 حمله آمریکا به جاسک",
+        "2026-05-08",
+    );
+    assert_eq!(types(&events), vec![("Jask", "Explosions/Remote violence")]);
+}
+
+#[test]
+fn a_county_seat_is_no_district_of_a_big_city() {
+    let events = code(
+        "گزارش‌هایی از فعال شدن پدافند در شیراز.\nحمله آمریکا به میناب",
+        "2026-05-08",
+    );
+    assert_eq!(
+        types(&events),
+        vec![("Minab", "Explosions/Remote violence")]
+    );
+}
+
+#[test]
+fn the_arrest_of_criminals_is_police_work() {
+    for text in [
+        "اعضای باند جعل اسکناس‌های تقلبی در کاشان بازداشت شدند.",
+        "قاتل‌ها در کمتر از ۲۴ ساعت در اصفهان توسط نیروی انتظامی دستگیر شدند.",
+    ] {
+        let events = code(text, "2026-08-09");
+        assert!(events.is_empty(), "{text}: {:?}", types(&events));
+    }
+}
