@@ -10,7 +10,7 @@ scripts/persian_real_gold.jsonl (keyed by source, no texts) and writes the gold 
     scripts/persian_real_set.py \
         --repo ariankarami1999-dev/Telegram=/work/.mirror/ariankarami1999-dev+Telegram/repo \
         --repo thekukuapp/Mr.LuleKesh=/work/.mirror/thekukuapp+Mr.LuleKesh/repo \
-        [--split dev|check|check2|check3|check4|check5|check6|check7|check8|check9|check10|check11|all] [--out target/persian-real.jsonl]
+        [--split dev|check|check2|check3|check4|check5|check6|check7|check8|check9|check10|check11|check12|all] [--out target/persian-real.jsonl]
 
 Two mirror layouts are read: HTML cards (`<div class="tg-post" id="msg-N">`, key = N, date
 in the card's footer in the Solar Hijri calendar) and Markdown blocks (`### 🕒 YYYY-MM-DD |
@@ -189,6 +189,42 @@ month as range, near Jiroft at geo_precision 2), a reader's missile strike on Az
 day of the war" (mid-March as range), a celebration with anti-aircraft fire in Qeshm, gravestones of
 the January dead broken at Shahreza "last night" (a reader's message), and, as in earlier splits, an
 arrest (an actor held at Karaj on 18 Dey 1404). Not yet scored.
+`check12` is 80 posts (April–August 2026, one of December 2025) from 15 channel files of both
+mirrors, none of them in an earlier split nor with the same text (whitespace normalised) as a post of
+one, drawn from the posts of each file at its HEAD and at eleven older commits spread over its
+history, with a fixed seed (1212) within kinds picked by words, each post weighted against channels
+already frequent in the gold and against channels with many posts in the kind's pool: 15 rallies,
+strikes and gatherings with a town of Iran (no city abroad named), 12 killings, shootings, clashes
+and arrests with a town, 15 air strikes and explosions with a town, 5 courts, executions and
+officials, 10 random news posts, 5 random posts of tech and sport channels; then, to carry more
+required events than earlier splits, 18 more (seed 12122) from news posts with a day word ("today",
+"tonight", "last night", "at dawn", "minutes ago", "hours ago"), a town and an event word (strike,
+explosion, rally, shooting, killing). The kind only steered the draw; each post was coded for what it
+says, blind, from the text and the codebook, before anyone ran a coder on it: students' rallies in
+Tehran "today", slogans against "the compromiser" at Tehran's Mosalla, the state-backed "night 168"
+gatherings at Minab; a police officer shot dead by gunmen at Iranshahr; US strikes on Bandar Abbas's
+Tappeh Allah-Akbar (two hurt, told twice after midnight), around Ahvaz "minutes ago" (geo_precision
+2), the governorate's list of Ahvaz, Andimeshk and Omidiyeh as hit that night, Mesen village on
+Qeshm (placed at the village), Qeshm's Bahman pier, Qeshm at 00:10 on a Wednesday, an "attack on
+Qeshm" flash, Bandar Abbas's air base and Qeshm's shipyard and pier "tonight", CNN's account of the
+Qeshm ground control station hit, the Piranshahr border strip (geo_precision 2), the Jask naval base
+"this morning", and a Vahid post of one night: Kabudarahang county with the Nojeh base (geo_precision
+2), a point outside Baneh at 02:55, Chavar with Anarak and Abdanan with Dinarkuh in Ilam (the
+Abdanan governor: nobody killed, coded 0); a PJAK drone and RPG attack on an army post on the border
+near Marivan at 3 am (geo_precision 2); and posts with none: an execution and a death sentence
+upheld, sentences in Semnan, missile launches from Jam, a tanker hit near Jask at sea, controlled
+demolitions announced (Dezful, south of Isfahan), a murder case near Parand, a wartime bombing of
+Tehran's Shariati recalled in a video with no day, the Minab school recalled, readers' complaints,
+road deaths, Trump, Bessent, Rubio, Huckabee and Waltz, Reuters, WSJ and FT reports, Gaza, opinion,
+sport, tech and a Reza Pahlavi interview. Night events told after midnight take a night range (the
+day before to the post's day), night rallies told in the evening the post's day to the next. 18 posts
+carry an event a coder must find (24 events), 13 only optional ones (16 events), 49 none. Optional:
+explosions only "heard" (Khorramabad twice, Qeshm, Sirik, Jask, Islamabad-e Gharb, Bandar Abbas
+twice, once from the Allah-Akbar hills, and Omidiyeh), air defence and hostile drones over Qeshm, a
+strike on Khorramshahr denied by the governorate, Qalibaf's words on a strike on homes in Qeshm with
+no day, a reader's radar hit at Baneh's Gardaneh Khan "the night before", an aerial video of a
+neighbourhood gathering (Nezamabad, Tehran assumed), a state rally station in Tehran in a video with
+no day, and, as in earlier splits, an arrest (the attacker of Behbahan's courthouse). Not yet scored.
 """
 
 import argparse
@@ -245,7 +281,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repo", action="append", default=[], help="OWNER/NAME=GIT_DIR")
     ap.add_argument("--gold", default=str(HERE / "persian_real_gold.jsonl"))
-    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "check6", "check7", "check8", "check9", "check10", "check11", "all"], default="all")
+    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "check6", "check7", "check8", "check9", "check10", "check11", "check12", "all"], default="all")
     ap.add_argument("--out", default="target/persian-real.jsonl")
     a = ap.parse_args()
     dirs = dict(r.split("=", 1) for r in a.repo)
