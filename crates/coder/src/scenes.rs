@@ -682,7 +682,19 @@ fn after_location_word(doc: &Doc, first: usize) -> bool {
                 || doc
                     .lexicon()
                     .find_ending_at(doc.text(), &doc.tokens, at, Cat::Movement, 3)
-                    .is_some())
+                    .is_some()
+                // "… صورت نگرفته است؛ شهرهای اهواز، اندیمشک و امیدیه مورد هجوم … قرار
+                // گرفته‌اند": a town named by its kind is a place the report moves to.
+                || doc
+                    .lexicon()
+                    .find_ending_at(doc.text(), &doc.tokens, at, Cat::PlaceType, 2)
+                    .is_some_and(|s| {
+                        !doc.has_cue(s, at, &[Cat::Province, Cat::ProvinceArea])
+                            && doc.hit_at(s).is_none_or(|h| {
+                                !doc.hits[h].has(Cat::Province)
+                                    && !doc.hits[h].has(Cat::ProvinceArea)
+                            })
+                    }))
     };
     if right_after(first) {
         return true;

@@ -1173,3 +1173,52 @@ fn the_arrest_of_criminals_is_police_work() {
         assert!(events.is_empty(), "{text}: {:?}", types(&events));
     }
 }
+
+#[test]
+fn a_war_target_attacked_is_a_strike_at_its_town() {
+    let events = code("پایگاه هوایی بوشهر امشب مورد حمله قرار گرفت.", "2026-05-07");
+    assert_eq!(
+        types(&events),
+        vec![("Bushehr", "Explosions/Remote violence")]
+    );
+    let events = code(
+        "دقایقی پیش نقاطی در اطراف شهر دزفول توسط ارتش تروریستی آمریکا هدف قرار گرفت.",
+        "2026-07-24",
+    );
+    assert_eq!(
+        types(&events),
+        vec![("Dezful", "Explosions/Remote violence")]
+    );
+}
+
+#[test]
+fn towns_named_by_their_kind_after_a_denial_are_struck() {
+    let events = code(
+        "استانداری خوزستان: حمله موشکی به شوشتر صورت نگرفته است؛ تاکنون شهرهای دزفول، بهبهان و ایذه مورد هجوم دشمن قرار گرفته‌اند.",
+        "2026-07-24",
+    );
+    let got: Vec<&str> = events.iter().map(|e| e.location.as_str()).collect();
+    for town in ["Dezful", "Behbahan", "Izeh"] {
+        assert!(got.contains(&town), "{town}: {got:?}");
+    }
+}
+
+#[test]
+fn a_dead_leaders_title_and_a_common_word_tell_of_nothing() {
+    for text in [
+        "صداوسیما از تندیس «مشت گره‌کرده» خامنه‌ای، رهبر کشته‌شده جمهوری اسلامی، به‌عنوان نماد جدید میدان انقلاب تهران رونمایی کرد.",
+        "ترامپ باید در اندیشۀ پیشگیری از خسارت‌ها و هزینه‌های بیشتر در ادامۀ جنگ باشد و حمله به ایران را کنار بگذارد.",
+    ] {
+        let events = code(text, "2026-05-20");
+        assert!(events.is_empty(), "{text}: {:?}", types(&events));
+    }
+}
+
+#[test]
+fn an_attack_named_as_a_time_since_is_no_event() {
+    let events = code(
+        "مقام‌ها از زمان حمله آمریکا به تاسیسات هسته‌ای نطنز مانع از بازرسی آژانس شده‌اند.",
+        "2026-06-24",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
