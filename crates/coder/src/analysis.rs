@@ -498,7 +498,8 @@ impl<'a> Doc<'a> {
     }
 
     /// Whether a casualty word stands in a sentence that keeps a running tally ("تا کنون
-    /// ۱۳۸ نفر … کشته"): a national figure, not this event's count.
+    /// ۱۳۸ نفر … کشته"): a national figure, not this event's count, unless the sentence
+    /// names the one event it counts ("در این حمله").
     pub fn in_tally(&self, h: usize) -> bool {
         let hit = &self.hits[h];
         let a = self.sentence_of[hit.first] as usize;
@@ -511,6 +512,8 @@ impl<'a> Doc<'a> {
             .iter()
             .take_while(|&&t| self.hits[t].first < b)
             .any(|&t| self.hits[t].last <= b)
+            // "تاکنون دو نفر در این حمله مجروح شده‌اند": so far, in this one event.
+            && !self.has_cue(a, b, &[Cat::ThisEvent])
     }
 
     /// The tokens `first..last` of the sentence token `i` stands in.

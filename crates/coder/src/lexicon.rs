@@ -212,6 +212,9 @@ pub enum Cat {
     Residence,
     /// A running tally ("تا کنون", "so far"): its figures are not one event's.
     Tally,
+    /// This one event named ("در این حمله", "in the attack"): a tally word in its sentence
+    /// counts that event.
+    ThisEvent,
     /// What a number after which counts things, not people ("سه تیر", "دو گلوله").
     Unit,
     /// Rumour and hedging ("گفته می شود", "unverified"): lowers confidence.
@@ -387,6 +390,7 @@ impl Cat {
             "unit" => Cat::Unit,
             "residence" => Cat::Residence,
             "tally" => Cat::Tally,
+            "this_event" => Cat::ThisEvent,
             "duration" => Cat::Duration,
             "label" => Cat::Label,
             "armed_group" => Cat::ArmedGroup,

@@ -1222,3 +1222,24 @@ fn an_attack_named_as_a_time_since_is_no_event() {
     );
     assert!(events.is_empty(), "{:?}", types(&events));
 }
+
+#[test]
+fn a_tally_of_this_one_attack_counts_it() {
+    let events = code(
+        "حمله دقایقی پیش ارتش آمریکا به محله‌ای در بوشهر؛ تاکنون دو نفر در این حمله مجروح شده‌اند.",
+        "2026-07-24",
+    );
+    assert_eq!(events.len(), 1, "{:?}", types(&events));
+    assert_eq!(events[0].injuries, Some(2));
+}
+
+#[test]
+fn a_policeman_who_attained_martyrdom_was_killed() {
+    let events = code(
+        "ساعتی قبل افرادی مسلح به سمت مأمور انتظامی در خاش با سلاح گرم تیراندازی کردند که در پی این اقدام، استوار یکم «علی رضایی» به درجه رفیع شهادت نائل شد.",
+        "2026-07-31",
+    );
+    assert_eq!(events.len(), 1, "{:?}", types(&events));
+    assert_eq!(events[0].fatalities, 1);
+    assert_eq!(events[0].event_type, "Battles");
+}
