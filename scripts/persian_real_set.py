@@ -10,7 +10,7 @@ scripts/persian_real_gold.jsonl (keyed by source, no texts) and writes the gold 
     scripts/persian_real_set.py \
         --repo ariankarami1999-dev/Telegram=/work/.mirror/ariankarami1999-dev+Telegram/repo \
         --repo thekukuapp/Mr.LuleKesh=/work/.mirror/thekukuapp+Mr.LuleKesh/repo \
-        [--split dev|check|check2|check3|check4|check5|check6|check7|check8|check9|check10|check11|check12|all] [--out target/persian-real.jsonl]
+        [--split dev|check|check2|check3|check4|check5|check6|check7|check8|check9|check10|check11|check12|check13|all] [--out target/persian-real.jsonl]
 
 Two mirror layouts are read: HTML cards (`<div class="tg-post" id="msg-N">`, key = N, date
 in the card's footer in the Solar Hijri calendar) and Markdown blocks (`### 🕒 YYYY-MM-DD |
@@ -196,7 +196,7 @@ history, with a fixed seed (1212) within kinds picked by words, each post weight
 already frequent in the gold and against channels with many posts in the kind's pool: 15 rallies,
 strikes and gatherings with a town of Iran (no city abroad named), 12 killings, shootings, clashes
 and arrests with a town, 15 air strikes and explosions with a town, 5 courts, executions and
-officials, 10 random news posts, 5 random posts of tech and sport channels; then, to carry more
+officials, 10 random news posts, 5 random posts of tech, sport and rap channels; then, to carry more
 required events than earlier splits, 18 more (seed 12122) from news posts with a day word ("today",
 "tonight", "last night", "at dawn", "minutes ago", "hours ago"), a town and an event word (strike,
 explosion, rally, shooting, killing). The kind only steered the draw; each post was coded for what it
@@ -225,6 +225,47 @@ strike on Khorramshahr denied by the governorate, Qalibaf's words on a strike on
 no day, a reader's radar hit at Baneh's Gardaneh Khan "the night before", an aerial video of a
 neighbourhood gathering (Nezamabad, Tehran assumed), a state rally station in Tehran in a video with
 no day, and, as in earlier splits, an arrest (the attacker of Behbahan's courthouse). Not yet scored.
+`check13` is 70 posts (April-August 2026) from 16 channel files of both mirrors, none of them in an
+earlier split nor with the same text (whitespace normalised) as a post of one nor the same first 200
+normalised characters, drawn from the posts of each file at its HEAD and at eleven older commits spread
+over its history, with a fixed seed (1313) within kinds picked by words, each post weighted against
+channels already frequent in the gold and against channels with many posts in the kind's pool; to carry
+many required events, the first kind was 20 news posts with a day word ("today", "tonight", "last
+night", "at dawn", "this morning", "minutes ago", "hours ago"), a town of Iran and a strike or
+explosion word; then 12 rallies, gatherings and strikes (تجمع, اجتماع, راهپیمایی, اعتصاب, تحصن) with a
+town (no city abroad named), 12 killing, shooting, clash or assassination words with a town, 10 random
+news posts, 6 courts, executions and officials, 5 random posts of tech, sport and rap channels and 5 short
+chat-like lines ("الان", "همین الان", "صدای"; none turned out to be a reader's report of an event). The
+kind only steered the draw; each post was coded for what it says, blind, from the text and the
+codebook, before anyone ran a coder on it: US strikes of the night of 21-22 Tir told the next morning
+at nine towns of Khuzestan (Dezful's fourth and Omidiyeh's fifth fighter bases among them), Bandar
+Abbas, Qeshm, Jask, Sirik and Khondab (14 events in one post); Bushehr, Deyr county (geo_precision 2)
+and Asaluyeh "until 4 am"; "tonight" on Behbahan, Bushehr, Sirik, Bandar Abbas and Ahvaz, and east
+of Bandar Abbas (geo_precision 2) and at Sirik; readers' five blasts at Chabahar "being hit badly" at
+1:30 am; a US attack "at dawn on Tuesday" on a ranger post at Seyyed Jowzar village of Hajiabad county
+that killed three of a ranger's family (placed at Hajiabad, geo_precision 2); two military sites at
+Khormuj "at dawn today"; the Minab coast guard base at 00:10 with Fox News on Qeshm and Bandar Abbas
+(the night of 17-18 Ordibehesht, as in check11); the night of 1-2 Mordad: Ahvaz "tonight" (B-1s),
+around Ahvaz (4 killed, 5 hurt, geo_precision 2), around Andimeshk and Omidiyeh (nobody killed or
+hurt, coded 0 and 0, geo_precision 2), a point outside Khondab (geo_precision 2), Bandar Abbas "last
+night"; 3 IRGC members killed in a US strike on Zanjan "last night" (as in check10); the Mashhad
+"great gathering of allegiance" again (three speech and poem posts, dated as in check10 and check11),
+the state-backed "gathering 168" at Maragheh and "gathering 136" at Esfarayen told in the evening
+(the post's day to the next); and posts with none: a missile launched from Ahvaz, a lightning scare
+in Karaj, CENTCOM's strikes with no town, ships in the strait, a pilot's death, Qatar and the captured
+pilots, judicial appointments, Trump, Smotrich, Katz, Araghchi and the White House, Arab ministers,
+readers on prices and the internet, sport, tech and headline lists. 19 posts carry an event a coder
+must find (42 events), 11 only optional ones (19 events), 40 none. Optional: explosions only "heard"
+(Islamabad-e Gharb "minutes ago", Andimeshk and Omidiyeh per state TV) and air defence "engaged" at
+Islamabad-e Gharb, Konarak's weaker blasts beside the Chabahar messages, readers' smoke and blasts in
+the ceasefire (Karaj's Payam airport, Malard, Hashtgerd at geo_precision 2, Dezful, Tehran's
+Dokuheh), Kharg and Bandar Abbas attacks denied by a state agency, an IRGC submarine and missile
+system shown "tonight" at Tehran's Azadi square, weapons training "at the night gatherings" of
+Bojnurd and placards at Bandar Abbas rallies (videos and photos with no day), a singer at a rally at
+Tehran's Imam Hossein square in a headline list, and readers' lines on state ceremonies closing
+Rasht's Shahrdari street, regime supporters standing with flags every night in Dezful and armoured
+cars posted daily on Tehran's Abbasabad street (a deployment, Strategic developments; all with no day,
+two weeks before the post as range). Not yet scored.
 """
 
 import argparse
@@ -281,7 +322,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repo", action="append", default=[], help="OWNER/NAME=GIT_DIR")
     ap.add_argument("--gold", default=str(HERE / "persian_real_gold.jsonl"))
-    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "check6", "check7", "check8", "check9", "check10", "check11", "check12", "all"], default="all")
+    ap.add_argument("--split", choices=["dev", "check", "check2", "check3", "check4", "check5", "check6", "check7", "check8", "check9", "check10", "check11", "check12", "check13", "all"], default="all")
     ap.add_argument("--out", default="target/persian-real.jsonl")
     a = ap.parse_args()
     dirs = dict(r.split("=", 1) for r in a.repo)
