@@ -134,9 +134,22 @@ impl<'a> Doc<'a> {
             }
             let i = hits[h].first;
             let a = sentence_of[i] as usize;
-            let b = sentence_stop
+            let mut b = sentence_stop
                 .get(i + 1)
                 .map_or(tokens.len(), |&b| b as usize);
+            // "ارتش آمریکا شب گذشته به ۹ شهر / در استان خوزستان حمله کرد": channels break
+            // lines mid-sentence; a line that ends with no mark goes on in the next.
+            if b < tokens.len()
+                && tokens[b].sep == Sep::Line
+                && !folded
+                    .as_str()
+                    .get(tokens[b - 1].end..tokens[b].start)
+                    .is_none_or(|gap| gap.contains(['.', '!', '?', '؟']))
+            {
+                b = sentence_stop
+                    .get(b + 1)
+                    .map_or(tokens.len(), |&b| b as usize);
+            }
             let from = hits.partition_point(|o| o.first < a);
             let attack = (from..hits.len())
                 .take_while(|&k| hits[k].first < b)

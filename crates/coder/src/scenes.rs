@@ -172,6 +172,7 @@ pub fn scenes(doc: &Doc, reference: NaiveDate) -> Vec<Scene> {
         by_last.entry(p.last).or_insert(k);
     }
     for scene in &mut out {
+        province_opens_onto_its_towns(doc, scene, &doc_context);
         scene.also = listed_with(doc, &scene.place, &by_last, &doc_context);
     }
     fold_provinces_into_their_towns(doc, merge_same_place_and_day(out))
@@ -358,6 +359,48 @@ fn listed_with(
     out
 }
 
+/// "ارتش آمریکا … به ۹ شهر در استان خوزستان حمله کرد : اهواز، آبادان …": a province
+/// whose sentence opens with a colon onto towns of it is no scene of its own; the towns are,
+/// the first of them leading the list.
+fn province_opens_onto_its_towns(doc: &Doc, scene: &mut Scene, context: &[String]) {
+    let province = doc.gazetteer.place(scene.place.id);
+    if province.kind != PlaceKind::Province || scene.place.district.is_some() {
+        return;
+    }
+    let (_, end) = doc.sentence_span(scene.place.first);
+    let Some(colon) =
+        (scene.place.last..end.min(doc.tokens.len())).find(|&j| doc.tokens[j].sep == Sep::Colon)
+    else {
+        // The colon ends the sentence: the list is the next one.
+        let next = end;
+        if next >= doc.tokens.len() || doc.tokens[next].sep != Sep::Colon {
+            return;
+        }
+        return open_onto(doc, scene, next, &province.admin1, context);
+    };
+    open_onto(doc, scene, colon, &province.admin1, context);
+}
+
+fn open_onto(doc: &Doc, scene: &mut Scene, at: usize, admin1: &str, context: &[String]) {
+    let Some(m) = doc
+        .places_within(at, (at + 3).min(doc.tokens.len()))
+        .find(|m| m.first == at && m.role == Role::Scene)
+    else {
+        return;
+    };
+    let id = doc.choose(m, context);
+    let p = doc.gazetteer.place(id);
+    if p.admin1 == admin1 && matches!(p.kind, PlaceKind::City | PlaceKind::District) {
+        scene.place = PlaceChoice {
+            id,
+            district: None,
+            first: m.first,
+            last: m.last,
+            near: m.near,
+        };
+    }
+}
+
 /// The codebook's one event per place per day: scenes of one place and date become one.
 fn merge_same_place_and_day(scenes: Vec<Scene>) -> Vec<Scene> {
     let mut out: Vec<Scene> = Vec::new();
@@ -497,6 +540,19 @@ fn heading_at(doc: &Doc, start: usize, end: usize) -> Option<usize> {
     // finishes the sentence the line before broke off after "in" or "and" is no heading.
     if start > 0 && doc.has_cue(start - 1, start, &[Cat::Location, Cat::Conjunction]) {
         return None;
+    }
+    // "ارتش آمریکا شب گذشته به ۹ شهر / در استان خوزستان حمله کرد : …": a line that opens
+    // with "in" right under a line that ended mid-sentence (no mark between) goes on with it.
+    if start > 0
+        && doc
+            .hit_starting_at(start)
+            .is_some_and(|h| doc.hits[h].has(Cat::Location))
+    {
+        let gap = &doc.text()[doc.tokens[start - 1].end..doc.tokens[start].start];
+        let bare_break = gap.chars().all(char::is_whitespace) && gap.matches('\n').count() == 1;
+        if bare_break && !ends_sentence(doc, start) && line_end(doc, start - 1) == start {
+            return None;
+        }
     }
     let mut a = start;
     // A numbered list: "1. Saqqez: …".
@@ -909,7 +965,10 @@ fn refines(doc: &Doc, lead: &PlaceChoice, body: &PlaceChoice) -> bool {
     if is_point(doc, lead) {
         return true;
     }
-    if !after_location_word(doc, body.first) {
+    // "… در استان خوزستان حمله کرد : اهواز، آبادان …": the towns the heading's colon
+    // opens onto are in it, as a place after "in" is.
+    let after_colon = doc.tokens[body.first].sep == Sep::Colon;
+    if !after_location_word(doc, body.first) && !after_colon {
         return false;
     }
     let (l, b) = (doc.gazetteer.place(lead.id), doc.gazetteer.place(body.id));

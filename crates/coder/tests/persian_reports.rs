@@ -1243,3 +1243,33 @@ fn a_policeman_who_attained_martyrdom_was_killed() {
     assert_eq!(events[0].fatalities, 1);
     assert_eq!(events[0].event_type, "Battles");
 }
+
+#[test]
+fn a_province_whose_colon_opens_onto_its_towns_is_struck_in_each() {
+    for text in [
+        "ارتش آمریکا شب گذشته به سه شهر در استان خوزستان حمله کرد : دزفول، بهبهان و ایذه",
+        "ارتش آمریکا شب گذشته به سه شهر\nدر استان خوزستان حمله کرد : دزفول، بهبهان و ایذه",
+    ] {
+        let events = code(text, "2026-07-13");
+        let got: Vec<(&str, &str)> = places(&events);
+        assert_eq!(
+            got,
+            vec![
+                ("Dezful", "2026-07-12"),
+                ("Behbahan", "2026-07-12"),
+                ("Izeh", "2026-07-12")
+            ],
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn tonights_attacks_on_towns_listed_line_by_line_are_strikes_in_each() {
+    let events = code(
+        "حملات امشب به این شهرها انجام شده است\n💥\nبهبهان\n💥\nبوشهر\n💥\nاهواز",
+        "2026-07-14",
+    );
+    let got: Vec<&str> = events.iter().map(|e| e.location.as_str()).collect();
+    assert_eq!(got, vec!["Behbahan", "Bushehr", "Ahvaz"]);
+}
