@@ -212,6 +212,8 @@ pub enum Cat {
     Residence,
     /// A running tally ("تا کنون", "so far"): its figures are not one event's.
     Tally,
+    /// "This town" ("در این شهرستان"): the place named before it, even in a title.
+    Anaphor,
     /// This one event named ("در این حمله", "in the attack"): a tally word in its sentence
     /// counts that event.
     ThisEvent,
@@ -390,6 +392,7 @@ impl Cat {
             "unit" => Cat::Unit,
             "residence" => Cat::Residence,
             "tally" => Cat::Tally,
+            "anaphor" => Cat::Anaphor,
             "this_event" => Cat::ThisEvent,
             "duration" => Cat::Duration,
             "label" => Cat::Label,

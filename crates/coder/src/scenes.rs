@@ -658,6 +658,21 @@ fn place_in(
                 .take(1),
         );
     }
+    // "… فرماندار ویژه میناب، گزارش داد یک پایگاه دریابانی در این شهرستان هدف حمله قرار
+    // گرفته است": "this county" is the one the speaker's title named.
+    if mentions.is_empty() && !heading {
+        if let Some(h) = doc
+            .hits_in(first, last)
+            .find(|&h| doc.hits[h].has(Cat::Anaphor))
+        {
+            let at = doc.hits[h].first;
+            mentions.extend(
+                doc.places_within(first, at)
+                    .filter(|p| matches!(p.role, Role::Origin | Role::Scene))
+                    .last(),
+            );
+        }
+    }
     if mentions.is_empty() {
         return None;
     }

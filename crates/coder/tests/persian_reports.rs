@@ -1273,3 +1273,12 @@ fn tonights_attacks_on_towns_listed_line_by_line_are_strikes_in_each() {
     let got: Vec<&str> = events.iter().map(|e| e.location.as_str()).collect();
     assert_eq!(got, vec!["Behbahan", "Bushehr", "Ahvaz"]);
 }
+
+#[test]
+fn this_county_is_the_one_the_speakers_title_named() {
+    let events = code(
+        "خبرگزاری مهر به نقل از فرماندار ویژه جاسک گزارش داد یک پایگاه دریابانی در این شهرستان هدف حمله قرار گرفته است.",
+        "2026-05-08",
+    );
+    assert_eq!(types(&events), vec![("Jask", "Explosions/Remote violence")]);
+}
