@@ -188,7 +188,7 @@ Qeshm and Bandar Abbas strikes, the "recent" US strike on the Jebal Barez radar 
 month as range, near Jiroft at geo_precision 2), a reader's missile strike on Azarshahr "on the 17th
 day of the war" (mid-March as range), a celebration with anti-aircraft fire in Qeshm, gravestones of
 the January dead broken at Shahreza "last night" (a reader's message), and, as in earlier splits, an
-arrest (an actor held at Karaj on 18 Dey 1404). Not yet scored.
+arrest (an actor held at Karaj on 18 Dey 1404). Scored once held out (0.600: P 0.75, R 0.50 on 12 required events; coder of 96e91a2), tuned on since.
 `check12` is 80 posts (April–August 2026, one of December 2025) from 15 channel files of both
 mirrors, none of them in an earlier split nor with the same text (whitespace normalised) as a post of
 one, drawn from the posts of each file at its HEAD and at eleven older commits spread over its
@@ -224,7 +224,7 @@ twice, once from the Allah-Akbar hills, and Omidiyeh), air defence and hostile d
 strike on Khorramshahr denied by the governorate, Qalibaf's words on a strike on homes in Qeshm with
 no day, a reader's radar hit at Baneh's Gardaneh Khan "the night before", an aerial video of a
 neighbourhood gathering (Nezamabad, Tehran assumed), a state rally station in Tehran in a video with
-no day, and, as in earlier splits, an arrest (the attacker of Behbahan's courthouse). Not yet scored.
+no day, and, as in earlier splits, an arrest (the attacker of Behbahan's courthouse). Scored once held out (0.591: P 0.65, R 0.54 on 24 required events; coder of fe34aa3), tuned on since.
 `check13` is 70 posts (April-August 2026) from 16 channel files of both mirrors, none of them in an
 earlier split nor with the same text (whitespace normalised) as a post of one nor the same first 200
 normalised characters, drawn from the posts of each file at its HEAD and at eleven older commits spread
@@ -265,7 +265,7 @@ Bojnurd and placards at Bandar Abbas rallies (videos and photos with no day), a 
 Tehran's Imam Hossein square in a headline list, and readers' lines on state ceremonies closing
 Rasht's Shahrdari street, regime supporters standing with flags every night in Dezful and armoured
 cars posted daily on Tehran's Abbasabad street (a deployment, Strategic developments; all with no day,
-two weeks before the post as range). Not yet scored.
+two weeks before the post as range). Scored once held out (0.464: P 0.93, R 0.31 on 42 required events, 14 of them in one post; coder of bb6aa65), tuned on since.
 """
 
 import argparse
