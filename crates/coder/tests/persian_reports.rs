@@ -1282,3 +1282,29 @@ fn this_county_is_the_one_the_speakers_title_named() {
     );
     assert_eq!(types(&events), vec![("Jask", "Explosions/Remote violence")]);
 }
+
+#[test]
+fn military_sites_attacked_and_blasts_one_after_another_are_events() {
+    let events = code(
+        "استانداری بوشهر: بامداد امروز در دو مرحله، دو مکان نظامی در برازجان مورد حمله قرار گرفت.",
+        "2026-07-20",
+    );
+    assert_eq!(
+        types(&events),
+        vec![("Borazjan", "Explosions/Remote violence")]
+    );
+    let events = code("دیشب - انفجارهای پی در پی در بوشهر", "2026-07-24");
+    assert_eq!(
+        types(&events),
+        vec![("Bushehr", "Explosions/Remote violence")]
+    );
+}
+
+#[test]
+fn blasts_of_a_controlled_disposal_are_no_event() {
+    let events = code(
+        "فرماندار ورامین: صدای انفجارهای دقایقی پیش در ورامین مربوط به عملیات کنترل شده امحای مواد منفجره بوده است.",
+        "2026-07-11",
+    );
+    assert!(events.is_empty(), "{:?}", types(&events));
+}
