@@ -607,13 +607,13 @@ impl<'a> Doc<'a> {
         self.has_cue(a, b, &[Cat::Protest, Cat::Strike])
     }
 
-    /// Whether a cue of any of `cats` stands in tokens `first..last` and is not negated.
     /// A state ceremony, a pilgrimage or fans in `first..last`, and no gathering named as a
     /// rally there: the crowd there is no demonstration.
     pub fn ceremony_in(&self, first: usize, last: usize) -> bool {
         self.has_cue(first, last, &[Cat::Ceremony]) && !self.has_cue(first, last, &[Cat::Rally])
     }
 
+    /// Whether a cue of any of `cats` stands in tokens `first..last` and is not negated.
     pub fn has_cue(&self, first: usize, last: usize, cats: &[Cat]) -> bool {
         self.hits_within(first, last).any(|h| {
             let hit = &self.hits[h];

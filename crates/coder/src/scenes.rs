@@ -367,21 +367,11 @@ fn province_opens_onto_its_towns(doc: &Doc, scene: &mut Scene, context: &[String
     if province.kind != PlaceKind::Province || scene.place.district.is_some() {
         return;
     }
-    let (_, end) = doc.sentence_span(scene.place.first);
-    let Some(colon) =
-        (scene.place.last..end.min(doc.tokens.len())).find(|&j| doc.tokens[j].sep == Sep::Colon)
-    else {
-        // The colon ends the sentence: the list is the next one.
-        let next = end;
-        if next >= doc.tokens.len() || doc.tokens[next].sep != Sep::Colon {
-            return;
-        }
-        return open_onto(doc, scene, next, &province.admin1, context);
-    };
-    open_onto(doc, scene, colon, &province.admin1, context);
-}
-
-fn open_onto(doc: &Doc, scene: &mut Scene, at: usize, admin1: &str, context: &[String]) {
+    // A colon ends the province's sentence; the towns open the next.
+    let (_, at) = doc.sentence_span(scene.place.first);
+    if at >= doc.tokens.len() || doc.tokens[at].sep != Sep::Colon {
+        return;
+    }
     let Some(m) = doc
         .places_within(at, (at + 3).min(doc.tokens.len()))
         .find(|m| m.first == at && m.role == Role::Scene)
@@ -390,7 +380,7 @@ fn open_onto(doc: &Doc, scene: &mut Scene, at: usize, admin1: &str, context: &[S
     };
     let id = doc.choose(m, context);
     let p = doc.gazetteer.place(id);
-    if p.admin1 == admin1 && matches!(p.kind, PlaceKind::City | PlaceKind::District) {
+    if p.admin1 == province.admin1 && matches!(p.kind, PlaceKind::City | PlaceKind::District) {
         scene.place = PlaceChoice {
             id,
             district: None,
@@ -760,11 +750,9 @@ fn after_location_word(doc: &Doc, first: usize) -> bool {
                     .lexicon()
                     .find_ending_at(doc.text(), &doc.tokens, at, Cat::PlaceType, 2)
                     .is_some_and(|s| {
-                        !doc.has_cue(s, at, &[Cat::Province, Cat::ProvinceArea])
-                            && doc.hit_at(s).is_none_or(|h| {
-                                !doc.hits[h].has(Cat::Province)
-                                    && !doc.hits[h].has(Cat::ProvinceArea)
-                            })
+                        doc.hit_at(s).is_none_or(|h| {
+                            !doc.hits[h].has(Cat::Province) && !doc.hits[h].has(Cat::ProvinceArea)
+                        })
                     }))
     };
     if right_after(first) {
