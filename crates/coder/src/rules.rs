@@ -115,6 +115,14 @@ impl Language {
                 .ok_or_else(|| RulesError(format!("{code}.toml: unknown list cue.{list}")))?;
             for p in phrases {
                 lexicon.add(p, Meaning { cat, value: 0 }, joined_variants);
+                // A gathering named as a rally is a protest word too.
+                if cat == Cat::Rally {
+                    let protest = Meaning {
+                        cat: Cat::Protest,
+                        value: 0,
+                    };
+                    lexicon.add(p, protest, joined_variants);
+                }
             }
         }
         for (p, &n) in &file.numbers {
